@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every domain folder uses: settings, errors, time."""

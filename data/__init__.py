@@ -1,0 +1,1 @@
+"""The store, its schema migrations, importers and the built-in demo region."""

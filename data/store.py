@@ -1,0 +1,134 @@
+"""The one DuckDB store file: short-lived connections, retry on the write lock, migrations, spatial."""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import duckdb_extension_spatial
+
+from core.errors import BadInputError, StoreBusyError
+from core.settings import get_settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SPATIAL_EXTENSION = (Path(duckdb_extension_spatial.__file__).parent / "extensions"
+                     / f"v{duckdb.__version__}" / "spatial.duckdb_extension")
+
+# DuckDB lets one process hold the file for writing and then refuses every other process;
+# within one process it refuses a connection whose read-only setting differs from an open one.
+# Both are transient when every connection is short-lived, so they are retried, not reported.
+_TRANSIENT_MARKERS = ("Could not set lock", "Conflicting lock", "different configuration")
+
+
+def load_spatial(con: duckdb.DuckDBPyConnection) -> None:
+    """Load DuckDB's spatial extension from the installed wheel, with no network."""
+    con.execute(f"LOAD '{SPATIAL_EXTENSION.as_posix()}'")
+
+
+def _is_transient(error: duckdb.Error) -> bool:
+    return any(marker in str(error) for marker in _TRANSIENT_MARKERS)
+
+
+class Store:
+    """A DuckDB file shared by the app and the CLI.
+
+    Every use opens its own connection and closes it at once, so a long-lived app process never
+    locks out a scheduled import: readers open read-only, writers open read-write inside one
+    transaction, and both wait (up to ``busy_timeout_s``) while another process writes.
+    """
+
+    def __init__(self, path: Path | str | None = None, busy_timeout_s: float | None = None):
+        settings = get_settings()
+        self.path = Path(path if path is not None else settings.db).expanduser().resolve()
+        self.busy_timeout_s = settings.busy_timeout_s if busy_timeout_s is None else busy_timeout_s
+
+    @property
+    def files_dir(self) -> Path:
+        """Folder beside the store for rasters and attachments that belong to it."""
+        return self.path.parent / f"{self.path.stem}_files"
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        if read_only and not self.path.exists():
+            raise BadInputError("no store here yet: build one with `python cli.py demo` or an import",
+                                file=str(self.path))
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.busy_timeout_s
+        pause = 0.05
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except (duckdb.IOException, duckdb.ConnectionException) as error:
+                if not _is_transient(error):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreBusyError(
+                        f"store {self.path} is busy: another process is writing to it "
+                        f"(waited {self.busy_timeout_s:.0f} s); try again shortly") from error
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
+
+    @contextmanager
+    def read(self, spatial: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection for one unit of work, closed on exit."""
+        con = self._connect(read_only=True)
+        try:
+            if spatial:
+                load_spatial(con)
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def write(self, spatial: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection inside one transaction: committed on success, rolled back
+        on any exception (Ctrl-C included), so nothing is ever half-written."""
+        con = self._connect(read_only=False)
+        try:
+            if spatial:
+                load_spatial(con)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        finally:
+            con.close()
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations in data/migrations that this file lacks; returns their names."""
+        applied: list[str] = []
+        with self.write() as con:
+            con.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                        "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+                        "applied_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp())")
+            done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+            for script in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql")):
+                version = int(script.name[:4])
+                if version in done:
+                    continue
+                con.execute(script.read_text(encoding="utf-8"))
+                con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                            [version, script.stem])
+                applied.append(script.stem)
+        return applied
+
+    def schema_version(self) -> int:
+        with self.read() as con:
+            return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows in every table of the store, by table name."""
+        with self.read() as con:
+            tables = [row[0] for row in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+                "ORDER BY table_name").fetchall()]
+            # Table names come from the catalogue, never from user input.
+            return {table: con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+                    for table in tables}

@@ -1,0 +1,37 @@
+"""Shared test fixtures: temporary real DuckDB stores, the demo region, the real public data."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from data.store import Store
+
+REAL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "real"
+DEMO_SEED = 7
+DEMO_YEAR = 2025
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    """An empty, migrated store in a temporary DuckDB file."""
+    fresh = Store(tmp_path / "lantian.duckdb", busy_timeout_s=5)
+    fresh.migrate()
+    return fresh
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The demo region, built once per test session. Tests must not write to it."""
+    from data.demo import build_demo
+
+    built = Store(tmp_path_factory.mktemp("demo") / "demo.duckdb", busy_timeout_s=30)
+    build_demo(built, seed=DEMO_SEED, year=DEMO_YEAR)
+    return built
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """../shared/real, read in place (never copied into the repository)."""
+    assert REAL_DATA.is_dir(), f"the real public test data is expected at {REAL_DATA}"
+    return REAL_DATA
