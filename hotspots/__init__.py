@@ -1,0 +1,1 @@
+"""High-value hotspots: detection, clustering, attribution, scoring and the closed loop."""

@@ -1,0 +1,1 @@
+"""Folium map layers built from GeoDataFrames; knows nothing about the store."""

@@ -1,0 +1,1 @@
+"""Townships, stations, sensor history, AQI and the township ranking."""
