@@ -32,6 +32,25 @@ class Settings(BaseSettings):
     )
     tianditu_key: str = Field(default="", description="Tianditu web key, needed only for tiles='tianditu'.")
 
+    # Closed loop (交办 → 整改 → 复核督办 → 约谈问责)
+    task_deadline_hours: dict[str, int] = Field(
+        default={"I": 24, "II": 48, "III": 72},
+        description="Hours a township has to rectify a task, by hotspot grade (I most severe). The clock "
+                    "restarts on assignment, return for rework and escalation. JSON in the environment, "
+                    'e.g. LANTIAN_TASK_DEADLINE_HOURS=\'{"I": 12, "II": 48, "III": 72}\'.',
+    )
+    accountability_after_returns: int = Field(
+        default=2, description="A task returned for rework this many times is marked for accountability (约谈问责).")
+    accountability_after_escalations: int = Field(
+        default=2, description="A task escalated (督办) this many times is marked for accountability (约谈问责).")
+    attachment_max_bytes: int = Field(
+        default=10 * 1024 * 1024, description="Largest photo attachment accepted, in bytes (default 10 MiB).")
+    attachment_formats: tuple[str, ...] = Field(
+        default=("JPEG", "PNG", "WEBP"),
+        description="Image formats accepted as attachments, as Pillow names them; the type is read from "
+                    "the file's content, never from its name.",
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
