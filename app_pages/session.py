@@ -1,0 +1,24 @@
+"""The visitor's interface language, kept in Streamlit's session state, and the `t` accessor."""
+from __future__ import annotations
+
+import streamlit as st
+
+from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+
+LANGUAGE_KEY = "lang"
+
+
+def current_language() -> str:
+    """'zh' (the default) or 'en', as picked in the sidebar."""
+    return st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
+
+
+def t(key: str, **values: object) -> str:
+    """The interface string ``key`` in the current language (see core.i18n)."""
+    return translate(key, current_language(), **values)
+
+
+def language_picker() -> None:
+    """The sidebar's 中文 / English switch; its value lives under LANGUAGE_KEY."""
+    st.sidebar.radio(t("language"), options=list(LANGUAGES), format_func=LANGUAGES.__getitem__,
+                     key=LANGUAGE_KEY, horizontal=True)

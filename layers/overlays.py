@@ -1,0 +1,133 @@
+"""Folium layers for townships, stations and zones, built from their GeoDataFrames (EPSG:4326).
+
+Every layer is one ``folium.GeoJson`` whose features carry ``id`` and ``layer`` properties, so a click
+comes back from st_folium as the feature itself. Text shown in tooltips and popups is HTML-escaped
+here (Leaflet inserts it as HTML, and names may be typed in by users); times become strings.
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from core.i18n import translate
+
+STATION_STYLES: dict[str, dict[str, object]] = {
+    "national": {"radius": 9, "fillColor": "#d62728", "color": "#7f0000"},
+    "provincial": {"radius": 8, "fillColor": "#ff7f0e", "color": "#8a4000"},
+    "township": {"radius": 6, "fillColor": "#1f77b4", "color": "#0b3c61"},
+    "micro": {"radius": 4, "fillColor": "#17becf", "color": "#0b5f68"},
+}
+ZONE_STYLES: dict[str, dict[str, object]] = {
+    "low_emission": {"color": "#2ca02c", "fillColor": "#2ca02c", "dashArray": None},
+    "nonroad_ban": {"color": "#9467bd", "fillColor": "#9467bd", "dashArray": "8 6"},
+    "coal_ban": {"color": "#8c564b", "fillColor": "#8c564b", "dashArray": "2 6"},
+    "fuel_ban": {"color": "#e377c2", "fillColor": "#e377c2", "dashArray": "12 4 2 4"},
+}
+TOWNSHIP_STYLE: dict[str, object] = {"color": "#34495e", "weight": 1.5, "fillColor": "#95a5a6",
+                                     "fillOpacity": 0.08}
+
+
+def _text(value: object) -> str:
+    """A property value as escaped display text; missing values become empty strings."""
+    return "" if value is None or pd.isna(value) else html.escape(str(value))
+
+
+def _date_text(value: object) -> str:
+    """A date as 'YYYY-MM-DD' (GeoJSON cannot carry timestamps); missing dates become ''."""
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _popup_table(rows: list[tuple[str, str]]) -> str:
+    """An HTML table of (label, already-escaped value) rows."""
+    cells = "".join(f"<tr><th>{html.escape(label)}</th><td>{value}</td></tr>" for label, value in rows)
+    return f"<table>{cells}</table>"
+
+
+def _geojson_layer(frame: gpd.GeoDataFrame, name: str, properties: pd.DataFrame,
+                   style: Callable[[dict], dict], marker: folium.CircleMarker | None = None,
+                   show: bool = True) -> folium.GeoJson:
+    """One GeoJson layer of ``frame``'s geometries carrying exactly ``properties`` (all strings),
+    with the 'tooltip' property as the tooltip and the 'popup' property as the popup."""
+    features = gpd.GeoDataFrame(properties.reset_index(drop=True),
+                                geometry=frame.geometry.reset_index(drop=True), crs=frame.crs)
+    return folium.GeoJson(
+        features.to_json(drop_id=True),
+        name=name,
+        style_function=style,
+        marker=marker,
+        show=show,
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
+        highlight_function=lambda _feature: {"weight": 3},
+        zoom_on_click=False,
+    )
+
+
+def township_layer(townships: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
+    """Township polygons (EPSG:4326; columns code, name, name_en, kind) with name tooltips."""
+    names = townships["name"].map(_text)
+    if lang == "en" and "name_en" in townships:
+        names = townships["name_en"].map(_text).where(townships["name_en"].notna(), names)
+    kinds = townships["kind"].map(lambda kind: translate(f"township_{kind}", lang))
+    popups = [
+        _popup_table([(translate("field_name", lang), name), (translate("field_code", lang), _text(code)),
+                      (translate("field_kind", lang), html.escape(kind))])
+        for name, code, kind in zip(names, townships["code"], kinds)
+    ]
+    properties = pd.DataFrame({"id": townships["code"].map(str), "layer": "township",
+                               "tooltip": names, "popup": popups})
+    return _geojson_layer(townships, translate("layer_townships", lang), properties,
+                          style=lambda _feature: dict(TOWNSHIP_STYLE))
+
+
+def station_layer(stations: gpd.GeoDataFrame, lang: str,
+                  township_names: dict[str, str] | None = None) -> folium.GeoJson:
+    """Station points (EPSG:4326; columns code, name, kind, township_code) as circle markers
+    coloured and sized by kind; ``township_names`` maps township codes to names for popups."""
+    township_names = township_names or {}
+    kinds = stations["kind"].map(lambda kind: translate(f"kind_{kind}", lang))
+    popups = [
+        _popup_table([(translate("field_name", lang), _text(name)), (translate("field_code", lang), _text(code)),
+                      (translate("field_kind", lang), html.escape(kind_label)),
+                      (translate("field_township", lang), _text(township_names.get(township, township)))])
+        for name, code, kind_label, township in zip(stations["name"], stations["code"], kinds,
+                                                    stations["township_code"])
+    ]
+    properties = pd.DataFrame({
+        "id": stations["code"].map(str), "layer": "station", "kind": stations["kind"].map(str),
+        "tooltip": [f"{_text(name)} · {html.escape(kind)}" for name, kind in zip(stations["name"], kinds)],
+        "popup": popups,
+    })
+
+    def style(feature: dict) -> dict:
+        return {**STATION_STYLES[feature["properties"]["kind"]], "weight": 1, "fillOpacity": 0.9}
+
+    return _geojson_layer(stations, translate("layer_stations", lang), properties, style=style,
+                          marker=folium.CircleMarker(radius=6))
+
+
+def zone_layer(zones: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
+    """Zone polygons (EPSG:4326; columns id, name, kind, valid_from, valid_to), one colour and
+    dash pattern per kind (low_emission, nonroad_ban, coal_ban, fuel_ban)."""
+    kinds = zones["kind"].map(lambda kind: translate(f"zone_{kind}", lang))
+    valid = [f"{_date_text(start) or '…'} – {_date_text(end) or translate('open_ended', lang)}"
+             for start, end in zip(zones["valid_from"], zones["valid_to"])]
+    popups = [
+        _popup_table([(translate("field_name", lang), _text(name)), (translate("field_kind", lang), html.escape(kind)),
+                      (translate("field_valid", lang), html.escape(period))])
+        for name, kind, period in zip(zones["name"], kinds, valid)
+    ]
+    properties = pd.DataFrame({
+        "id": zones["id"].map(str), "layer": "zone", "kind": zones["kind"].map(str),
+        "tooltip": [f"{_text(name)} · {html.escape(kind)}" for name, kind in zip(zones["name"], kinds)],
+        "popup": popups,
+    })
+
+    def style(feature: dict) -> dict:
+        return {**ZONE_STYLES[feature["properties"]["kind"]], "weight": 2, "fillOpacity": 0.12}
+
+    return _geojson_layer(zones, translate("layer_zones", lang), properties, style=style)

@@ -1,0 +1,115 @@
+"""Test support for app and browser tests: a store holding a real region, and a running app server."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import box
+
+from data.store import Store
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# Jiaozuo's districts and counties (410802-410883) and Jiyuan (419001): Qinyang and its neighbours.
+REGION_ADCODE_PREFIX = 4108
+JIYUAN_ADCODE = 419001
+ZONE_KINDS = ("low_emission", "nonroad_ban", "coal_ban", "fuel_ban")
+# Talks to the local server directly, whatever proxy the environment names.
+_LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def real_region(real_data: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Real county polygons around Jiyuan (standing in for townships) and the real national
+    stations inside them (CNEMC's list), both EPSG:4326."""
+    counties = gpd.read_file(real_data / "boundaries" / "henan_410000_counties.geojson")
+    chosen = counties[(counties["adcode"] // 100 == REGION_ADCODE_PREFIX)
+                      | (counties["adcode"] == JIYUAN_ADCODE)]
+    townships = gpd.GeoDataFrame({"code": chosen["adcode"].astype(str), "name": chosen["name"]},
+                                 geometry=chosen.geometry.values, crs="EPSG:4326")
+    listed = pd.read_csv(real_data / "cnemc_quotsoft" / "station_list_NewSiteList_utf8.csv")
+    points = gpd.GeoDataFrame(
+        {"code": listed["监测点编码"], "name": listed["监测点名称"], "city": listed["城市"]},
+        geometry=gpd.points_from_xy(listed["经度"], listed["纬度"]), crs="EPSG:4326")
+    stations = gpd.sjoin(points, townships[["code", "geometry"]].rename(columns={"code": "township_code"}),
+                         predicate="within").drop(columns="index_right")
+    return townships.reset_index(drop=True), stations.reset_index(drop=True)
+
+
+def fill_region_store(store: Store, real_data: Path) -> tuple[int, int, int]:
+    """Write the real region into an empty migrated ``store``: its counties as townships, its
+    national stations, and one illustrative zone of each kind around Jiyuan's centre. Returns the
+    (townships, stations, zones) counts written."""
+    townships, stations = real_region(real_data)
+    jiyuan = townships.loc[townships["code"] == str(JIYUAN_ADCODE), "geometry"].iloc[0]
+    lon, lat = jiyuan.representative_point().coords[0]
+    zones = [(f"zone-{kind}", f"测试{kind}区", kind, box(lon - 0.05 * (i + 1), lat - 0.03 * (i + 1),
+                                                     lon + 0.05 * (i + 1), lat + 0.03 * (i + 1)).wkt)
+             for i, kind in enumerate(ZONE_KINDS)]
+    with store.write(spatial=True) as con:
+        con.executemany(
+            "INSERT INTO townships (code, name, kind, illustrative, source, geom) "
+            "VALUES (?, ?, 'town', false, 'test: real county boundary', ST_GeomFromText(?::VARCHAR))",
+            [[code, name, geom.wkt] for code, name, geom in
+             zip(townships["code"], townships["name"], townships.geometry)])
+        con.executemany(
+            "INSERT INTO stations (code, name, kind, township_code, city, lon, lat, source, geom) "
+            "VALUES (?, ?, 'national', ?, ?, ?, ?, 'test: CNEMC list', ST_Point(?::DOUBLE, ?::DOUBLE))",
+            [[row.code, row.name, row.township_code, row.city, row.geometry.x, row.geometry.y,
+              row.geometry.x, row.geometry.y] for row in stations.itertuples()])
+        con.executemany(
+            "INSERT INTO zones (id, name, kind, valid_from, source, geom) "
+            "VALUES (?, ?, ?, DATE '2024-01-01', 'test: illustrative', ST_GeomFromText(?::VARCHAR))",
+            [list(zone) for zone in zones])
+    return len(townships), len(stations), len(zones)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running_app(db: Path, log_path: Path, extra_env: dict[str, str] | None = None,
+                start_timeout_s: float = 90.0) -> Iterator[str]:
+    """Start `streamlit run app.py` on a free local port with LANTIAN_DB=``db`` (base map tiles
+    off unless ``extra_env`` says otherwise), wait until it reports healthy, yield its base URL,
+    and stop it on exit. Server output goes to ``log_path``."""
+    port = free_port()
+    env = {**os.environ, "LANTIAN_DB": str(db), "LANTIAN_TILES": "none", **(extra_env or {})}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true"]
+    base_url = f"http://127.0.0.1:{port}"
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + start_timeout_s
+            while True:
+                if server.poll() is not None:
+                    raise RuntimeError(f"the app exited with {server.returncode}; see {log_path}")
+                try:
+                    with _LOCAL.open(f"{base_url}/_stcore/health", timeout=2) as reply:
+                        if reply.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the app did not become healthy in {start_timeout_s:.0f} s")
+                time.sleep(0.3)
+            yield base_url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
