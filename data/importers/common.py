@@ -1,0 +1,371 @@
+"""What every importer shares: reading text tables in UTF-8 or GBK, recognising headers, parsing
+numbers, collecting bad rows, refusing or skipping them, and the report an import returns."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+from tqdm import tqdm
+
+from core.errors import BadInputError
+
+# Files smaller than this read too fast for a progress bar to help.
+PROGRESS_MIN_BYTES = 1_000_000
+NULL_TOKENS = ["", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "-", "--", "—", "#N/A"]
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class ImportReport:
+    """What one import did: rows (points, features) new, updated, unchanged and rejected.
+
+    ``flagged`` counts stored rows with a non-zero quality flag; ``notes`` are lines a person should
+    read (stations without coordinates, repaired polygons, ignored columns...); ``rejected_files``
+    are the CSVs holding rejected rows with their reasons (only with skip_bad_rows).
+    """
+
+    what: str
+    files: list[str] = field(default_factory=list)
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    flagged: int = 0
+    notes: list[str] = field(default_factory=list)
+    rejected_files: list[Path] = field(default_factory=list)
+
+    @property
+    def stored(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        """One line for the CLI and the upload page."""
+        files = self.files[0] if len(self.files) == 1 else f"{len(self.files)} files"
+        line = (f"{self.what} from {files}: {self.new:,} new, {self.updated:,} updated, "
+                f"{self.unchanged:,} unchanged, {self.rejected:,} rejected")
+        if self.flagged:
+            line += f"; {self.flagged:,} flagged by quality checks"
+        if self.rejected_files:
+            line += f"; rejected rows in {', '.join(str(path) for path in self.rejected_files)}"
+        return line
+
+
+def header_key(name: str) -> str:
+    """A header reduced to what identifies it: 'PM2.5(μg/m³)', 'pm2_5' and 'PM25' all give 'pm25'."""
+    text = unicodedata.normalize("NFKC", str(name)).strip().lower()
+    text = re.sub(r"[(\[（【].*?[)\]）】]", "", text)
+    return re.sub(r"[^0-9a-z\u4e00-\u9fff]", "", text)
+
+
+def header_unit(name: str) -> str | None:
+    """'ug' or 'mg' when a header states a mass concentration unit, else None."""
+    text = unicodedata.normalize("NFKC", str(name)).lower()
+    if re.search(r"(μg|µg|ug|微克)", text):
+        return "ug"
+    if re.search(r"(mg|毫克)", text):
+        return "mg"
+    return None
+
+
+def find_column(columns: Iterable[str], aliases: Sequence[str]) -> str | None:
+    """The first column whose header_key is one of ``aliases`` (in the aliases' order of preference)."""
+    by_key: dict[str, str] = {}
+    for column in columns:
+        by_key.setdefault(header_key(column), column)
+    for alias in aliases:
+        if alias in by_key:
+            return by_key[alias]
+    return None
+
+
+def decoded_utf8(path: Path) -> bytes:
+    """The file's bytes as UTF-8 without BOM, whether it was saved as UTF-8 (BOM or not), UTF-16
+    with BOM, or GBK/GB18030 (what Chinese Excel writes by default)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise BadInputError(f"cannot read the file ({error.strerror})", file=str(path)) from error
+    if not raw.strip():
+        raise BadInputError("the file is empty", file=str(path))
+    if raw.startswith(UTF8_BOM):
+        return raw[len(UTF8_BOM):]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16").encode("utf-8")
+    try:
+        raw.decode("utf-8")
+        return raw
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030").encode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadInputError(
+            f"the text is neither UTF-8 nor GBK/GB18030 (undecodable byte at offset {error.start}); "
+            "save it from Excel as 'CSV UTF-8'", file=str(path)) from error
+
+
+class ProblemLog:
+    """Problems found in one input file, each tied to a data row (or feature) and a field.
+
+    ``labels`` gives, for each data row position, the number a person sees: the line number in a
+    CSV file (the header is line 1) or the feature index in a vector file.
+    """
+
+    def __init__(self, path: Path, labels: np.ndarray, unit: str = "row",
+                 original_rows: Callable[[np.ndarray], pd.DataFrame] | None = None):
+        self.path, self.labels, self.unit = path, labels, unit
+        self.original_rows = original_rows
+        self._frames: list[pd.DataFrame] = []
+
+    def add(self, positions: np.ndarray | Sequence[int], field: str, values: Iterable, reason: str) -> None:
+        """Record ``reason`` for ``field`` at data-row ``positions`` (values: what was found there)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        if positions.size == 0:
+            return
+        self._frames.append(pd.DataFrame({
+            "position": positions, "row": self.labels[positions] if positions.max() < len(self.labels)
+            else positions, "field": field,
+            "value": [None if pd.isna(value) else str(value) for value in values], "reason": reason}))
+
+    def add_unplaced(self, row: int, field: str, value: str, reason: str) -> None:
+        """Record a problem on a line that never became a data row (e.g. a truncated line)."""
+        self._frames.append(pd.DataFrame({"position": [-1], "row": [row], "field": [field],
+                                          "value": [value], "reason": [reason]}))
+
+    def problems(self) -> pd.DataFrame:
+        if not self._frames:
+            return pd.DataFrame(columns=["position", "row", "field", "value", "reason"])
+        return pd.concat(self._frames, ignore_index=True).sort_values("row", kind="stable")
+
+    def __bool__(self) -> bool:
+        return bool(self._frames)
+
+    def bad_positions(self) -> np.ndarray:
+        positions = self.problems()["position"].to_numpy(dtype=np.int64)
+        return np.unique(positions[positions >= 0])
+
+    def rejected_count(self) -> int:
+        return int(self.problems()["row"].nunique())
+
+    def first_error(self) -> BadInputError:
+        problems = self.problems()
+        first = problems.iloc[0]
+        found = "" if first["value"] is None else f", found {first['value']!r}"
+        more = len(problems) - 1
+        tail = (f" ({more:,} more problem(s) in this file)" if more else "")
+        message = (f"{first['reason']}{found}{tail}. Nothing was imported: fix the file, or use "
+                   f"--skip-bad-rows to import the good {self.unit}s and list the rejected ones")
+        if self.unit == "row":
+            return BadInputError(message, file=str(self.path), row=int(first["row"]), field=first["field"])
+        return BadInputError(f"feature {int(first['row'])}: {message}", file=str(self.path),
+                             field=first["field"])
+
+    def rejected_frame(self) -> pd.DataFrame:
+        """One line per rejected row: its number, the fields and reasons, then its original values."""
+        problems = self.problems()
+        grouped = problems.groupby("row", sort=True).agg(
+            position=("position", "max"),
+            field=("field", lambda fields: "; ".join(dict.fromkeys(fields))),
+            value=("value", lambda values: "; ".join(str(v) for v in values if v is not None)),
+            reason=("reason", lambda reasons: "; ".join(dict.fromkeys(reasons)))).reset_index()
+        grouped = grouped.rename(columns={"row": self.unit})
+        placed = grouped["position"] >= 0
+        if self.original_rows is not None and placed.any():
+            original = self.original_rows(grouped.loc[placed, "position"].to_numpy()).reset_index(drop=True)
+            original.index = grouped.index[placed]
+            grouped = grouped.join(original.add_prefix("original_"))
+        return grouped.drop(columns="position")
+
+
+def settle_problems(logs: Sequence[ProblemLog], skip_bad_rows: bool) -> int:
+    """Refuse the import (raise the first problem) unless skipping; returns rows to be rejected."""
+    if not skip_bad_rows:
+        for log in logs:
+            if log:
+                raise log.first_error()
+        return 0
+    return sum(log.rejected_count() for log in logs if log)
+
+
+def write_rejected(logs: Sequence[ProblemLog], fallback_dir: Path) -> list[Path]:
+    """Write ``<input stem>.rejected.csv`` beside each input that had rejected rows (or into
+    ``fallback_dir`` when the input's folder is read-only); returns the files written."""
+    written: list[Path] = []
+    for log in logs:
+        if not log:
+            continue
+        frame = log.rejected_frame()
+        target = log.path.with_name(f"{log.path.stem}.rejected.csv")
+        try:
+            frame.to_csv(target, index=False, encoding="utf-8-sig")
+        except OSError:
+            fallback_dir.mkdir(parents=True, exist_ok=True)
+            target = fallback_dir / f"{log.path.stem}.rejected.csv"
+            frame.to_csv(target, index=False, encoding="utf-8-sig")
+        written.append(target)
+    return written
+
+
+@dataclass
+class TextTable:
+    """A tabular input file read with every column as text, ready for validated conversion."""
+
+    path: Path
+    table: pa.Table
+    log: ProblemLog
+
+    @property
+    def columns(self) -> list[str]:
+        return self.table.column_names
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+
+def _header_names(data: bytes, path: Path) -> list[str]:
+    first_line = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    names = next(csv.reader([first_line]))
+    names = [name.strip() for name in names]
+    if not any(names):
+        raise BadInputError("the first line holds no column names", file=str(path), row=1)
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise BadInputError(f"column name(s) {', '.join(duplicates)} appear more than once",
+                            file=str(path), row=1)
+    return names
+
+
+def read_text_table(path: Path | str, *, progress: bool = False) -> TextTable:
+    """Read a CSV (UTF-8 or GBK) or Parquet file with every column as text.
+
+    Lines with too few or too many fields (a truncated last line, a stray comma) become problems
+    in the table's log, tied to their line number, instead of silently filled with blanks.
+    """
+    path = Path(path)
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return _read_parquet_as_text(path)
+    data = decoded_utf8(path)
+    names = _header_names(data, path)
+    if len(data.split(b"\n", 1)) < 2 or not data.split(b"\n", 1)[1].strip():
+        raise BadInputError("the file has a header line but no data rows", file=str(path))
+    invalid: list[tuple[int, str, int, int]] = []
+
+    def note_invalid(row: pacsv.InvalidRow) -> str:
+        invalid.append((row.number, row.text, row.expected_columns, row.actual_columns))
+        return "skip"
+
+    with tqdm.wrapattr(io.BytesIO(data), "read", total=len(data), desc=path.name, unit="B",
+                       unit_scale=True, leave=False, file=sys.stderr,
+                       disable=not progress or len(data) < PROGRESS_MIN_BYTES) as stream:
+        try:
+            table = pacsv.read_csv(
+                stream,
+                read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(names))],
+                                               skip_rows=1, use_threads=False, block_size=1 << 22),
+                parse_options=pacsv.ParseOptions(invalid_row_handler=note_invalid),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={f"c{i}": pa.string() for i in range(len(names))},
+                    null_values=NULL_TOKENS, strings_can_be_null=True, quoted_strings_can_be_null=True))
+        except pa.ArrowInvalid as error:
+            raise BadInputError(f"not a readable CSV table: {error}", file=str(path)) from error
+    table = table.rename_columns(names)
+    # Arrow counts lines after the skipped header from 1, so add it back; skipped lines shift later rows.
+    skipped = sorted(number + 1 for number, *_ in invalid)
+    labels = np.arange(table.num_rows, dtype=np.int64) + 2
+    for line in skipped:
+        labels[labels >= line] += 1
+    log = ProblemLog(path, labels, original_rows=_row_reader(table))
+    for number, text, expected, actual in invalid:
+        log.add_unplaced(number + 1, "(whole row)", text[:200],
+                         f"expected {expected} fields, found {actual} (truncated or broken line)")
+    return TextTable(path, table, log)
+
+
+def _row_reader(table: pa.Table) -> Callable[[np.ndarray], pd.DataFrame]:
+    """Reads the original text of rows only for the rows that are rejected."""
+    return lambda positions: table.take(pa.array(positions, type=pa.int64())).to_pandas()
+
+
+def _read_parquet_as_text(path: Path) -> TextTable:
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as error:
+        raise BadInputError(f"not a readable Parquet file: {error}", file=str(path)) from error
+    if table.num_rows == 0:
+        raise BadInputError("the file has no rows", file=str(path))
+    text = pa.table({name: pc.cast(column, pa.string()) for name, column in
+                     zip(table.column_names, table.columns)})
+    labels = np.arange(text.num_rows, dtype=np.int64) + 1
+    return TextTable(path, text, ProblemLog(path, labels, original_rows=_row_reader(text)))
+
+
+def parse_numbers(source: TextTable, column: str, field_name: str | None = None) -> np.ndarray:
+    """The column as float64 (NaN where blank); text that is not a number becomes a problem."""
+    values = source.table[column]
+    try:
+        return pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        text = values.to_pandas().str.strip()
+        numbers = pd.to_numeric(text, errors="coerce")
+        bad = numbers.isna() & text.notna() & (text != "")
+        source.log.add(np.flatnonzero(bad.to_numpy()), field_name or column, text[bad],
+                       "expected a number")
+        return numbers.to_numpy(dtype=float, na_value=np.nan)
+
+
+def parse_times(source: TextTable, column: str) -> pd.Series:
+    """The column as naive Beijing-time timestamps; texts with a UTC offset are converted to
+    Beijing time; unreadable texts become problems."""
+    text = source.table[column].to_pandas().str.strip()
+    times = to_beijing_naive(pd.to_datetime(text, errors="coerce"))
+    unread = times.isna() & text.notna() & (text != "")
+    if unread.any():
+        # The fast path reads one format, guessed from the first value; the rest get a second look.
+        retry = to_beijing_naive(pd.to_datetime(text[unread], errors="coerce", format="mixed"))
+        times = times.where(~unread, retry)
+    bad = times.isna() & text.notna() & (text != "")
+    source.log.add(np.flatnonzero(bad.to_numpy()), column, text[bad],
+                   "expected a date and time such as 2024-06-01 13:00")
+    return times
+
+
+def to_beijing_naive(times: pd.Series) -> pd.Series:
+    """Timestamps with a time zone converted to naive Beijing time; naive ones are kept as given."""
+    if getattr(times.dt, "tz", None) is not None:
+        return times.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+    return times
+
+
+def keep_rows(frame: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
+    """The frame without the rows (by position) that have problems."""
+    bad = log.bad_positions()
+    if bad.size == 0:
+        return frame
+    keep = np.ones(len(frame), dtype=bool)
+    keep[bad[bad < len(frame)]] = False
+    return frame.iloc[np.flatnonzero(keep)]
+
+
+def missing_columns_error(path: Path, what: str, aliases: Sequence[str], columns: Sequence[str]) -> BadInputError:
+    return BadInputError(
+        f"no {what} column: expected one of {', '.join(aliases)}; the file has {', '.join(columns)}",
+        file=str(path), row=1)
+
+
+def first_items(values: Iterable, limit: int = 8) -> str:
+    """'a, b, c and 12 more' for short report notes."""
+    items = list(values)
+    shown = ", ".join(str(item) for item in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")

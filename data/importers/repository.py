@@ -1,0 +1,104 @@
+"""The only place holding SQL for imports: staged upserts that count new, updated and unchanged rows."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+STAGE = "import_stage"
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    new: int
+    updated: int
+    unchanged: int
+
+
+def _identifiers(names: Sequence[str]) -> list[str]:
+    # Table and column names come from the importers' own constants, never from a file's headers;
+    # this check keeps it that way.
+    for name in names:
+        if not _IDENTIFIER.match(name):
+            raise ValueError(f"not a plain SQL identifier: {name!r}")
+    return list(names)
+
+
+def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, key: Sequence[str], *,
+           geometry: str | None = None, fill_township: bool = False) -> UpsertCounts:
+    """Insert or update ``frame``'s rows in ``table`` on the natural ``key``, touching only the
+    columns the frame has; rows equal to what is stored are left alone and counted unchanged.
+
+    ``geometry``: None (no geom column), 'point' (geom = ST_Point(lon, lat), NULL without a
+    position) or 'wkb' (the frame's ``geom`` column holds WKB in EPSG:4326). Spatial SQL needs a
+    connection with the spatial extension loaded. ``fill_township`` sets a NULL township_code from
+    the township polygon containing (lon, lat).
+    """
+    _identifiers([table, *key, *frame.columns])
+    columns = [column for column in frame.columns if column != "geom"]
+    con.register("import_incoming", frame)
+    try:
+        select = [f'"{column}"' for column in columns]
+        if geometry == "wkb":
+            select.append('ST_GeomFromWKB("geom") AS geom')
+        elif geometry == "point":
+            select.append("CASE WHEN lon IS NOT NULL AND lat IS NOT NULL THEN ST_Point(lon, lat) END AS geom")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT {', '.join(select)} FROM import_incoming")
+    finally:
+        con.unregister("import_incoming")
+    if fill_township:
+        con.execute(f"UPDATE {STAGE} SET township_code = t.code FROM townships t "
+                    f"WHERE {STAGE}.township_code IS NULL AND {STAGE}.lon IS NOT NULL "
+                    f"AND ST_Contains(t.geom, ST_Point({STAGE}.lon, {STAGE}.lat))")
+    stored = columns + (["geom"] if geometry else [])
+    values = [column for column in stored if column not in key]
+    joined = " AND ".join(f's."{column}" = t."{column}"' for column in key)
+    same = " AND ".join(f's."{column}" IS NOT DISTINCT FROM t."{column}"' for column in values) or "TRUE"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {STAGE}_status AS SELECT s.*, CASE "
+        f"WHEN t.\"{key[0]}\" IS NULL THEN 'new' WHEN {same} THEN 'unchanged' ELSE 'updated' END AS import_status "
+        f"FROM {STAGE} s LEFT JOIN {table} t ON {joined}")
+    counts = dict(con.execute(
+        f"SELECT import_status, count(*) FROM {STAGE}_status GROUP BY import_status").fetchall())
+    column_list = ", ".join(f'"{column}"' for column in stored)
+    if values:
+        on_conflict = (f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+                       + ", ".join(f'"{column}" = excluded."{column}"' for column in values))
+    else:
+        on_conflict = "ON CONFLICT DO NOTHING"
+    con.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {STAGE}_status "
+                f"WHERE import_status <> 'unchanged' {on_conflict}")
+    con.execute(f"DROP TABLE {STAGE}_status")
+    con.execute(f"DROP TABLE {STAGE}")
+    return UpsertCounts(counts.get("new", 0), counts.get("updated", 0), counts.get("unchanged", 0))
+
+
+def station_aliases(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """code and name of every stored station, for matching the station column of observations."""
+    return con.execute("SELECT code, name FROM stations").df()
+
+
+def add_missing_stations(con: duckdb.DuckDBPyConnection, codes: Sequence[str], kind: str,
+                         source: str) -> list[str]:
+    """Create bare stations (name = code, no position) for codes the store lacks; returns them."""
+    frame = pd.DataFrame({"code": list(dict.fromkeys(codes))})
+    con.register("import_codes", frame)
+    try:
+        missing = [row[0] for row in con.execute(
+            "SELECT c.code FROM import_codes c ANTI JOIN stations s ON s.code = c.code ORDER BY c.code"
+        ).fetchall()]
+        con.execute("INSERT INTO stations (code, name, kind, source) "
+                    "SELECT c.code, c.code, $kind, $source FROM import_codes c "
+                    "ANTI JOIN stations s ON s.code = c.code", {"kind": kind, "source": source})
+    finally:
+        con.unregister("import_codes")
+    return missing
+
+
+def township_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """township name → code, for files that name the township instead of giving its code."""
+    return dict(con.execute("SELECT name, code FROM townships").fetchall())
