@@ -104,7 +104,8 @@ def station_layer(stations: gpd.GeoDataFrame, lang: str,
     })
 
     def style(feature: dict) -> dict:
-        return {**STATION_STYLES[feature["properties"]["kind"]], "weight": 1, "fillOpacity": 0.9}
+        return {**STATION_STYLES[feature["properties"]["kind"]], "weight": 1, "fill": True,
+                "fillOpacity": 0.9}
 
     return _geojson_layer(stations, translate("layer_stations", lang), properties, style=style,
                           marker=folium.CircleMarker(radius=6))

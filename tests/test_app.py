@@ -1,0 +1,99 @@
+"""The Streamlit app through AppTest: it starts on a real store, shows the map, switches language,
+and tells the user the store is busy instead of failing when another process holds it."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.i18n import translate
+from core.settings import get_settings
+from data.store import Store
+from tests.app_support import REPO_ROOT, fill_region_store
+
+APP = str(REPO_ROOT / "app.py")
+TIMEOUT_S = 120
+
+
+@pytest.fixture
+def app_settings(monkeypatch: pytest.MonkeyPatch):
+    """Point the app at a store: call with the store path; settings are re-read for each test."""
+    def point_at(db: Path, **extra: str) -> None:
+        monkeypatch.setenv("LANTIAN_DB", str(db))
+        monkeypatch.setenv("LANTIAN_TILES", "none")
+        for name, value in extra.items():
+            monkeypatch.setenv(f"LANTIAN_{name.upper()}", value)
+        get_settings.cache_clear()
+
+    yield point_at
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def region_store(store: Store, real_data: Path) -> tuple[Store, tuple[int, int, int]]:
+    return store, fill_region_store(store, real_data)
+
+
+def _map_component(at: AppTest) -> dict:
+    """The arguments the app sent to the streamlit-folium component (the map), as a dict."""
+    components = [element for element in at.main.get("component_instance")]
+    assert len(components) == 1, "expected exactly one map component"
+    return json.loads(components[0].proto.json_args)
+
+
+def test_app_shows_the_region_map_in_chinese(region_store, app_settings):
+    store, (townships, stations, zones) = region_store
+    app_settings(store.path)
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+
+    assert not at.exception, at.exception
+    assert at.title[0].value == "乡镇空气质量地图"
+    assert at.caption[0].value == translate("map_summary", "zh", townships=townships, stations=stations,
+                                            zones=zones)
+    component = _map_component(at)
+    # Layer names reach the map script as JSON with non-ASCII escaped.
+    assert json.dumps(translate("layer_townships", "zh"))[1:-1] in component["script"]
+    links = component["js_links"] + component["css_links"]
+    assert links and all(link.startswith("/app/static/node_modules/") for link in links), links
+
+
+def test_language_switch_changes_title_and_map(region_store, app_settings):
+    store, _counts = region_store
+    app_settings(store.path)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+
+    at.sidebar.radio(key="lang").set_value("en").run()
+
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Township air-quality map"
+    assert "Townships" in _map_component(at)["script"]
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    assert at.title[0].value == "乡镇空气质量地图"
+
+
+def test_busy_store_gives_a_message_not_a_traceback(region_store, app_settings):
+    store, _counts = region_store
+    app_settings(store.path, busy_timeout_s="0.5")
+    # A second process holding the file read-write, as a long CLI import would.
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+         "print('locked', flush=True); sys.stdin.read()", str(store.path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+    assert not at.exception, at.exception
+    assert [warning.value for warning in at.warning] == [translate("store_busy", "zh")]
+    assert at.main.get("component_instance") == []
+    at.button[0].click().run()
+    assert not at.exception and at.warning == []
+    assert len(at.main.get("component_instance")) == 1

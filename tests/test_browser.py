@@ -1,0 +1,84 @@
+"""The app in Debian's chromium with every non-local request blocked: the Leaflet map still draws."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from data.store import Store
+from tests.app_support import REPO_ROOT, fill_region_store, running_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+ARTIFACTS = REPO_ROOT / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def region_db(tmp_path_factory: pytest.TempPathFactory, real_data: Path) -> tuple[Path, int]:
+    """A store file holding the real region; returns its path and how many townships it has."""
+    store = Store(tmp_path_factory.mktemp("browser") / "region.duckdb", busy_timeout_s=5)
+    store.migrate()
+    townships, _stations, _zones = fill_region_store(store, real_data)
+    return store.path, townships
+
+
+@pytest.fixture(scope="module")
+def app_url(region_db: tuple[Path, int], tmp_path_factory: pytest.TempPathFactory) -> str:
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with running_app(region_db[0], log) as url:
+        yield url
+
+
+@pytest.fixture
+def offline_page():
+    """A chromium page in which every request to a non-local host is aborted and recorded."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    blocked: list[str] = []
+
+    def only_local(route) -> None:
+        if urlsplit(route.request.url).hostname in LOCAL_HOSTS or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        context.route("**/*", only_local)
+        page = context.new_page()
+        try:
+            yield page, blocked
+        finally:
+            context.close()
+            browser.close()
+
+
+def test_map_draws_townships_with_no_internet(app_url: str, region_db: tuple[Path, int], offline_page):
+    page, blocked = offline_page
+    started = time.perf_counter()
+    page.goto(app_url, wait_until="domcontentloaded")
+    frame_element = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)
+    frame = frame_element.content_frame()
+    frame.wait_for_selector(".leaflet-container", timeout=60_000)
+    townships = region_db[1]
+    frame.wait_for_function(
+        "n => document.querySelectorAll('.leaflet-overlay-pane path').length >= n", arg=townships,
+        timeout=60_000)
+    drawn_in_s = time.perf_counter() - started
+    paths = frame.locator(".leaflet-overlay-pane path").count()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map_offline.png"), full_page=True)
+    print(f"\nmap drawn {drawn_in_s:.2f} s after navigation; {paths} paths in the overlay pane")
+
+    assert paths >= townships
+    assert blocked == [], f"the page asked the internet for {blocked}"
+    assert page.get_by_text("乡镇空气质量地图").count() == 1

@@ -1,0 +1,163 @@
+"""Map tests without a browser: build the folium map from real GeoDataFrames and read its HTML."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import folium
+import folium.plugins
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from branca.colormap import LinearColormap
+from pyproj import Geod
+from shapely.geometry import box
+
+from core.errors import BadInputError, LantianError
+from layers.assets import STATIC_DIR, localize_assets, missing_asset_files
+from layers.basemap import tile_sources
+from layers.region_map import region_map
+from tests.app_support import ZONE_KINDS, real_region
+
+STATION_KINDS = ("national", "provincial", "township", "micro")
+LINK_PATTERN = re.compile(r'<(?:script src|link rel="stylesheet" href)="([^"]+)"')
+
+
+@pytest.fixture(scope="module")
+def region(real_data: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Real county polygons and CNEMC stations around Jiyuan, one station re-labelled per kind so
+    every style shows, and one zone of each kind with dates (a timestamp column, as the store gives)."""
+    townships, stations = real_region(real_data)
+    townships["name_en"] = [f"County {code}" for code in townships["code"]]
+    townships["kind"] = "town"
+    stations["kind"] = [STATION_KINDS[i % len(STATION_KINDS)] for i in range(len(stations))]
+    lon, lat = townships.geometry.iloc[0].representative_point().coords[0]
+    zones = gpd.GeoDataFrame({
+        "id": [f"z-{kind}" for kind in ZONE_KINDS], "name": [f"区 {kind}" for kind in ZONE_KINDS],
+        "kind": list(ZONE_KINDS),
+        "valid_from": pd.to_datetime(["2024-01-01"] * len(ZONE_KINDS)),
+        "valid_to": pd.to_datetime([None, "2030-12-31", None, None]),
+    }, geometry=[box(lon - 0.01 * i, lat - 0.01 * i, lon + 0.01 * i, lat + 0.01 * i)
+                 for i in range(1, len(ZONE_KINDS) + 1)], crs="EPSG:4326")
+    return townships, stations, zones
+
+
+def _geojson_layers(folium_map: folium.Map) -> dict[str, folium.GeoJson]:
+    return {child.layer_name: child for child in folium_map._children.values()
+            if isinstance(child, folium.GeoJson)}
+
+
+def _first_ring(geometry: dict) -> np.ndarray:
+    coordinates = geometry["coordinates"]
+    while np.asarray(coordinates[0]).ndim > 1:
+        coordinates = coordinates[0]
+    return np.asarray(coordinates, dtype=float)
+
+
+def test_offline_map_links_only_local_files_that_are_installed(region):
+    html = region_map(*region, tiles="none").get_root().render()
+
+    links = LINK_PATTERN.findall(html)
+    assert any(link.endswith("/leaflet.js") for link in links)
+    assert all(link.startswith("/app/static/") for link in links), links
+    for link in links:
+        assert (STATIC_DIR / link.removeprefix("/app/static/")).is_file(), f"{link} is not installed"
+    assert not re.search(r"https?://", html.replace('http-equiv="content-type"', "")), \
+        "a map with tiles='none' must not name any remote address"
+    assert missing_asset_files() == []
+
+
+def test_layers_carry_every_feature_with_id_and_layer(region):
+    townships, stations, zones = region
+    layers = _geojson_layers(region_map(townships, stations, zones, lang="zh", tiles="none"))
+
+    assert list(layers) == ["乡镇/街道", "管控区", "监测站点"]
+    for (name, frame, id_column) in (("乡镇/街道", townships, "code"), ("监测站点", stations, "code"),
+                                     ("管控区", zones, "id")):
+        features = layers[name].data["features"]
+        assert [feature["properties"]["id"] for feature in features] == frame[id_column].tolist()
+        assert {feature["properties"]["layer"] for feature in features} == {
+            "乡镇/街道": {"township"}, "监测站点": {"station"}, "管控区": {"zone"}}[name]
+
+
+def test_station_kinds_and_zone_kinds_are_drawn_distinctly(region):
+    layers = _geojson_layers(region_map(*region, lang="en", tiles="none"))
+
+    station_styles = {feature["properties"]["kind"]: layers["Stations"].style_function(feature)
+                      for feature in layers["Stations"].data["features"]}
+    assert set(station_styles) == set(STATION_KINDS)
+    assert len({style["fillColor"] for style in station_styles.values()}) == len(STATION_KINDS)
+    assert all(style["fill"] for style in station_styles.values())
+    zone_styles = {feature["properties"]["kind"]: layers["Zones"].style_function(feature)
+                   for feature in layers["Zones"].data["features"]}
+    assert set(zone_styles) == set(ZONE_KINDS)
+    assert len({(style["color"], style["dashArray"]) for style in zone_styles.values()}) == len(ZONE_KINDS)
+
+
+def test_popups_show_dates_as_text_and_english_names(region):
+    folium_map = region_map(*region, lang="en", tiles="none")
+    layers = _geojson_layers(folium_map)
+    folium_map.get_root().render()  # a timestamp left in the properties would fail here
+
+    popups = [feature["properties"]["popup"] for feature in layers["Zones"].data["features"]]
+    assert all("2024-01-01" in popup for popup in popups)
+    assert sum("open-ended" in popup for popup in popups) == 3
+    tooltips = {feature["properties"]["tooltip"] for feature in layers["Townships"].data["features"]}
+    assert tooltips == set(region[0]["name_en"])
+
+
+def test_user_supplied_names_are_escaped(region):
+    townships, stations, zones = (frame.copy() for frame in region)
+    townships.loc[0, "name"] = '<img src=x onerror="alert(1)">镇'
+    stations.loc[0, "name"] = "A & B <script>alert(2)</script>"
+    folium_map = region_map(townships, stations, zones, lang="zh", tiles="none")
+    html = folium_map.get_root().render()
+
+    layers = _geojson_layers(folium_map)
+    township = layers["乡镇/街道"].data["features"][0]["properties"]
+    station = layers["监测站点"].data["features"][0]["properties"]
+    assert township["tooltip"] == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;镇"
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in station["popup"]
+    assert "<script>alert(2)" not in html and "<img src=x" not in html
+
+
+def test_gaode_shifts_overlays_to_gcj02_and_osm_does_not(region):
+    townships = region[0]
+    geod = Geod(ellps="WGS84")
+    original = _first_ring(townships.geometry.iloc[0].__geo_interface__)
+
+    for tiles, low_m, high_m in (("osm", 0.0, 0.0), ("gaode", 100.0, 700.0)):
+        layers = _geojson_layers(region_map(*region, tiles=tiles))
+        drawn = _first_ring(layers["乡镇/街道"].data["features"][0]["geometry"])
+        _, _, shift_m = geod.inv(original[:, 0], original[:, 1], drawn[:, 0], drawn[:, 1])
+        assert low_m <= shift_m.min() and shift_m.max() <= high_m, (tiles, shift_m.min(), shift_m.max())
+
+
+def test_tile_choices():
+    assert tile_sources("none") == []
+    assert "openstreetmap" in tile_sources("osm")[0].url
+    tianditu = tile_sources("tianditu", tianditu_key="KEY123")
+    assert [source.overlay for source in tianditu] == [False, True]
+    assert all("tk=KEY123" in source.url and "{z}" in source.url for source in tianditu)
+    with pytest.raises(BadInputError, match="LANTIAN_TIANDITU_KEY"):
+        tile_sources("tianditu")
+    with pytest.raises(BadInputError, match="unknown tiles"):
+        tile_sources("bing")
+
+
+def test_empty_store_still_gives_a_map():
+    empty = gpd.GeoDataFrame({"code": [], "name": [], "id": [], "kind": [], "township_code": [],
+                              "valid_from": [], "valid_to": []}, geometry=[], crs="EPSG:4326")
+    folium_map = region_map(empty, empty, empty, tiles="none")
+    assert _geojson_layers(folium_map) == {}
+    assert "L.map" in folium_map.get_root().render()
+
+
+def test_localize_refuses_assets_it_cannot_serve_and_leaves_other_maps_alone():
+    with pytest.raises(LantianError, match="markercluster"):
+        localize_assets(folium.plugins.MarkerCluster().add_to(folium.Map(tiles=None))._parent)
+    with pytest.raises(LantianError, match="colormap"):
+        localize_assets(LinearColormap(["red", "blue"]).add_to(folium.Map(tiles=None))._parent)
+    localize_assets(folium.Map(tiles=None))
+    assert "cdn.jsdelivr.net" in folium.Map(tiles=None).get_root().render()
