@@ -51,6 +51,32 @@ class Settings(BaseSettings):
                     "the file's content, never from its name.",
     )
 
+    # Air-quality science and the township ranking (stations/)
+    standard_version: str | None = Field(
+        default=None,
+        description="Force every ranking and comparison onto one standard edition, '2012' (GB 3095-2012, "
+                    "HJ 633-2012, HJ 663-2013) or '2026' (the 2026 editions, in force from 2026-03-01). "
+                    "Default None: the edition in force at the end of the ranked period. Hourly and "
+                    "daily AQI always use the edition in force on the observation date.",
+    )
+    composite_divisors: dict[str, dict[str, float]] = Field(
+        default={},
+        description="Overrides of the HJ 663 composite-index divisors by edition and pollutant "
+                    "(so2, no2, pm10, pm25 µg/m³, co mg/m³, o3 µg/m³); defaults in "
+                    "stations/standards.DEFAULT_DIVISORS (2012: 60/40/70/35/4/160; 2026: PM10 60, PM2.5 30). "
+                    'JSON, e.g. LANTIAN_COMPOSITE_DIVISORS=\'{"2026": {"pm25": 35, "pm10": 70}}\'.',
+    )
+    composite_weights: dict[str, float] = Field(
+        default={},
+        description="Optional per-pollutant weights of the composite index's sub-indices (default 1 each, "
+                    'as HJ 663). JSON, e.g. LANTIAN_COMPOSITE_WEIGHTS=\'{"pm25": 3, "no2": 2}\'.',
+    )
+    fire_point_deduction_cny: float = Field(
+        default=50_000.0,
+        description="CNY deducted from a township per fire point in the ranked period (Qinyang: open "
+                    "burning 50,000 CNY a case).",
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -1,0 +1,75 @@
+"""Store-backed entry points of the science: rank townships and score a station's AQI, reading via the repository."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from core.errors import BadInputError
+from core.settings import get_settings
+from data.store import Store
+from stations import repository
+from stations.aqi import daily_aqi, hourly_aqi
+from stations.daily import daily_statistics, finish_daily, trailing_24h_means
+from stations.ranking import KEY, Period, rank_townships
+from stations.standards import check_version, version_in_force
+
+
+def ranking_version(period: Period, version: str | None = None) -> str:
+    """The one standard edition a ranking of ``period`` uses: the given one, else the setting
+    standard_version, else the edition in force on the period's last day."""
+    chosen = version or get_settings().standard_version or version_in_force(period.end)
+    return check_version(chosen)
+
+
+def rank_store(store: Store, period: Period, *, by: str = "composite", version: str | None = None) -> pd.DataFrame:
+    """The township ranking of ``period`` from the store (stations.ranking.rank_townships' columns).
+
+    Hourly → daily aggregation runs in DuckDB (repository.township_daily_aggregates); validity,
+    percentiles, AQI and ranks run in the pure functions. Divisors, weights and the deduction per
+    fire point come from the settings.
+    """
+    settings = get_settings()
+    edition = ranking_version(period, version)
+    span = period.data_span()
+    with store.read(spatial=True) as con:
+        station_townships = repository.read_station_townships(con)
+        aggregates = repository.township_daily_aggregates(con, span.start, span.end)
+        fire_points = repository.count_fire_points(con, period.start, period.end)
+        dust_days = repository.read_sand_dust_days(con, span.start, span.end)
+    if station_townships.empty:
+        raise BadInputError("the store has no township stations to rank")
+    townships = (station_townships.drop_duplicates(KEY)[[KEY, "township"]]
+                 .rename(columns={"township": "name"}))
+    return rank_townships(finish_daily(aggregates, key=KEY), period, edition, by=by, townships=townships,
+                          fire_points=fire_points, dust_days=dust_days,
+                          deduction_per_fire_point=settings.fire_point_deduction_cny,
+                          divisors=settings.composite_divisors, weights=settings.composite_weights)
+
+
+def station_aqi(store: Store, station_code: str, day: dt.date, *, hourly: bool = False) -> pd.DataFrame:
+    """A station's daily AQI for ``day`` (one row), or each hour's AQI, under the edition in force
+    then. Columns: time, aqi, level, primary_pollutant, iaqi_<item>…, name_zh, name_en, colour."""
+    start = dt.datetime.combine(day, dt.time())
+    with store.read() as con:
+        # The day before feeds the trailing 24-hour SO2 mean of the 2012 SO2 > 800 rule.
+        hours = repository.read_hourly_observations(con, start - dt.timedelta(days=1),
+                                                    start + dt.timedelta(days=1), [station_code])
+    hours = hours.sort_values("time").reset_index(drop=True)
+    if not (hours["time"] >= start).any():
+        raise BadInputError(f"no observations of station {station_code} on {day:%Y-%m-%d}", field="station")
+    if hourly:
+        hours["so2_24h"] = trailing_24h_means(hours, "so2")
+        hours = hours[hours["time"] >= start].reset_index(drop=True)
+        scored = hourly_aqi(hours)
+        times = hours["time"].dt.strftime("%Y-%m-%d %H:%M")
+    else:
+        daily = daily_statistics(hours[hours["time"] >= start])
+        scored = daily_aqi(daily)
+        times = daily["date"].dt.strftime("%Y-%m-%d")
+    frame = pd.concat([times.rename("time").reset_index(drop=True), scored.reset_index(drop=True)], axis=1)
+    frame["aqi"] = frame["aqi"].astype("Int64")
+    iaqi_columns = [column for column in frame if column.startswith("iaqi_")]
+    frame[iaqi_columns] = frame[iaqi_columns].astype("Int64")
+    lead = ["time", "aqi", "level", "primary_pollutant"]
+    return frame[lead + iaqi_columns + ["name_zh", "name_en", "colour"]]

@@ -1,0 +1,133 @@
+"""HJ 663 period assessment: composite index, period validity, good-day ratio and days by level."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+
+from stations.aqi import daily_aqi
+from stations.standards import POLLUTANTS, composite_config
+
+MONTH_MIN_DAYS = 27
+FEBRUARY_MIN_DAYS = 25
+YEAR_MIN_DAYS = 324
+PM_POLLUTANTS = ("pm10", "pm25")
+# The daily column each pollutant's period statistic is taken from, and which statistic.
+PERIOD_SOURCES = {"so2": ("so2", "mean"), "no2": ("no2", "mean"), "pm10": ("pm10", "mean"),
+                  "pm25": ("pm25", "mean"), "co": ("co", 0.95), "o3": ("o3_8h", 0.90)}
+STATISTIC_COLUMNS = {"so2": "so2", "no2": "no2", "pm10": "pm10", "pm25": "pm25", "co": "co_p95",
+                     "o3": "o3_8h_p90"}
+
+
+def required_days(start: dt.date, end: dt.date) -> int:
+    """Daily values a period (inclusive dates) needs for a valid period statistic.
+
+    A calendar month needs 27 (February 25) and a calendar year 324, as GB 3095 says. Any other range
+    (year to date, several months, a week) is pro-rated at the annual rate, ⌈days × 324/365⌉, so a
+    custom range is held to the same share of valid days as a full year.
+    """
+    days = (end - start).days + 1
+    whole_month = start.day == 1 and end == start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    if whole_month:
+        return FEBRUARY_MIN_DAYS if start.month == 2 else MONTH_MIN_DAYS
+    if start == dt.date(start.year, 1, 1) and end == dt.date(start.year, 12, 31):
+        return YEAR_MIN_DAYS
+    return math.ceil(days * YEAR_MIN_DAYS / 365 - 1e-9)
+
+
+def _in_period(daily: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    dates = pd.to_datetime(daily["date"])
+    return daily[(dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))]
+
+
+def _dust_flags(daily: pd.DataFrame, key: str, dust_days: pd.DataFrame | None) -> np.ndarray:
+    """True for rows on a sand-dust day of their own key or of the whole region (key NULL)."""
+    if dust_days is None or dust_days.empty:
+        return np.zeros(len(daily), dtype=bool)
+    dates = pd.to_datetime(daily["date"]).dt.normalize()
+    marked = pd.to_datetime(dust_days["date"]).dt.normalize()
+    region = marked[dust_days[key].isna()] if key in dust_days else marked
+    flagged = dates.isin(set(region)).to_numpy()
+    if key in dust_days:
+        local = set(zip(dust_days.loc[dust_days[key].notna(), key], marked[dust_days[key].notna()]))
+        flagged |= np.fromiter((pair in local for pair in zip(daily[key], dates)), bool, len(daily))
+    return flagged
+
+
+def period_composite(daily: pd.DataFrame, start: dt.date, end: dt.date, version: str, *,
+                     key: str = "station_code", dust_days: pd.DataFrame | None = None,
+                     divisors: dict | None = None, weights: dict | None = None) -> pd.DataFrame:
+    """HJ 663 composite index of each ``key`` over the inclusive dates start…end.
+
+    ``daily`` is daily.daily_statistics' output (NaN = invalid day). Period statistics: means of daily
+    so2, no2, pm10, pm25 (µg/m³); co_p95, the 95th percentile of daily CO (mg/m³); o3_8h_p90, the 90th
+    percentile of the daily max 8-hour O3 (µg/m³), percentiles by HJ 663's formula (numpy's linear).
+    Sub-index si_<pollutant> = weight × C / S from standards.composite_config (``divisors``/``weights``
+    override it); composite_index = their sum; primary_pollutant = the largest sub-index.
+
+    Sand-dust days (``dust_days``: date, and ``key`` NULL for the whole region) are left out of PM10
+    and PM2.5, and the days a PM statistic needs drop by the number of dust days. A pollutant with
+    fewer valid days than required_days makes the row invalid: ``valid`` False, ``invalid_reason``
+    says why, and composite_index is NaN (its statistics stay visible).
+    """
+    config = composite_config(version, divisors, weights)
+    rows = _in_period(daily, start, end).copy()
+    on_dust_day = _dust_flags(rows, key, dust_days)
+    for pm in PM_POLLUTANTS:
+        rows.loc[on_dust_day, pm] = np.nan
+    dust_count = pd.Series(on_dust_day, index=rows.index).groupby(rows[key]).sum()
+    needed = required_days(start, end)
+    grouped = rows.groupby(key)
+    result = pd.DataFrame(index=pd.Index(sorted(rows[key].unique()), name=key))
+    reasons = pd.Series("", index=result.index)
+    for pollutant in POLLUTANTS:
+        column, statistic = PERIOD_SOURCES[pollutant]
+        values = grouped[column]
+        name = STATISTIC_COLUMNS[pollutant]
+        result[name] = values.mean() if statistic == "mean" else values.quantile(statistic)
+        count = values.count().reindex(result.index, fill_value=0)
+        result[f"days_{pollutant}"] = count
+        need = needed - dust_count.reindex(result.index, fill_value=0) if pollutant in PM_POLLUTANTS \
+            else pd.Series(needed, index=result.index)
+        need = need.clip(lower=1)
+        short = count < need
+        reasons[short] += (f"{pollutant}: " + count[short].astype(str) + " valid days < "
+                           + need[short].astype(str) + " required; ")
+        result[f"si_{pollutant}"] = config.loc[pollutant, "weight"] * result[name] / config.loc[pollutant, "divisor"]
+    sub_indices = result[[f"si_{pollutant}" for pollutant in POLLUTANTS]]
+    result["valid"] = reasons == ""
+    result["invalid_reason"] = reasons.str.rstrip("; ").replace("", pd.NA)
+    result["composite_index"] = sub_indices.sum(axis=1, min_count=len(POLLUTANTS)).where(result["valid"])
+    matrix = sub_indices.to_numpy(dtype=float)
+    measured = ~np.isnan(matrix).all(axis=1)
+    largest = np.argmax(np.where(np.isnan(matrix), -np.inf, matrix), axis=1)
+    result["primary_pollutant"] = pd.Series(np.array(POLLUTANTS)[largest], index=result.index,
+                                            dtype="string").where(measured)
+    result["dust_days"] = dust_count.reindex(result.index, fill_value=0)
+    result["required_days"] = needed
+    return result.reset_index()
+
+
+def aqi_day_counts(daily: pd.DataFrame, start: dt.date, end: dt.date, version: str, *,
+                   key: str = "station_code") -> pd.DataFrame:
+    """Good-day ratio and days by level of each ``key`` over start…end under one standard version.
+
+    Daily AQI from daily.daily_statistics' output (aqi.daily_aqi, a day needs every item). Returns
+    valid_days (days with an AQI), good_days (AQI ≤ 100), good_day_ratio (0–1), heavy_days
+    (AQI > 200) and days_level_1 … days_level_6. Sand-dust days stay in, as national practice counts them.
+    """
+    rows = _in_period(daily, start, end)
+    scored = daily_aqi(rows, version=version)
+    aqi = scored["aqi"].to_numpy(dtype=float)
+    frame = pd.DataFrame({key: rows[key].to_numpy(), "aqi": aqi, "good": aqi <= 100, "heavy": aqi > 200,
+                          "level": scored["level"].to_numpy(dtype=float, na_value=np.nan)})
+    grouped = frame.groupby(key)
+    result = pd.DataFrame({"valid_days": grouped["aqi"].count(), "good_days": grouped["good"].sum(),
+                           "heavy_days": grouped["heavy"].sum()})
+    result["good_day_ratio"] = result["good_days"] / result["valid_days"].where(result["valid_days"] > 0)
+    levels = pd.crosstab(frame[key], frame["level"]).reindex(columns=range(1, 7), fill_value=0)
+    levels.columns = [f"days_level_{level}" for level in range(1, 7)]
+    return result.join(levels).fillna({f"days_level_{level}": 0 for level in range(1, 7)}).reset_index()

@@ -1,0 +1,207 @@
+"""The monthly/annual township ranking: composite index, PM, good days, year-on-year, fire points, rank change."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.errors import BadInputError
+from stations.composite import aqi_day_counts, period_composite
+from stations.daily import daily_statistics
+from stations.standards import POLLUTANTS, check_version
+
+KEY = "township_code"
+# Ranking keys: the column ranked and whether a larger value ranks better.
+RANK_KEYS = {"composite": ("composite_index", False), "pm25": ("pm25", False), "pm10": ("pm10", False),
+             "good_days": ("good_day_ratio", True), "yoy": ("composite_yoy_pct", False),
+             "yoy_pm25": ("pm25_yoy_pct", False)}
+RANKING_COLUMNS = ["rank", "township_code", "township", "composite_index", "pm25", "pm10", "so2", "no2",
+                   "co_p95", "o3_8h_p90", "good_day_ratio", "heavy_days", "valid_days",
+                   "composite_yoy_pct", "pm25_yoy_pct", "fire_points", "deduction_cny", "rank_change",
+                   "primary_pollutant", "valid", "invalid_reason", "standard_version", "period"]
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of Beijing calendar dates that a ranking covers."""
+
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def parse(cls, text: str) -> "Period":
+        """"2024-01" (a month), "2024" (a year), "2024-01..2024-03" (months) or
+        "2024-01-05..2024-02-10" (days; months and days may be mixed)."""
+        first, _, last = text.strip().partition("..")
+        start = cls._bound(first, is_end=False, text=text)
+        end = cls._bound(last or first, is_end=True, text=text)
+        if end < start:
+            raise BadInputError(f"period {text!r} ends before it starts", field="period")
+        return cls(start, end)
+
+    @staticmethod
+    def _bound(part: str, is_end: bool, text: str) -> dt.date:
+        try:
+            if match := _YEAR.match(part):
+                year = int(match[1])
+                return dt.date(year, 12, 31) if is_end else dt.date(year, 1, 1)
+            if match := _MONTH.match(part):
+                year, month = int(match[1]), int(match[2])
+                return _month_end(year, month) if is_end else dt.date(year, month, 1)
+            if match := _DAY.match(part):
+                return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError as error:
+            raise BadInputError(f"period {text!r}: {error}", field="period") from error
+        raise BadInputError(f"period {text!r} is not YYYY, YYYY-MM, YYYY-MM-DD or A..B", field="period")
+
+    @property
+    def whole_months(self) -> int:
+        """Number of calendar months covered when the period is whole months, else 0."""
+        if self.start.day != 1 or self.end != _month_end(self.end.year, self.end.month):
+            return 0
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def label(self) -> str:
+        months = self.whole_months
+        if months == 12 and self.start.month == 1:
+            return f"{self.start.year}"
+        if months == 1:
+            return f"{self.start:%Y-%m}"
+        if months:
+            return f"{self.start:%Y-%m}..{self.end:%Y-%m}"
+        return f"{self.start:%Y-%m-%d}..{self.end:%Y-%m-%d}"
+
+    def shifted_months(self, months: int) -> "Period":
+        start = _add_months(self.start, months)
+        end_month = _add_months(self.end.replace(day=1), months)
+        return Period(start, _month_end(end_month.year, end_month.month))
+
+    def previous(self) -> "Period":
+        """The period of the same length just before: the previous month(s) or year, else the
+        preceding equal number of days."""
+        if months := self.whole_months:
+            return self.shifted_months(-months)
+        return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
+
+    def year_ago(self) -> "Period":
+        """The same period one year earlier (29 February becomes the 28th)."""
+        if self.whole_months:
+            return self.shifted_months(-12)
+
+        def back(day: dt.date) -> dt.date:
+            return day.replace(year=day.year - 1, day=min(day.day, calendar.monthrange(day.year - 1, day.month)[1]))
+
+        return Period(back(self.start), back(self.end))
+
+    def data_span(self) -> "Period":
+        """Every date a ranking of this period reads: it, the previous period, and both a year back."""
+        return Period(min(self.previous().year_ago().start, self.year_ago().start), self.end)
+
+
+def township_hourly(hourly: pd.DataFrame, station_townships: pd.DataFrame) -> pd.DataFrame:
+    """Hourly township means: the township stations' values averaged per hour before anything else.
+
+    ``hourly``: station_code, time (Beijing), so2, no2, o3, pm10, pm25 µg/m³, co mg/m³.
+    ``station_townships``: station_code, township_code (township stations only: national stations
+    count for the city, not for a township). Returns township_code, time and the six pollutants.
+    """
+    joined = hourly.merge(station_townships[["station_code", KEY]], on="station_code", how="inner")
+    return joined.groupby([KEY, "time"], as_index=False)[list(POLLUTANTS)].mean()
+
+
+def _assess(daily: pd.DataFrame, period: Period, version: str, codes: pd.Index,
+            dust_days: pd.DataFrame | None, divisors: dict | None, weights: dict | None) -> pd.DataFrame:
+    """Composite index and day counts of every township in ``codes`` over one period, with
+    year-on-year changes against the same period a year earlier."""
+    def table(span: Period) -> pd.DataFrame:
+        composite = period_composite(daily, span.start, span.end, version, key=KEY, dust_days=dust_days,
+                                     divisors=divisors, weights=weights).set_index(KEY)
+        counts = aqi_day_counts(daily, span.start, span.end, version, key=KEY).set_index(KEY)
+        joined = composite.join(counts, how="outer").reindex(codes)
+        joined["invalid_reason"] = joined["invalid_reason"].where(joined["valid"].notna(),
+                                                                  "no observations in the period")
+        joined["valid"] = joined["valid"].astype("boolean").fillna(False)
+        return joined
+
+    current, last_year = table(period), table(period.year_ago())
+    for column, change in (("composite_index", "composite_yoy_pct"), ("pm25", "pm25_yoy_pct")):
+        before = last_year[column].where(last_year["valid"])
+        current[change] = (current[column].where(current["valid"]) - before) / before * 100
+    return current
+
+
+def _rank(assessed: pd.DataFrame, by: str) -> pd.Series:
+    column, larger_is_better = RANK_KEYS[by]
+    values = assessed[column].where(assessed["valid"])
+    return values.rank(method="min", ascending=not larger_is_better).astype("Int64")
+
+
+def rank_townships(daily: pd.DataFrame, period: Period, version: str, *, by: str = "composite",
+                   townships: pd.DataFrame | None = None, fire_points: pd.DataFrame | None = None,
+                   dust_days: pd.DataFrame | None = None, deduction_per_fire_point: float = 50_000.0,
+                   divisors: dict | None = None, weights: dict | None = None) -> pd.DataFrame:
+    """Rank townships over ``period`` under one standard ``version`` (for every township and for the
+    previous and year-ago periods alike).
+
+    ``daily``: township daily values (daily.daily_statistics with key township_code) covering
+    period.data_span(). ``townships``: township_code and name of every township to list (default:
+    those in ``daily``). ``fire_points``: township_code, fire_points (count in the period).
+    ``dust_days``: date, township_code (NULL = whole region). ``by``: one of RANK_KEYS; lower
+    concentrations, indices and changes rank better, a higher good-day ratio ranks better.
+
+    Returns RANKING_COLUMNS, ranked rows first: rank 1 is the best; a township whose period fails
+    the validity rules has no rank and says why in invalid_reason. Concentrations µg/m³ (co_p95
+    mg/m³), ratios 0–1, yoy in percent (negative = improved), deduction in CNY, rank_change =
+    previous period's rank − this rank (positive = moved up).
+    """
+    check_version(version)
+    if by not in RANK_KEYS:
+        raise BadInputError(f"cannot rank by {by!r}; choose one of {', '.join(RANK_KEYS)}", field="by")
+    if townships is None:
+        townships = pd.DataFrame({KEY: sorted(daily[KEY].unique()), "name": pd.NA})
+    codes = pd.Index(townships[KEY], name=KEY)
+    current = _assess(daily, period, version, codes, dust_days, divisors, weights)
+    previous = _assess(daily, period.previous(), version, codes, dust_days, divisors, weights)
+    current["rank"] = _rank(current, by)
+    current["rank_change"] = _rank(previous, by) - current["rank"]
+    fires = (fire_points.set_index(KEY)["fire_points"] if fire_points is not None and len(fire_points)
+             else pd.Series(dtype="int64"))
+    current["fire_points"] = fires.reindex(codes, fill_value=0).astype("int64")
+    current["deduction_cny"] = current["fire_points"] * float(deduction_per_fire_point)
+    current["township"] = townships.set_index(KEY)["name"].reindex(codes)
+    current["standard_version"] = version
+    current["period"] = period.label
+    sort_column, larger_is_better = RANK_KEYS[by]
+    ordered = current.reset_index().sort_values(
+        ["rank", sort_column, KEY], ascending=[True, not larger_is_better, True], na_position="last")
+    return ordered[RANKING_COLUMNS].reset_index(drop=True)
+
+
+def rank_from_hourly(hourly: pd.DataFrame, station_townships: pd.DataFrame, period: Period, version: str,
+                     **options) -> pd.DataFrame:
+    """rank_townships from hourly station observations (township_hourly, then daily_statistics):
+    the reference path, which the store's SQL path must agree with. ``options`` as rank_townships."""
+    daily = daily_statistics(township_hourly(hourly, station_townships), key=KEY)
+    return rank_townships(daily, period, version, **options)

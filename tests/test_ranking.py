@@ -1,0 +1,216 @@
+"""The township ranking: Beijing's 12 stations against an independent calculation, SQL vs pure paths, CLI."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cli
+from data.store import Store
+from stations import repository
+from stations.assessment import rank_store
+from stations.ranking import Period, rank_from_hourly
+
+BEIJING_MONTH = "2016-01"
+FIRST_DAY_READ = "2014-12-01"  # the month, the previous month, and both a year earlier
+
+
+def _beijing_hours(real_data) -> pd.DataFrame:
+    folder = real_data / "beijing_multisite"
+    codes = pd.read_csv(folder / "stations.csv").set_index("station")["station_code"]
+    frames = []
+    for path in sorted(folder.glob("PRSA_Data_*.csv")):
+        raw = pd.read_csv(path)
+        raw["time"] = pd.to_datetime(raw[["year", "month", "day", "hour"]])
+        raw = raw[raw["time"] >= FIRST_DAY_READ]
+        frames.append(pd.DataFrame({
+            "station_code": raw["station"].map(codes), "time": raw["time"],
+            "pm25": raw["PM2.5"], "pm10": raw["PM10"], "so2": raw["SO2"], "no2": raw["NO2"],
+            "co": raw["CO"] / 1000.0,  # the UCI files give CO in µg/m³
+            "o3": raw["O3"]}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _load_beijing(store: Store, real_data) -> pd.DataFrame:
+    """Each Beijing station becomes a township station of its own township (a 0.02° square)."""
+    stations = pd.read_csv(real_data / "beijing_multisite" / "stations.csv")
+    hours = _beijing_hours(real_data)
+    with store.write(spatial=True) as con:
+        for row in stations.itertuples():
+            square = (f"POLYGON(({row.longitude - .01} {row.latitude - .01}, {row.longitude + .01} "
+                      f"{row.latitude - .01}, {row.longitude + .01} {row.latitude + .01}, "
+                      f"{row.longitude - .01} {row.latitude + .01}, {row.longitude - .01} {row.latitude - .01}))")
+            con.execute("INSERT INTO townships (code, name, geom) VALUES (?, ?, ST_GeomFromText(?))",
+                        [f"T{row.station_code}", row.name_zh, square])
+            con.execute("INSERT INTO stations (code, name, kind, township_code, lon, lat, geom) "
+                        "VALUES (?, ?, 'township', ?, ?, ?, ST_Point(?, ?))",
+                        [row.station_code, row.name_zh, f"T{row.station_code}", row.longitude,
+                         row.latitude, row.longitude, row.latitude])
+        con.register("beijing_hours", hours)
+        con.execute("INSERT INTO observations (station_code, time, pm25, pm10, so2, no2, o3, co, source) "
+                    "SELECT station_code, time, pm25, pm10, so2, no2, o3, co, 'uci' FROM beijing_hours")
+    return stations
+
+
+def _independent_composite(hours: pd.DataFrame, month: str) -> pd.Series:
+    """HJ 663-2013 composite index per station for one calendar month, written from the standard."""
+    limits = {"so2": 60, "no2": 40, "pm10": 70, "pm25": 35, "co": 4, "o3": 160}
+    start = pd.Timestamp(month + "-01")
+    end = start + pd.offsets.MonthBegin(1)
+    result = {}
+    for code, station in hours[(hours["time"] >= start) & (hours["time"] < end)].groupby("station_code"):
+        station = station.set_index("time").sort_index()
+        days = pd.date_range(start, end - pd.Timedelta(hours=1), freq="D")
+        daily = {}
+        for pollutant in ("so2", "no2", "pm10", "pm25", "co"):
+            values = []
+            for day in days:
+                hourly = station.loc[day:day + pd.Timedelta(hours=23), pollutant].dropna()
+                values.append(hourly.mean() if len(hourly) >= 20 else np.nan)
+            daily[pollutant] = np.array(values)
+        o3_max = []
+        for day in days:
+            o3 = station["o3"].reindex(pd.date_range(day, periods=24, freq="h")).to_numpy()
+            means = [np.nanmean(o3[end_hour - 7:end_hour + 1])
+                     for end_hour in range(7, 24) if np.sum(~np.isnan(o3[end_hour - 7:end_hour + 1])) >= 6]
+            best = max(means) if means else np.nan
+            o3_max.append(best if len(means) >= 14 or best > 160 else np.nan)
+        daily["o3"] = np.array(o3_max)
+        if min(np.sum(~np.isnan(values)) for values in daily.values()) < 27:
+            continue  # an invalid month: the standard does not rank it
+        concentration = {p: np.nanmean(daily[p]) for p in ("so2", "no2", "pm10", "pm25")}
+        concentration["co"] = np.nanpercentile(daily["co"], 95)
+        concentration["o3"] = np.nanpercentile(daily["o3"], 90)
+        result[f"T{code}"] = sum(concentration[p] / limits[p] for p in limits)
+    return pd.Series(result).sort_values()
+
+
+@pytest.fixture(scope="module")
+def beijing(tmp_path_factory, real_data):
+    store = Store(tmp_path_factory.mktemp("beijing") / "beijing.duckdb", busy_timeout_s=10)
+    store.migrate()
+    _load_beijing(store, real_data)
+    return store, _beijing_hours(real_data)
+
+
+def test_beijing_month_matches_an_independent_calculation(beijing):
+    store, hours = beijing
+    expected = _independent_composite(hours, BEIJING_MONTH)
+    ranking = rank_store(store, Period.parse(BEIJING_MONTH), version="2012")
+    ranked = ranking[ranking["rank"].notna()]
+    assert len(expected) >= 10  # most of the 12 stations have a valid January 2016
+    assert ranked["township_code"].tolist() == expected.index.tolist()
+    np.testing.assert_allclose(ranked["composite_index"].to_numpy(), expected.to_numpy(), rtol=1e-9)
+    assert (ranking["standard_version"] == "2012").all()
+    unranked = ranking[ranking["rank"].isna()]
+    assert unranked["invalid_reason"].str.contains("required").all()
+
+
+def test_store_sql_path_agrees_with_pure_path(beijing):
+    store, _ = beijing
+    period = Period.parse(BEIJING_MONTH)
+    span = period.data_span()
+    with store.read() as con:
+        hours = repository.read_hourly_observations(
+            con, dt.datetime.combine(span.start, dt.time()), dt.datetime.combine(period.end, dt.time(23)) +
+            dt.timedelta(hours=1))
+        station_townships = repository.read_station_townships(con)
+    townships = station_townships.drop_duplicates("township_code")[["township_code", "township"]] \
+        .rename(columns={"township": "name"})
+    for by in ("composite", "yoy", "good_days"):
+        pure = rank_from_hourly(hours, station_townships, period, "2012", by=by, townships=townships)
+        fast = rank_store(store, period, by=by, version="2012")
+        pd.testing.assert_frame_equal(pure.drop(columns=["fire_points", "deduction_cny"]),
+                                      fast.drop(columns=["fire_points", "deduction_cny"]),
+                                      check_exact=False, rtol=1e-9)
+
+
+def test_yoy_rank_change_and_fire_points(beijing):
+    store, hours = beijing
+    period = Period.parse(BEIJING_MONTH)
+    ranking = rank_store(store, period, version="2012").set_index("township_code")
+    last_year = _independent_composite(hours, "2015-01")
+    previous = _independent_composite(hours, "2015-12")
+    both = ranking.index.intersection(last_year.index)
+    expected_yoy = (ranking.loc[both, "composite_index"] - last_year[both]) / last_year[both] * 100
+    np.testing.assert_allclose(ranking.loc[both, "composite_yoy_pct"], expected_yoy, rtol=1e-9)
+    previous_rank = previous.rank(method="min")
+    ranked_both = ranking.index[ranking["rank"].notna()].intersection(previous_rank.index)
+    assert (ranking.loc[ranked_both, "rank_change"] == previous_rank[ranked_both] - ranking.loc[ranked_both, "rank"]).all()
+    assert (ranking["fire_points"] == 0).all()
+
+
+def test_fire_points_counted_by_polygon_and_deducted(store: Store):
+    with store.write(spatial=True) as con:
+        for code, x in (("A", 112.0), ("B", 113.0)):
+            con.execute("INSERT INTO townships (code, name, geom) VALUES (?, ?, ST_GeomFromText(?))",
+                        [code, f"镇{code}", f"POLYGON(({x} 35, {x + .1} 35, {x + .1} 35.1, {x} 35.1, {x} 35))"])
+        points = [("f1", None, 112.05, "2024-06-03 13:00"), ("f2", None, 112.02, "2024-06-30 23:30"),
+                  ("f3", "B", 112.05, "2024-06-10 10:00"),   # the official source named township B
+                  ("f4", None, 112.05, "2024-07-01 00:10"),  # outside the period
+                  ("f5", None, 150.0, "2024-06-10 10:00")]   # outside every township
+        for fire_id, township, lon, time in points:
+            con.execute("INSERT INTO fire_points (id, source, time, lon, lat, township_code, geom) "
+                        "VALUES (?, 'official', ?, ?, 35.05, ?, ST_Point(?, 35.05))",
+                        [fire_id, time, lon, township, lon])
+    with store.read(spatial=True) as con:
+        counts = repository.count_fire_points(con, dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+    assert dict(zip(counts["township_code"], counts["fire_points"])) == {"A": 2, "B": 1}
+
+
+def _run_cli(argv: list[str]) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = cli.main(argv)
+    return code, out.getvalue()
+
+
+def test_cli_rank_csv_and_json(beijing):
+    store, _ = beijing
+    code, text = _run_cli(["rank", "--period", BEIJING_MONTH, "--format", "csv", "--db", str(store.path)])
+    assert code == 0
+    lines = text.splitlines()
+    assert lines[0] == ("rank,township,composite_index,pm25,pm10,so2,no2,co_p95,o3_8h_p90,good_day_ratio,"
+                        "heavy_days,valid_days,composite_yoy_pct,fire_points,deduction_cny,rank_change")
+    assert len(lines) == 13
+    frame = pd.read_csv(io.StringIO(text))
+    assert frame["good_day_ratio"].dropna().between(0, 1).all()
+    code, text = _run_cli(["rank", "--period", "2015-11..2016-01", "--by", "good_days", "--format", "json",
+                           "--db", str(store.path)])
+    records = json.loads(text)
+    ranked = [record for record in records if record["rank"] is not None]
+    ratios = [record["good_day_ratio"] for record in ranked]
+    assert ratios == sorted(ratios, reverse=True)
+    assert {record["period"] for record in records} == {"2015-11..2016-01"}
+
+
+def test_cli_aqi_hourly_csv(beijing):
+    store, hours = beijing
+    code, text = _run_cli(["aqi", "--station", "1003A", "--date", "2016-01-15", "--hourly", "--format", "csv",
+                           "--db", str(store.path)])
+    assert code == 0
+    frame = pd.read_csv(io.StringIO(text))
+    assert list(frame.columns[:4]) == ["time", "aqi", "level", "primary_pollutant"]
+    assert all(column.startswith("iaqi_") for column in frame.columns[4:])
+    assert len(frame) == 24
+    assert (frame["aqi"] == frame[list(frame.columns[4:])].max(axis=1)).all()
+    code, text = _run_cli(["aqi", "--station", "1003A", "--date", "2016-01-15", "--format", "csv",
+                           "--db", str(store.path)])
+    assert len(pd.read_csv(io.StringIO(text))) == 1
+
+
+def test_period_parsing_previous_and_year_ago():
+    month = Period.parse("2024-03")
+    assert (month.start, month.end) == (dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+    assert month.previous() == Period(dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert Period.parse("2024-02").year_ago() == Period(dt.date(2023, 2, 1), dt.date(2023, 2, 28))
+    quarter = Period.parse("2024-01..2024-03")
+    assert quarter.previous() == Period(dt.date(2023, 10, 1), dt.date(2023, 12, 31))
+    days = Period.parse("2024-02-20..2024-03-05")
+    assert days.previous() == Period(dt.date(2024, 2, 5), dt.date(2024, 2, 19))
+    assert Period.parse("2024").label == "2024"
