@@ -24,7 +24,7 @@ def app_settings(monkeypatch: pytest.MonkeyPatch):
     """Point the app at a store: call with the store path; settings are re-read for each test."""
     def point_at(db: Path, **extra: str) -> None:
         monkeypatch.setenv("LANTIAN_DB", str(db))
-        monkeypatch.setenv("LANTIAN_TILES", "none")
+        monkeypatch.setenv("LANTIAN_TILES", "none")  # base-map tiles would need the internet
         for name, value in extra.items():
             monkeypatch.setenv(f"LANTIAN_{name.upper()}", value)
         get_settings.cache_clear()
@@ -97,3 +97,14 @@ def test_busy_store_gives_a_message_not_a_traceback(region_store, app_settings):
     at.button[0].click().run()
     assert not at.exception and at.warning == []
     assert len(at.main.get("component_instance")) == 1
+
+
+def test_tianditu_without_key_is_explained_not_raised(region_store, app_settings):
+    store, _counts = region_store
+    app_settings(store.path, tiles="tianditu", tianditu_key="")
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+
+    assert not at.exception, at.exception
+    assert "LANTIAN_TIANDITU_KEY" in at.error[0].value
+    assert at.main.get("component_instance") == []
