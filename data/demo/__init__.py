@@ -1,0 +1,95 @@
+"""The built-in Jiyuan-like demo region: build_demo() fills a store with a full year of illustrative data."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from data.demo.dust import dust_readings
+from data.demo.fires import fire_points
+from data.demo.geography import (CITY, DEMO_SOURCE, TOWNSHIP_SOURCE, TOWNSHIPS, rules_json, township_at,
+                                 township_polygons, zones)
+from data.demo.landcover import write_landcover
+from data.demo.layout import DUST_SOURCES, ENTERPRISES, stations
+from data.demo.observations import simulate
+from data.demo.planted import planted_events
+from data.demo.repository import replace_demo_content
+from data.store import Store
+
+# Each generator draws from its own stream, so changing one never reshuffles another.
+_STREAM_OBSERVATIONS, _STREAM_FIRES, _STREAM_DUST = 1, 2, 3
+
+
+def landcover_path(store: Store) -> Path:
+    """Where the demo's land-cover GeoTIFF lives for this store."""
+    return store.files_dir / "rasters" / "landcover.tif"
+
+
+def _wkb(geometries) -> list[bytes]:
+    return [bytes(wkb) for wkb in shapely.to_wkb(list(geometries), output_dimension=2)]
+
+
+def demo_frames(seed: int, year: int) -> dict[str, pd.DataFrame]:
+    """Every demo table's rows as DataFrames (geometry as WKB or lon/lat, EPSG:4326), in insert order."""
+    events = planted_events(year)
+    network = stations()
+    polygons = township_polygons()
+    townships = pd.DataFrame({
+        "code": [t.code for t in TOWNSHIPS], "name": [t.name for t in TOWNSHIPS],
+        "name_en": [t.name_en for t in TOWNSHIPS], "kind": [t.kind for t in TOWNSHIPS],
+        "terrain": [t.terrain for t in TOWNSHIPS], "illustrative": True, "source": TOWNSHIP_SOURCE,
+        "geom_wkb": _wkb(polygons[t.code] for t in TOWNSHIPS)})
+    station_frame = pd.DataFrame({
+        "code": [s.code for s in network], "name": [s.name for s in network],
+        "kind": [s.kind for s in network], "township_code": [s.township_code for s in network],
+        "city": CITY, "lon": [s.lon for s in network], "lat": [s.lat for s in network],
+        "source": DEMO_SOURCE})
+    enterprises = pd.DataFrame({
+        "id": [e.id for e in ENTERPRISES], "name": [e.name for e in ENTERPRISES],
+        "industry": [e.industry for e in ENTERPRISES],
+        "emits": [json.dumps(list(e.emits)) for e in ENTERPRISES],
+        "township_code": [township_at(e.lon, e.lat) for e in ENTERPRISES],
+        "lon": [e.lon for e in ENTERPRISES], "lat": [e.lat for e in ENTERPRISES],
+        "footprint_wkb": _wkb(e.footprint for e in ENTERPRISES)})
+    zone_list = zones([e.footprint for e in ENTERPRISES])
+    zone_frame = pd.DataFrame({
+        "id": [z.id for z in zone_list], "name": [z.name for z in zone_list],
+        "kind": [z.kind for z in zone_list], "rules": [rules_json(z) for z in zone_list],
+        "valid_from": pd.to_datetime([z.valid_from for z in zone_list]).date,
+        "valid_to": pd.Series([None] * len(zone_list), dtype="object"), "source": DEMO_SOURCE,
+        "geom_wkb": _wkb(z.geom for z in zone_list)})
+    dust_sources = pd.DataFrame({
+        "id": [d.id for d in DUST_SOURCES], "kind": [d.kind for d in DUST_SOURCES],
+        "name": [d.name for d in DUST_SOURCES],
+        "township_code": [township_at(*d.anchor) for d in DUST_SOURCES],
+        "attrs": [d.attrs_json() for d in DUST_SOURCES],
+        "geom_wkb": _wkb(d.geometry for d in DUST_SOURCES)})
+    return {
+        "townships": townships,
+        "stations": station_frame,
+        "enterprises": enterprises,
+        "zones": zone_frame,
+        "dust_sources": dust_sources,
+        "dust_readings": dust_readings(events, year, np.random.default_rng([seed, _STREAM_DUST])),
+        "fire_points": fire_points(events, year, np.random.default_rng([seed, _STREAM_FIRES])),
+        "observations": simulate(network, events, year, np.random.default_rng([seed, _STREAM_OBSERVATIONS])),
+    }
+
+
+def build_demo(store: Store, seed: int, year: int) -> dict[str, int]:
+    """Build the demo region into ``store`` and return the rows written per table.
+
+    Migrates the store, replaces all demo content in one write transaction (a rebuild gives the same
+    result, never duplicates) and writes the land-cover GeoTIFF (EPSG:4326, classes 1 cropland,
+    2 built-up, 3 forest/mountain, 4 water) to ``landcover_path(store)``. The same seed and year give
+    identical table contents; what was planted for detection to find is in data.demo.planted.
+    """
+    store.migrate()
+    frames = demo_frames(seed, year)
+    with store.write(spatial=True) as con:
+        replace_demo_content(con, frames)
+    write_landcover(landcover_path(store))
+    return {table: len(frame) for table, frame in frames.items()}
