@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core.i18n import translate
 from core.settings import get_settings
 from data.store import Store
+from stations.repository import read_townships
 from tests.app_support import REPO_ROOT, fill_region_store
 
 APP = str(REPO_ROOT / "app.py")
@@ -60,6 +61,19 @@ def test_app_shows_the_region_map_in_chinese(region_store, app_settings):
     assert json.dumps(translate("layer_townships", "zh"))[1:-1] in component["script"]
     links = component["js_links"] + component["css_links"]
     assert links and all(link.startswith("/app/static/node_modules/") for link in links), links
+
+
+def test_app_shows_the_demo_region(demo_store, app_settings):
+    app_settings(demo_store.path)
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+
+    assert not at.exception, at.exception
+    with demo_store.read() as con:
+        townships = len(read_townships(con))
+    assert townships > 0
+    assert at.caption[0].value.startswith(f"{townships} ")
+    assert _map_component(at)["script"].count("geo_json_") >= 3
 
 
 def test_language_switch_changes_title_and_map(region_store, app_settings):
