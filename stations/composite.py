@@ -52,8 +52,9 @@ def _dust_flags(daily: pd.DataFrame, key: str, dust_days: pd.DataFrame | None) -
     region = marked[dust_days[key].isna()] if key in dust_days else marked
     flagged = dates.isin(set(region)).to_numpy()
     if key in dust_days:
-        local = set(zip(dust_days.loc[dust_days[key].notna(), key], marked[dust_days[key].notna()]))
-        flagged |= np.fromiter((pair in local for pair in zip(daily[key], dates)), bool, len(daily))
+        local = dust_days[key].notna()
+        marked_pairs = pd.MultiIndex.from_arrays([dust_days.loc[local, key], marked[local]])
+        flagged = flagged | pd.MultiIndex.from_arrays([daily[key], dates]).isin(marked_pairs)
     return flagged
 
 
