@@ -234,21 +234,31 @@ class TextTable:
         return self.table.num_rows
 
 
-def _header_names(data: bytes, path: Path) -> list[str]:
+DUPLICATE_MARK = "#"
+
+
+def _header_names(data: bytes, path: Path, allow_duplicates: bool) -> list[str]:
     first_line = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
-    names = next(csv.reader([first_line]))
-    names = [name.strip() for name in names]
+    names = [name.strip() for name in next(csv.reader([first_line]))]
     if not any(names):
         raise BadInputError("the first line holds no column names", file=str(path), row=1)
     duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
+    if duplicates and not allow_duplicates:
         raise BadInputError(f"column name(s) {', '.join(duplicates)} appear more than once",
                             file=str(path), row=1)
-    return names
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name}{DUPLICATE_MARK}{seen[name]}")
+    return unique
 
 
-def read_text_table(path: Path | str, *, progress: bool = False) -> TextTable:
+def read_text_table(path: Path | str, *, progress: bool = False, allow_duplicate_columns: bool = False) -> TextTable:
     """Read a CSV (UTF-8 or GBK) or Parquet file with every column as text.
+
+    A repeated column name is refused unless ``allow_duplicate_columns``; then the second copy
+    of NAME is called NAME#2 and the caller decides.
 
     Lines with too few or too many fields (a truncated last line, a stray comma) become problems
     in the table's log, tied to their line number, instead of silently filled with blanks.
@@ -257,7 +267,7 @@ def read_text_table(path: Path | str, *, progress: bool = False) -> TextTable:
     if path.suffix.lower() in (".parquet", ".pq"):
         return _read_parquet_as_text(path)
     data = decoded_utf8(path)
-    names = _header_names(data, path)
+    names = _header_names(data, path, allow_duplicate_columns)
     if len(data.split(b"\n", 1)) < 2 or not data.split(b"\n", 1)[1].strip():
         raise BadInputError("the file has a header line but no data rows", file=str(path))
     invalid: list[tuple[int, str, int, int]] = []
@@ -273,7 +283,7 @@ def read_text_table(path: Path | str, *, progress: bool = False) -> TextTable:
             table = pacsv.read_csv(
                 stream,
                 read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(names))],
-                                               skip_rows=1, use_threads=False, block_size=1 << 22),
+                                               skip_rows=1, use_threads=False, block_size=1 << 20),
                 parse_options=pacsv.ParseOptions(invalid_row_handler=note_invalid),
                 convert_options=pacsv.ConvertOptions(
                     column_types={f"c{i}": pa.string() for i in range(len(names))},
