@@ -1,0 +1,282 @@
+"""The closed loop's service functions: each checks the acting user's permission and the task's state,
+then changes the task under an optimistic lock and appends its event in the same transaction."""
+from __future__ import annotations
+
+import dataclasses
+import math
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from core.errors import BadInputError, ConflictError, PermissionDeniedError
+from core.settings import get_settings
+from core.timeutil import now_beijing
+from core.users import SYSTEM_USER, User
+from data.store import Store
+from hotspots import task_repository as repo
+from hotspots.attachments import SavedAttachment, Upload, attachments_dir, discard, save_attachments
+from hotspots.task_repository import HandlingListFilter
+from hotspots.tasks import (ACTION_LABELS_ZH, EXPORT_ROLES, FIELD_KIND, GRADES, KIND_LABELS_ZH, OWING_STATES, Action, Task,
+                            STATE_LABELS_ZH, TaskState, authorise, deadline_for, next_state)
+
+CHANGED_BY_SOMEONE_ELSE = "已被他人修改，请刷新后重试 / changed by someone else: reload and try again"
+
+
+def _text(value: str | None, field: str, required: bool = False) -> str | None:
+    cleaned = value.strip() if value is not None else ""
+    if required and not cleaned:
+        raise BadInputError(f"'{field}' must not be empty / 不能为空", field=field)
+    return cleaned or None
+
+
+def _new_task_id(now: datetime) -> str:
+    return f"T{now:%Y%m%d}-{uuid.uuid4().hex[:8]}"
+
+
+@contextmanager
+def _change(store: Store, spatial: bool = False) -> Iterator[tuple[duckdb.DuckDBPyConnection, list[SavedAttachment]]]:
+    """A task transaction plus the list of attachment files it writes, removed again if it fails.
+    DuckDB's write-write conflict between two sessions is reported as ConflictError."""
+    written: list[SavedAttachment] = []
+    try:
+        with store.write(spatial=spatial) as con:
+            yield con, written
+    except BaseException as error:
+        discard(written)
+        if isinstance(error, duckdb.TransactionException) and "conflict" in str(error).lower():
+            raise ConflictError(CHANGED_BY_SOMEONE_ELSE) from error
+        raise
+
+
+def _record_event(con: duckdb.DuckDBPyConnection, store: Store, written: list[SavedAttachment], task: Task,
+                  user: User, action: Action, from_state: TaskState | None, comment: str | None,
+                  photos: Sequence[Upload], now: datetime) -> None:
+    """Append the event of ``action`` on ``task`` and the photos that came with it."""
+    event_id = repo.append_event(con, task.id, user, action, from_state, task.state, comment, now)
+    if photos:
+        settings = get_settings()
+        saved = save_attachments(store.files_dir, photos, settings.attachment_formats,
+                                 settings.attachment_max_bytes)
+        written.extend(saved)
+        repo.insert_attachments(con, task.id, event_id, saved, user, now)
+
+
+def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, department: str | None = None,
+                             instructions: str | None = None, title: str | None = None,
+                             township_code: str | None = None, grade: str | None = None,
+                             now: datetime | None = None) -> Task:
+    """Make a pending task (交办单) from a hotspot (supervisor). The township, grade and position come from
+    the hotspot unless given; the deadline is proposed from the grade and set again on assignment.
+    Refused (ConflictError) while the hotspot already has an open task. ``now`` is naive Beijing time."""
+    authorise(user, Action.CREATE, None)
+    settings = get_settings()
+    now = now or now_beijing()
+    with _change(store) as (con, written):
+        hotspot = repo.read_hotspot(con, hotspot_id)
+        if hotspot is None:
+            raise BadInputError(f"no hotspot '{hotspot_id}' / 热点不存在", field="hotspot_id")
+        existing = repo.open_task_of_hotspot(con, hotspot_id)
+        if existing is not None:
+            raise ConflictError(f"热点已有未办结的交办单 {existing} / hotspot already has the open task {existing}")
+        grade = grade or hotspot["grade"]
+        if grade is None:
+            raise BadInputError("the hotspot has no grade: give one (I, II, III) / 请指定等级", field="grade")
+        township_code = township_code or hotspot["township_code"]
+        if township_code is None or not repo.township_exists(con, township_code):
+            raise BadInputError("name the responsible township / 请指定责任乡镇", field="township_code")
+        kind_label = KIND_LABELS_ZH.get(hotspot["kind"], hotspot["kind"])
+        pollutant = (hotspot["pollutant"] or "").upper()
+        task = Task(id=_new_task_id(now), hotspot_id=hotspot_id, kind=hotspot["kind"], grade=grade,
+                    township_code=township_code, department=_text(department, "department"),
+                    title=_text(title, "title") or f"{kind_label}{pollutant}热点处置（{grade}级）",
+                    instructions=_text(instructions, "instructions"), state=TaskState.PENDING,
+                    deadline=deadline_for(grade, now, settings.task_deadline_hours),
+                    lon=hotspot["lon"], lat=hotspot["lat"], version=1, created_at=now, updated_at=now)
+        repo.insert_task(con, task)
+        _record_event(con, store, written, task, user, Action.CREATE, None, None, (), now)
+        return task
+
+
+def record_field_observation(store: Store, user: User, lon: float, lat: float, *, title: str,
+                             description: str, grade: str = "III", township_code: str | None = None,
+                             department: str | None = None, photos: Sequence[Upload] = (),
+                             now: datetime | None = None) -> Task:
+    """Record what an inspector saw at (lon, lat) in EPSG:4326 as a pending task with photos. The
+    township is the one containing the position unless given. ``now`` is naive Beijing time."""
+    authorise(user, Action.RECORD_OBSERVATION, None)
+    if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+        raise BadInputError(f"position ({lon}, {lat}) is not a longitude/latitude", field="lon/lat")
+    if grade not in GRADES:
+        raise BadInputError(f"grade must be one of {', '.join(GRADES)}", field="grade")
+    settings = get_settings()
+    now = now or now_beijing()
+    title = _text(title, "title", required=True)
+    description = _text(description, "description", required=True)
+    with _change(store, spatial=True) as (con, written):
+        township_code = township_code or repo.township_at(con, lon, lat)
+        if township_code is None or not repo.township_exists(con, township_code):
+            raise BadInputError("the position is in no known township: name one / 位置不在任何乡镇内，请指定乡镇",
+                                field="township_code")
+        task = Task(id=_new_task_id(now), hotspot_id=None, kind=FIELD_KIND, grade=grade,
+                    township_code=township_code, department=_text(department, "department"), title=title,
+                    instructions=None, state=TaskState.PENDING,
+                    deadline=deadline_for(grade, now, settings.task_deadline_hours),
+                    lon=lon, lat=lat, version=1, created_at=now, updated_at=now)
+        repo.insert_task(con, task)
+        _record_event(con, store, written, task, user, Action.RECORD_OBSERVATION, None, description, photos, now)
+        return task
+
+
+def _act(store: Store, user: User, task_id: str, action: Action, *, comment: str | None = None,
+         photos: Sequence[Upload] = (), expected_version: int | None = None, now: datetime | None = None,
+         deadline: datetime | None = None, department: str | None = None,
+         instructions: str | None = None) -> Task:
+    """The one path every change to an existing task takes: permission, state, lock, update, event."""
+    settings = get_settings()
+    now = now or now_beijing()
+    with _change(store) as (con, written):
+        task = repo.read_task(con, task_id)
+        if task is None:
+            raise BadInputError(f"no task '{task_id}' / 交办单不存在", field="task_id")
+        authorise(user, action, task.township_code)
+        if expected_version is not None and expected_version != task.version:
+            raise ConflictError(CHANGED_BY_SOMEONE_ELSE)
+        target = next_state(task.state, action, repo.read_actions(con, task_id),
+                            returns_for_accountability=settings.accountability_after_returns,
+                            escalations_for_accountability=settings.accountability_after_escalations)
+        if target in OWING_STATES and action is not Action.ADD_EVIDENCE:
+            # Each time the township is (again) asked to act, it gets a fresh period for the grade.
+            deadline = deadline or deadline_for(task.grade, now, settings.task_deadline_hours)
+            if deadline <= now:
+                raise BadInputError("the deadline must be in the future / 期限须晚于当前时间", field="deadline")
+        else:
+            deadline = task.deadline
+        changed = dataclasses.replace(
+            task, state=target, deadline=deadline, department=department or task.department,
+            instructions=instructions or task.instructions, version=task.version + 1, updated_at=now)
+        if target in OWING_STATES and changed.department is None:
+            raise BadInputError("name the responsible department / 请指定责任部门", field="department")
+        if not repo.update_task_if_unchanged(con, task_id, task.version, state=changed.state,
+                                             deadline=changed.deadline, department=changed.department,
+                                             instructions=changed.instructions, updated_at=now):
+            raise ConflictError(CHANGED_BY_SOMEONE_ELSE)
+        _record_event(con, store, written, changed, user, action, task.state, comment, photos, now)
+        return changed
+
+
+def assign(store: Store, user: User, task_id: str, *, department: str | None = None,
+           instructions: str | None = None, deadline: datetime | None = None, comment: str | None = None,
+           expected_version: int | None = None, now: datetime | None = None) -> Task:
+    """Assign a pending task to its township and department (supervisor). The deadline (naive Beijing
+    time) defaults to now plus the grade's hours."""
+    return _act(store, user, task_id, Action.ASSIGN, comment=_text(comment, "comment"),
+                expected_version=expected_version, now=now, deadline=deadline,
+                department=_text(department, "department"), instructions=_text(instructions, "instructions"))
+
+
+def submit_feedback(store: Store, user: User, task_id: str, measures: str, *, photos: Sequence[Upload] = (),
+                    expected_version: int | None = None, now: datetime | None = None) -> Task:
+    """Report the measures taken, with photos (the task's township official only)."""
+    return _act(store, user, task_id, Action.SUBMIT_FEEDBACK, comment=_text(measures, "measures", required=True),
+                photos=photos, expected_version=expected_version, now=now)
+
+
+def review(store: Store, user: User, task_id: str, *, approve: bool, comment: str | None = None,
+           expected_version: int | None = None, now: datetime | None = None) -> Task:
+    """Close the task after review, or return it for rework with a reason (supervisor). The return that
+    reaches the configured count marks it for accountability instead."""
+    if approve:
+        return _act(store, user, task_id, Action.CLOSE, comment=_text(comment, "comment"),
+                    expected_version=expected_version, now=now)
+    return _act(store, user, task_id, Action.RETURN, comment=_text(comment, "comment", required=True),
+                expected_version=expected_version, now=now)
+
+
+def escalate(store: Store, user: User, task_id: str, *, comment: str | None = None,
+             expected_version: int | None = None, now: datetime | None = None) -> Task:
+    """Press the township (督办) with a fresh deadline (supervisor, or the sweep). The escalation that
+    reaches the configured count marks the task for accountability instead."""
+    return _act(store, user, task_id, Action.ESCALATE, comment=_text(comment, "comment"),
+                expected_version=expected_version, now=now)
+
+
+def add_evidence(store: Store, user: User, task_id: str, *, photos: Sequence[Upload] = (),
+                 comment: str | None = None, expected_version: int | None = None,
+                 now: datetime | None = None) -> Task:
+    """Attach photos and/or a note to an open task without moving it (inspector, supervisor)."""
+    comment = _text(comment, "comment")
+    if not photos and comment is None:
+        raise BadInputError("evidence needs a photo or a note / 请提供照片或说明", field="photos")
+    return _act(store, user, task_id, Action.ADD_EVIDENCE, comment=comment, photos=photos,
+                expected_version=expected_version, now=now)
+
+
+def sweep_overdue(store: Store, now: datetime | None = None) -> list[str]:
+    """Escalate every task past its deadline (as the system user) and return their ids. A task someone
+    changes meanwhile is left for the next sweep. ``now`` is naive Beijing time."""
+    now = now or now_beijing()
+    with store.read() as con:
+        candidates = repo.read_sweepable(con, now)
+    escalated = []
+    for task_id in candidates:
+        try:
+            escalate(store, SYSTEM_USER, task_id, comment="逾期自动督办 / overdue: escalated by the sweep", now=now)
+        except ConflictError:
+            continue
+        escalated.append(task_id)
+    return escalated
+
+
+def get_task(store: Store, task_id: str) -> Task:
+    """The task with this id (any signed-in role may look)."""
+    with store.read() as con:
+        task = repo.read_task(con, task_id)
+    if task is None:
+        raise BadInputError(f"no task '{task_id}' / 交办单不存在", field="task_id")
+    return task
+
+
+def task_history(store: Store, task_id: str) -> pd.DataFrame:
+    """The task's event log, oldest first, with Chinese labels (action_zh, from_zh, to_zh) beside the
+    stored values; times naive Beijing time."""
+    with store.read() as con:
+        history = repo.read_history(con, task_id)
+    history["action_zh"] = history["action"].map(ACTION_LABELS_ZH)
+    history["from_zh"] = history["from_state"].map(STATE_LABELS_ZH)
+    history["to_zh"] = history["to_state"].map(STATE_LABELS_ZH)
+    return history
+
+
+def task_attachments(store: Store, task_id: str) -> pd.DataFrame:
+    """The task's attachments (generated name, event, original name, media type, size in bytes, ...)."""
+    with store.read() as con:
+        return repo.read_attachments(con, task_id)
+
+
+def attachment_path(store: Store, task_id: str, name: str) -> Path:
+    """Where the attachment ``name`` of ``task_id`` is on disk; BadInputError for any other name."""
+    if name not in set(task_attachments(store, task_id)["name"]):
+        raise BadInputError(f"task '{task_id}' has no attachment '{name}'", field="name")
+    return attachments_dir(store.files_dir) / name
+
+
+def list_tasks(store: Store, selection: HandlingListFilter = HandlingListFilter(),
+               now: datetime | None = None) -> pd.DataFrame:
+    """Tasks matching ``selection`` as handling-list rows (any role may browse); see
+    ``task_repository.read_handling_list`` for the columns."""
+    with store.read() as con:
+        return repo.read_handling_list(con, selection, now or now_beijing())
+
+
+def handling_list(store: Store, user: User, selection: HandlingListFilter = HandlingListFilter(),
+                  now: datetime | None = None) -> pd.DataFrame:
+    """The handling list (处置清单) for export (supervisor or the CLI)."""
+    if user.role not in EXPORT_ROLES:
+        raise PermissionDeniedError(f"{user.role.label_zh}角色不能导出处置清单 / a {user.role.value} may not "
+                                    "export the handling list")
+    return list_tasks(store, selection, now)
