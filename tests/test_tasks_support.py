@@ -38,6 +38,11 @@ ADMIN = User("admin", Role.ADMIN)
 @pytest.fixture
 def region(store: Store) -> Store:
     """The empty temp store with the two townships and four hotspots written in."""
+    return seed_region(store)
+
+
+def seed_region(store: Store) -> Store:
+    """Write the two townships and four hotspots into a migrated store and return it."""
     with store.write(spatial=True) as con:
         for code, polygon in TOWNSHIP_POLYGONS.items():
             con.execute("INSERT INTO townships (code, name, kind, illustrative, geom) "

@@ -1,0 +1,52 @@
+"""Popups show typed text escaped: in the HTML we render and in a rendered folium map."""
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+
+from data.store import Store
+from hotspots import task_service as ts
+from layers.popups import POPUP_PROPERTY, hotspot_popup_html, task_popup_html
+from test_tasks_support import KEJING_OFFICIAL, SUPERVISOR, T0, region
+
+__all__ = ["region"]
+ATTACK = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_task_popup_escapes_every_typed_field():
+    html = task_popup_html({"title": '<img src=x onerror="alert(2)">', "state": "feedback_submitted",
+                            "township_name": "克井镇", "department": "a&b", "latest_feedback": ATTACK,
+                            "deadline": T0, "overdue": True})
+    assert ATTACK not in html and ESCAPED in html
+    assert "<img" not in html and "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in html
+    assert "a&amp;b" in html and "已反馈" in html and "2025-06-01 09:00" in html and "已逾期" in html
+    assert "feedback submitted" in task_popup_html({"state": "feedback_submitted"}, lang="en")
+
+
+def test_hotspot_popup_escapes_and_formats():
+    html = hotspot_popup_html({"id": "H<1>", "kind": "dust", "pollutant": "pm10", "peak": 123.456,
+                               "grade": "II", "township_name": ATTACK, "start_time": T0, "end_time": None})
+    assert ATTACK not in html and ESCAPED in html and "H&lt;1&gt;" in html
+    assert "扬尘" in html and "123.5" in html
+
+
+def test_stored_feedback_reaches_the_map_only_escaped(region: Store):
+    task = ts.create_task_from_hotspot(region, SUPERVISOR, "H-KJ-PM25", now=T0)
+    ts.assign(region, SUPERVISOR, task.id, department="环保所", now=T0)
+    ts.submit_feedback(region, KEJING_OFFICIAL, task.id, ATTACK, now=T0)
+    rows = ts.list_tasks(region, now=T0)
+    popups = [task_popup_html(row) for row in rows.to_dict("records")]
+    features = gpd.GeoDataFrame({"id": rows["id"], POPUP_PROPERTY: popups},
+                                geometry=gpd.points_from_xy(rows["lon"], rows["lat"]), crs="EPSG:4326")
+    page = folium.Map(location=[35.15, 112.55], zoom_start=12, tiles=None)
+    folium.GeoJson(features.to_json(drop_id=True), name="tasks",
+                   popup=folium.GeoJsonPopup(fields=[POPUP_PROPERTY], labels=False)).add_to(page)
+    rendered = page.get_root().render()
+    assert ATTACK not in rendered
+    # folium writes the GeoJSON with <, > and & as \u003c, \u003e, \u0026; the browser's JavaScript turns
+    # them back into the strings Leaflet hands to innerHTML, so check those strings.
+    as_javascript_sees_it = (rendered.replace("\\u003c", "<").replace("\\u003e", ">")
+                             .replace("\\u0026", "&"))
+    assert ATTACK not in as_javascript_sees_it
+    assert ESCAPED in as_javascript_sees_it
