@@ -291,14 +291,14 @@ def read_text_table(path: Path | str, *, progress: bool = False, allow_duplicate
         except pa.ArrowInvalid as error:
             raise BadInputError(f"not a readable CSV table: {error}", file=str(path)) from error
     table = table.rename_columns(names)
-    # Arrow counts lines after the skipped header from 1, so add it back; skipped lines shift later rows.
-    skipped = sorted(number + 1 for number, *_ in invalid)
+    # Arrow numbers invalid rows by their line in the file (header = 1); they shift later rows.
+    skipped = sorted(number for number, *_ in invalid)
     labels = np.arange(table.num_rows, dtype=np.int64) + 2
     for line in skipped:
         labels[labels >= line] += 1
     log = ProblemLog(path, labels, original_rows=_row_reader(table))
     for number, text, expected, actual in invalid:
-        log.add_unplaced(number + 1, "(whole row)", text[:200],
+        log.add_unplaced(number, "(whole row)", text[:200],
                          f"expected {expected} fields, found {actual} (truncated or broken line)")
     return TextTable(path, table, log)
 
