@@ -82,7 +82,7 @@ def simulate(stations: tuple[Station, ...], events: tuple[PlantedEvent, ...], ye
     """One row per station and hour with the observation table's columns (missing hours left out)."""
     times = hourly_times(year)
     n_hours, n_stations = len(times), len(stations)
-    doy = times.dayofyear.to_numpy().astype(float)
+    doy = times.day_of_year.to_numpy().astype(float)
     hod = times.hour.to_numpy().astype(float)
     winter = np.cos(2 * np.pi * (doy - 15.0) / 365.25)         # +1 mid-January, -1 mid-July
     spring = np.exp(-((doy - 95.0) / 30.0) ** 2)               # the windy, dusty spring

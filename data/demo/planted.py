@@ -4,7 +4,8 @@ These records are the single source of truth: the generators read them to plant 
 read them to check that detection finds each one where it was planted. Times are naive Beijing time,
 windows inclusive of both ends (hourly events: first and last planted hour); places are EPSG:4326.
 Severity 'severe' marks an event that should rank in the top 10 of its month; 'mild' ones are real
-but smaller.
+but smaller. Severe SO2 spikes pass the 1-hour IAQI-100 concentration (500 µg/m³), mild ones only the
+24-hour one (150 µg/m³).
 """
 from __future__ import annotations
 
@@ -98,13 +99,13 @@ def planted_events(year: int) -> tuple[PlantedEvent, ...]:
     steel, coking = ENTERPRISE_BY_ID["demo-ent-01"], ENTERPRISE_BY_ID["demo-ent-05"]
     return (
         _station_event("so2-kejing-smelter-jan", "so2_spike", "severe", "JY-M-05", "demo-ent-02",
-                       _at(year, 1, 14, 1), 9, "so2", 480.0),
+                       _at(year, 1, 14, 1), 9, "so2", 620.0),
         _station_event("so2-sili-smelter-nov", "so2_spike", "severe", "JY-T-14", "demo-ent-03",
-                       _at(year, 11, 20, 8), 8, "so2", 390.0),
+                       _at(year, 11, 20, 8), 8, "so2", 540.0),
         _station_event("so2-wulongkou-power-mar", "so2_spike", "mild", "JY-M-06", "demo-ent-04",
-                       _at(year, 3, 5, 10), 6, "so2", 95.0),
+                       _at(year, 3, 5, 10), 6, "so2", 230.0),
         _station_event("so2-chengliu-cement-aug", "so2_spike", "mild", "JY-T-09", "demo-ent-06",
-                       _at(year, 8, 18, 9), 5, "so2", 75.0),
+                       _at(year, 8, 18, 9), 5, "so2", 200.0),
         _station_event("dust-kejing-site-apr", "dust_episode", "severe", "JY-M-01", "demo-site-01",
                        _at(year, 4, 9, 8), 11, "pm10", 850.0),
         _station_event("dust-zhicheng-pile-mar", "dust_episode", "severe", "JY-M-02", "demo-pile-03",
