@@ -59,7 +59,8 @@ def detect_image_format(upload: Upload, allowed_formats: Iterable[str], max_byte
                 image.verify()
     except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError,
             OSError, SyntaxError, ValueError) as error:
-        raise BadInputError(f"not a readable image ({error}) / 不是可识别的图片", file=upload.original_name) from error
+        raise BadInputError(f"not a readable image ({error}) / 不是可识别的图片",
+                            file=upload.original_name) from error
     if image_format not in allowed:
         raise BadInputError(f"{image_format} images are not accepted; allowed: {', '.join(allowed)} / "
                             "图片格式不允许", file=upload.original_name)

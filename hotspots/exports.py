@@ -150,8 +150,9 @@ def to_geojson(handling_list: pd.DataFrame) -> bytes:
     frame["state_zh"] = frame["state"].map(STATE_LABELS_ZH)
     for column in frame.columns[frame.dtypes.map(pd.api.types.is_datetime64_any_dtype)]:
         frame[column] = frame[column].dt.strftime("%Y-%m-%d %H:%M")
-    geometry = gpd.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326")
-    features = gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+    located = frame["lon"].notna() & frame["lat"].notna()
+    points = gpd.GeoSeries(gpd.points_from_xy(frame["lon"], frame["lat"]), index=frame.index, crs="EPSG:4326")
+    features = gpd.GeoDataFrame(frame, geometry=points.where(located, None), crs="EPSG:4326")
     return features.to_json(drop_id=True, ensure_ascii=False, na="null").encode("utf-8")
 
 

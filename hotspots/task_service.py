@@ -21,10 +21,11 @@ from data.store import Store
 from hotspots import task_repository as repo
 from hotspots.attachments import SavedAttachment, Upload, attachments_dir, discard, save_attachments
 from hotspots.task_repository import HandlingListFilter
-from hotspots.tasks import (ACTION_LABELS_ZH, EXPORT_ROLES, FIELD_KIND, GRADES, KIND_LABELS_ZH, OWING_STATES, Action, Task,
-                            STATE_LABELS_ZH, TaskState, authorise, deadline_for, next_state)
+from hotspots.tasks import (ACTION_LABELS_ZH, EXPORT_ROLES, FIELD_KIND, GRADES, KIND_LABELS_ZH, OWING_STATES,
+                            STATE_LABELS_ZH, Action, Task, TaskState, authorise, deadline_for, next_state)
 
 CHANGED_BY_SOMEONE_ELSE = "已被他人修改，请刷新后重试 / changed by someone else: reload and try again"
+SWEEP_COMMENT = "逾期自动督办 / overdue: escalated by the sweep"
 
 
 def _text(value: str | None, field: str, required: bool = False) -> str | None:
@@ -34,12 +35,18 @@ def _text(value: str | None, field: str, required: bool = False) -> str | None:
     return cleaned or None
 
 
+def _now(now: datetime | None) -> datetime:
+    """The given time, or the Beijing clock to the second (what people read in lists and exports)."""
+    return now if now is not None else now_beijing().replace(microsecond=0)
+
+
 def _new_task_id(now: datetime) -> str:
     return f"T{now:%Y%m%d}-{uuid.uuid4().hex[:8]}"
 
 
 @contextmanager
-def _change(store: Store, spatial: bool = False) -> Iterator[tuple[duckdb.DuckDBPyConnection, list[SavedAttachment]]]:
+def _change(store: Store, spatial: bool = False
+            ) -> Iterator[tuple[duckdb.DuckDBPyConnection, list[SavedAttachment]]]:
     """A task transaction plus the list of attachment files it writes, removed again if it fails.
     DuckDB's write-write conflict between two sessions is reported as ConflictError."""
     written: list[SavedAttachment] = []
@@ -75,14 +82,15 @@ def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, depar
     Refused (ConflictError) while the hotspot already has an open task. ``now`` is naive Beijing time."""
     authorise(user, Action.CREATE, None)
     settings = get_settings()
-    now = now or now_beijing()
+    now = _now(now)
     with _change(store) as (con, written):
         hotspot = repo.read_hotspot(con, hotspot_id)
         if hotspot is None:
             raise BadInputError(f"no hotspot '{hotspot_id}' / 热点不存在", field="hotspot_id")
         existing = repo.open_task_of_hotspot(con, hotspot_id)
         if existing is not None:
-            raise ConflictError(f"热点已有未办结的交办单 {existing} / hotspot already has the open task {existing}")
+            raise ConflictError(f"热点已有未办结的交办单 {existing} / "
+                                f"hotspot already has the open task {existing}")
         grade = grade or hotspot["grade"]
         if grade is None:
             raise BadInputError("the hotspot has no grade: give one (I, II, III) / 请指定等级", field="grade")
@@ -114,14 +122,14 @@ def record_field_observation(store: Store, user: User, lon: float, lat: float, *
     if grade not in GRADES:
         raise BadInputError(f"grade must be one of {', '.join(GRADES)}", field="grade")
     settings = get_settings()
-    now = now or now_beijing()
+    now = _now(now)
     title = _text(title, "title", required=True)
     description = _text(description, "description", required=True)
     with _change(store, spatial=True) as (con, written):
         township_code = township_code or repo.township_at(con, lon, lat)
         if township_code is None or not repo.township_exists(con, township_code):
-            raise BadInputError("the position is in no known township: name one / 位置不在任何乡镇内，请指定乡镇",
-                                field="township_code")
+            raise BadInputError("the position is in no known township: name one / "
+                                "位置不在任何乡镇内，请指定乡镇", field="township_code")
         task = Task(id=_new_task_id(now), hotspot_id=None, kind=FIELD_KIND, grade=grade,
                     township_code=township_code, department=_text(department, "department"), title=title,
                     instructions=None, state=TaskState.PENDING,
@@ -138,7 +146,7 @@ def _act(store: Store, user: User, task_id: str, action: Action, *, comment: str
          instructions: str | None = None) -> Task:
     """The one path every change to an existing task takes: permission, state, lock, update, event."""
     settings = get_settings()
-    now = now or now_beijing()
+    now = _now(now)
     with _change(store) as (con, written):
         task = repo.read_task(con, task_id)
         if task is None:
@@ -153,7 +161,8 @@ def _act(store: Store, user: User, task_id: str, action: Action, *, comment: str
             # Each time the township is (again) asked to act, it gets a fresh period for the grade.
             deadline = deadline or deadline_for(task.grade, now, settings.task_deadline_hours)
             if deadline <= now:
-                raise BadInputError("the deadline must be in the future / 期限须晚于当前时间", field="deadline")
+                raise BadInputError("the deadline must be in the future / 期限须晚于当前时间",
+                                    field="deadline")
         else:
             deadline = task.deadline
         changed = dataclasses.replace(
@@ -219,13 +228,13 @@ def add_evidence(store: Store, user: User, task_id: str, *, photos: Sequence[Upl
 def sweep_overdue(store: Store, now: datetime | None = None) -> list[str]:
     """Escalate every task past its deadline (as the system user) and return their ids. A task someone
     changes meanwhile is left for the next sweep. ``now`` is naive Beijing time."""
-    now = now or now_beijing()
+    now = _now(now)
     with store.read() as con:
         candidates = repo.read_sweepable(con, now)
     escalated = []
     for task_id in candidates:
         try:
-            escalate(store, SYSTEM_USER, task_id, comment="逾期自动督办 / overdue: escalated by the sweep", now=now)
+            escalate(store, SYSTEM_USER, task_id, comment=SWEEP_COMMENT, now=now)
         except ConflictError:
             continue
         escalated.append(task_id)
@@ -270,13 +279,13 @@ def list_tasks(store: Store, selection: HandlingListFilter = HandlingListFilter(
     """Tasks matching ``selection`` as handling-list rows (any role may browse); see
     ``task_repository.read_handling_list`` for the columns."""
     with store.read() as con:
-        return repo.read_handling_list(con, selection, now or now_beijing())
+        return repo.read_handling_list(con, selection, _now(now))
 
 
 def handling_list(store: Store, user: User, selection: HandlingListFilter = HandlingListFilter(),
                   now: datetime | None = None) -> pd.DataFrame:
     """The handling list (处置清单) for export (supervisor or the CLI)."""
     if user.role not in EXPORT_ROLES:
-        raise PermissionDeniedError(f"{user.role.label_zh}角色不能导出处置清单 / a {user.role.value} may not "
-                                    "export the handling list")
+        raise PermissionDeniedError(f"{user.role.label_zh}角色不能导出处置清单 / "
+                                    f"a {user.role.value} may not export the handling list")
     return list_tasks(store, selection, now)

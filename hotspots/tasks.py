@@ -12,8 +12,8 @@ from core.users import Role, User
 GRADES = ("I", "II", "III")
 FIELD_KIND = "field"
 # Task kinds: the hotspot kinds, plus field observations recorded by inspectors.
-KIND_LABELS_ZH = {"station": "站点高值", "fire": "火点", "dust": "扬尘", "grid": "网格热点", "anomaly": "异常",
-                  "mobile": "走航", "coal": "散煤", FIELD_KIND: "现场巡查"}
+KIND_LABELS_ZH = {"station": "站点高值", "fire": "火点", "dust": "扬尘", "grid": "网格热点",
+                  "anomaly": "异常", "mobile": "走航", "coal": "散煤", FIELD_KIND: "现场巡查"}
 
 
 class TaskState(str, Enum):

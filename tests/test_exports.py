@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from core.errors import PermissionDeniedError
 from core.users import SYSTEM_USER
 from data.store import Store
 from hotspots import task_service as ts
-from hotspots.exports import display_width, summary_by_township, to_xlsx
+from hotspots.exports import display_width, summary_by_township, to_geojson, to_xlsx
 from hotspots.task_repository import HandlingListFilter
 from test_tasks_support import (INSPECTOR, KEJING_OFFICIAL, SUPERVISOR, T0, ZHICHENG_OFFICIAL, photo,
                                 region, seed_region)
@@ -145,3 +146,13 @@ def test_township_officials_see_their_tasks_but_cannot_export(loop: Store):
     assert set(mine["township_name"]) == {"轵城镇"}
     with pytest.raises(PermissionDeniedError):
         ts.handling_list(loop, ZHICHENG_OFFICIAL)
+
+
+def test_a_task_without_a_position_exports_a_null_geometry(region: Store):
+    with region.write() as con:
+        con.execute("INSERT INTO hotspots (id, kind, township_code, grade, detected_at, updated_at) "
+                    "VALUES ('H-NOPOS', 'grid', '419001102', 'II', ?, ?)", [T0, T0])
+    ts.create_task_from_hotspot(region, SUPERVISOR, "H-NOPOS", now=T0)
+    collection = json.loads(to_geojson(ts.handling_list(region, SYSTEM_USER)))
+    assert [feature["geometry"] for feature in collection["features"]] == [None]
+    assert collection["features"][0]["properties"]["township_name"] == "轵城镇"
