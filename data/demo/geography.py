@@ -91,11 +91,6 @@ def bearing(from_lon: float, from_lat: float, to_lon: float, to_lat: float) -> f
     return float(azimuth % 360.0)
 
 
-def distance_m(from_lon: float, from_lat: float, to_lon: float, to_lat: float) -> float:
-    """Geodesic distance in metres."""
-    return float(GEOD.inv(from_lon, from_lat, to_lon, to_lat)[2])
-
-
 def _voronoi_cells(seats: list[tuple[float, float]], area: Polygon) -> list[Polygon]:
     """One cell per seat, in seat order, covering ``area`` exactly."""
     diagram = shapely.voronoi_polygons(MultiPoint(seats), extend_to=area.buffer(0.5))
@@ -143,14 +138,15 @@ def township_codes_at(lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
     """Township code (object array, None outside) for each point, vectorised."""
     points = shapely.points(lons, lats)
     codes = np.full(len(points), None, dtype=object)
+    assigned = np.zeros(len(points), dtype=bool)
     for code, polygon in township_polygons().items():
-        codes[shapely.covers(polygon, points) & (codes == None)] = code  # noqa: E711 (elementwise)
+        inside = shapely.covers(polygon, points) & ~assigned
+        codes[inside], assigned[inside] = code, True
     return codes
 
 
-# Town built-up areas around the seats, metres of radius: plain seats are larger.
 def town_centres() -> list[Polygon]:
-    """Built-up disks around the town seats (EPSG:4326), for land cover and the 禁燃区."""
+    """Built-up disks around the town seats (EPSG:4326): 900 m on the plain, 500 m in the mountains."""
     disks = []
     for township in TOWNSHIPS:
         if township.kind == "town":

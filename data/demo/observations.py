@@ -140,7 +140,7 @@ def simulate(stations: tuple[Station, ...], events: tuple[PlantedEvent, ...], ye
     pm25 *= ANNUAL_PM25_TARGET / pm25[reference].mean()
 
     coarse_offset = np.select([near == "dust", near == "road"], [0.35, 0.2], 0.0)[:, None]
-    ratio = (1.65 + 0.35 * spring - 0.15 * np.clip(winter, 0, None) + 0.08 * np.clip(ws - 3.0, 0, None)
+    ratio = (1.75 + 0.35 * spring - 0.15 * np.clip(winter, 0, None) + 0.08 * np.clip(ws - 3.0, 0, None)
              + coarse_offset + ar1(rng, shape, 0.7, 0.08))
     pm10 = pm25 * np.clip(ratio, 1.15, None)
 

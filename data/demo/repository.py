@@ -41,7 +41,6 @@ _TABLES: dict[str, tuple[str, str, str]] = {
         "ST_Point(lon, lat)",
         "source = 'demo' OR id IN (SELECT id FROM demo_frame)"),
 }
-DEMO_TABLES = tuple(_TABLES)
 
 
 def replace_demo_content(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> None:
