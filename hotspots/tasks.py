@@ -186,12 +186,3 @@ def deadline_for(grade: str, start: datetime, hours_by_grade: Mapping[str, int])
         raise BadInputError(f"unknown grade '{grade}'; one of {', '.join(hours_by_grade)}", field="grade")
     return start + timedelta(hours=hours_by_grade[grade])
 
-
-def is_overdue(state: TaskState, deadline: datetime | None, now: datetime) -> bool:
-    """True when the township owes rectification and ``now`` (naive Beijing time) is past the deadline."""
-    return state in OWING_STATES and deadline is not None and now > deadline
-
-
-def needs_sweep(state: TaskState, deadline: datetime | None, now: datetime) -> bool:
-    """True when the overdue sweep should escalate this task now."""
-    return state in SWEPT_STATES and is_overdue(state, deadline, now)
