@@ -19,7 +19,7 @@ from data.demo.planted import PlantedEvent
 POLLUTANTS = ("pm25", "pm10", "so2", "no2", "o3", "co")
 ANNUAL_PM25_TARGET = 45.0  # µg/m³, network mean of the township and national stations
 # Relative monthly PM2.5 (January to December) of a North China Plain city: heating-season peaks.
-PM25_MONTHLY_SHAPE = (2.1, 1.7, 1.15, 0.85, 0.72, 0.64, 0.62, 0.6, 0.72, 0.95, 1.3, 1.85)
+PM25_MONTHLY_SHAPE = (2.2, 1.75, 1.15, 0.85, 0.75, 0.7, 0.68, 0.66, 0.75, 0.95, 1.3, 1.95)
 
 
 def hourly_times(year: int) -> pd.DatetimeIndex:
