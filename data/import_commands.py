@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+import duckdb
+
 from data.importers.cnemc import import_cnemc
 from data.importers.common import ImportReport
 from data.importers.firms import import_firms
@@ -17,6 +19,19 @@ ZONE_KINDS = ("low_emission", "nonroad_ban", "coal_ban", "fuel_ban")
 
 
 def _run(args: argparse.Namespace) -> int:
+    try:
+        report = _import(args)
+    except (duckdb.InterruptException, RuntimeError) as error:
+        # DuckDB turns Ctrl-C during a query into "Query interrupted" (InterruptException or a plain
+        # RuntimeError); the transaction is rolled back either way, so report it as the interrupt it is.
+        if isinstance(error, duckdb.InterruptException) or "interrupted" in str(error).lower():
+            raise KeyboardInterrupt from error
+        raise
+    _print(report)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> ImportReport:
     store = Store(args.db)
     store.migrate()
     options = {"skip_bad_rows": args.skip_bad_rows, "progress": True}
@@ -31,11 +46,10 @@ def _run(args: argparse.Namespace) -> int:
     elif what == "firms":
         report = import_firms(store, args.files, **options)
     elif what == "townships":
-        report = import_townships(store, args.files, crs=args.crs, **options)
+        report = import_townships(store, args.files, crs=args.crs, skip_bad_rows=args.skip_bad_rows)
     else:
-        report = import_zones(store, args.files, kind=args.kind, crs=args.crs, **options)
-    _print(report)
-    return 0
+        report = import_zones(store, args.files, kind=args.kind, crs=args.crs, skip_bad_rows=args.skip_bad_rows)
+    return report
 
 
 def _print(report: ImportReport) -> None:

@@ -187,8 +187,9 @@ def test_interrupting_an_import_leaves_the_store_whole(real_data: Path, tmp_path
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     time.sleep(2.5)
     process.send_signal(signal.SIGINT)
-    process.communicate(timeout=120)
-    assert process.returncode in (0, 130)
+    _, stderr = process.communicate(timeout=120)
+    # 0: finished before the signal; 130: interrupted and reported; -SIGINT: signalled while exiting.
+    assert process.returncode in (0, 130, -signal.SIGINT), stderr.decode()[-2000:]
     if db.exists():
         count = Store(db).row_counts().get("observations", 0)
         assert count in (0, 4 * 35_064)  # all or nothing, never a part

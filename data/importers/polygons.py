@@ -152,7 +152,7 @@ def _write(store: Store, table: str, key: str, parts: list[tuple[pd.DataFrame, P
 
 
 def import_townships(store: Store, paths: Sequence[Path | str], *, crs: str | None = None,
-                     skip_bad_rows: bool = False, progress: bool = False) -> ImportReport:
+                     skip_bad_rows: bool = False) -> ImportReport:
     """Import township polygons (code + name; DataV adcode/name work) into ``store``, EPSG:4326.
     kind comes from a kind column or the name's ending (街道 street, 乡 township, else town)."""
     parts, notes = [], []
@@ -182,7 +182,7 @@ def zone_kind(value: str | None) -> str | None:
 
 
 def import_zones(store: Store, paths: Sequence[Path | str], *, kind: str | None = None, crs: str | None = None,
-                 skip_bad_rows: bool = False, progress: bool = False) -> ImportReport:
+                 skip_bad_rows: bool = False) -> ImportReport:
     """Import zone polygons into ``store``, EPSG:4326. ``kind`` (low_emission, nonroad_ban,
     coal_ban, fuel_ban) applies to features without a kind column; an id column is the key, else
     the id is derived from kind and name so that re-imports update the same zone."""

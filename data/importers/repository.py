@@ -65,13 +65,13 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, key:
     counts = dict(con.execute(
         f"SELECT import_status, count(*) FROM {STAGE}_status GROUP BY import_status").fetchall())
     column_list = ", ".join(f'"{column}"' for column in stored)
-    if values:
-        on_conflict = (f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
-                       + ", ".join(f'"{column}" = excluded."{column}"' for column in values))
-    else:
-        on_conflict = "ON CONFLICT DO NOTHING"
+    # New rows take a plain insert, which is much faster than ON CONFLICT; only changed rows need it.
     con.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {STAGE}_status "
-                f"WHERE import_status <> 'unchanged' {on_conflict}")
+                "WHERE import_status = 'new'")
+    if counts.get("updated", 0):
+        assignments = ", ".join(f'"{column}" = excluded."{column}"' for column in values)
+        con.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {STAGE}_status "
+                    f"WHERE import_status = 'updated' ON CONFLICT ({', '.join(key)}) DO UPDATE SET {assignments}")
     con.execute(f"DROP TABLE {STAGE}_status")
     con.execute(f"DROP TABLE {STAGE}")
     return UpsertCounts(counts.get("new", 0), counts.get("updated", 0), counts.get("unchanged", 0))
