@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -75,6 +76,19 @@ class Settings(BaseSettings):
         default=50_000.0,
         description="CNY deducted from a township per fire point in the ranked period (Qinyang: open "
                     "burning 50,000 CNY a case).",
+    )
+
+    # Hotspot engine (hotspots/)
+    hotspot_config: dict[str, Any] = Field(
+        default={},
+        description="Overrides of the hotspot engine's thresholds and score weights, by field name of "
+                    "hotspots.config.HotspotConfig (where every default is documented). JSON, e.g. "
+                    'LANTIAN_HOTSPOT_CONFIG=\'{"ratio_to_median": 2.0, "weights": {"context": 0.3}}\'.',
+    )
+    landcover_path: Path | None = Field(
+        default=None,
+        description="Land-cover GeoTIFF (classes 1 cropland, 2 built-up, 3 forest/mountain, 4 water) used "
+                    "to judge fire points. Default: <store>_files/rasters/landcover.tif (the demo writes it).",
     )
 
 

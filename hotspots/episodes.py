@@ -1,0 +1,168 @@
+"""Station high-value and dust episodes: per-hour network medians, high hours, run-length merge with gaps."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from hotspots.config import HotspotConfig
+from stations.standards import BREAKPOINTS, HOURLY_ITEMS, versions_in_force
+
+
+def network_medians(observations: pd.DataFrame, pollutants: Sequence[str]) -> pd.DataFrame:
+    """Per hour: the median and the number of valid stations of each pollutant.
+
+    ``observations`` has station_code, time (naive Beijing) and pollutant columns (µg/m³, CO mg/m³).
+    Returns time plus ``<p>_median`` and ``<p>_count`` columns, one row per hour. This is the pandas
+    reference for hotspots.repository.read_network_medians (the same figures computed in DuckDB).
+    """
+    grouped = observations.groupby("time", sort=True)
+    frame = pd.DataFrame(index=grouped.size().index)
+    for pollutant in pollutants:
+        frame[f"{pollutant}_median"] = grouped[pollutant].median()
+        frame[f"{pollutant}_count"] = grouped[pollutant].count().astype("int64")
+    return frame.reset_index()
+
+
+def floor_values(pollutant: str, times: pd.Series, config: HotspotConfig) -> np.ndarray:
+    """The floor (µg/m³, CO mg/m³) a high hour must reach, per hour: the configured value, or the
+    IAQI-100 concentration of the edition in force at that hour when the configuration says None."""
+    configured = config.floors.get(pollutant)
+    if configured is not None:
+        return np.full(len(times), float(configured))
+    item = HOURLY_ITEMS[pollutant]
+    versions = versions_in_force(times)
+    return np.where(versions == "2026", BREAKPOINTS["2026"][item][2], BREAKPOINTS["2012"][item][2])
+
+
+def high_hours(observations: pd.DataFrame, medians: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
+    """The station-hours well above the network: one row per station, hour and pollutant that is high.
+
+    A value is high at ≥ ``ratio_to_median`` × the same-hour median of the valid stations, at or above
+    the pollutant's floor, in an hour with at least ``min_network_stations`` valid stations. Returns
+    station_code, time, pollutant, value, median, threshold, ratio (value / median), pm25, pm10, ws, wd.
+    """
+    merged = observations.merge(medians, on="time", how="left")
+    parts = []
+    for pollutant in config.pollutants:
+        value = merged[pollutant].to_numpy(dtype=float)
+        median = merged[f"{pollutant}_median"].to_numpy(dtype=float)
+        enough = merged[f"{pollutant}_count"].fillna(0).to_numpy() >= config.min_network_stations
+        floor = floor_values(pollutant, merged["time"], config)
+        threshold = np.maximum(config.ratio_to_median * median, floor)
+        with np.errstate(invalid="ignore"):
+            high = enough & (value >= threshold) & (median > 0)
+        rows = np.flatnonzero(high)
+        if len(rows) == 0:
+            continue
+        part = merged.iloc[rows][["station_code", "time", "pm25", "pm10", "ws", "wd"]].copy()
+        part["pollutant"] = pollutant
+        part["value"] = value[rows]
+        part["median"] = median[rows]
+        part["threshold"] = threshold[rows]
+        part["ratio"] = value[rows] / median[rows]
+        parts.append(part)
+    columns = ["station_code", "time", "pollutant", "value", "median", "threshold", "ratio",
+               "pm25", "pm10", "ws", "wd"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def merge_runs(hours: pd.DataFrame, keys: Sequence[str], max_gap_hours: int, min_run_hours: int) -> pd.Series:
+    """Episode number of each flagged hour: hours of the same ``keys`` separated by at most
+    ``max_gap_hours`` unflagged hours share an episode, and an episode is kept only if it holds a run
+    of at least ``min_run_hours`` consecutive flagged hours. Dropped hours get -1.
+
+    ``hours`` has the ``keys`` columns and ``time`` (hourly timestamps); the result is aligned to it.
+    """
+    if hours.empty:
+        return pd.Series(np.array([], dtype=np.int64), index=hours.index)
+    order = hours.sort_values([*keys, "time"]).index
+    ordered = hours.loc[order]
+    step = ordered["time"].diff().dt.total_seconds().div(3600.0).to_numpy()
+    same_key = np.ones(len(ordered), dtype=bool)
+    for key in keys:
+        values = ordered[key].to_numpy()
+        same_key[1:] &= values[1:] == values[:-1]
+    same_key[0] = False
+    episode = np.cumsum(~(same_key & (step <= max_gap_hours + 1)))
+    run = np.cumsum(~(same_key & (step == 1)))
+    run_length = pd.Series(run).map(pd.Series(run).value_counts()).to_numpy()
+    longest = pd.Series(run_length).groupby(episode).transform("max").to_numpy()
+    episode = np.where(longest >= min_run_hours, episode, -1)
+    return pd.Series(episode, index=order).reindex(hours.index)
+
+
+def circular_mean_wind(frame: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
+    """Per group: the speed-weighted circular mean of the direction the wind came from (degrees,
+    0 = north) as ``wind_from``, and the mean speed (m/s) as ``wind_speed``. Hours without wind
+    are ignored; a group without any gets NaN."""
+    radians = np.radians(frame["wd"].to_numpy(dtype=float))
+    speed = frame["ws"].to_numpy(dtype=float)
+    valid = ~(np.isnan(radians) | np.isnan(speed))
+    parts = pd.DataFrame({"east": np.where(valid, speed * np.sin(radians), 0.0),
+                          "north": np.where(valid, speed * np.cos(radians), 0.0),
+                          "speed": np.where(valid, speed, np.nan)}, index=frame.index)
+    keys = [frame[column] for column in ([by] if isinstance(by, str) else by)]
+    sums = parts.groupby(keys).agg(east=("east", "sum"), north=("north", "sum"), wind_speed=("speed", "mean"))
+    direction = np.degrees(np.arctan2(sums["east"], sums["north"])) % 360.0
+    calm = np.hypot(sums["east"], sums["north"]) == 0
+    sums["wind_from"] = direction.where(~calm)
+    return sums[["wind_from", "wind_speed"]]
+
+
+def station_episodes(observations: pd.DataFrame, medians: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
+    """Station high-value (kind 'station') and coarse-dust (kind 'dust') episodes.
+
+    ``observations``: station_code, time (naive Beijing), pm25, pm10, so2, no2, co (µg/m³, CO mg/m³),
+    ws (m/s), wd (degrees the wind comes from). ``medians``: network_medians' shape. One row per
+    episode: kind, station_code, pollutant, start, end (first and last high hour), hours (end − start
+    + 1), high_hours, peak, peak_time, peak_ratio (peak / that hour's median), peak_over_threshold,
+    pm25_pm10 (median over the episode's hours), wind_from, wind_speed, grade.
+    """
+    flagged = high_hours(observations, medians, config)
+    columns = ["kind", "station_code", "pollutant", "start", "end", "hours", "high_hours", "peak", "peak_time",
+               "peak_ratio", "peak_over_threshold", "pm25_pm10", "wind_from", "wind_speed", "grade"]
+    if flagged.empty:
+        return pd.DataFrame(columns=columns)
+    flagged["episode"] = merge_runs(flagged, ["station_code", "pollutant"], config.max_gap_hours,
+                                    config.min_hours)
+    flagged = flagged[flagged["episode"] >= 0]
+    if flagged.empty:
+        return pd.DataFrame(columns=columns)
+    flagged["pm_ratio"] = flagged["pm25"] / flagged["pm10"]
+    peak_rows = flagged.loc[flagged.groupby("episode")["value"].idxmax()].set_index("episode")
+    grouped = flagged.groupby("episode")
+    episodes = pd.DataFrame({
+        "station_code": peak_rows["station_code"], "pollutant": peak_rows["pollutant"],
+        "start": grouped["time"].min(), "end": grouped["time"].max(), "high_hours": grouped.size(),
+        "peak": peak_rows["value"], "peak_time": peak_rows["time"], "peak_ratio": peak_rows["ratio"],
+        "peak_over_threshold": peak_rows["value"] / peak_rows["threshold"],
+        "pm25_pm10": grouped["pm_ratio"].median()})
+    episodes = episodes.join(circular_mean_wind(flagged, "episode"))
+    episodes["hours"] = ((episodes["end"] - episodes["start"]) / pd.Timedelta(hours=1)).astype("int64") + 1
+    coarse = (episodes["pollutant"] == "pm10") & (episodes["pm25_pm10"] <= config.dust_max_pm25_pm10)
+    episodes["kind"] = np.where(coarse, "dust", "station")
+    episodes["grade"] = episode_grades(episodes["peak_ratio"], episodes["hours"], config)
+    return episodes.reset_index(drop=True)[columns].sort_values(["start", "station_code"], ignore_index=True)
+
+
+def episode_grades(peak_ratio: pd.Series, hours: pd.Series, config: HotspotConfig) -> np.ndarray:
+    """Grade I, II or III of episodes from their peak ratio (peak / network median) and length in hours."""
+    return np.select(
+        [(peak_ratio >= config.grade_i_ratio) | (hours >= config.grade_i_hours),
+         (peak_ratio >= config.grade_ii_ratio) | (hours >= config.grade_ii_hours)],
+        ["I", "II"], "III")
+
+
+def dust_reading_exceedances(readings: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
+    """Road dust load (g/m², limit ``road_dust_load_limit``) and dustfall (t/(km²·month), limit
+    ``dustfall_limit``) readings over their limits: the readings' rows plus ``limit`` and
+    ``over_limit`` (value / limit)."""
+    limits = {"road_dust_load": config.road_dust_load_limit, "dustfall": config.dustfall_limit}
+    frame = readings.copy()
+    frame["limit"] = frame["metric"].map(limits)
+    frame["over_limit"] = frame["value"] / frame["limit"]
+    return frame[frame["value"] > frame["limit"]].reset_index(drop=True)

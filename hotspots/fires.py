@@ -1,0 +1,176 @@
+"""Fire points into events: DBSCAN (haversine) per day/night pass, persistent industrial heat, land-cover credibility."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import rasterio
+from sklearn.cluster import DBSCAN
+
+from hotspots.config import HotspotConfig
+
+EARTH_RADIUS_M = 6_371_008.8   # mean Earth radius, the haversine metric's unit sphere scaled to metres
+
+
+def haversine_labels(lons: np.ndarray, lats: np.ndarray, eps_m: float, min_samples: int = 1,
+                     algorithm: str = "ball_tree") -> np.ndarray:
+    """DBSCAN cluster labels of points (EPSG:4326 degrees) with neighbours within ``eps_m`` metres
+    great-circle distance; -1 for noise (only when min_samples > 1)."""
+    if len(lons) == 0:
+        return np.array([], dtype=np.int64)
+    radians = np.radians(np.column_stack([lats, lons]))
+    model = DBSCAN(eps=eps_m / EARTH_RADIUS_M, min_samples=min_samples, metric="haversine", algorithm=algorithm)
+    return model.fit_predict(radians)
+
+
+def pass_key(times: pd.Series, daynight: pd.Series) -> pd.Series:
+    """The satellite pass a detection belongs to: Beijing date plus D or N. Night passes after
+    midnight belong to the night that began the evening before, so one night is one event."""
+    night = daynight.fillna("").eq("N") | (daynight.isna() & ~times.dt.hour.between(6, 17))
+    day = (times - pd.to_timedelta(np.where(night & (times.dt.hour < 12), 1, 0), unit="D")).dt.strftime("%Y-%m-%d")
+    return day + np.where(night, "N", "D")
+
+
+def cluster_fire_points(points: pd.DataFrame, eps_m: float, algorithm: str = "ball_tree") -> pd.Series:
+    """Event label of each fire point: points within ``eps_m`` (chained, DBSCAN with min_samples 1)
+    in the same pass (pass_key) share a label "<pass>#<n>". ``points`` has time (naive Beijing),
+    lon, lat (EPSG:4326) and daynight (D/N or missing)."""
+    keys = pass_key(points["time"], points["daynight"])
+    labels = pd.Series("", index=points.index, dtype=object)
+    for key, group in points.groupby(keys, sort=False):
+        found = haversine_labels(group["lon"].to_numpy(), group["lat"].to_numpy(), eps_m, 1, algorithm)
+        labels.loc[group.index] = [f"{key}#{label}" for label in found]
+    return labels
+
+
+def persistent_places(points: pd.DataFrame, config: HotspotConfig) -> pd.Series:
+    """True for fire points at a place detected on ≥ persistent_min_days different days spread over
+    ≥ persistent_min_months calendar months: a furnace, flare or kiln, not straw burning. ``points``
+    should hold the history (fire_lookback_days) as well as the window being judged."""
+    if points.empty:
+        return pd.Series(False, index=points.index)
+    place = haversine_labels(points["lon"].to_numpy(), points["lat"].to_numpy(), config.persistent_radius_m)
+    days = points["time"].dt.normalize()
+    months = points["time"].dt.to_period("M")
+    by_place = pd.DataFrame({"place": place, "day": days.to_numpy(), "month": months.to_numpy()})
+    distinct_days = by_place.groupby("place")["day"].nunique()
+    distinct_months = by_place.groupby("place")["month"].nunique()
+    persistent = distinct_days.index[(distinct_days >= config.persistent_min_days)
+                                     & (distinct_months >= config.persistent_min_months)]
+    return pd.Series(np.isin(place, persistent), index=points.index)
+
+
+def enterprise_at(points: gpd.GeoDataFrame, enterprises: gpd.GeoDataFrame, buffer_m: float) -> pd.Series:
+    """Id of the registered enterprise whose geometry (its footprint, or its position when it has
+    none) buffered by ``buffer_m`` metres contains each point, else None. Both frames EPSG:4326;
+    buffered in the points' UTM zone."""
+    result = pd.Series(None, index=points.index, dtype=object)
+    if points.empty or enterprises.empty:
+        return result
+    crs = points.estimate_utm_crs()
+    plants = gpd.GeoDataFrame({"enterprise_id": enterprises["id"].to_numpy()},
+                              geometry=enterprises.geometry.to_crs(crs).buffer(buffer_m).to_numpy(), crs=crs)
+    joined = gpd.sjoin(points[["geometry"]].to_crs(crs), plants, predicate="within", how="inner")
+    first = joined[~joined.index.duplicated()]
+    result.loc[first.index] = first["enterprise_id"].to_numpy()
+    return result
+
+
+def landcover_classes(lons: np.ndarray, lats: np.ndarray, raster_path: Path | None) -> np.ndarray:
+    """Land-cover class at each point (EPSG:4326) sampled from the GeoTIFF with rasterio; 0 when there
+    is no raster or the point falls outside it."""
+    classes = np.zeros(len(lons), dtype=np.int64)
+    if raster_path is None or not Path(raster_path).exists() or len(lons) == 0:
+        return classes
+    with rasterio.open(raster_path) as raster:
+        xs, ys = np.asarray(lons, float), np.asarray(lats, float)
+        if raster.crs and raster.crs.to_epsg() != 4326:
+            from rasterio.warp import transform as warp_transform
+            xs, ys = map(np.asarray, warp_transform("EPSG:4326", raster.crs, xs, ys))
+        left, bottom, right, top = raster.bounds
+        inside = (xs >= left) & (xs < right) & (ys > bottom) & (ys <= top)
+        if inside.any():
+            sampled = np.array([value[0] for value in raster.sample(zip(xs[inside], ys[inside]))])
+            nodata = raster.nodata
+            classes[inside] = np.where(sampled == nodata, 0, sampled) if nodata is not None else sampled
+    return classes
+
+
+def in_harvest(times: pd.Series, windows: tuple[tuple[int, int, int, int], ...]) -> np.ndarray:
+    """True for Beijing times inside one of the (month, day, month, day) harvest spans."""
+    month_day = times.dt.month.to_numpy() * 100 + times.dt.day.to_numpy()
+    inside = np.zeros(len(times), dtype=bool)
+    for first_month, first_day, last_month, last_day in windows:
+        inside |= (month_day >= first_month * 100 + first_day) & (month_day <= last_month * 100 + last_day)
+    return inside
+
+
+def credibility(classes: np.ndarray, times: pd.Series, config: HotspotConfig) -> np.ndarray:
+    """How likely (0–1) a detection is straw burning from its land cover and season: cropland in the
+    harvest counts fully, cropland outside it ``off_harvest_factor``, a town or water far less."""
+    base = np.array([config.landcover_credibility.get(int(value), 0.5) for value in classes], dtype=float)
+    cropland = classes == 1
+    return np.where(cropland & ~in_harvest(times, config.harvest_windows), base * config.off_harvest_factor, base)
+
+
+def classify_fire_points(points: gpd.GeoDataFrame, history: gpd.GeoDataFrame, enterprises: gpd.GeoDataFrame,
+                         raster_path: Path | None, config: HotspotConfig) -> gpd.GeoDataFrame:
+    """The window's fire points with ``fire_class`` ('straw' or 'industrial'), ``enterprise_id`` (the
+    plant a detection lies in), ``landcover``, ``credibility`` and ``event`` (cluster label).
+
+    ``points``: the window's detections (id, time naive Beijing, lon, lat, frp MW, daynight, geometry
+    EPSG:4326); ``history``: earlier detections for the persistent-heat rule (same columns).
+    """
+    frame = points.copy()
+    combined = pd.concat([history[["time", "lon", "lat"]], frame[["time", "lon", "lat"]]], ignore_index=True)
+    persistent = persistent_places(combined, config).to_numpy()[len(history):]
+    frame["enterprise_id"] = enterprise_at(frame, enterprises, config.footprint_buffer_m)
+    frame["persistent"] = persistent
+    frame["fire_class"] = np.where(frame["enterprise_id"].notna() | persistent, "industrial", "straw")
+    frame["landcover"] = landcover_classes(frame["lon"].to_numpy(), frame["lat"].to_numpy(), raster_path)
+    frame["credibility"] = credibility(frame["landcover"].to_numpy(), frame["time"], config)
+    frame["event"] = cluster_fire_points(frame, config.fire_eps_m) if len(frame) else pd.Series(dtype=object)
+    return frame
+
+
+def fire_events(classified: gpd.GeoDataFrame, config: HotspotConfig) -> pd.DataFrame:
+    """Straw-burning events (one row per cluster of ≥ fire_min_points straw points) and industrial
+    heat sources (one row per enterprise or persistent place in the window).
+
+    Columns: fire_class, place (stable key: the enterprise id, or the event's earliest point id),
+    start, end, points, credible_points (Σ credibility), peak (max FRP, MW), lon, lat (centroid,
+    EPSG:4326), enterprise_id, days (distinct dates), point_ids, landcover (most common class).
+    """
+    columns = ["fire_class", "place", "start", "end", "points", "credible_points", "peak", "lon", "lat",
+               "enterprise_id", "days", "point_ids", "landcover"]
+    if classified.empty:
+        return pd.DataFrame(columns=columns)
+    frame = classified.sort_values(["time", "id"])
+    straw = frame[frame["fire_class"] == "straw"]
+    industrial = frame[frame["fire_class"] == "industrial"].copy()
+    if not industrial.empty:
+        unnamed = industrial["enterprise_id"].isna()
+        places = haversine_labels(industrial["lon"].to_numpy(), industrial["lat"].to_numpy(), config.persistent_radius_m)
+        industrial["group"] = np.where(unnamed, [f"heat#{label}" for label in places],
+                                       industrial["enterprise_id"].astype(object))
+    groups = [("straw", straw.groupby("event", sort=False)), ("industrial", industrial.groupby("group", sort=False))]
+    rows = []
+    for fire_class, grouped in groups:
+        if fire_class == "industrial" and industrial.empty:
+            continue
+        for _, group in grouped:
+            if fire_class == "straw" and len(group) < config.fire_min_points:
+                continue
+            enterprise = group["enterprise_id"].dropna()
+            rows.append({
+                "fire_class": fire_class,
+                "place": enterprise.iloc[0] if fire_class == "industrial" and len(enterprise) else group["id"].iloc[0],
+                "start": group["time"].min(), "end": group["time"].max(), "points": len(group),
+                "credible_points": float(group["credibility"].sum()), "peak": float(group["frp"].max()),
+                "lon": float(group["lon"].mean()), "lat": float(group["lat"].mean()),
+                "enterprise_id": enterprise.iloc[0] if len(enterprise) else None,
+                "days": int(group["time"].dt.normalize().nunique()), "point_ids": list(group["id"]),
+                "landcover": int(group["landcover"].mode().iloc[0])})
+    return pd.DataFrame(rows, columns=columns)
