@@ -8,7 +8,8 @@ import sys
 from core.errors import LantianError
 
 # Each module contributes its commands through register(subparsers, common).
-COMMAND_MODULES = ("data.commands", "stations.commands", "hotspots.task_commands", "data.import_commands")
+COMMAND_MODULES = ("data.commands", "stations.commands", "hotspots.task_commands", "data.import_commands",
+                   "zones.commands", "hotspots.commands")
 
 
 def build_parser() -> argparse.ArgumentParser:
