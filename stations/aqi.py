@@ -45,14 +45,17 @@ def iaqi(concentration, item: str, version: str, above_table=None) -> np.ndarray
 
 
 def aqi_levels(aqi) -> pd.DataFrame:
-    """HJ 633 level (1–6), Chinese and English names and colour for each AQI value (NaN → missing)."""
+    """HJ 633 level (1–6), Chinese and English names and colour for each AQI value (NaN → missing).
+    Names and colours are categoricals, so millions of days cost one small table of strings."""
     values = np.asarray(aqi, dtype=float)
     missing = np.isnan(values)
-    position = np.searchsorted(LEVELS["aqi_max"].to_numpy(), np.where(missing, 0, values), side="left")
-    picked = LEVELS.iloc[np.clip(position, 0, len(LEVELS) - 1)].reset_index(drop=True)
-    picked["level"] = picked["level"].astype("Int64")
-    picked.loc[missing, :] = pd.NA
-    return picked[["level", "name_zh", "name_en", "colour"]]
+    codes = np.searchsorted(LEVELS["aqi_max"].to_numpy(), np.where(missing, 0, values), side="left")
+    codes = np.where(missing, -1, codes)
+    result = {"level": pd.array(np.where(missing, 0, codes + 1), dtype="Int64")}
+    result["level"][missing] = pd.NA
+    for column in ("name_zh", "name_en", "colour"):
+        result[column] = pd.Categorical.from_codes(codes, categories=LEVELS[column])
+    return pd.DataFrame(result)
 
 
 def _combine(iaqis: pd.DataFrame, require_all: bool) -> pd.DataFrame:
@@ -68,10 +71,10 @@ def _combine(iaqis: pd.DataFrame, require_all: bool) -> pd.DataFrame:
     is_primary = (matrix == top[:, None]) & (top[:, None] > 50)
     # Encode each row's set of primaries as a bit mask, so only the distinct sets are joined as text.
     masks = is_primary.astype(np.int64) @ (1 << np.arange(len(names), dtype=np.int64))
-    labels = {mask: ",".join(names[[bool(mask >> i & 1) for i in range(len(names))]])
-              for mask in np.unique(masks)}
-    primary = pd.Series([labels[mask] for mask in masks], index=iaqis.index, dtype="string")
-    primary[primary == ""] = pd.NA
+    distinct, codes = np.unique(masks, return_inverse=True)
+    labels = [",".join(names[[bool(mask >> i & 1) for i in range(len(names))]]) for mask in distinct]
+    codes = np.where(distinct[codes] == 0, -1, codes)
+    primary = pd.Categorical.from_codes(codes, categories=labels).remove_unused_categories()
     result = iaqis.copy()
     result["aqi"] = top
     result["primary_pollutant"] = primary

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from stations.aqi import daily_aqi
+from stations.aqi import aqi_levels, daily_aqi
 from stations.standards import POLLUTANTS, composite_config
 
 MONTH_MIN_DAYS = 27
@@ -113,18 +113,19 @@ def period_composite(daily: pd.DataFrame, start: dt.date, end: dt.date, version:
 
 
 def aqi_day_counts(daily: pd.DataFrame, start: dt.date, end: dt.date, version: str, *,
-                   key: str = "station_code") -> pd.DataFrame:
+                   key: str = "station_code", aqi: pd.Series | None = None) -> pd.DataFrame:
     """Good-day ratio and days by level of each ``key`` over start…end under one standard version.
 
     Daily AQI from daily.daily_statistics' output (aqi.daily_aqi, a day needs every item). Returns
     valid_days (days with an AQI), good_days (AQI ≤ 100), good_day_ratio (0–1), heavy_days
     (AQI > 200) and days_level_1 … days_level_6. Sand-dust days stay in, as national practice counts them.
+    ``aqi``: the daily AQI of every row of ``daily`` under ``version``, when already computed.
     """
     rows = _in_period(daily, start, end)
-    scored = daily_aqi(rows, version=version)
-    aqi = scored["aqi"].to_numpy(dtype=float)
-    frame = pd.DataFrame({key: rows[key].to_numpy(), "aqi": aqi, "good": aqi <= 100, "heavy": aqi > 200,
-                          "level": scored["level"].to_numpy(dtype=float, na_value=np.nan)})
+    scores = (daily_aqi(rows, version=version)["aqi"] if aqi is None else aqi.loc[rows.index]).to_numpy(float)
+    frame = pd.DataFrame({key: rows[key].to_numpy(), "aqi": scores, "good": scores <= 100,
+                          "heavy": scores > 200,
+                          "level": aqi_levels(scores)["level"].to_numpy(dtype=float, na_value=np.nan)})
     grouped = frame.groupby(key)
     result = pd.DataFrame({"valid_days": grouped["aqi"].count(), "good_days": grouped["good"].sum(),
                            "heavy_days": grouped["heavy"].sum()})

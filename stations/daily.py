@@ -39,13 +39,16 @@ def daily_max_8h(hour_matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     maximum needs ≥ 14 valid windows, unless fewer already exceed the 160 µg/m³ limit. Returns
     (daily max in µg/m³, NaN where invalid; number of valid windows).
     """
-    windows = np.lib.stride_tricks.sliding_window_view(np.asarray(hour_matrix, dtype=float), 8, axis=1)
-    window_counts = (~np.isnan(windows)).sum(axis=2)
-    window_sums = np.nansum(windows, axis=2)
+    values = np.asarray(hour_matrix, dtype=float)
+    present = ~np.isnan(values)
+    filled = np.where(present, values, 0.0)
+    # Eight shifted slices added in hour order: each window's sum is exact, no running-sum drift.
+    window_sums = sum(filled[:, shift:shift + 17] for shift in range(8))
+    window_counts = sum(present[:, shift:shift + 17].astype(np.int8) for shift in range(8))
     valid = window_counts >= MIN_HOURS_PER_8H
     means = np.where(valid, window_sums / np.maximum(window_counts, 1), np.nan)
     n_valid = valid.sum(axis=1)
-    best = np.full(len(windows), np.nan)
+    best = np.full(len(values), np.nan)
     any_valid = n_valid > 0
     best[any_valid] = np.nanmax(means[any_valid], axis=1)
     keep = (n_valid >= MIN_8H_MEANS_PER_DAY) | (best > O3_8H_LIMIT)

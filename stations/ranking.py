@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import BadInputError
+from stations.aqi import daily_aqi
 from stations.composite import aqi_day_counts, period_composite
 from stations.daily import daily_statistics
 from stations.standards import POLLUTANTS, check_version
@@ -131,14 +132,14 @@ def township_hourly(hourly: pd.DataFrame, station_townships: pd.DataFrame) -> pd
     return joined.groupby([KEY, "time"], as_index=False)[list(POLLUTANTS)].mean()
 
 
-def _assess(daily: pd.DataFrame, period: Period, version: str, codes: pd.Index,
+def _assess(daily: pd.DataFrame, aqi: pd.Series, period: Period, version: str, codes: pd.Index,
             dust_days: pd.DataFrame | None, divisors: dict | None, weights: dict | None) -> pd.DataFrame:
     """Composite index and day counts of every township in ``codes`` over one period, with
     year-on-year changes against the same period a year earlier."""
     def table(span: Period) -> pd.DataFrame:
         composite = period_composite(daily, span.start, span.end, version, key=KEY, dust_days=dust_days,
                                      divisors=divisors, weights=weights).set_index(KEY)
-        counts = aqi_day_counts(daily, span.start, span.end, version, key=KEY).set_index(KEY)
+        counts = aqi_day_counts(daily, span.start, span.end, version, key=KEY, aqi=aqi).set_index(KEY)
         joined = composite.join(counts, how="outer").reindex(codes)
         joined["invalid_reason"] = joined["invalid_reason"].where(joined["valid"].notna(),
                                                                   "no observations in the period")
@@ -182,8 +183,9 @@ def rank_townships(daily: pd.DataFrame, period: Period, version: str, *, by: str
     if townships is None:
         townships = pd.DataFrame({KEY: sorted(daily[KEY].unique()), "name": pd.NA})
     codes = pd.Index(townships[KEY], name=KEY)
-    current = _assess(daily, period, version, codes, dust_days, divisors, weights)
-    previous = _assess(daily, period.previous(), version, codes, dust_days, divisors, weights)
+    aqi = daily_aqi(daily, version=version)["aqi"]
+    current = _assess(daily, aqi, period, version, codes, dust_days, divisors, weights)
+    previous = _assess(daily, aqi, period.previous(), version, codes, dust_days, divisors, weights)
     current["rank"] = _rank(current, by)
     current["rank_change"] = _rank(previous, by) - current["rank"]
     fires = (fire_points.set_index(KEY)["fire_points"] if fire_points is not None and len(fire_points)

@@ -36,10 +36,12 @@ def _beijing_hours(real_data) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _load_beijing(store: Store, real_data) -> pd.DataFrame:
-    """Each Beijing station becomes a township station of its own township (a 0.02° square)."""
+def _load_beijing(store: Store, real_data, shared: dict[str, str] | None = None) -> pd.DataFrame:
+    """Each Beijing station becomes a township station of its own township (a 0.02° square), except
+    those ``shared`` maps to another station's township."""
     stations = pd.read_csv(real_data / "beijing_multisite" / "stations.csv")
     hours = _beijing_hours(real_data)
+    township_of = {code: f"T{(shared or {}).get(code, code)}" for code in stations["station_code"]}
     with store.write(spatial=True) as con:
         for row in stations.itertuples():
             square = (f"POLYGON(({row.longitude - .01} {row.latitude - .01}, {row.longitude + .01} "
@@ -49,7 +51,7 @@ def _load_beijing(store: Store, real_data) -> pd.DataFrame:
                         [f"T{row.station_code}", row.name_zh, square])
             con.execute("INSERT INTO stations (code, name, kind, township_code, lon, lat, geom) "
                         "VALUES (?, ?, 'township', ?, ?, ?, ST_Point(?, ?))",
-                        [row.station_code, row.name_zh, f"T{row.station_code}", row.longitude,
+                        [row.station_code, row.name_zh, township_of[row.station_code], row.longitude,
                          row.latitude, row.longitude, row.latitude])
         con.register("beijing_hours", hours)
         con.execute("INSERT INTO observations (station_code, time, pm25, pm10, so2, no2, o3, co, source) "
@@ -111,23 +113,42 @@ def test_beijing_month_matches_an_independent_calculation(beijing):
     assert unranked["invalid_reason"].str.contains("required").all()
 
 
-def test_store_sql_path_agrees_with_pure_path(beijing):
-    store, _ = beijing
-    period = Period.parse(BEIJING_MONTH)
+def _pure_ranking(store: Store, period: Period, by: str) -> pd.DataFrame:
+    """The same ranking through the pure pandas path from hourly rows (fire points left out)."""
     span = period.data_span()
     with store.read() as con:
-        hours = repository.read_hourly_observations(
-            con, dt.datetime.combine(span.start, dt.time()), dt.datetime.combine(period.end, dt.time(23)) +
-            dt.timedelta(hours=1))
+        hours = repository.read_hourly_observations(con, dt.datetime.combine(span.start, dt.time()),
+                                                    dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time()))
         station_townships = repository.read_station_townships(con)
     townships = station_townships.drop_duplicates("township_code")[["township_code", "township"]] \
         .rename(columns={"township": "name"})
+    return rank_from_hourly(hours, station_townships, period, "2012", by=by, townships=townships)
+
+
+def _assert_same_ranking(store: Store, period: Period, by: str) -> None:
+    fast = rank_store(store, period, by=by, version="2012")
+    pd.testing.assert_frame_equal(_pure_ranking(store, period, by).drop(columns=["fire_points", "deduction_cny"]),
+                                  fast.drop(columns=["fire_points", "deduction_cny"]), check_exact=False, rtol=1e-9)
+
+
+def test_store_sql_path_agrees_with_pure_path(beijing):
+    store, _ = beijing
     for by in ("composite", "yoy", "good_days"):
-        pure = rank_from_hourly(hours, station_townships, period, "2012", by=by, townships=townships)
-        fast = rank_store(store, period, by=by, version="2012")
-        pd.testing.assert_frame_equal(pure.drop(columns=["fire_points", "deduction_cny"]),
-                                      fast.drop(columns=["fire_points", "deduction_cny"]),
-                                      check_exact=False, rtol=1e-9)
+        _assert_same_ranking(store, Period.parse(BEIJING_MONTH), by)
+
+
+def test_township_with_two_stations_averages_them_per_hour(tmp_path, real_data):
+    store = Store(tmp_path / "shared.duckdb", busy_timeout_s=10)
+    store.migrate()
+    _load_beijing(store, real_data, shared={"1004A": "1003A"})  # Tiantan counts for Dongsi's township
+    ranking = rank_store(store, Period.parse(BEIJING_MONTH), version="2012").set_index("township_code")
+    hours = _beijing_hours(real_data)
+    pair = hours[hours["station_code"].isin(["1003A", "1004A"])]
+    averaged = pair.groupby("time", as_index=False)[["pm25", "pm10", "so2", "no2", "co", "o3"]].mean()
+    expected = _independent_composite(averaged.assign(station_code="1003A"), BEIJING_MONTH)
+    assert ranking.loc["T1003A", "composite_index"] == pytest.approx(expected["T1003A"], rel=1e-9)
+    assert len(ranking) == 11 and "T1004A" not in ranking.index
+    _assert_same_ranking(store, Period.parse(BEIJING_MONTH), "composite")
 
 
 def test_yoy_rank_change_and_fire_points(beijing):
@@ -214,3 +235,16 @@ def test_period_parsing_previous_and_year_ago():
     days = Period.parse("2024-02-20..2024-03-05")
     assert days.previous() == Period(dt.date(2024, 2, 5), dt.date(2024, 2, 19))
     assert Period.parse("2024").label == "2024"
+
+
+def test_cli_ranks_the_demo_region(demo_store: Store):
+    code, text = _run_cli(["rank", "--period", "2025-01", "--format", "csv", "--db", str(demo_store.path)])
+    assert code == 0
+    frame = pd.read_csv(io.StringIO(text))
+    with demo_store.read() as con:
+        station_townships = repository.read_station_townships(con)
+    assert sorted(frame["township"]) == sorted(station_townships["township"].unique())
+    ranked = frame[frame["rank"].notna()]
+    assert len(ranked) > 0
+    assert ranked["composite_index"].is_monotonic_increasing
+    assert (frame["deduction_cny"] == frame["fire_points"] * 50_000).all()
