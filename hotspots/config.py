@@ -119,9 +119,12 @@ class HotspotConfig:
 
     # --- scoring ---
     weights: Mapping[str, float] = field(default_factory=lambda: _frozen(
-        {"intensity": 0.4, "duration": 0.2, "extent": 0.15, "recurrence": 0.1, "context": 0.15}))
-    """Weights of the score parts (each part 0–1); the score is 100 × the weighted sum / the weight total."""
-    intensity_full: float = 4.0
+        {"intensity": 0.6, "duration": 0.15, "extent": 0.15, "recurrence": 0.05, "context": 0.05}))
+    """Weights of the score parts (each part 0–1); the score is 100 × the weighted sum / the weight total.
+    Intensity leads: a place far above its bar comes before one that is just above it for long, since
+    long, recurring near-threshold episodes are common at busy micro-stations; nearly every plain
+    location lies in some ban zone, so context separates little and weighs little."""
+    intensity_full: float = 3.0
     """Peak over threshold at which the intensity part is full (log scale: 1× → 0, this → 1)."""
     duration_full_hours: float = 24.0
     extent_full: Mapping[str, float] = field(default_factory=lambda: _frozen(
