@@ -53,7 +53,7 @@ def idw_surface(lons: np.ndarray, lats: np.ndarray, values: np.ndarray, region, 
     transform, shape = region_grid(region, crs, config.grid_resolution_m, config.grid_cell_m)
     stations = gpd.GeoSeries.from_xy(lons, lats, crs="EPSG:4326").to_crs(crs)
     rows, cols = np.indices(shape)
-    xs, ys = transform * (cols.ravel() + 0.5, rows.ravel() + 0.5)
+    xs, ys = transform @ (cols.ravel() + 0.5, rows.ravel() + 0.5)
     tree = cKDTree(np.column_stack([stations.x, stations.y]))
     k = min(config.grid_idw_neighbours, len(values))
     distance, nearest = tree.query(np.column_stack([xs, ys]), k=k)
