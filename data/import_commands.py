@@ -1,4 +1,4 @@
-"""CLI `import stations|observations|cnemc|firms|townships|zones FILE...`: one validated path into the store."""
+"""CLI `import stations|observations|cnemc|firms|townships|zones|<mobile sources> FILE...`: one validated path into the store."""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +9,7 @@ import duckdb
 from data.importers.cnemc import import_cnemc
 from data.importers.common import ImportReport
 from data.importers.firms import import_firms
+from data.importers.mobile import LAYOUTS as MOBILE_LAYOUTS, import_mobile
 from data.importers.observations import import_observations
 from data.importers.polygons import import_townships, import_zones
 from data.importers.stations import import_stations
@@ -47,6 +48,8 @@ def _import(args: argparse.Namespace) -> ImportReport:
         report = import_firms(store, args.files, **options)
     elif what == "townships":
         report = import_townships(store, args.files, crs=args.crs, skip_bad_rows=args.skip_bad_rows)
+    elif what in MOBILE_LAYOUTS:
+        report = import_mobile(store, what, args.files, crs=getattr(args, "crs", None), **options)
     else:
         report = import_zones(store, args.files, kind=args.kind, crs=args.crs, skip_bad_rows=args.skip_bad_rows)
     return report
@@ -77,9 +80,16 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "firms": "NASA FIRMS active-fire CSV (MODIS or VIIRS); UTC times become Beijing time",
         "townships": "township polygons (GeoJSON, GeoPackage, Shapefile) with code and name",
         "zones": "zone polygons (GeoJSON, GeoPackage, Shapefile) with name and kind",
+        "machinery": "non-road machinery registry: code, type, emission_stage, smoke_class, owner, site, colour_code",
+        "machinery-gps": "machinery GPS positions: machine_code, time (Beijing), lon, lat",
+        "trucks": "truck registry: plate, fuel, gross_weight_t, emission_standard, permit_until",
+        "truck-events": "electronic-fence truck events: plate, time (Beijing), lon/lat and/or fence_id, crossing",
+        "coal-inspections": "scattered-coal inspections: id, time (Beijing), lon, lat, finding (sale/use/none), "
+                            "note, inspector",
     }
     for what, description in descriptions.items():
-        parents = [shared, crs] if what in ("stations", "townships", "zones") else [shared]
+        positioned = ("stations", "townships", "zones", "machinery-gps", "truck-events", "coal-inspections")
+        parents = [shared, crs] if what in positioned else [shared]
         sub = kinds.add_parser(what, parents=parents, help=description, description=description)
         if what == "stations":
             sub.add_argument("--kind", choices=STATION_KINDS,

@@ -246,7 +246,7 @@ def coal_violations(inspections: pd.DataFrame, zones: gpd.GeoDataFrame, township
         "start_time": found["time"].to_numpy(), "end_time": found["time"].to_numpy(),
         "lon": found["lon"].to_numpy(dtype=float), "lat": found["lat"].to_numpy(dtype=float), "count": 1, "hours": 0,
         "peak_over_threshold": found["finding"].map(COAL_SEVERITY).to_numpy(dtype=float),
-        "reasons": ("scattered coal found in " + found["finding"].map({"sale": "sale", "use": "use"})).to_numpy(),
+        "reasons": found["finding"].map({"sale": "scattered coal for sale", "use": "scattered coal in use"}).to_numpy(),
         "samples": [[{"time": f"{row.time:%Y-%m-%d %H:%M}", "lon": row.lon, "lat": row.lat}] for row in found.itertuples()],
         "details": [{"finding": row.finding, "note": row.note, "inspector": row.inspector} for row in found.itertuples()]})
     return Enforcement(violations[VIOLATION_COLUMNS])
