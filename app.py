@@ -1,15 +1,18 @@
-"""Lantian's Streamlit entry: page setup, the language switch, then navigation between pages."""
+"""Lantian's Streamlit entry: page setup, the shared sidebar (language, sign-in), then the pages the
+signed-in role may open."""
 from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import map_page
-from app_pages.session import language_picker, t
+from app_pages.session import t
+from app_pages.sidebar import sidebar, visible_pages
 
 st.set_page_config(page_title="蓝天 Lantian", page_icon="🌤️", layout="wide")
-language_picker()
-st.sidebar.caption(t("app_title"))
-navigation = st.navigation([
-    st.Page(map_page.render, title=t("map_page"), icon="🗺️", url_path="map", default=True),
-])
-navigation.run()
+user = sidebar()
+PAGES = {
+    "map": st.Page("app_pages/map_page.py", title=t("map_page"), icon="🗺️", url_path="map", default=True),
+    "ranking": st.Page("app_pages/ranking_page.py", title=t("ranking_page"), icon="🏅", url_path="ranking"),
+    "hotspots": st.Page("app_pages/hotspots_page.py", title=t("hotspots_page"), icon="📋", url_path="hotspots"),
+    "data": st.Page("app_pages/data_page.py", title=t("data_page"), icon="🗄️", url_path="data"),
+}
+st.navigation([PAGES[key] for key in visible_pages(user)]).run()

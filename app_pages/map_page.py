@@ -1,35 +1,129 @@
-"""The map page: township polygons, zones and stations on one folium map."""
+"""The map page: townships (choropleth), zones, dust sources, fire points, stations coloured by the chosen
+hour's AQI and hotspots on one folium map; a click on a station or hotspot opens its details."""
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages.session import current_language, t
-from app_pages.store_access import open_store, region_frames, store_busy_guard
+from app_pages.sidebar import current_user
+from app_pages.store_access import (dust_sources, fire_points, latest_hour, open_store, ranking, region_frames,
+                                    station_detail, stations_at_hour, store_busy_guard)
 from core.errors import BadInputError
 from core.settings import get_settings
 from layers.assets import asset_base_url
+from layers.charts import factor_chart, wind_rose_chart, wind_rose_table
+from layers.clicks import selection_from_map
+from layers.legend import NO_DATA_COLOUR, aqi_legend_items, class_legend_items, legend_html, quantile_classes
 from layers.region_map import region_map
 
-MAP_HEIGHT_PX = 640
+MAP_HEIGHT_PX = 600
+FIRE_WINDOWS_DAYS = (1, 7, 30, 90)
+COLOUR_BY = ("composite", "rank", "none")
+
+
+def _chosen_hour(latest: dt.datetime) -> dt.datetime:
+    """The date/time control: a date and an hour, defaulting to the newest observation hour."""
+    day_column, hour_column, window_column, colour_column = st.columns([2, 3, 2, 2])
+    day = day_column.date_input(t("map_date"), value=latest.date(), max_value=latest.date(), key="map_date")
+    hour = hour_column.slider(t("map_hour"), 0, 23, value=latest.hour, key="map_hour")
+    st.session_state.setdefault("fire_days", 30)
+    window_column.selectbox(t("fire_window"), FIRE_WINDOWS_DAYS, key="fire_days",
+                            format_func=lambda days: t("last_days", days=days))
+    colour_column.selectbox(t("colour_townships"), COLOUR_BY, key="colour_by",
+                            format_func=lambda key: t(f"colour_by_{key}"))
+    return dt.datetime.combine(day, dt.time(hour))
+
+
+def _township_colours(store, townships, hour: dt.datetime) -> tuple[pd.Series | None, pd.Series | None, str, list[str]]:
+    """Choropleth colours, values, their label and legend for the month of ``hour``."""
+    colour_by = st.session_state.get("colour_by", "composite")
+    if colour_by == "none":
+        return None, None, "", []
+    try:
+        table = ranking(store, f"{hour:%Y-%m}")
+    except BadInputError:
+        return None, None, "", []
+    column = "composite_index" if colour_by == "composite" else "rank"
+    values = townships["code"].map(table.set_index("township_code")[column]).astype("Float64")
+    colours, edges = quantile_classes(values)
+    label = t(f"colour_by_{colour_by}") + f" ({hour:%Y-%m})"
+    legend = legend_html(label, class_legend_items(edges, decimals=2 if colour_by == "composite" else 0),
+                         "legend-townships", corner="bottomleft")
+    return colours, values.round(2), label, [legend]
+
+
+def _station_panel(store, code: str, hour: dt.datetime, stations) -> None:
+    names = dict(zip(stations["code"], stations["name"]))
+    st.subheader(t("station_detail", name=names.get(code, code)))
+    detail = station_detail(store, code, hour)
+    if detail.empty:
+        st.info(t("no_recent_data"))
+        return
+    chart_column, rose_column = st.columns([3, 1])
+    chart_column.altair_chart(factor_chart(detail, current_language()), use_container_width=True)
+    rose = wind_rose_table(detail["ws"], detail["wd"])
+    if rose.empty:
+        rose_column.info(t("no_wind_data"))
+    else:
+        rose_column.altair_chart(wind_rose_chart(rose, current_language()))
 
 
 def render() -> None:
     """Draw the page."""
     st.title(t("map_title"))
+    lang = current_language()
     with store_busy_guard():
-        townships, stations, zones = region_frames(open_store())
+        store = open_store()
+        townships, stations, zones = region_frames(store)
+        latest = latest_hour(store)
     st.caption(t("map_summary", townships=len(townships), stations=len(stations), zones=len(zones)))
     if townships["illustrative"].any():
         st.caption(t("illustrative_note"))
+    hour = _chosen_hour(latest) if latest is not None else None
+    legends: list[str] = []
+    fires = dust = None
+    township_colours = township_values = None
+    value_label = ""
+    with store_busy_guard():
+        if hour is not None:
+            readings = stations_at_hour(store, hour).set_index("station_code")
+            stations = stations.assign(aqi=stations["code"].map(readings["aqi"]).astype("Int64"),
+                                       colour=stations["code"].map(readings["colour"]).fillna(NO_DATA_COLOUR))
+            legends.append(legend_html(t("aqi_legend", hour=f"{hour:%Y-%m-%d %H:00}"), aqi_legend_items(lang),
+                                       "legend-aqi"))
+            fires = fire_points(store, hour - dt.timedelta(days=st.session_state["fire_days"]),
+                                hour + dt.timedelta(hours=1))
+            township_colours, township_values, value_label, township_legend = _township_colours(store, townships, hour)
+            legends += township_legend
+        dust = dust_sources(store)
+    if fires is not None:
+        st.caption(t("fires_in_window", count=len(fires), days=st.session_state["fire_days"]))
     settings = get_settings()
     try:
-        folium_map = region_map(townships, stations, zones, lang=current_language(), tiles=settings.tiles,
+        folium_map = region_map(townships, stations, zones, lang=lang, tiles=settings.tiles,
                                 tianditu_key=settings.tianditu_key,
-                                asset_url=asset_base_url(st.get_option("server.baseUrlPath")))
+                                asset_url=asset_base_url(st.get_option("server.baseUrlPath")),
+                                township_colours=township_colours, township_values=township_values,
+                                value_label=value_label, fires=fires, dust=dust, legends=tuple(legends))
     except BadInputError as error:  # a base-map setting the administrator must fix
         st.error(str(error))
         st.stop()
-    # Nothing on this page reacts to the map yet, so panning, zooming and clicks never rerun it.
-    st_folium(folium_map, key="region_map", height=MAP_HEIGHT_PX, use_container_width=True,
-              returned_objects=[])
+    # Only a click on a feature reruns the page: panning and zooming return nothing.
+    returned = st_folium(folium_map, key="region_map", height=MAP_HEIGHT_PX, use_container_width=True,
+                         returned_objects=["last_active_drawing"])
+    selection = selection_from_map(returned)
+    if selection is None:
+        st.caption(t("click_hint"))
+    elif selection.layer == "station" and hour is not None:
+        with store_busy_guard():
+            _station_panel(store, selection.id, hour, stations)
+    elif selection.layer == "hotspot" and current_user() is None:
+        st.info(t("sign_in_for_hotspots"))
+
+
+if __name__ == "__main__":
+    render()

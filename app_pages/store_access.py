@@ -6,17 +6,24 @@ its modification times -- so a write by any process shows up on the next rerun.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from app_pages.session import t
 from core.errors import StoreBusyError
 from core.settings import get_settings
 from data.store import Store
+from stations import repository
+from stations.aqi import hourly_aqi
+from stations.assessment import rank_store
+from stations.daily import trailing_24h_means
+from stations.ranking import Period
 from stations.repository import read_stations, read_townships
 from zones.repository import read_zones
 
@@ -71,3 +78,96 @@ def store_busy_guard() -> Iterator[None]:
         st.warning(t("store_busy"), icon="⏳")
         st.button(t("retry"))
         st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _latest_hour(db_path: str, version: tuple[int, int]) -> dt.datetime | None:
+    with Store(db_path).read() as con:
+        return repository.latest_observation_time(con)
+
+
+def latest_hour(store: Store) -> dt.datetime | None:
+    """The newest observation hour in the store (naive Beijing time), or None."""
+    return _latest_hour(str(store.path), store_version(store))
+
+
+def _scored_hours(hours: pd.DataFrame) -> pd.DataFrame:
+    """Hourly AQI (HJ 633, the edition in force at each hour) of ``hours`` (station_code, time, six
+    factors, sorted by time) with the trailing 24-hour SO2 mean the 2012 rule needs."""
+    hours = hours.copy()
+    hours["so2_24h"] = trailing_24h_means(hours, "so2")
+    return pd.concat([hours, hourly_aqi(hours)[["aqi", "primary_pollutant", "level", "colour"]]], axis=1)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _stations_at_hour(db_path: str, version: tuple[int, int], hour: dt.datetime) -> pd.DataFrame:
+    with Store(db_path).read() as con:
+        hours = repository.read_hourly_observations(con, hour - dt.timedelta(hours=23), hour + dt.timedelta(hours=1))
+    scored = _scored_hours(hours.sort_values(["station_code", "time"]).reset_index(drop=True))
+    return scored[scored["time"] == hour][["station_code", "aqi", "primary_pollutant", "level", "colour"]]
+
+
+def stations_at_hour(store: Store, hour: dt.datetime) -> pd.DataFrame:
+    """Each station's hourly AQI at ``hour`` (naive Beijing time): station_code, aqi, primary_pollutant,
+    level, colour (HJ 633); stations without data that hour are absent."""
+    return _stations_at_hour(str(store.path), store_version(store), hour)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _station_detail(db_path: str, version: tuple[int, int], station_code: str, end: dt.datetime,
+                    days: int) -> pd.DataFrame:
+    with Store(db_path).read() as con:
+        series = repository.read_station_series(con, station_code, end - dt.timedelta(days=days),
+                                                end + dt.timedelta(hours=1))
+    series["station_code"] = station_code
+    return _scored_hours(series)
+
+
+def station_detail(store: Store, station_code: str, end: dt.datetime, days: int = 7) -> pd.DataFrame:
+    """A station's last ``days`` days of hours up to ``end`` (naive Beijing time): time, the six factors
+    (µg/m³, CO mg/m³), ws (m/s), wd (degrees from), aqi and its colour."""
+    return _station_detail(str(store.path), store_version(store), station_code, end, days)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _fire_points(db_path: str, version: tuple[int, int], start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+    with Store(db_path).read() as con:
+        return repository.read_fire_points(con, start, end)
+
+
+def fire_points(store: Store, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+    """Fire points with start ≤ time < end (naive Beijing time); see repository.read_fire_points."""
+    return _fire_points(str(store.path), store_version(store), start, end)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _dust_sources(db_path: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
+    with Store(db_path).read() as con:
+        return repository.read_dust_sources(con)
+
+
+def dust_sources(store: Store) -> gpd.GeoDataFrame:
+    """Dust sources (EPSG:4326): id, kind, name, township_code."""
+    return _dust_sources(str(store.path), store_version(store))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _ranking(db_path: str, version: tuple[int, int], period: str, by: str) -> pd.DataFrame:
+    return rank_store(Store(db_path), Period.parse(period), by=by)
+
+
+def ranking(store: Store, period: str, by: str = "composite") -> pd.DataFrame:
+    """The township ranking of ``period`` ('YYYY-MM', 'YYYY', ...) by ``by`` (see stations.ranking)."""
+    return _ranking(str(store.path), store_version(store), period, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _store_overview(db_path: str, version: tuple[int, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with Store(db_path).read() as con:
+        return repository.read_holdings(con), repository.read_quality_counts(con)
+
+
+def store_overview(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the store holds (repository.read_holdings) and its flagged observation hours
+    (repository.read_quality_counts)."""
+    return _store_overview(str(store.path), store_version(store))

@@ -34,6 +34,10 @@ LOCAL_ASSETS: dict[str, str | None] = {
     "awesome_markers": "leaflet.awesome-markers/dist/leaflet.awesome-markers.js",
     "awesome_markers_css": "leaflet.awesome-markers/dist/leaflet.awesome-markers.css",
     "awesome_markers_font_css": "@fortawesome/fontawesome-free/css/all.min.css",
+    # Clustered fire points (folium.plugins.MarkerCluster / FastMarkerCluster).
+    "markerclusterjs": "leaflet.markercluster/dist/leaflet.markercluster.js",
+    "markerclustercss": "leaflet.markercluster/dist/MarkerCluster.css",
+    "markerclusterdefaultcss": "leaflet.markercluster/dist/MarkerCluster.Default.css",
     # Bootstrap 3 glyphicons exist on npm only inside the whole Bootstrap 3 stylesheet, which would
     # fight Bootstrap 5; icons here use Font Awesome (folium.Icon(prefix="fa")) instead.
     "glyphicons_css": None,

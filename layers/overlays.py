@@ -31,7 +31,7 @@ TOWNSHIP_STYLE: dict[str, object] = {"color": "#34495e", "weight": 1.5, "fillCol
                                      "fillOpacity": 0.08}
 
 
-def _text(value: object) -> str:
+def display_text(value: object) -> str:
     """A property value as escaped display text; missing values become empty strings."""
     return "" if value is None or pd.isna(value) else html.escape(str(value))
 
@@ -41,13 +41,13 @@ def _date_text(value: object) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def _popup_table(rows: list[tuple[str, str]]) -> str:
+def popup_table(rows: list[tuple[str, str]]) -> str:
     """An HTML table of (label, already-escaped value) rows."""
     cells = "".join(f"<tr><th>{html.escape(label)}</th><td>{value}</td></tr>" for label, value in rows)
     return f"<table>{cells}</table>"
 
 
-def _geojson_layer(frame: gpd.GeoDataFrame, name: str, properties: pd.DataFrame,
+def geojson_layer(frame: gpd.GeoDataFrame, name: str, properties: pd.DataFrame,
                    style: Callable[[dict], dict], marker: folium.CircleMarker | None = None,
                    show: bool = True) -> folium.GeoJson:
     """One GeoJson layer of ``frame``'s geometries carrying exactly ``properties`` (all strings),
@@ -67,47 +67,69 @@ def _geojson_layer(frame: gpd.GeoDataFrame, name: str, properties: pd.DataFrame,
     )
 
 
-def township_layer(townships: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
-    """Township polygons (EPSG:4326; columns code, name, name_en, kind) with name tooltips."""
-    names = townships["name"].map(_text)
+def township_layer(townships: gpd.GeoDataFrame, lang: str, fill_colours: pd.Series | None = None,
+                   values: pd.Series | None = None, value_label: str = "") -> folium.GeoJson:
+    """Township polygons (EPSG:4326; columns code, name, name_en, kind) with name tooltips.
+
+    With ``fill_colours`` (hex colours on the townships' index, see layers.legend.quantile_classes) the
+    polygons are a choropleth; ``values`` (same index) and ``value_label`` add the value to the popup."""
+    names = townships["name"].map(display_text)
     if lang == "en" and "name_en" in townships:
-        names = townships["name_en"].map(_text).where(townships["name_en"].notna(), names)
+        names = townships["name_en"].map(display_text).where(townships["name_en"].notna(), names)
     kinds = townships["kind"].map(lambda kind: translate(f"township_{kind}", lang))
+    shown = values.reindex(townships.index) if values is not None else pd.Series(None, index=townships.index)
     popups = [
-        _popup_table([(translate("field_name", lang), name), (translate("field_code", lang), _text(code)),
-                      (translate("field_kind", lang), html.escape(kind))])
-        for name, code, kind in zip(names, townships["code"], kinds)
+        popup_table([(translate("field_name", lang), name), (translate("field_code", lang), display_text(code)),
+                      (translate("field_kind", lang), html.escape(kind))]
+                     + ([(value_label, display_text(value))] if values is not None else []))
+        for name, code, kind, value in zip(names, townships["code"], kinds, shown)
     ]
     properties = pd.DataFrame({"id": townships["code"].map(str), "layer": "township",
                                "tooltip": names, "popup": popups})
-    return _geojson_layer(townships, translate("layer_townships", lang), properties,
-                          style=lambda _feature: dict(TOWNSHIP_STYLE))
+    if fill_colours is not None:
+        properties["fill"] = fill_colours.reindex(townships.index).to_numpy()
+
+    def style(feature: dict) -> dict:
+        fill = feature["properties"].get("fill")
+        return {**TOWNSHIP_STYLE, "fillColor": fill, "fillOpacity": 0.55} if fill else dict(TOWNSHIP_STYLE)
+
+    return geojson_layer(townships, translate("layer_townships", lang), properties, style=style)
 
 
 def station_layer(stations: gpd.GeoDataFrame, lang: str,
                   township_names: dict[str, str] | None = None) -> folium.GeoJson:
-    """Station points (EPSG:4326; columns code, name, kind, township_code) as circle markers
-    coloured and sized by kind; ``township_names`` maps township codes to names for popups."""
+    """Station points (EPSG:4326; columns code, name, kind, township_code) as circle markers sized by
+    kind. With columns ``aqi`` and ``colour`` (the chosen hour's AQI and its HJ 633 colour) they are
+    filled with that colour and the AQI is in tooltip and popup; otherwise coloured by kind.
+    ``township_names`` maps township codes to names for popups."""
     township_names = township_names or {}
     kinds = stations["kind"].map(lambda kind: translate(f"kind_{kind}", lang))
+    has_aqi = "aqi" in stations and "colour" in stations
+    aqi_text = stations["aqi"].map(display_text) if has_aqi else pd.Series("", index=stations.index)
     popups = [
-        _popup_table([(translate("field_name", lang), _text(name)), (translate("field_code", lang), _text(code)),
+        popup_table([(translate("field_name", lang), display_text(name)), (translate("field_code", lang), display_text(code)),
                       (translate("field_kind", lang), html.escape(kind_label)),
-                      (translate("field_township", lang), _text(township_names.get(township, township)))])
-        for name, code, kind_label, township in zip(stations["name"], stations["code"], kinds,
-                                                    stations["township_code"])
+                      (translate("field_township", lang), display_text(township_names.get(township, township)))]
+                     + ([("AQI", aqi or "—")] if has_aqi else []))
+        for name, code, kind_label, township, aqi in zip(stations["name"], stations["code"], kinds,
+                                                          stations["township_code"], aqi_text)
     ]
     properties = pd.DataFrame({
         "id": stations["code"].map(str), "layer": "station", "kind": stations["kind"].map(str),
-        "tooltip": [f"{_text(name)} · {html.escape(kind)}" for name, kind in zip(stations["name"], kinds)],
+        "tooltip": [f"{display_text(name)} · {html.escape(kind)}" + (f" · AQI {aqi}" if aqi else "")
+                    for name, kind, aqi in zip(stations["name"], kinds, aqi_text)],
         "popup": popups,
     })
+    if has_aqi:
+        properties["fill"] = stations["colour"].to_numpy()
 
     def style(feature: dict) -> dict:
-        return {**STATION_STYLES[feature["properties"]["kind"]], "weight": 1, "fill": True,
-                "fillOpacity": 0.9}
+        kind_style = STATION_STYLES[feature["properties"]["kind"]]
+        fill = feature["properties"].get("fill")
+        coloured = {"fillColor": fill, "color": "#333333"} if fill else {}
+        return {**kind_style, **coloured, "weight": 1, "fill": True, "fillOpacity": 0.9}
 
-    return _geojson_layer(stations, translate("layer_stations", lang), properties, style=style,
+    return geojson_layer(stations, translate("layer_stations", lang), properties, style=style,
                           marker=folium.CircleMarker(radius=6))
 
 
@@ -118,17 +140,17 @@ def zone_layer(zones: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
     valid = [f"{_date_text(start) or '…'} – {_date_text(end) or translate('open_ended', lang)}"
              for start, end in zip(zones["valid_from"], zones["valid_to"])]
     popups = [
-        _popup_table([(translate("field_name", lang), _text(name)), (translate("field_kind", lang), html.escape(kind)),
+        popup_table([(translate("field_name", lang), display_text(name)), (translate("field_kind", lang), html.escape(kind)),
                       (translate("field_valid", lang), html.escape(period))])
         for name, kind, period in zip(zones["name"], kinds, valid)
     ]
     properties = pd.DataFrame({
         "id": zones["id"].map(str), "layer": "zone", "kind": zones["kind"].map(str),
-        "tooltip": [f"{_text(name)} · {html.escape(kind)}" for name, kind in zip(zones["name"], kinds)],
+        "tooltip": [f"{display_text(name)} · {html.escape(kind)}" for name, kind in zip(zones["name"], kinds)],
         "popup": popups,
     })
 
     def style(feature: dict) -> dict:
         return {**ZONE_STYLES[feature["properties"]["kind"]], "weight": 2, "fillOpacity": 0.12}
 
-    return _geojson_layer(zones, translate("layer_zones", lang), properties, style=style)
+    return geojson_layer(zones, translate("layer_zones", lang), properties, style=style)

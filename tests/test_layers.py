@@ -155,8 +155,8 @@ def test_empty_store_still_gives_a_map():
 
 
 def test_localize_refuses_assets_it_cannot_serve_and_leaves_other_maps_alone():
-    with pytest.raises(LantianError, match="markercluster"):
-        localize_assets(folium.plugins.MarkerCluster().add_to(folium.Map(tiles=None))._parent)
+    with pytest.raises(LantianError, match="leaflet-heat"):
+        localize_assets(folium.plugins.HeatMap([[35.0, 112.5]]).add_to(folium.Map(tiles=None))._parent)
     with pytest.raises(LantianError, match="colormap"):
         localize_assets(LinearColormap(["red", "blue"]).add_to(folium.Map(tiles=None))._parent)
     localize_assets(folium.Map(tiles=None))

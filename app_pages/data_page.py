@@ -1,0 +1,109 @@
+"""The data page: upload files through the same importers as the CLI, see what the store holds, and see
+the observation hours that failed quality checks."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from app_pages.session import t
+from app_pages.sidebar import ANOMALY_ROLES, UPLOAD_ROLES, current_user
+from app_pages.store_access import open_store, store_busy_guard, store_overview
+from core.errors import LantianError
+from data.import_commands import STATION_KINDS, ZONE_KINDS
+from data.importers.cnemc import import_cnemc
+from data.importers.common import ImportReport
+from data.importers.firms import import_firms
+from data.importers.observations import import_observations
+from data.importers.polygons import import_townships, import_zones
+from data.importers.stations import import_stations
+from data.quality import describe_flags
+from data.store import Store
+
+# What can be uploaded -> the CLI's importer (`lantian import <what>`), called with the same options.
+IMPORTERS = {"stations": import_stations, "observations": import_observations, "cnemc": import_cnemc,
+             "firms": import_firms, "townships": import_townships, "zones": import_zones}
+KIND_CHOICES = {"stations": STATION_KINDS, "zones": ZONE_KINDS}
+CRS_KINDS = ("stations", "townships", "zones")
+# Shapefiles arrive as several files sharing one stem; GeoPackage and GeoJSON as one.
+UPLOAD_TYPES = ["csv", "txt", "parquet", "geojson", "json", "gpkg", "shp", "shx", "dbf", "prj", "cpg"]
+
+
+def import_uploads(store: Store, what: str, files: list[tuple[str, bytes]], *, kind: str | None = None,
+                   crs: str | None = None, skip_bad_rows: bool = False) -> ImportReport:
+    """Write the uploaded ``files`` ((name, bytes) pairs) under their own names into a temporary folder
+    and import them with the CLI's importer for ``what``; its BadInputError names the file and row.
+    Rejected rows (with ``skip_bad_rows``) are written beside the temporary copies and discarded."""
+    options: dict[str, object] = {"skip_bad_rows": skip_bad_rows}
+    if what in KIND_CHOICES:
+        options["kind"] = kind
+    if what in CRS_KINDS:
+        options["crs"] = crs or None
+    with tempfile.TemporaryDirectory(prefix="lantian-upload-") as folder:
+        paths = []
+        for name, content in files:
+            path = Path(folder) / Path(name).name  # never trust a path in an uploaded name
+            path.write_bytes(content)
+            paths.append(path)
+        importable = [p for p in paths if p.suffix.lower() not in (".shx", ".dbf", ".prj", ".cpg")]
+        return IMPORTERS[what](store, importable, **options)
+
+
+def _upload(store: Store) -> None:
+    st.subheader(t("upload_title"))
+    what_column, kind_column, crs_column = st.columns(3)
+    what = what_column.selectbox(t("upload_what"), list(IMPORTERS), key="upload_what",
+                                 format_func=lambda key: t(f"import_{key}"))
+    kind = (kind_column.selectbox(t("upload_kind"), [None, *KIND_CHOICES[what]], key="upload_kind",
+                                  format_func=lambda k: t("from_file") if k is None else k)
+            if what in KIND_CHOICES else None)
+    crs = crs_column.text_input(t("upload_crs"), key="upload_crs") if what in CRS_KINDS else None
+    skip = st.checkbox(t("skip_bad_rows"), key="upload_skip")
+    files = st.file_uploader(t("upload_files"), accept_multiple_files=True, type=UPLOAD_TYPES, key="upload_files")
+    if st.button(t("upload_run"), key="upload_run", disabled=not files):
+        try:
+            with store_busy_guard():
+                report = import_uploads(store, what, [(f.name, f.getvalue()) for f in files], kind=kind, crs=crs,
+                                        skip_bad_rows=skip)
+        except LantianError as error:
+            st.error(str(error))
+            return
+        st.success(report.summary())
+        for note in report.notes:
+            st.caption(note)
+
+
+def _holdings(store: Store, show_anomalies: bool) -> None:
+    with store_busy_guard():
+        holdings, flagged = store_overview(store)
+    st.subheader(t("holdings_title"))
+    st.dataframe(holdings.assign(data=holdings["data"].map(lambda key: t(f"table_{key}"))), key="holdings",
+                 hide_index=True, use_container_width=True)
+    if not show_anomalies:
+        return
+    st.subheader(t("anomalies_title"))
+    if flagged.empty:
+        st.info(t("no_anomalies"))
+        return
+    flagged = flagged.assign(problems=flagged["quality_flag"].map(lambda v: ", ".join(describe_flags(int(v)))))
+    st.dataframe(flagged[["station_code", "problems", "hours", "first", "last"]], key="anomalies", hide_index=True,
+                 use_container_width=True)
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title(t("data_title"))
+    user = current_user()
+    if user is None:
+        st.info(t("sign_in_required"))
+        return
+    with store_busy_guard():
+        store = open_store()
+    if user.role in UPLOAD_ROLES:
+        _upload(store)
+    _holdings(store, show_anomalies=user.role in ANOMALY_ROLES)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,170 @@
+"""The hotspot handling page (热点清单): the handling list with filters, the selected task's history and
+the actions the signed-in role may take, and downloads of the list as Excel, CSV and GeoJSON."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import streamlit as st
+
+from app_pages.session import current_language, t
+from app_pages.sidebar import current_user
+from app_pages.store_access import open_store, region_frames, store_busy_guard
+from core.errors import LantianError
+from core.users import User
+from data.store import Store
+from hotspots import task_service
+from hotspots.attachments import Upload
+from hotspots.exports import EXPORTERS
+from hotspots.task_repository import HandlingListFilter
+from hotspots.tasks import EXPORT_ROLES, KIND_LABELS_ZH, ROLE_ACTIONS, Action, TaskState
+
+FLASH_KEY = "task_flash"
+LIST_COLUMNS = ["id", "title", "kind", "grade", "township_name", "department", "state", "deadline", "overdue",
+                "returns", "escalations", "latest_feedback", "attachments"]
+EXPORT_MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ".csv": "text/csv", ".geojson": "application/geo+json"}
+
+
+def state_label(state: str) -> str:
+    """A task state's name in the interface language."""
+    parsed = TaskState(state)
+    return parsed.label_zh if current_language() == "zh" else parsed.label_en
+
+
+def _filters(user: User, township_names: dict[str, str]) -> HandlingListFilter:
+    state_column, township_column, kind_column, dates_column = st.columns(4)
+    # "" stands for "all" in each filter.
+    state = state_column.selectbox(t("filter_state"), [""] + [s.value for s in TaskState], key="filter_state",
+                                   format_func=lambda s: state_label(s) if s else t("all"))
+    codes = [""] + list(township_names)
+    own = codes.index(user.township_code) if user.township_code in codes else 0
+    township = township_column.selectbox(t("filter_township"), codes, index=own, key="filter_township",
+                                         format_func=lambda c: township_names[c] if c else t("all"))
+    kind = kind_column.selectbox(t("filter_kind"), [""] + list(KIND_LABELS_ZH), key="filter_kind",
+                                 format_func=lambda k: (KIND_LABELS_ZH[k] if current_language() == "zh" else k)
+                                 if k else t("all"))
+    dates = dates_column.date_input(t("filter_dates"), value=(), key="filter_dates")
+    start, end = (dates + (None, None))[:2] if isinstance(dates, tuple) else (dates, None)
+    return HandlingListFilter(start=start, end=end, township=township or None,
+                              state=TaskState(state) if state else None, kind=kind or None)
+
+
+def _act(label: str, action: Callable[[], object]) -> None:
+    """Run a service call; a refusal or bad input shows its message, success reruns with a notice."""
+    try:
+        with store_busy_guard():
+            action()
+    except LantianError as error:
+        st.error(str(error))
+        return
+    st.session_state[FLASH_KEY] = t("action_done", action=label)
+    st.rerun()
+
+
+def _uploads(files) -> list[Upload]:
+    return [Upload(original_name=file.name, content=file.getvalue()) for file in files or []]
+
+
+def _action_label(action: Action) -> str:
+    return action.label_zh if current_language() == "zh" else action.label_en
+
+
+def _task_actions(store: Store, user: User, task_id: str, version: int) -> None:
+    """One small form per action the role may take; the service decides whether it is allowed now."""
+    allowed = ROLE_ACTIONS[user.role] - {Action.CREATE, Action.RECORD_OBSERVATION}
+    if not allowed:
+        st.caption(t("no_task_actions"))
+        return
+    lock = {"expected_version": version}
+    if Action.ASSIGN in allowed:
+        with st.form("assign"):
+            department = st.text_input(t("department"), key="assign_department")
+            instructions = st.text_area(t("instructions"), key="assign_instructions")
+            if st.form_submit_button(_action_label(Action.ASSIGN)):
+                _act(_action_label(Action.ASSIGN), lambda: task_service.assign(
+                    store, user, task_id, department=department, instructions=instructions, **lock))
+    if Action.SUBMIT_FEEDBACK in allowed:
+        with st.form("feedback"):
+            measures = st.text_area(t("measures"), key="feedback_measures")
+            photos = st.file_uploader(t("photos"), accept_multiple_files=True, key="feedback_photos")
+            if st.form_submit_button(_action_label(Action.SUBMIT_FEEDBACK)):
+                _act(_action_label(Action.SUBMIT_FEEDBACK), lambda: task_service.submit_feedback(
+                    store, user, task_id, measures, photos=_uploads(photos), **lock))
+    if Action.CLOSE in allowed:
+        with st.form("review"):
+            comment = st.text_input(t("review_comment"), key="review_comment")
+            approve_column, return_column = st.columns(2)
+            if approve_column.form_submit_button(_action_label(Action.CLOSE)):
+                _act(_action_label(Action.CLOSE), lambda: task_service.review(
+                    store, user, task_id, approve=True, comment=comment, **lock))
+            if return_column.form_submit_button(_action_label(Action.RETURN)):
+                _act(_action_label(Action.RETURN), lambda: task_service.review(
+                    store, user, task_id, approve=False, comment=comment, **lock))
+    if Action.ESCALATE in allowed:
+        with st.form("escalate"):
+            comment = st.text_input(t("escalate_comment"), key="escalate_comment")
+            if st.form_submit_button(_action_label(Action.ESCALATE)):
+                _act(_action_label(Action.ESCALATE), lambda: task_service.escalate(
+                    store, user, task_id, comment=comment, **lock))
+    if Action.ADD_EVIDENCE in allowed:
+        with st.form("evidence"):
+            note = st.text_input(t("evidence_note"), key="evidence_note")
+            photos = st.file_uploader(t("photos"), accept_multiple_files=True, key="evidence_photos")
+            if st.form_submit_button(_action_label(Action.ADD_EVIDENCE)):
+                _act(_action_label(Action.ADD_EVIDENCE), lambda: task_service.add_evidence(
+                    store, user, task_id, photos=_uploads(photos), comment=note, **lock))
+
+
+def _downloads(store: Store, user: User, selection: HandlingListFilter) -> None:
+    if user.role not in EXPORT_ROLES:
+        st.caption(t("export_supervisors_only"))
+        return
+    with store_busy_guard():
+        rows = task_service.handling_list(store, user, selection)
+    stamp = date.today().strftime("%Y%m%d")
+    for column, (suffix, exporter) in zip(st.columns(len(EXPORTERS)), EXPORTERS.items()):
+        column.download_button(t("download", format=suffix), data=exporter(rows),
+                               file_name=f"handling_list_{stamp}{suffix}", mime=EXPORT_MEDIA[suffix],
+                               key=f"download{suffix}")
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title(t("hotspots_title"))
+    user = current_user()
+    if user is None:
+        st.info(t("sign_in_for_hotspots"))
+        return
+    if FLASH_KEY in st.session_state:
+        st.success(st.session_state.pop(FLASH_KEY))
+    with store_busy_guard():
+        store = open_store()
+        townships = region_frames(store)[0]
+    selection = _filters(user, dict(zip(townships["code"], townships["name"])))
+    with store_busy_guard():
+        rows = task_service.list_tasks(store, selection)
+    st.caption(t("tasks_listed", count=len(rows), overdue=int(rows["overdue"].fillna(False).sum())))
+    shown = rows[LIST_COLUMNS].assign(state=rows["state"].map(state_label))
+    st.dataframe(shown, key="task_table", use_container_width=True, hide_index=True,
+                 column_config={column: t(f"task_{column}") for column in LIST_COLUMNS})
+    _downloads(store, user, selection)
+    if rows.empty:
+        return
+    titles = dict(zip(rows["id"], rows["title"]))
+    task_id = st.selectbox(t("choose_task"), list(titles), key="chosen_task",
+                           format_func=lambda task: f"{task} · {titles[task]}")
+    with store_busy_guard():
+        task = task_service.get_task(store, task_id)
+        history = task_service.task_history(store, task_id)
+    st.markdown(f"**{task.title}** · {state_label(task.state.value)} · "
+                f"{t('task_deadline')}: {task.deadline:%Y-%m-%d %H:%M}" if task.deadline else f"**{task.title}**")
+    history_columns = ["occurred_at", "actor", "action_zh" if current_language() == "zh" else "action",
+                       "to_zh" if current_language() == "zh" else "to_state", "comment"]
+    st.dataframe(history[[c for c in history_columns if c in history]], key="task_history", hide_index=True,
+                 use_container_width=True)
+    _task_actions(store, user, task_id, task.version)
+
+
+if __name__ == "__main__":
+    render()

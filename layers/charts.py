@@ -1,0 +1,69 @@
+"""Altair charts for a station's detail panel: six factors with AQI over time, and a wind rose.
+
+Altair hands Vega specs to Streamlit's bundled Vega, so the charts need no internet."""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from core.i18n import translate
+
+SECTORS = 16
+SECTOR_NAMES = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
+# Wind-speed classes (m/s, lower bounds) of the rose: calm-ish, light, moderate, fresh, strong.
+SPEED_EDGES = (0.0, 1.5, 3.3, 5.5, 8.0)
+FACTORS = ("pm25", "pm10", "so2", "no2", "o3", "co")
+FACTOR_LABELS = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "o3": "O3", "co": "CO (mg/m³)"}
+
+
+def wind_rose_table(ws: pd.Series, wd: pd.Series) -> pd.DataFrame:
+    """Share of hours per direction sector and speed class.
+
+    ``wd`` in degrees the wind comes FROM (0 = north), ``ws`` in m/s; hours missing either are left
+    out. Returns sector (0–15, clockwise from north), direction ('N', 'NNE', ...), speed (class label
+    like '1.5–3.3'), speed_order and share (0–1 of all counted hours)."""
+    present = ws.notna() & wd.notna()
+    sector = np.floor(((wd[present].to_numpy(float) % 360) + 360 / SECTORS / 2) / (360 / SECTORS)).astype(int) % SECTORS
+    speed_class = np.searchsorted(SPEED_EDGES, ws[present].to_numpy(float), side="right") - 1
+    speed_class = np.clip(speed_class, 0, len(SPEED_EDGES) - 1)
+    labels = [f"{low:g}–{high:g}" for low, high in zip(SPEED_EDGES, SPEED_EDGES[1:])] + [f"≥{SPEED_EDGES[-1]:g}"]
+    counted = pd.DataFrame({"sector": sector, "speed_order": speed_class}).value_counts().rename("hours").reset_index()
+    total = counted["hours"].sum()
+    counted["share"] = counted["hours"] / total if total else 0.0
+    counted["direction"] = [SECTOR_NAMES[s] for s in counted["sector"]]
+    counted["speed"] = [labels[c] for c in counted["speed_order"]]
+    return counted.sort_values(["sector", "speed_order"]).reset_index(drop=True)
+
+
+def wind_rose_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
+    """A polar bar chart of wind_rose_table: one wedge per sector, stacked by speed class."""
+    return alt.Chart(table, title=translate("wind_rose", lang)).mark_arc(stroke="white").encode(
+        theta=alt.Theta("sector:O", sort="ascending", scale=alt.Scale(range=[-np.pi / SECTORS, 2 * np.pi - np.pi / SECTORS]),
+                        legend=None),
+        radius=alt.Radius("sum(share):Q", scale=alt.Scale(type="sqrt", zero=True)),
+        color=alt.Color("speed:N", sort=alt.SortField("speed_order"), title=translate("wind_speed", lang),
+                        scale=alt.Scale(scheme="blues")),
+        order=alt.Order("speed_order:Q"),
+        tooltip=[alt.Tooltip("direction:N"), alt.Tooltip("speed:N"), alt.Tooltip("share:Q", format=".1%")],
+    ).properties(width=260, height=260)
+
+
+def factor_chart(series: pd.DataFrame, lang: str) -> alt.Chart:
+    """Lines of the six factors (µg/m³, CO mg/m³) over ``series['time']`` above a line of the hourly AQI
+    (points in their HJ 633 colours). ``series`` holds time, the factor columns, aqi and colour."""
+    long = series.melt(id_vars=["time"], value_vars=[f for f in FACTORS if f in series], var_name="factor",
+                       value_name="value").dropna(subset=["value"])
+    long["factor"] = long["factor"].map(FACTOR_LABELS)
+    time_axis = alt.X("time:T", title=translate("time_beijing", lang))
+    factors = alt.Chart(long, title=translate("six_factors", lang)).mark_line(strokeWidth=1.5).encode(
+        x=time_axis, y=alt.Y("value:Q", title=translate("concentration", lang)),
+        color=alt.Color("factor:N", title=None), tooltip=["time:T", "factor:N", alt.Tooltip("value:Q", format=".1f")],
+    ).properties(height=220)
+    aqi_points = series.dropna(subset=["aqi"])
+    aqi = alt.Chart(aqi_points, title="AQI").mark_line(color="#555555", point=alt.OverlayMarkDef(size=18)).encode(
+        x=time_axis, y=alt.Y("aqi:Q", title="AQI"),
+        tooltip=["time:T", alt.Tooltip("aqi:Q", format=".0f")],
+    ) + alt.Chart(aqi_points).mark_point(filled=True, size=28, opacity=1).encode(
+        x=time_axis, y="aqi:Q", color=alt.Color("colour:N", scale=None))
+    return alt.vconcat(factors, aqi.properties(height=140))

@@ -1,0 +1,215 @@
+"""Every page through AppTest on a copy of the demo store, as each role: what is shown, what filters do,
+what a role may and may not do, and the messages a refused action gives."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages.sidebar import USER_KEY, visible_pages
+from core.errors import BadInputError
+from core.i18n import translate
+from core.settings import get_settings
+from core.users import Role, User
+from data.demo.accounts import DEMO_ACCOUNTS
+from data.store import Store
+from hotspots import task_service
+from tests.app_support import REPO_ROOT
+
+APP = str(REPO_ROOT / "app.py")
+TIMEOUT_S = 180
+PAGES = {"map": "app_pages/map_page.py", "ranking": "app_pages/ranking_page.py",
+         "hotspots": "app_pages/hotspots_page.py", "data": "app_pages/data_page.py"}
+KEJING = "419001100"
+SUPERVISOR = User("duban", Role.SUPERVISOR)
+INSPECTOR = User("xuncha", Role.INSPECTOR)
+TOWNSHIP = User("kejing", Role.TOWNSHIP, KEJING)
+ADMIN = User("admin", Role.ADMIN)
+
+
+@pytest.fixture
+def demo_copy(demo_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """A writable copy of the session's demo store, which the app is pointed at."""
+    copy = tmp_path / "demo.duckdb"
+    shutil.copy(demo_store.path, copy)
+    monkeypatch.setenv("LANTIAN_DB", str(copy))
+    monkeypatch.setenv("LANTIAN_TILES", "none")
+    get_settings.cache_clear()
+    yield Store(copy, busy_timeout_s=30)
+    get_settings.cache_clear()
+
+
+def _open(page: str, user: User | None = None, lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    if user is not None:
+        at.session_state[USER_KEY] = user
+    at.session_state["lang"] = lang
+    at.run()
+    if page != "map":
+        at.switch_page(PAGES[page]).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_roles_see_the_pages_the_design_gives_them():
+    assert visible_pages(None) == ["map", "ranking"]
+    assert visible_pages(TOWNSHIP) == ["map", "ranking", "hotspots"]
+    assert visible_pages(INSPECTOR) == ["map", "ranking", "hotspots", "data"]
+    assert visible_pages(SUPERVISOR) == ["map", "ranking", "hotspots", "data"]
+    assert visible_pages(ADMIN) == ["map", "ranking", "hotspots", "data"]
+
+
+def test_signed_out_visitor_cannot_open_hotspots(demo_copy):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    with pytest.raises(ValueError):
+        at.switch_page(PAGES["hotspots"])
+
+
+def test_sign_in_form_accepts_a_demo_account_and_refuses_a_wrong_password(demo_copy):
+    name, password, role, _township = next(account for account in DEMO_ACCOUNTS if account[2] is Role.SUPERVISOR)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at.sidebar.text_input(key="login_name").input(name)
+    at.sidebar.text_input(key="login_password").input("not-the-password")
+    at.sidebar.button[0].click().run()
+    assert [e.value for e in at.sidebar.error] == [translate("sign_in_failed", "zh")]
+    assert USER_KEY not in at.session_state
+
+    at.sidebar.text_input(key="login_password").input(password)
+    at.sidebar.button[0].click().run()
+    assert not at.exception, at.exception
+    assert at.session_state[USER_KEY] == User(name, role, None)
+    assert any(name in markdown.value for markdown in at.sidebar.markdown)
+
+
+def _map_args(at: AppTest) -> dict:
+    components = at.main.get("component_instance")
+    assert len(components) == 1
+    return json.loads(components[0].proto.json_args)
+
+
+def test_map_has_aqi_stations_legend_fires_dust_and_layer_control(demo_copy):
+    at = _open("map")
+    args = _map_args(at)
+    script, html = args["script"], args["html"]
+    assert "L.control.layers" in script
+    assert "legend-aqi" in html and "#7E0023" in html  # the HJ 633 legend with its sixth colour
+    assert "legend-townships" in html  # the composite-index choropleth legend
+    assert script.count("geo_json_") >= 4  # townships, zones, dust sources, stations
+    assert all(link.startswith("/app/static/node_modules/") for link in args["js_links"] + args["css_links"])
+    assert at.date_input(key="map_date").value is not None
+    assert "#00E400" in script or "#FFFF00" in script or "#FF7E00" in script  # stations filled by AQI
+
+
+def test_map_clusters_the_fire_points_of_the_chosen_window(demo_copy):
+    at = _open("map")
+    at.selectbox(key="fire_days").set_value(90).run()
+    assert not at.exception, at.exception
+    hour = pd.Timestamp.combine(at.date_input(key="map_date").value, dt.time(at.slider(key="map_hour").value))
+    with demo_copy.read() as con:
+        expected = con.execute("SELECT count(*) FROM fire_points WHERE time >= ? AND time < ?",
+                               [hour - pd.Timedelta(days=90), hour + pd.Timedelta(hours=1)]).fetchone()[0]
+    assert expected > 0
+    assert translate("fires_in_window", "zh", count=expected, days=90) in [c.value for c in at.caption]
+    script = _map_args(at)["script"]
+    assert "markerClusterGroup" in script and script.count("FRP ") == expected
+
+
+def test_map_hour_control_changes_the_station_colours(demo_copy):
+    at = _open("map")
+    before = _map_args(at)["script"]
+    at.slider(key="map_hour").set_value(3 if at.slider(key="map_hour").value != 3 else 15).run()
+    assert not at.exception, at.exception
+    assert _map_args(at)["script"] != before
+
+
+def test_map_switches_to_english(demo_copy):
+    at = _open("map", lang="en")
+    assert at.title[0].value == translate("map_title", "en")
+    assert "Fire points" in _map_args(at)["script"]
+
+
+def test_ranking_is_public_and_filters_by_period(demo_copy):
+    at = _open("ranking")
+    assert at.title[0].value == translate("ranking_title", "zh")
+    first = at.dataframe[0].value
+    assert first["rank"].notna().sum() > 3
+    periods = at.selectbox(key="ranking_period").options
+    at.selectbox(key="ranking_period").set_value(periods[3]).run()
+    assert not at.exception, at.exception
+    assert not at.dataframe[0].value.equals(first)
+
+
+def test_ranking_highlights_the_township_officials_own_township(demo_copy):
+    at = _open("ranking", user=TOWNSHIP)
+    styles = at.dataframe[0].proto.arrow_data.styler.styles
+    assert "fff3b0" in styles  # the highlight colour is applied
+    own_rows = at.dataframe[0].value.index == KEJING
+    assert own_rows.sum() == 1
+    assert at.selectbox(key="trend_township").value == KEJING
+    assert len(at.get("arrow_vega_lite_chart")) >= 2 or len(at.get("vega_lite_chart")) >= 2
+
+
+def test_hotspots_list_filters_by_township(demo_copy):
+    at = _open("hotspots", user=SUPERVISOR)
+    all_rows = at.dataframe[0].value
+    assert len(all_rows) == 3
+    at.selectbox(key="filter_township").set_value(KEJING).run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe[0].value) == 1
+
+
+def test_supervisor_assigns_a_task_and_can_download_three_formats(demo_copy):
+    at = _open("hotspots", user=SUPERVISOR)
+    labels = [button.label for button in at.get("download_button")]
+    assert len(labels) == 3 and all(any(s in label for label in labels) for s in (".xlsx", ".csv", ".geojson"))
+    task_id = at.selectbox(key="chosen_task").value
+    at.text_input(key="assign_department").input("克井镇城建办")
+    at.button(key="FormSubmitter:assign-交办").click().run()
+    assert not at.exception, at.exception
+    assert task_service.get_task(demo_copy, task_id).state.value == "assigned"
+    assert at.success[0].value == translate("action_done", "zh", action="交办")
+
+
+def test_township_official_sees_own_township_and_is_refused_elsewhere(demo_copy):
+    at = _open("hotspots", user=TOWNSHIP)
+    assert at.selectbox(key="filter_township").value == KEJING
+    assert at.get("download_button") == []
+    at.selectbox(key="filter_township").set_value("").run()
+    tasks = task_service.list_tasks(demo_copy)
+    other = tasks.loc[tasks["township_code"] != KEJING, "id"].iloc[0]
+    at.selectbox(key="chosen_task").set_value(other).run()
+    at.text_area(key="feedback_measures").input("已覆盖")
+    at.button(key="FormSubmitter:feedback-整改反馈").click().run()
+    assert not at.exception, at.exception
+    assert "乡镇用户只能处理本乡镇的交办单" in at.error[0].value
+
+
+def test_inspector_cannot_upload_but_sees_holdings_and_anomalies(demo_copy):
+    at = _open("data", user=INSPECTOR)
+    assert at.get("file_uploader") == []
+    holdings = at.dataframe[0].value
+    assert int(holdings.loc[holdings["data"] == translate("table_tasks", "zh"), "rows"].iloc[0]) == 3
+    assert at.subheader[-1].value == translate("anomalies_title", "zh")
+
+
+def test_supervisor_upload_uses_the_cli_importers_and_their_messages(demo_copy, tmp_path):
+    from app_pages.data_page import import_uploads
+
+    bad = "code,name,lon,lat\nW1,微站1,35.07,112.60\n"  # lon/lat swapped: the importer's own message
+    with pytest.raises(BadInputError) as refused:
+        import_uploads(demo_copy, "stations", [("stations.csv", bad.encode())], kind="micro")
+    good = "code,name,lon,lat\nW9,新微站,112.60,35.07\n"
+    report = import_uploads(demo_copy, "stations", [("stations.csv", good.encode())], kind="micro")
+    assert report.stored == 1
+    assert "stations.csv" in str(refused.value)
+    with demo_copy.read() as con:
+        assert con.execute("SELECT kind FROM stations WHERE code = 'W9'").fetchone() == ("micro",)
+
+    at = _open("data", user=SUPERVISOR)
+    assert len(at.get("file_uploader")) == 1
+    assert at.selectbox(key="upload_what").options[0] == translate("import_stations", "zh")
