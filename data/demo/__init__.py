@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from data.demo.accounts import add_demo_accounts
 from data.demo.dust import dust_readings
 from data.demo.fires import fire_points
+from data.demo.fleets import fleet_frames
 from data.demo.geography import (CITY, DEMO_SOURCE, TOWNSHIP_SOURCE, TOWNSHIPS, rules_json, township_at,
                                  township_polygons, zones)
 from data.demo.landcover import write_landcover
@@ -21,7 +21,7 @@ from data.demo.repository import replace_demo_content
 from data.store import Store
 
 # Each generator draws from its own stream, so changing one never reshuffles another.
-_STREAM_OBSERVATIONS, _STREAM_FIRES, _STREAM_DUST = 1, 2, 3
+_STREAM_OBSERVATIONS, _STREAM_FIRES, _STREAM_DUST, _STREAM_FLEETS = 1, 2, 3, 4
 
 
 def landcover_path(store: Store) -> Path:
@@ -77,6 +77,7 @@ def demo_frames(seed: int, year: int) -> dict[str, pd.DataFrame]:
         "dust_readings": dust_readings(events, year, np.random.default_rng([seed, _STREAM_DUST])),
         "fire_points": fire_points(events, year, np.random.default_rng([seed, _STREAM_FIRES])),
         "observations": simulate(network, events, year, np.random.default_rng([seed, _STREAM_OBSERVATIONS])),
+        **fleet_frames(zone_list, year, np.random.default_rng([seed, _STREAM_FLEETS])),
     }
 
 
@@ -93,5 +94,4 @@ def build_demo(store: Store, seed: int, year: int) -> dict[str, int]:
     with store.write(spatial=True) as con:
         replace_demo_content(con, frames)
     write_landcover(landcover_path(store))
-    add_demo_accounts(store)
     return {table: len(frame) for table, frame in frames.items()}

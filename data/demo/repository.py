@@ -40,6 +40,23 @@ _TABLES: dict[str, tuple[str, str, str]] = {
         "id, source, satellite, time, lon, lat, confidence, frp, brightness, daynight, township_code, "
         "ST_Point(lon, lat)",
         "source = 'demo' OR id IN (SELECT id FROM demo_frame)"),
+    "machinery": (
+        "code, type, emission_stage, emission_stage_label, smoke_class, owner, site, colour_code",
+        "code, type, emission_stage, emission_stage_label, smoke_class, owner, site, colour_code",
+        "code IN (SELECT code FROM demo_frame)"),
+    "machinery_positions": (
+        "machine_code, time, lon, lat", "machine_code, time, lon, lat",
+        "machine_code IN (SELECT DISTINCT machine_code FROM demo_frame)"),
+    "trucks": (
+        "plate, fuel, gross_weight_t, emission_standard, permit_until",
+        "plate, fuel, gross_weight_t, emission_standard, permit_until",
+        "plate IN (SELECT plate FROM demo_frame)"),
+    "truck_events": (
+        "plate, time, lon, lat, fence_id, crossing", "plate, time, lon, lat, fence_id, crossing",
+        "plate IN (SELECT DISTINCT plate FROM demo_frame)"),
+    "coal_inspections": (
+        "id, time, lon, lat, finding, note, inspector", "id, time, lon, lat, finding, note, inspector",
+        "id LIKE 'demo-%'"),
 }
 
 
