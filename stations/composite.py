@@ -123,13 +123,10 @@ def aqi_day_counts(daily: pd.DataFrame, start: dt.date, end: dt.date, version: s
     """
     rows = _in_period(daily, start, end)
     scores = (daily_aqi(rows, version=version)["aqi"] if aqi is None else aqi.loc[rows.index]).to_numpy(float)
-    frame = pd.DataFrame({key: rows[key].to_numpy(), "aqi": scores, "good": scores <= 100,
-                          "heavy": scores > 200,
-                          "level": aqi_levels(scores)["level"].to_numpy(dtype=float, na_value=np.nan)})
-    grouped = frame.groupby(key)
-    result = pd.DataFrame({"valid_days": grouped["aqi"].count(), "good_days": grouped["good"].sum(),
-                           "heavy_days": grouped["heavy"].sum()})
+    level = aqi_levels(scores)["level"].to_numpy(dtype=float, na_value=np.nan)
+    frame = pd.DataFrame({key: rows[key].to_numpy(), "valid_days": ~np.isnan(scores), "good_days": scores <= 100,
+                          "heavy_days": scores > 200}
+                         | {f"days_level_{number}": level == number for number in range(1, 7)})
+    result = frame.groupby(key).sum()
     result["good_day_ratio"] = result["good_days"] / result["valid_days"].where(result["valid_days"] > 0)
-    levels = pd.crosstab(frame[key], frame["level"]).reindex(columns=range(1, 7), fill_value=0)
-    levels.columns = [f"days_level_{level}" for level in range(1, 7)]
-    return result.join(levels).fillna({f"days_level_{level}": 0 for level in range(1, 7)}).reset_index()
+    return result.reset_index()

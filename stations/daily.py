@@ -48,9 +48,7 @@ def daily_max_8h(hour_matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     valid = window_counts >= MIN_HOURS_PER_8H
     means = np.where(valid, window_sums / np.maximum(window_counts, 1), np.nan)
     n_valid = valid.sum(axis=1)
-    best = np.full(len(values), np.nan)
-    any_valid = n_valid > 0
-    best[any_valid] = np.nanmax(means[any_valid], axis=1)
+    best = np.fmax.reduce(means, axis=1)   # NaN only where no window is valid
     keep = (n_valid >= MIN_8H_MEANS_PER_DAY) | (best > O3_8H_LIMIT)
     return np.where(keep, best, np.nan), n_valid
 
@@ -86,9 +84,7 @@ def finish_daily(aggregates: pd.DataFrame, key: str = "station_code") -> pd.Data
     hours = aggregates[list(HOUR_COLUMNS)].to_numpy(dtype=float)
     result["o3_8h"], result["n_o3_8h"] = daily_max_8h(hours)
     n_o3 = aggregates["n_o3"].to_numpy()
-    peak = np.full(len(hours), np.nan)
-    measured = n_o3 > 0
-    peak[measured] = np.nanmax(hours[measured], axis=1)
+    peak = np.fmax.reduce(hours, axis=1)
     result["o3_1h"] = np.where((n_o3 >= MIN_HOURS_PER_DAY) | (peak > O3_1H_LIMIT), peak, np.nan)
     result["n_o3"] = n_o3
     return result
