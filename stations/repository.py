@@ -5,7 +5,9 @@ import datetime as dt
 
 import duckdb
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from data.geo import frame_to_geodataframe
 
@@ -55,31 +57,42 @@ def read_hourly_observations(con: duckdb.DuckDBPyConnection, start: dt.datetime,
 
 
 _MEAN_POLLUTANTS = ("so2", "no2", "pm10", "pm25", "co", "o3")
-# Built from constant names only, never from input.
+# Built from constant names only, never from input. The day's O3 hours come back as two lists
+# (hours, values): far cheaper in DuckDB than 24 filtered aggregates, spread into columns in numpy.
 _DAILY_COLUMNS = ", ".join(
     [f"sum({p}) AS sum_{p}, count({p}) AS n_{p}" for p in _MEAN_POLLUTANTS]
-    + [f"any_value(o3) FILTER (WHERE hour(time) = {h}) AS o3_h{h:02d}" for h in range(24)])
+    + ["list(hour) FILTER (WHERE o3 IS NOT NULL) AS o3_hours",
+       "list(o3) FILTER (WHERE o3 IS NOT NULL) AS o3_values"])
 
 
 def township_daily_aggregates(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Per township and Beijing date in start…end (inclusive): township stations averaged per hour,
-    then each pollutant's sum and count of hourly values and the 24 O3 hours — the shape of
-    stations.daily.daily_aggregates, for stations.daily.finish_daily. Done in SQL for speed: the hours
-    of a township with a single station pass straight through; only shared townships are averaged."""
-    return con.execute(
+    then each pollutant's sum and count of hourly values and the 24 O3 hours (o3_h00…o3_h23) — the
+    shape of stations.daily.daily_aggregates, for stations.daily.finish_daily. Done in SQL for speed:
+    the hours of a township with a single station pass straight through; only shared townships are
+    averaged."""
+    table = con.execute(
         "WITH members AS (SELECT code, township_code, count(*) OVER (PARTITION BY township_code) AS stations "
         "FROM stations WHERE kind = 'township' AND township_code IS NOT NULL), "
-        "readings AS (SELECT m.township_code, m.stations, o.time, o.so2, o.no2, o.pm10, o.pm25, o.co, o.o3 "
-        "FROM observations o JOIN members m ON m.code = o.station_code "
+        "readings AS NOT MATERIALIZED (SELECT m.township_code, m.stations, o.time, o.so2, o.no2, o.pm10, "
+        "o.pm25, o.co, o.o3 FROM observations o JOIN members m ON m.code = o.station_code "
         "WHERE o.time >= $start AND o.time < $end AND (o.quality_flag & $bits) = 0), "
         "hourly AS (SELECT township_code, time, so2, no2, pm10, pm25, co, o3 FROM readings WHERE stations = 1 "
         "UNION ALL SELECT township_code, time, avg(so2), avg(no2), avg(pm10), avg(pm25), avg(co), avg(o3) "
         "FROM readings WHERE stations > 1 GROUP BY township_code, time) "
-        f"SELECT township_code, CAST(time AS DATE) AS date, {_DAILY_COLUMNS} FROM hourly "
+        f"SELECT township_code, CAST(time AS DATE) AS date, {_DAILY_COLUMNS} "
+        "FROM (SELECT *, CAST(hour(time) AS TINYINT) AS hour FROM hourly) "
         "GROUP BY township_code, CAST(time AS DATE) ORDER BY township_code, date",
         {"start": dt.datetime.combine(start, dt.time()),
          "end": dt.datetime.combine(end + dt.timedelta(days=1), dt.time()), "bits": EXCLUDED_QUALITY_BITS},
-    ).df()
+    ).to_arrow_table()
+    hours, values = (table.column(name).combine_chunks() for name in ("o3_hours", "o3_values"))
+    per_day = pc.list_value_length(hours).fill_null(0).to_numpy(zero_copy_only=False)
+    o3 = np.full((table.num_rows, 24), np.nan)
+    o3[np.repeat(np.arange(table.num_rows), per_day), pc.list_flatten(hours).to_numpy()] = \
+        pc.list_flatten(values).to_numpy()
+    frame = table.drop_columns(["o3_hours", "o3_values"]).to_pandas()
+    return pd.concat([frame, pd.DataFrame(o3, columns=[f"o3_h{hour:02d}" for hour in range(24)])], axis=1)
 
 
 def count_fire_points(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -112,65 +125,6 @@ def mark_sand_dust_day(con: duckdb.DuckDBPyConnection, day: dt.date, township_co
     con.execute("INSERT INTO sand_dust_days (date, township_code, note) VALUES ($day, $code, $note)",
                 {"day": day, "code": township_code, "note": note})
 
-
-
-# Read by the app's map and data pages (app_pages/store_access.py).
-
-def latest_observation_time(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
-    """The newest observation hour in the store (naive Beijing time), or None when there is none."""
-    return con.execute("SELECT max(time) FROM observations").fetchone()[0]
-
-
-def read_station_series(con: duckdb.DuckDBPyConnection, station_code: str, start: dt.datetime,
-                        end: dt.datetime) -> pd.DataFrame:
-    """One station's hours with start ≤ time < end (naive Beijing time): the six factors (µg/m³,
-    CO mg/m³) and wind (ws m/s, wd degrees the wind comes from); excluded quality bits left out."""
-    return con.execute(
-        "SELECT time, so2, no2, o3, pm10, pm25, co, ws, wd FROM observations "
-        "WHERE station_code = $code AND time >= $start AND time < $end AND (quality_flag & $bits) = 0 "
-        "ORDER BY time",
-        {"code": station_code, "start": start, "end": end, "bits": EXCLUDED_QUALITY_BITS},
-    ).df()
-
-
-def read_fire_points(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
-    """Fire points with start ≤ time < end (naive Beijing time): id, source, time, lon, lat (EPSG:4326),
-    confidence, frp (MW), township_code."""
-    return con.execute(
-        "SELECT id, source, time, lon, lat, confidence, frp, township_code FROM fire_points "
-        "WHERE time >= $start AND time < $end ORDER BY time, id", {"start": start, "end": end},
-    ).df()
-
-
-def read_dust_sources(con: duckdb.DuckDBPyConnection) -> gpd.GeoDataFrame:
-    """Dust sources (EPSG:4326; points for sites and stockpiles, lines for roads): id, kind, name,
-    township_code."""
-    frame = con.execute("SELECT id, kind, name, township_code, geom FROM dust_sources ORDER BY kind, id").df()
-    return frame_to_geodataframe(frame)
-
-
-def read_quality_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Observation hours carrying a non-zero quality flag: station_code, quality_flag, hours, first, last
-    (naive Beijing time); see data.quality.QualityFlag for the bits."""
-    return con.execute(
-        "SELECT station_code, quality_flag, count(*) AS hours, min(time) AS first, max(time) AS last "
-        "FROM observations WHERE quality_flag <> 0 GROUP BY ALL ORDER BY hours DESC, station_code"
-    ).df()
-
-
-def read_holdings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """What the store holds: one row per data table with its row count and, where the table has times,
-    the first and last (naive Beijing time)."""
-    return con.execute(
-        "SELECT 'townships' AS data, count(*) AS rows, NULL::TIMESTAMP AS first, NULL::TIMESTAMP AS last FROM townships "
-        "UNION ALL SELECT 'stations', count(*), NULL, NULL FROM stations "
-        "UNION ALL SELECT 'observations', count(*), min(time), max(time) FROM observations "
-        "UNION ALL SELECT 'zones', count(*), NULL, NULL FROM zones "
-        "UNION ALL SELECT 'fire_points', count(*), min(time), max(time) FROM fire_points "
-        "UNION ALL SELECT 'dust_sources', count(*), NULL, NULL FROM dust_sources "
-        "UNION ALL SELECT 'hotspots', count(*), min(start_time), max(end_time) FROM hotspots "
-        "UNION ALL SELECT 'tasks', count(*), min(created_at), max(created_at) FROM tasks"
-    ).df()
 
 
 # Read by the app's map and data pages (app_pages/store_access.py).
