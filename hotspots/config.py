@@ -60,8 +60,14 @@ class HotspotConfig:
     # --- fires (秸秆焚烧) ---
     fire_eps_m: float = 1000.0
     """Fire points within this distance, on the same Beijing date and day/night pass, form one event."""
+    fire_merge_m: float = 2000.0
+    fire_merge_days: int = 1
+    """Pass events whose centres lie within fire_merge_m (east-west and north-south) on the same or
+    next fire_merge_days days are one burning episode: one field burnt over two afternoons, or
+    neighbouring fields lit the same day, is one place to send someone to."""
     fire_min_points: int = 2
-    """Points an event needs to be a hotspot; single detections stay on the map and in the township count."""
+    """Points a burning episode needs to be a hotspot; a single detection stays on the map and in the
+    township's fire-point count."""
     persistent_radius_m: float = 500.0
     """Detections within this distance of each other count as one place for the persistent-heat rule."""
     persistent_min_days: int = 4
@@ -126,6 +132,9 @@ class HotspotConfig:
     location lies in some ban zone, so context separates little and weighs little."""
     intensity_full: float = 3.0
     """Peak over threshold at which the intensity part is full (log scale: 1× → 0, this → 1)."""
+    limit_intensity_full: float = 2.0
+    """The same for readings judged against a legal limit (road dust load, dustfall): twice a limit is
+    as grave as a screening threshold (1.5 × the network median) passed three times over."""
     duration_full_hours: float = 24.0
     extent_full: Mapping[str, float] = field(default_factory=lambda: _frozen(
         {"station": 5, "dust": 5, "fire": 10, "grid": 9, "anomaly": 6}))

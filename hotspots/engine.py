@@ -136,16 +136,18 @@ def _fire_rows(events: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
         # A straw fire lasts its hours; heat at a plant is judged by the days it was seen.
         "hours": np.where(industrial, events["days"] * 24.0, hours).astype(int),
         "peak": events["peak"], "peak_ratio": np.nan,
-        "peak_over_threshold": np.where(industrial, events["days"] / config.persistent_min_days,
+        "peak_over_threshold": np.where(industrial, events["place_days"] / config.persistent_min_days,
                                         events["credible_points"] / config.fire_min_points),
         "extent": events["points"].astype(float), "lon": events["lon"], "lat": events["lat"],
         "township_code": None, "wind_from": np.nan, "wind_speed": np.nan, "grade": None,
         "audience": np.where(industrial, SUPERVISOR, "all"),
         "details": [{"fire_class": c, "points": int(p), "credible_points": round(float(q), 2), "days": int(d),
-                     "enterprise_id": e, "landcover": int(l), "fire_point_ids": ids}
-                    for c, p, q, d, e, l, ids in zip(events["fire_class"], events["points"], events["credible_points"],
-                                                     events["days"], events["enterprise_id"], events["landcover"],
-                                                     events["point_ids"])]})
+                     "place_days": int(seen), "pass_events": int(n), "enterprise_id": e, "landcover": int(l),
+                     "fire_point_ids": ids}
+                    for c, p, q, d, seen, n, e, l, ids in zip(
+                        events["fire_class"], events["points"], events["credible_points"], events["days"],
+                        events["place_days"], events["events"], events["enterprise_id"], events["landcover"],
+                        events["point_ids"])]})
 
 
 def _reading_rows(readings: pd.DataFrame) -> pd.DataFrame:
@@ -157,7 +159,7 @@ def _reading_rows(readings: pd.DataFrame) -> pd.DataFrame:
         "kind": "dust", "place": readings["metric"] + "|" + readings["source_id"].fillna(readings["id"]),
         "station_code": None, "pollutant": readings["metric"], "start": start, "end": start, "hours": 720,
         "peak": readings["value"], "peak_ratio": readings["over_limit"],
-        "peak_over_threshold": readings["over_limit"], "extent": 1.0, "lon": readings["lon"], "lat": readings["lat"],
+        "peak_over_threshold": readings["over_limit"], "against_limit": True, "extent": 1.0, "lon": readings["lon"], "lat": readings["lat"],
         "township_code": readings["township_code"], "wind_from": np.nan, "wind_speed": np.nan, "grade": None,
         "audience": "all",
         "details": [{"metric": m, "limit": float(l), "source_id": s, "reading_id": i}

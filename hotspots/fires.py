@@ -45,6 +45,16 @@ def cluster_fire_points(points: pd.DataFrame, eps_m: float, algorithm: str = "ba
     return labels
 
 
+def place_days(points: pd.DataFrame, config: HotspotConfig) -> pd.Series:
+    """For each fire point, on how many distinct days its place (points chained within
+    persistent_radius_m) was detected among ``points``."""
+    if points.empty:
+        return pd.Series(0, index=points.index)
+    place = haversine_labels(points["lon"].to_numpy(), points["lat"].to_numpy(), config.persistent_radius_m)
+    days = pd.Series(points["time"].dt.normalize().to_numpy()).groupby(place).nunique()
+    return pd.Series(days.reindex(place).to_numpy(), index=points.index)
+
+
 def persistent_places(points: pd.DataFrame, config: HotspotConfig) -> pd.Series:
     """True for fire points at a place detected on ≥ persistent_min_days different days spread over
     ≥ persistent_min_months calendar months: a furnace, flare or kiln, not straw burning. ``points``
@@ -118,7 +128,8 @@ def credibility(classes: np.ndarray, times: pd.Series, config: HotspotConfig) ->
 def classify_fire_points(points: gpd.GeoDataFrame, history: gpd.GeoDataFrame, enterprises: gpd.GeoDataFrame,
                          raster_path: Path | None, config: HotspotConfig) -> gpd.GeoDataFrame:
     """The window's fire points with ``fire_class`` ('straw' or 'industrial'), ``enterprise_id`` (the
-    plant a detection lies in), ``landcover``, ``credibility`` and ``event`` (cluster label).
+    plant a detection lies in), ``place_days`` (days its place was seen, history included),
+    ``landcover``, ``credibility`` and ``event`` (cluster label of its pass).
 
     ``points``: the window's detections (id, time naive Beijing, lon, lat, frp MW, daynight, geometry
     EPSG:4326); ``history``: earlier detections for the persistent-heat rule (same columns).
@@ -126,6 +137,7 @@ def classify_fire_points(points: gpd.GeoDataFrame, history: gpd.GeoDataFrame, en
     frame = points.copy()
     combined = pd.concat([history[["time", "lon", "lat"]], frame[["time", "lon", "lat"]]], ignore_index=True)
     persistent = persistent_places(combined, config).to_numpy()[len(history):]
+    frame["place_days"] = place_days(combined, config).to_numpy()[len(history):]
     frame["enterprise_id"] = enterprise_at(frame, enterprises, config.footprint_buffer_m)
     frame["persistent"] = persistent
     frame["fire_class"] = np.where(frame["enterprise_id"].notna() | persistent, "industrial", "straw")
@@ -135,42 +147,60 @@ def classify_fire_points(points: gpd.GeoDataFrame, history: gpd.GeoDataFrame, en
     return frame
 
 
-def fire_events(classified: gpd.GeoDataFrame, config: HotspotConfig) -> pd.DataFrame:
-    """Straw-burning events (one row per cluster of ≥ fire_min_points straw points) and industrial
-    heat sources (one row per enterprise or persistent place in the window).
+def link_events(points: pd.DataFrame, merge_m: float, merge_days: int) -> pd.Series:
+    """Burning episode of each clustered fire point: pass events (column ``event``) whose centroids lie
+    within ``merge_m`` metres east-west and north-south of each other and within ``merge_days`` days
+    join one episode (chained; DBSCAN, Chebyshev metric on scaled metres and days)."""
+    centroids = points.groupby("event").agg(lon=("lon", "mean"), lat=("lat", "mean"), time=("time", "min"))
+    latitude = np.radians(centroids["lat"].mean())
+    east = np.radians(centroids["lon"].to_numpy()) * EARTH_RADIUS_M * np.cos(latitude)
+    north = np.radians(centroids["lat"].to_numpy()) * EARTH_RADIUS_M
+    day = (centroids["time"].dt.normalize() - centroids["time"].min().normalize()).dt.days.to_numpy()
+    scaled = np.column_stack([east / merge_m, north / merge_m, day / max(merge_days, 1e-9)])
+    labels = DBSCAN(eps=1.0, min_samples=1, metric="chebyshev").fit_predict(scaled)
+    return points["event"].map(pd.Series(labels, index=centroids.index))
 
-    Columns: fire_class, place (stable key: the enterprise id, or the event's earliest point id),
-    start, end, points, credible_points (Σ credibility), peak (max FRP, MW), lon, lat (centroid,
-    EPSG:4326), enterprise_id, days (distinct dates), point_ids, landcover (most common class).
+
+def fire_events(classified: gpd.GeoDataFrame, config: HotspotConfig) -> pd.DataFrame:
+    """Straw-burning episodes (pass events linked over nearby places and days, kept with ≥
+    fire_min_points points) and industrial heat sources (one row per enterprise or persistent place
+    and calendar month, so every window that covers the month reports the same row).
+
+    Columns: fire_class, place (stable key: the enterprise id and month, or the episode's earliest
+    point id), start, end, points, credible_points (Σ credibility), peak (max FRP, MW), lon, lat
+    (centroid, EPSG:4326), enterprise_id, days (distinct dates), place_days (distinct days the place
+    was seen over the look-back), events (pass events), point_ids, landcover (most common class).
     """
     columns = ["fire_class", "place", "start", "end", "points", "credible_points", "peak", "lon", "lat",
-               "enterprise_id", "days", "point_ids", "landcover"]
+               "enterprise_id", "days", "place_days", "events", "point_ids", "landcover"]
     if classified.empty:
         return pd.DataFrame(columns=columns)
     frame = classified.sort_values(["time", "id"])
-    straw = frame[frame["fire_class"] == "straw"]
+    straw = frame[frame["fire_class"] == "straw"].copy()
     industrial = frame[frame["fire_class"] == "industrial"].copy()
+    if not straw.empty:
+        straw["group"] = link_events(straw, config.fire_merge_m, config.fire_merge_days)
     if not industrial.empty:
-        unnamed = industrial["enterprise_id"].isna()
         places = haversine_labels(industrial["lon"].to_numpy(), industrial["lat"].to_numpy(), config.persistent_radius_m)
-        industrial["group"] = np.where(unnamed, [f"heat#{label}" for label in places],
-                                       industrial["enterprise_id"].astype(object))
-    groups = [("straw", straw.groupby("event", sort=False)), ("industrial", industrial.groupby("group", sort=False))]
+        owner = np.where(industrial["enterprise_id"].isna(), [f"heat#{label}" for label in places],
+                         industrial["enterprise_id"].astype(object))
+        industrial["group"] = [f"{name}|{month}" for name, month in zip(owner, industrial["time"].dt.strftime("%Y-%m"))]
     rows = []
-    for fire_class, grouped in groups:
-        if fire_class == "industrial" and industrial.empty:
+    for fire_class, part in (("straw", straw), ("industrial", industrial)):
+        if part.empty:
             continue
-        for _, group in grouped:
+        for key, group in part.groupby("group", sort=False):
             if fire_class == "straw" and len(group) < config.fire_min_points:
                 continue
             enterprise = group["enterprise_id"].dropna()
             rows.append({
                 "fire_class": fire_class,
-                "place": enterprise.iloc[0] if fire_class == "industrial" and len(enterprise) else group["id"].iloc[0],
+                "place": key if fire_class == "industrial" else group["id"].iloc[0],
                 "start": group["time"].min(), "end": group["time"].max(), "points": len(group),
                 "credible_points": float(group["credibility"].sum()), "peak": float(group["frp"].max()),
                 "lon": float(group["lon"].mean()), "lat": float(group["lat"].mean()),
                 "enterprise_id": enterprise.iloc[0] if len(enterprise) else None,
-                "days": int(group["time"].dt.normalize().nunique()), "point_ids": list(group["id"]),
+                "days": int(group["time"].dt.normalize().nunique()), "place_days": int(group["place_days"].max()),
+                "events": int(group["event"].nunique()), "point_ids": list(group["id"]),
                 "landcover": int(group["landcover"].mode().iloc[0])})
     return pd.DataFrame(rows, columns=columns)

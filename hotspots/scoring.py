@@ -50,12 +50,16 @@ def score_parts(hotspots: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
     """Each part of the score, 0–1, for hotspots with kind, peak_over_threshold (the peak over the
     threshold it had to pass: ≥ 1), hours (duration), extent (stations, fire points, cells or pollutants
     involved), recurrence (earlier hotspots at the place within recurrence_days) and zones (list of
-    zones containing it). Intensity is logarithmic: 1× the threshold gives 0, intensity_full× gives 1."""
+    zones containing it), and optionally against_limit (True where the threshold is a legal limit).
+    Intensity is logarithmic: 1× the threshold gives 0, intensity_full× (limit_intensity_full× for a
+    legal limit) gives 1."""
     ratio = hotspots["peak_over_threshold"].astype(float).clip(lower=1.0).fillna(1.0)
+    against_limit = hotspots.get("against_limit", pd.Series(False, index=hotspots.index)).fillna(False).astype(bool)
+    full = np.where(against_limit, config.limit_intensity_full, config.intensity_full)
     full_extent = hotspots["kind"].map(config.extent_full).fillna(1.0).astype(float)
     zone_kinds = hotspots["zones"].map(lambda zones: len({zone["kind"] for zone in zones}) if zones else 0)
     return pd.DataFrame({
-        "intensity": np.clip(np.log(ratio) / np.log(config.intensity_full), 0.0, 1.0),
+        "intensity": np.clip(np.log(ratio) / np.log(full), 0.0, 1.0),
         "duration": np.clip(hotspots["hours"].astype(float) / config.duration_full_hours, 0.0, 1.0),
         "extent": np.clip(hotspots["extent"].astype(float) / full_extent, 0.0, 1.0),
         "recurrence": np.clip(hotspots["recurrence"].astype(float) / config.recurrence_full, 0.0, 1.0),
