@@ -20,6 +20,14 @@ BUILT_UP_CLASS = 2
 FUEL_BAN_REQUIRED_SHARE = 0.8
 """The seeds require the 高污染燃料禁燃区 to cover at least 80 % of the built-up area."""
 M2_PER_KM2 = 1e6
+SEGMENT_DEG = 0.002
+"""Edges are densified to this length (about 200 m) before projecting: a straight edge in degrees is
+a curve in UTM, and two polygons sharing a line but not its vertices would otherwise disagree."""
+
+
+def _projected(geometries: gpd.GeoSeries, crs: pyproj.CRS) -> gpd.GeoSeries:
+    """EPSG:4326 geometries densified and projected to ``crs`` (metres)."""
+    return geometries.segmentize(SEGMENT_DEG).to_crs(crs)
 
 
 def local_crs(*frames: gpd.GeoDataFrame) -> pyproj.CRS:
@@ -33,7 +41,7 @@ def zone_areas(zones: gpd.GeoDataFrame, crs: pyproj.CRS | None = None) -> pd.Dat
     measured in ``crs``, by default the data's UTM zone). Holes are not counted."""
     crs = crs or local_crs(zones)
     frame = pd.DataFrame(zones[["id", "name", "kind", "valid_from", "valid_to"]])
-    frame["area_km2"] = zones.geometry.to_crs(crs).area.to_numpy() / M2_PER_KM2
+    frame["area_km2"] = _projected(zones.geometry, crs).area.to_numpy() / M2_PER_KM2
     return frame.reset_index(drop=True)
 
 
@@ -73,7 +81,7 @@ def _cell_areas_m2(raster: rasterio.DatasetReader, crs: pyproj.CRS) -> np.ndarra
     west = transform.c
     tops = transform.f + rows * transform.e
     cells = gpd.GeoSeries([box(west, top + transform.e, west + transform.a, top) for top in tops], crs="EPSG:4326")
-    return cells.to_crs(crs).area.to_numpy()
+    return _projected(cells, crs).area.to_numpy()
 
 
 def builtup_coverage_from_raster(zones: gpd.GeoDataFrame, raster_path: Path, crs: pyproj.CRS) -> BuiltUpCoverage:
@@ -98,7 +106,7 @@ def builtup_coverage_from_townships(zones: gpd.GeoDataFrame, townships: gpd.GeoD
     fuel-ban zones. The coarser definition, used when there is no land-cover raster."""
     urban = unary_union(townships.loc[townships["terrain"] == "urban"].geometry.to_list())
     fuel = unary_union(zones.geometry.to_list())
-    areas = gpd.GeoSeries([urban, urban.intersection(fuel)], crs="EPSG:4326").to_crs(crs).area.to_numpy()
+    areas = _projected(gpd.GeoSeries([urban, urban.intersection(fuel)], crs="EPSG:4326"), crs).area.to_numpy()
     return BuiltUpCoverage("urban-terrain townships", float(areas[0] / M2_PER_KM2), float(areas[1] / M2_PER_KM2))
 
 
@@ -119,7 +127,7 @@ def township_coverage(townships: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
     """One row per township: code, name, area_km2 and, for each zone kind, ``<kind>_km2`` (area of
     the township inside the union of that kind's zones) and ``<kind>_share`` (0–1)."""
     crs = crs or local_crs(townships, zones)
-    projected = townships.geometry.to_crs(crs)
+    projected = _projected(townships.geometry, crs)
     frame = pd.DataFrame({"code": townships["code"].to_numpy(), "name": townships["name"].to_numpy(),
                           "area_km2": projected.area.to_numpy() / M2_PER_KM2})
     for kind in ZONE_KINDS:
@@ -127,7 +135,7 @@ def township_coverage(townships: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
         if mine.empty:
             covered = np.zeros(len(frame))
         else:
-            union = unary_union(mine.geometry.to_crs(crs).to_list())
+            union = unary_union(_projected(mine.geometry, crs).to_list())
             covered = projected.intersection(union).area.to_numpy() / M2_PER_KM2
         frame[f"{kind}_km2"] = covered
         frame[f"{kind}_share"] = covered / frame["area_km2"].to_numpy()

@@ -179,7 +179,7 @@ def _fleet(rng: np.random.Generator) -> list[Machine]:
 
 def _working_days(year: int) -> pd.DatetimeIndex:
     days = pd.date_range(date(year, FLEET_MONTHS[0], 1), date(year, FLEET_MONTHS[1] + 1, 1) - timedelta(days=1))
-    return days[days.dayofweek < 6]
+    return days[days.day_of_week < 6]
 
 
 def _fixes(code: str, lon: float, lat: float, day: pd.Timestamp, hours, rng: np.random.Generator) -> pd.DataFrame:
