@@ -248,3 +248,22 @@ def test_cli_ranks_the_demo_region(demo_store: Store):
     assert len(ranked) > 0
     assert ranked["composite_index"].is_monotonic_increasing
     assert (frame["deduction_cny"] == frame["fire_points"] * 50_000).all()
+
+
+def test_incomplete_townships_are_listed_unranked_with_the_reason():
+    from stations.daily import daily_statistics
+    from stations.ranking import rank_townships
+
+    times = pd.date_range("2024-03-01", "2024-03-31 23:00", freq="h")
+    hours = pd.concat([pd.DataFrame({"township_code": code, "time": times, "so2": 10.0, "no2": 30.0,
+                                     "pm10": level, "pm25": level / 2, "co": 0.6, "o3": 90.0})
+                       for code, level in (("A", 80.0), ("B", 60.0), ("D", 100.0))], ignore_index=True)
+    hours.loc[(hours["township_code"] == "B") & (hours["time"].dt.day > 20), "pm25"] = np.nan
+    daily = daily_statistics(hours, key="township_code")
+    townships = pd.DataFrame({"township_code": ["A", "B", "C", "D"], "name": ["甲", "乙", "丙", "丁"]})
+    ranking = rank_townships(daily, Period.parse("2024-03"), "2012", townships=townships).set_index("township_code")
+    assert ranking["rank"].loc[["A", "D"]].tolist() == [1, 2]
+    assert ranking["rank"].loc[["B", "C"]].isna().all()
+    assert ranking.loc["B", "invalid_reason"] == "pm25: 20 valid days < 27 required"
+    assert ranking.loc["C", "invalid_reason"] == "no observations in the period"
+    assert ranking.index.tolist()[:2] == ["A", "D"]
