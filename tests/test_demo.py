@@ -24,7 +24,8 @@ GEOD = Geod(ellps="WGS84")
 CROPLAND, BUILT_UP = 1, 2
 EVENTS = planted_events(DEMO_YEAR)
 DEMO_TABLES = ("townships", "stations", "observations", "zones", "fire_points", "dust_sources",
-               "dust_readings", "enterprises")
+               "dust_readings", "enterprises", "machinery", "machinery_positions", "trucks",
+               "truck_events", "coal_inspections")
 
 
 def _table_checksums(store: Store) -> dict[str, tuple[int, int]]:
