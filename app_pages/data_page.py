@@ -9,8 +9,9 @@ import streamlit as st
 
 from app_pages.session import t
 from app_pages.sidebar import ANOMALY_ROLES, UPLOAD_ROLES, current_user
-from app_pages.store_access import open_store, store_busy_guard, store_overview
+from app_pages.store_access import hotspots_for, open_store, store_busy_guard, store_overview
 from core.errors import LantianError
+from core.users import User
 from data.import_commands import STATION_KINDS, ZONE_KINDS
 from data.importers.cnemc import import_cnemc
 from data.importers.common import ImportReport
@@ -20,6 +21,7 @@ from data.importers.polygons import import_townships, import_zones
 from data.importers.stations import import_stations
 from data.quality import describe_flags
 from data.store import Store
+from hotspots.repository import HotspotFilter
 
 # What can be uploaded -> the CLI's importer (`lantian import <what>`), called with the same options.
 IMPORTERS = {"stations": import_stations, "observations": import_observations, "cnemc": import_cnemc,
@@ -74,15 +76,20 @@ def _upload(store: Store) -> None:
             st.caption(note)
 
 
-def _holdings(store: Store, show_anomalies: bool) -> None:
+def _holdings(store: Store, user: User, show_anomalies: bool) -> None:
     with store_busy_guard():
         holdings, flagged = store_overview(store)
+        detected = hotspots_for(store, user, HotspotFilter(kinds=("anomaly",))) if show_anomalies else None
     st.subheader(t("holdings_title"))
     st.dataframe(holdings.assign(data=holdings["data"].map(lambda key: t(f"table_{key}"))), key="holdings",
                  hide_index=True, use_container_width=True)
     if not show_anomalies:
         return
     st.subheader(t("anomalies_title"))
+    st.caption(t("detected_anomalies"))
+    st.dataframe(detected[["rank", "station", "township", "start", "end", "hours", "context"]], key="detected_anomalies",
+                 hide_index=True, use_container_width=True)
+    st.caption(t("flagged_hours"))
     if flagged.empty:
         st.info(t("no_anomalies"))
         return
@@ -102,7 +109,7 @@ def render() -> None:
         store = open_store()
     if user.role in UPLOAD_ROLES:
         _upload(store)
-    _holdings(store, show_anomalies=user.role in ANOMALY_ROLES)
+    _holdings(store, user, show_anomalies=user.role in ANOMALY_ROLES)
 
 
 if __name__ == "__main__":

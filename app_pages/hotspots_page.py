@@ -9,17 +9,21 @@ import streamlit as st
 
 from app_pages.session import current_language, t
 from app_pages.sidebar import current_user
-from app_pages.store_access import open_store, region_frames, store_busy_guard
+from app_pages.store_access import hotspots_for, open_store, region_frames, store_busy_guard
 from core.errors import LantianError
-from core.users import User
+from core.users import Role, User
 from data.store import Store
 from hotspots import task_service
 from hotspots.attachments import Upload
 from hotspots.exports import EXPORTERS
+from hotspots.repository import HotspotFilter
 from hotspots.task_repository import HandlingListFilter
 from hotspots.tasks import EXPORT_ROLES, KIND_LABELS_ZH, ROLE_ACTIONS, Action, TaskState
 
 FLASH_KEY = "task_flash"
+HOTSPOT_COLUMNS = ["rank", "kind", "grade", "score", "township", "station", "pollutant", "peak", "start", "end",
+                   "task_state"]
+LISTED_HOTSPOTS = 500
 LIST_COLUMNS = ["id", "title", "kind", "grade", "township_name", "department", "state", "deadline", "overdue",
                 "returns", "escalations", "latest_feedback", "attachments"]
 EXPORT_MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -116,6 +120,29 @@ def _task_actions(store: Store, user: User, task_id: str, version: int) -> None:
                     store, user, task_id, photos=_uploads(photos), comment=note, **lock))
 
 
+def _ranked_hotspots(store: Store, user: User, selection: HandlingListFilter) -> None:
+    """The ranked hotspots under the same township, kind and date filters; a supervisor turns one
+    without a task into a handling task."""
+    st.subheader(t("ranked_hotspots"))
+    with store_busy_guard():
+        ranked = hotspots_for(store, user, HotspotFilter(
+            kinds=(selection.kind,) if selection.kind else None, township=selection.township,
+            start=selection.start, end=selection.end), top=LISTED_HOTSPOTS)
+    st.caption(t("hotspots_listed", count=len(ranked), top=LISTED_HOTSPOTS))
+    st.dataframe(ranked[HOTSPOT_COLUMNS], key="hotspot_table", use_container_width=True, hide_index=True,
+                 column_config={"score": st.column_config.NumberColumn(format="%.1f"),
+                                "peak": st.column_config.NumberColumn(format="%.1f")})
+    if user.role is not Role.SUPERVISOR:
+        return
+    untasked = ranked[ranked["task_state"].isna()].head(50)
+    if untasked.empty:
+        return
+    labels = {row.id: f"#{row.rank} · {row.kind} · {row.township} · {row.grade}" for row in untasked.itertuples()}
+    chosen = st.selectbox(t("hotspot_to_task"), list(labels), format_func=labels.get, key="hotspot_to_task")
+    if st.button(t("create_task"), key="create_task"):
+        _act(t("create_task"), lambda: task_service.create_task_from_hotspot(store, user, chosen))
+
+
 def _downloads(store: Store, user: User, selection: HandlingListFilter) -> None:
     if user.role not in EXPORT_ROLES:
         st.caption(t("export_supervisors_only"))
@@ -142,6 +169,8 @@ def render() -> None:
         store = open_store()
         townships = region_frames(store)[0]
     selection = _filters(user, dict(zip(townships["code"], townships["name"])))
+    _ranked_hotspots(store, user, selection)
+    st.subheader(t("handling_tasks"))
     with store_busy_guard():
         rows = task_service.list_tasks(store, selection)
     st.caption(t("tasks_listed", count=len(rows), overdue=int(rows["overdue"].fillna(False).sum())))

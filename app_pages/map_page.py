@@ -3,16 +3,22 @@ hour's AQI and hotspots on one folium map; a click on a station or hotspot opens
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages.session import current_language, t
 from app_pages.sidebar import current_user
-from app_pages.store_access import (dust_sources, fire_points, latest_hour, open_store, ranking, region_frames,
-                                    station_detail, stations_at_hour, store_busy_guard)
-from core.errors import BadInputError
+from app_pages.store_access import (dust_sources, fire_points, hotspots_for, latest_hour, open_store, ranking,
+                                    region_frames, station_detail, stations_at_hour, store_busy_guard)
+from core.errors import BadInputError, LantianError
+from core.users import Role, User
+from hotspots import task_service
+from hotspots.engine import surface_path
+from hotspots.repository import HotspotFilter
 from core.settings import get_settings
 from layers.assets import asset_base_url
 from layers.charts import factor_chart, wind_rose_chart, wind_rose_table
@@ -23,6 +29,18 @@ from layers.region_map import region_map
 MAP_HEIGHT_PX = 600
 FIRE_WINDOWS_DAYS = (1, 7, 30, 90)
 COLOUR_BY = ("composite", "rank", "none")
+HOTSPOT_DAYS = 30
+MAP_HOTSPOTS = 200
+# PM2.5 surface classes (µg/m³): the HJ 633 24-hour breakpoints 35, 75, 115, 150.
+PM25_EDGES = [0.0, 35.0, 75.0, 115.0, 150.0, 250.0]
+
+
+def map_hotspots(ranked: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Ranked hotspots (read_hotspots' columns plus task_state) as points (EPSG:4326) with the column
+    names layers.sources.hotspot_layer and the popups use."""
+    placed = ranked.dropna(subset=["lon", "lat"]).rename(columns={
+        "start": "start_time", "end": "end_time", "station": "station_code", "township": "township_name"})
+    return gpd.GeoDataFrame(placed, geometry=gpd.points_from_xy(placed["lon"], placed["lat"]), crs="EPSG:4326")
 
 
 def _chosen_hour(latest: dt.datetime) -> dt.datetime:
@@ -72,6 +90,38 @@ def _station_panel(store, code: str, hour: dt.datetime, stations) -> None:
         rose_column.altair_chart(wind_rose_chart(rose, current_language()))
 
 
+def _hotspot_panel(store, user: User | None, hotspot_id: str, ranked: pd.DataFrame) -> None:
+    if user is None:
+        st.info(t("sign_in_for_hotspots"))
+        return
+    rows = ranked[ranked["id"] == hotspot_id]
+    if rows.empty:
+        return
+    hotspot = rows.iloc[0]
+    st.subheader(t("hotspot_detail", rank=int(hotspot["rank"]), kind=hotspot["kind"], grade=hotspot["grade"]))
+    why_column, sources_column = st.columns(2)
+    parts = json.loads(hotspot["score_parts"] or "{}")
+    why_column.markdown(t("hotspot_why", score=f"{hotspot['score']:.1f}"))
+    why_column.dataframe(pd.DataFrame({"part": list(parts), "value": list(parts.values())}), hide_index=True,
+                         key="hotspot_parts")
+    sources = pd.DataFrame(json.loads(hotspot["sources"] or "[]"))
+    sources_column.markdown(t("hotspot_sources"))
+    if sources.empty:
+        sources_column.caption(t("no_sources"))
+    else:
+        sources_column.dataframe(sources, hide_index=True, key="hotspot_sources")
+    if pd.notna(hotspot["task_state"]):
+        st.markdown(t("hotspot_task", task=hotspot["task_id"], state=hotspot["task_state"]))
+    elif user.role is Role.SUPERVISOR and st.button(t("create_task"), key="create_task"):
+        try:
+            with store_busy_guard():
+                task = task_service.create_task_from_hotspot(store, user, hotspot_id)
+        except LantianError as error:
+            st.error(str(error))
+        else:
+            st.success(t("task_created", task=task.id))
+
+
 def render() -> None:
     """Draw the page."""
     st.title(t("map_title"))
@@ -85,7 +135,9 @@ def render() -> None:
         st.caption(t("illustrative_note"))
     hour = _chosen_hour(latest) if latest is not None else None
     legends: list[str] = []
-    fires = dust = None
+    fires = dust = raster = None
+    ranked = pd.DataFrame()
+    user = current_user()
     township_colours = township_values = None
     value_label = ""
     with store_busy_guard():
@@ -99,6 +151,12 @@ def render() -> None:
                                 hour + dt.timedelta(hours=1))
             township_colours, township_values, value_label, township_legend = _township_colours(store, townships, hour)
             legends += township_legend
+            surface = surface_path(store, f"{hour:%Y-%m}")
+            if surface.exists():
+                raster = (surface, t("layer_pm25_surface", month=f"{hour:%Y-%m}"), PM25_EDGES)
+            if user is not None:
+                ranked = hotspots_for(store, user, HotspotFilter(start=(hour - dt.timedelta(days=HOTSPOT_DAYS)).date(),
+                                                                 end=hour.date()), top=MAP_HOTSPOTS)
         dust = dust_sources(store)
     if fires is not None:
         st.caption(t("fires_in_window", count=len(fires), days=st.session_state["fire_days"]))
@@ -108,7 +166,9 @@ def render() -> None:
                                 tianditu_key=settings.tianditu_key,
                                 asset_url=asset_base_url(st.get_option("server.baseUrlPath")),
                                 township_colours=township_colours, township_values=township_values,
-                                value_label=value_label, fires=fires, dust=dust, legends=tuple(legends))
+                                value_label=value_label, fires=fires, dust=dust, raster=raster,
+                                hotspots=map_hotspots(ranked) if not ranked.empty else None,
+                                legends=tuple(legends))
     except BadInputError as error:  # a base-map setting the administrator must fix
         st.error(str(error))
         st.stop()
@@ -121,8 +181,8 @@ def render() -> None:
     elif selection.layer == "station" and hour is not None:
         with store_busy_guard():
             _station_panel(store, selection.id, hour, stations)
-    elif selection.layer == "hotspot" and current_user() is None:
-        st.info(t("sign_in_for_hotspots"))
+    elif selection.layer == "hotspot":
+        _hotspot_panel(store, user, selection.id, ranked)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ its modification times -- so a write by any process shows up on the next rerun.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,8 +18,11 @@ import streamlit as st
 
 from app_pages.session import t
 from core.errors import StoreBusyError
+from core.users import Role, User
 from core.settings import get_settings
 from data.store import Store
+from hotspots import task_service
+from hotspots.repository import HotspotFilter, read_hotspots
 from stations import repository
 from stations.aqi import hourly_aqi
 from stations.assessment import rank_store
@@ -33,8 +37,11 @@ def _prepared_store(db_path: str, demo_seed: int, demo_year: int) -> Store:
     store = Store(db_path)
     if not store.exists():
         from data.demo import build_demo
+        from hotspots.engine import detect_and_store
 
         build_demo(store, seed=demo_seed, year=demo_year)
+        # The demo opens with its year's hotspots already detected, as a daily detection run would leave it.
+        detect_and_store(store, dt.date(demo_year, 1, 1), dt.date(demo_year, 12, 31))
     store.migrate()
     return store
 
@@ -171,3 +178,27 @@ def store_overview(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What the store holds (repository.read_holdings) and its flagged observation hours
     (repository.read_quality_counts)."""
     return _store_overview(str(store.path), store_version(store))
+
+
+# Data anomalies and industrial heat are for supervisors and inspectors, not township officials.
+SUPERVISOR_HOTSPOT_ROLES = frozenset({Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN})
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _hotspots(db_path: str, version: tuple[int, int], selection: HotspotFilter, top: int | None) -> pd.DataFrame:
+    store = Store(db_path)
+    with store.read() as con:
+        ranked = read_hotspots(con, selection, top)
+    tasks = task_service.list_tasks(store)
+    latest = tasks.dropna(subset=["hotspot_id"]).drop_duplicates("hotspot_id", keep="last").set_index("hotspot_id")
+    ranked["task_id"] = ranked["id"].map(latest["id"])
+    ranked["task_state"] = ranked["id"].map(latest["state"])
+    return ranked
+
+
+def hotspots_for(store: Store, user: User, selection: HotspotFilter, top: int | None = None) -> pd.DataFrame:
+    """Ranked hotspots matching ``selection`` that ``user`` may see (hotspots.repository.read_hotspots'
+    columns) with the id and state of each one's latest task (NaN: none yet)."""
+    allowed = dataclasses.replace(selection, include_supervisor=selection.include_supervisor
+                                  and user.role in SUPERVISOR_HOTSPOT_ROLES)
+    return _hotspots(str(store.path), store_version(store), allowed, top)

@@ -19,7 +19,9 @@ from core.users import Role, User
 from data.demo.accounts import DEMO_ACCOUNTS
 from data.store import Store
 from hotspots import task_service
+from hotspots.engine import detect_and_store
 from tests.app_support import REPO_ROOT
+from tests.conftest import DEMO_YEAR
 
 APP = str(REPO_ROOT / "app.py")
 TIMEOUT_S = 180
@@ -32,11 +34,20 @@ TOWNSHIP = User("kejing", Role.TOWNSHIP, KEJING)
 ADMIN = User("admin", Role.ADMIN)
 
 
+@pytest.fixture(scope="module")
+def detected_demo(demo_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo store with its year's hotspots detected, as the app leaves it on first start."""
+    path = tmp_path_factory.mktemp("detected") / "demo.duckdb"
+    shutil.copy(demo_store.path, path)
+    detect_and_store(Store(path, busy_timeout_s=30), dt.date(DEMO_YEAR, 1, 1), dt.date(DEMO_YEAR, 12, 31))
+    return path
+
+
 @pytest.fixture
-def demo_copy(demo_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    """A writable copy of the session's demo store, which the app is pointed at."""
+def demo_copy(detected_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """A writable copy of the detected demo store, which the app is pointed at."""
     copy = tmp_path / "demo.duckdb"
-    shutil.copy(demo_store.path, copy)
+    shutil.copy(detected_demo, copy)
     monkeypatch.setenv("LANTIAN_DB", str(copy))
     monkeypatch.setenv("LANTIAN_TILES", "none")
     get_settings.cache_clear()
@@ -54,6 +65,12 @@ def _open(page: str, user: User | None = None, lang: str = "zh") -> AppTest:
         at.switch_page(PAGES[page]).run()
     assert not at.exception, at.exception
     return at
+
+
+def _table(at: AppTest, column: str):
+    """The one dataframe on the page that has ``column`` (the hotspot list has 'score', tasks 'returns')."""
+    [table] = [frame for frame in at.dataframe if column in frame.value.columns]
+    return table
 
 
 def test_roles_see_the_pages_the_design_gives_them():
@@ -156,11 +173,11 @@ def test_ranking_highlights_the_township_officials_own_township(demo_copy):
 
 def test_hotspots_list_filters_by_township(demo_copy):
     at = _open("hotspots", user=SUPERVISOR)
-    all_rows = at.dataframe[0].value
+    all_rows = _table(at, "returns").value
     assert len(all_rows) == 3
     at.selectbox(key="filter_township").set_value(KEJING).run()
     assert not at.exception, at.exception
-    assert len(at.dataframe[0].value) == 1
+    assert len(_table(at, "returns").value) == 1
 
 
 def test_supervisor_assigns_a_task_and_can_download_three_formats(demo_copy):
@@ -213,3 +230,33 @@ def test_supervisor_upload_uses_the_cli_importers_and_their_messages(demo_copy, 
     at = _open("data", user=SUPERVISOR)
     assert len(at.get("file_uploader")) == 1
     assert at.selectbox(key="upload_what").options[0] == translate("import_stations", "zh")
+
+
+def test_map_shows_ranked_hotspots_only_to_signed_in_users(demo_copy):
+    hotspots_layer = json.dumps(translate("layer_hotspots", "zh"))[1:-1]
+    assert hotspots_layer not in _map_args(_open("map"))["script"]
+    script = _map_args(_open("map", user=INSPECTOR))["script"]
+    assert hotspots_layer in script and '"layer": "hotspot"' in script
+
+
+def test_supervisor_turns_a_ranked_hotspot_into_a_task(demo_copy):
+    at = _open("hotspots", user=SUPERVISOR)
+    ranked = _table(at, "score").value
+    assert len(ranked) > 10 and list(ranked["rank"][:3]) == [1, 2, 3]
+    assert ranked["score"].is_monotonic_decreasing
+    chosen = at.selectbox(key="hotspot_to_task").value
+    at.button(key="create_task").click().run()
+    assert not at.exception, at.exception
+    tasks = task_service.list_tasks(demo_copy)
+    assert len(tasks) == 4 and chosen in set(tasks["hotspot_id"])
+    assert at.selectbox(key="hotspot_to_task").value != chosen  # it has a task now
+
+
+def test_township_official_does_not_see_supervisor_only_hotspots(demo_copy):
+    supervisor = _table(_open("hotspots", user=SUPERVISOR), "score").value
+    official = _open("hotspots", user=TOWNSHIP)
+    assert official.selectbox(key="filter_township").value == KEJING
+    official.selectbox(key="filter_township").set_value("").run()
+    seen = _table(official, "score").value
+    assert "anomaly" in set(supervisor["kind"]) and "anomaly" not in set(seen["kind"])
+    assert official.get("button") == [] or all(b.key != "create_task" for b in official.button)
