@@ -6,7 +6,7 @@ Positions are drawn over the demo region's bounding box (EPSG:4326) with times o
 the demo's four (low-emission core, 禁高区 over the plain, coal-ban, fuel-ban), with one given an
 effective-date window so the date test is exercised. Both contenders return (position, zone) pairs for
 the zones covering the point on the position's date and must agree exactly:
-  this project — zones.enforcement.zone_hits (bbox prefilter + shapely intersects_xy on prepared polygons);
+  this project — zones.membership.zone_hits (bbox prefilter + shapely intersects_xy on prepared polygons);
   baseline     — geopandas.sjoin(points, zones, predicate="intersects") followed by the same date filter.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from data.demo.geography import OUTLINE, zones as demo_zones  # noqa: E402
 from data.demo.layout import ENTERPRISES  # noqa: E402
-from zones.enforcement import zone_hits  # noqa: E402
+from zones.membership import zone_hits  # noqa: E402
 
 
 def _zones() -> gpd.GeoDataFrame:
@@ -78,7 +78,7 @@ def main() -> int:
     pd.testing.assert_frame_equal(_canonical(ours), _canonical(theirs))
     print(f"\n{count:,} GPS positions × {len(zones)} zones ({len(ours):,} position-zone hits, identical)")
     print(f"{'contender':<44}{'seconds':>9}{'positions/s':>14}")
-    for name, seconds in (("this project: zones.enforcement.zone_hits", ours_s),
+    for name, seconds in (("this project: zones.membership.zone_hits", ours_s),
                           ("baseline: geopandas.sjoin + date filter", theirs_s)):
         print(f"{name:<44}{seconds:>9.2f}{count / seconds:>14,.0f}")
     print(f"speed-up: {theirs_s / ours_s:.1f}× (baseline time / project time, same run)")

@@ -137,8 +137,10 @@ class HotspotConfig:
     as grave as a screening threshold (1.5 × the network median) passed three times over."""
     duration_full_hours: float = 24.0
     extent_full: Mapping[str, float] = field(default_factory=lambda: _frozen(
-        {"station": 5, "dust": 5, "fire": 10, "grid": 9, "anomaly": 6}))
-    """Stations, fire points, cells or pollutants involved at which the extent part is full."""
+        {"station": 5, "dust": 5, "fire": 10, "grid": 9, "anomaly": 6, "mobile": 12, "coal": 1}))
+    """Stations, fire points, cells or pollutants involved at which the extent part is full; for a zone
+    violation (mobile), the positions or fence events seen in the zone that day: a full working day of
+    hourly fixes, or a dozen fence sightings; one scattered-coal finding (coal) is full extent."""
     grade_i_score: float = 60.0
     grade_ii_score: float = 35.0
     """Kinds without an episode grade (fire, dust readings, grid, anomaly) are graded by score: I at

@@ -19,7 +19,8 @@ from data.store import Store
 from tests.conftest import DEMO_YEAR
 from zones import repository
 from zones.commands import check_zones
-from zones.enforcement import coal_violations, machinery_violations, truck_violations, zone_hits
+from zones.enforcement import coal_violations, machinery_violations, truck_violations
+from zones.membership import zone_hits
 from zones.rules import NonroadRule, emission_stage, parse_rules
 
 RING = Polygon([(112.0, 35.0), (112.1, 35.0), (112.1, 35.1), (112.0, 35.1)],

@@ -1,12 +1,7 @@
 """Zone enforcement: machinery GPS, truck fence events and coal inspections checked against the zones in
 force, as violations deduplicated per machine or truck per day, and those violations as hotspots.
 
-Edges: a point exactly on a zone's border counts as inside (shapely ``intersects_xy``, the "covers"
-rule): a machine parked on the boundary road of the 禁高区 is working at the zone, and an inspector
-standing on the line should not be able to argue it away. A point strictly inside a hole is outside
-(the hole's ring is the zone's border, so a point on it is inside). Multipolygons count every part.
-A zone applies to a position when valid_from ≤ the position's Beijing date ≤ valid_to (either bound
-may be open).
+Which positions a zone covers, and on which days, is zones.membership's rule (borders count as inside).
 """
 from __future__ import annotations
 
@@ -16,19 +11,14 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from hotspots.config import HotspotConfig
 from hotspots.repository import HOTSPOT_COLUMNS
 from hotspots.scoring import grades, recurrence, recurring_days, score_parts, total_score
-from zones.membership import points_frame, township_containing
+from zones.membership import in_force, points_frame, township_containing, zone_hits
 from zones.rules import CoalBanRule, LowEmissionRule, NonroadRule, parse_rules, stage_label
 
 SAMPLE_POINTS = 3
-# Extent of a violation is the number of positions or fence events seen in the zone that day; a full
-# working day of hourly fixes (or a dozen fence sightings) counts as full extent. Used where the
-# hotspot configuration names no extent for these kinds.
-DEFAULT_EXTENT_FULL = {"mobile": 12.0, "coal": 1.0}
 # How far past the limit a scattered-coal finding is, for the intensity part: selling supplies many
 # stoves, so it weighs more than one household burning.
 COAL_SEVERITY = {"sale": 3.0, "use": 2.0}
@@ -36,42 +26,6 @@ COAL_SEVERITY = {"sale": 3.0, "use": 2.0}
 VIOLATION_COLUMNS = ["kind", "subject", "subject_id", "day", "zone_id", "zone_kind", "zone_name", "zones",
                      "township_code", "start_time", "end_time", "lon", "lat", "count", "hours",
                      "peak_over_threshold", "reasons", "samples", "details"]
-
-
-def zone_hits(lons: np.ndarray, lats: np.ndarray, times: pd.Series | None, zones: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Every (position, zone) pair where the zone covers the point (EPSG:4326 lon/lat in degrees)
-    and, with ``times`` (naive Beijing timestamps aligned to the arrays), is in force that day.
-
-    Returns ``position`` (index into the arrays) and ``zone_id``, ordered by zone then position.
-    Each zone is tested with a bounding-box prefilter and shapely's vectorised ``intersects_xy`` on a
-    prepared polygon, so a million positions take well under a second per zone.
-    """
-    lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
-    days = None if times is None else pd.to_datetime(pd.Series(times)).dt.normalize().to_numpy()
-    parts = []
-    for zone in zones.itertuples():
-        geometry = zone.geometry
-        west, south, east, north = geometry.bounds
-        candidates = np.flatnonzero((lons >= west) & (lons <= east) & (lats >= south) & (lats <= north))
-        if days is not None and candidates.size:
-            candidates = candidates[_in_force(days[candidates], zone.valid_from, zone.valid_to)]
-        if candidates.size == 0:
-            continue
-        shapely.prepare(geometry)
-        inside = candidates[shapely.intersects_xy(geometry, lons[candidates], lats[candidates])]
-        parts.append(pd.DataFrame({"position": inside, "zone_id": zone.id}))
-    if not parts:
-        return pd.DataFrame({"position": pd.Series(dtype=np.int64), "zone_id": pd.Series(dtype=object)})
-    return pd.concat(parts, ignore_index=True)
-
-
-def _in_force(days: np.ndarray, valid_from, valid_to) -> np.ndarray:
-    keep = np.ones(len(days), dtype=bool)
-    if valid_from is not None and not pd.isna(valid_from):
-        keep &= days >= np.datetime64(pd.Timestamp(valid_from))
-    if valid_to is not None and not pd.isna(valid_to):
-        keep &= days <= np.datetime64(pd.Timestamp(valid_to))
-    return keep
 
 
 @dataclass
@@ -197,7 +151,7 @@ def truck_violations(events: pd.DataFrame, trucks: pd.DataFrame, zones: gpd.GeoD
     fence_parts = []
     for zone in lez.itertuples():
         crossing = events[(events["fence_id"] == zone.id)]
-        crossing = crossing[_in_force(crossing["time"].dt.normalize().to_numpy(), zone.valid_from, zone.valid_to)]
+        crossing = crossing[in_force(crossing["time"].dt.normalize().to_numpy(), zone.valid_from, zone.valid_to)]
         if crossing.empty:
             continue
         anchor = zone.geometry.representative_point()
@@ -266,12 +220,6 @@ def violation_ids(violations: pd.DataFrame) -> pd.Series:
                      index=violations.index)
 
 
-def scoring_config(config: HotspotConfig) -> HotspotConfig:
-    """``config`` with extents for mobile and coal hotspots filled in where it names none."""
-    missing = {kind: value for kind, value in DEFAULT_EXTENT_FULL.items() if kind not in config.extent_full}
-    return config.with_overrides({"extent_full": missing}) if missing else config
-
-
 def violations_to_hotspots(violations: pd.DataFrame, history: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
     """Violations as rows of the hotspots table (hotspots.repository.HOTSPOT_COLUMNS), scored with the
     engine's parts: intensity from how far past the limit (stages below the allowed one, or the coal
@@ -280,7 +228,6 @@ def violations_to_hotspots(violations: pd.DataFrame, history: pd.DataFrame, conf
     hotspots.repository.read_hotspot_history), context from the zones it was in."""
     if violations.empty:
         return pd.DataFrame(columns=list(HOTSPOT_COLUMNS))
-    config = scoring_config(config)
     frame = violations.reset_index(drop=True)
     scored = pd.DataFrame({"id": violation_ids(frame), "kind": frame["kind"], "place": violation_place(frame),
                            "start": pd.to_datetime(frame["start_time"]),

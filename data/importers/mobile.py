@@ -13,7 +13,8 @@ import pandas as pd
 from data.importers import repository
 from data.importers.common import (ImportReport, TextTable, find_column, keep_rows, missing_columns_error,
                                    parse_numbers, parse_times, read_text_table, settle_problems, write_rejected)
-from data.importers.stations import LAT_ALIASES, LON_ALIASES, _positions
+from data.importers.coordinates import parse_positions
+from data.importers.stations import LAT_ALIASES, LON_ALIASES
 from data.store import Store
 from zones.rules import emission_stage
 
@@ -193,7 +194,7 @@ def parse_mobile_file(path: Path | str, what: str, *, crs: str | None = None, pr
                                             else LAT_ALIASES, columns)
             lon = lat = np.full(len(source), np.nan)
         else:
-            lon, lat = _positions(source, lon_column, lat_column, crs)
+            lon, lat = parse_positions(source, lon_column, lat_column, crs)
             if layout.position == "required":
                 absent = np.isnan(lon) & np.isnan(lat)
                 source.log.add(np.flatnonzero(absent), f"{lon_column}/{lat_column}", [None] * int(absent.sum()),

@@ -15,7 +15,7 @@ from data.importers import repository
 from data.importers.common import (ImportReport, ProblemLog, TextTable, find_column, first_items, header_key,
                                    keep_rows, missing_columns_error, parse_numbers, read_text_table,
                                    settle_problems, write_rejected)
-from data.importers.coordinates import CHINA_LAT, CHINA_LON, points_to_wgs84
+from data.importers.coordinates import parse_positions
 from data.store import Store
 
 CODE_ALIASES = ("code", "stationcode", "sitecode", "监测点编码", "站点编码", "站点代码", "站点编号", "编码",
@@ -91,7 +91,7 @@ def parse_stations(path: Path | str, *, kind: str | None = None, crs: str | None
     if city_column:
         frame["city"] = _text(source, city_column)
     if lon_column:
-        lon, lat = _positions(source, lon_column, lat_column, crs)
+        lon, lat = parse_positions(source, lon_column, lat_column, crs)
     else:
         lon = lat = np.full(len(frame), np.nan)
     frame["lon"], frame["lat"] = lon, lat
@@ -136,30 +136,6 @@ def _kinds(source: TextTable, kind: str | None, codes: pd.Series, log: ProblemLo
     raise BadInputError("the file has no kind column and its codes are not national-network codes: "
                         "say which kind these stations are with --kind national|provincial|township|micro",
                         file=str(source.path))
-
-
-def _positions(source: TextTable, lon_column: str, lat_column: str, crs: str | None) -> tuple[np.ndarray, np.ndarray]:
-    log = source.log
-    lon, lat = parse_numbers(source, lon_column), parse_numbers(source, lat_column)
-    half = np.isnan(lon) != np.isnan(lat)
-    log.add(np.flatnonzero(half & np.isnan(lon)), lon_column, lon[half & np.isnan(lon)],
-            "expected a longitude as the latitude is given")
-    log.add(np.flatnonzero(half & np.isnan(lat)), lat_column, lat[half & np.isnan(lat)],
-            "expected a latitude as the longitude is given")
-    lon, lat = points_to_wgs84(lon, lat, crs, file=str(source.path))
-    present = ~np.isnan(lon) & ~np.isnan(lat)
-    inside_lon = (lon >= CHINA_LON[0]) & (lon <= CHINA_LON[1])
-    inside_lat = (lat >= CHINA_LAT[0]) & (lat <= CHINA_LAT[1])
-    swapped = present & (lat >= CHINA_LON[0]) & (lat <= CHINA_LON[1]) & (lon >= CHINA_LAT[0]) & (lon <= CHINA_LAT[1])
-    outside = present & ~(inside_lon & inside_lat) & ~swapped
-    log.add(np.flatnonzero(swapped), f"{lon_column}/{lat_column}",
-            [f"{x}, {y}" for x, y in zip(lon[swapped], lat[swapped])],
-            "longitude and latitude look swapped (longitude is east-west, 73-136 in China)")
-    log.add(np.flatnonzero(outside), f"{lon_column}/{lat_column}",
-            [f"{x}, {y}" for x, y in zip(lon[outside], lat[outside])],
-            f"expected a position in China (longitude {CHINA_LON[0]}-{CHINA_LON[1]} E, "
-            f"latitude {CHINA_LAT[0]}-{CHINA_LAT[1]} N)")
-    return lon, lat
 
 
 def write_stations(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> repository.UpsertCounts:
