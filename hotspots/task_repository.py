@@ -71,6 +71,13 @@ def read_hotspot(con: duckdb.DuckDBPyConnection, hotspot_id: str) -> dict[str, A
     return dict(zip([d[0] for d in cursor.description], row)) if row else None
 
 
+def claim_hotspot(con: duckdb.DuckDBPyConnection, hotspot_id: str) -> None:
+    """Count one more task made from the hotspot, inside the caller's transaction. This row write is
+    what makes two transactions making a task from one hotspot conflict, rather than both seeing no
+    open task and both inserting one (DuckDB ignores no-op updates when checking conflicts)."""
+    con.execute("UPDATE hotspots SET tasks_made = coalesce(tasks_made, 0) + 1 WHERE id = ?", [hotspot_id])
+
+
 def open_task_of_hotspot(con: duckdb.DuckDBPyConnection, hotspot_id: str) -> str | None:
     """The id of a task made from this hotspot that is not closed yet, or None."""
     row = con.execute("SELECT id FROM tasks WHERE hotspot_id = ? AND state <> ? ORDER BY created_at LIMIT 1",

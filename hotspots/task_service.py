@@ -87,6 +87,7 @@ def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, depar
         hotspot = repo.read_hotspot(con, hotspot_id)
         if hotspot is None:
             raise BadInputError(f"no hotspot '{hotspot_id}' / 热点不存在", field="hotspot_id")
+        repo.claim_hotspot(con, hotspot_id)
         existing = repo.open_task_of_hotspot(con, hotspot_id)
         if existing is not None:
             raise ConflictError(f"热点已有未办结的交办单 {existing} / "

@@ -294,3 +294,15 @@ def test_a_write_racing_an_open_transaction_is_reported_as_changed_by_someone_el
             ts.submit_feedback(region, KEJING_OFFICIAL, task.id, "同时反馈", now=T0 + 2 * HOUR)
     assert [e[2] for e in events(region, task.id)] == ["create", "assign", "escalate"]
     assert ts.list_tasks(region, HandlingListFilter(township=KEJING))["state"].tolist() == ["escalated"]
+
+
+def test_two_tasks_racing_for_one_hotspot_make_only_one(region: Store):
+    # Another supervisor's transaction has made a task from the hotspot but not committed yet.
+    with region.write() as other:
+        repo.claim_hotspot(other, "H-KJ-PM25")
+        with pytest.raises(ConflictError, match="someone else"):
+            ts.create_task_from_hotspot(region, SUPERVISOR, "H-KJ-PM25", now=T0)
+    ts.create_task_from_hotspot(region, SUPERVISOR, "H-KJ-PM25", now=T0)
+    with pytest.raises(ConflictError, match="open task"):
+        ts.create_task_from_hotspot(region, SUPERVISOR, "H-KJ-PM25", now=T0 + HOUR)
+    assert len(ts.list_tasks(region, HandlingListFilter(township=KEJING))) == 1
