@@ -28,19 +28,6 @@ def angle_difference(a: float | np.ndarray, b: float | np.ndarray) -> np.ndarray
     return np.abs((np.asarray(a, float) - np.asarray(b, float) + 180.0) % 360.0 - 180.0)
 
 
-def circular_mean(directions_deg: np.ndarray, weights: np.ndarray | None = None) -> float:
-    """Weighted circular mean of directions (degrees, 0–360), NaN when they cancel out or are missing.
-    The wind's mean direction weights each hour by its speed."""
-    directions = np.radians(np.asarray(directions_deg, float))
-    weights = np.ones_like(directions) if weights is None else np.asarray(weights, float)
-    valid = ~(np.isnan(directions) | np.isnan(weights))
-    east = np.sum(weights[valid] * np.sin(directions[valid]))
-    north = np.sum(weights[valid] * np.cos(directions[valid]))
-    if np.hypot(east, north) < 1e-9:
-        return float("nan")
-    return float(np.degrees(np.arctan2(east, north)) % 360.0)
-
-
 def in_upwind_sector(bearing_to_source: np.ndarray, wind_from: float, half_width_deg: float) -> np.ndarray:
     """True where a source lies in the sector the wind came from (wind_from ± half_width_deg, degrees
     the wind blows FROM, 0 = north). A missing wind direction puts every bearing in the sector."""

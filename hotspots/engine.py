@@ -89,7 +89,8 @@ def _episode_extent(episodes: pd.DataFrame, config: HotspotConfig) -> np.ndarray
     hours["time"] = [pd.date_range(s, e, freq="h") for s, e in zip(hours["start"], hours["end"])]
     hours = hours.explode("time")
     pairs = hours.merge(hours, on=["pollutant", "time"], suffixes=("", "_other"))
-    pairs = pairs[pairs["station_code"] != pairs["station_code_other"]]
+    pairs = pairs[pairs["station_code"] != pairs["station_code_other"]].dropna(
+        subset=["lon", "lat", "lon_other", "lat_other"])  # stations imported without a position
     counts = np.ones(len(episodes), dtype=np.int64)
     if pairs.empty:
         return counts

@@ -39,8 +39,8 @@ def floor_values(pollutant: str, times: pd.Series, config: HotspotConfig) -> np.
 def high_hours(observations: pd.DataFrame, medians: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
     """The station-hours well above the network: one row per station, hour and pollutant that is high.
 
-    A value is high at ≥ ``ratio_to_median`` × the same-hour median of the valid stations, at or above
-    the pollutant's floor, in an hour with at least ``min_network_stations`` valid stations. Returns
+    A value is high at ≥ ``ratio_to_median`` × the same-hour median of the valid stations and above
+    the pollutant's floor (DESIGN: "above the IAQI-100 concentration"), in an hour with at least ``min_network_stations`` valid stations. Returns
     station_code, time, pollutant, value, median, threshold, ratio (value / median), pm25, pm10, ws, wd.
     """
     merged = observations.merge(medians, on="time", how="left")
@@ -52,7 +52,7 @@ def high_hours(observations: pd.DataFrame, medians: pd.DataFrame, config: Hotspo
         floor = floor_values(pollutant, merged["time"], config)
         threshold = np.maximum(config.ratio_to_median * median, floor)
         with np.errstate(invalid="ignore"):
-            high = enough & (value >= threshold) & (median > 0)
+            high = enough & (value >= config.ratio_to_median * median) & (value > floor) & (median > 0)
         rows = np.flatnonzero(high)
         if len(rows) == 0:
             continue
@@ -108,7 +108,7 @@ def circular_mean_wind(frame: pd.DataFrame, by: str | Sequence[str]) -> pd.DataF
     keys = [frame[column] for column in ([by] if isinstance(by, str) else by)]
     sums = parts.groupby(keys).agg(east=("east", "sum"), north=("north", "sum"), wind_speed=("speed", "mean"))
     direction = np.degrees(np.arctan2(sums["east"], sums["north"])) % 360.0
-    calm = np.hypot(sums["east"], sums["north"]) == 0
+    calm = np.hypot(sums["east"], sums["north"]) < 1e-9  # no wind, or directions that cancel out
     sums["wind_from"] = direction.where(~calm)
     return sums[["wind_from", "wind_speed"]]
 

@@ -86,8 +86,9 @@ def open_task_of_hotspot(con: duckdb.DuckDBPyConnection, hotspot_id: str) -> str
 
 
 def township_at(con: duckdb.DuckDBPyConnection, lon: float, lat: float) -> str | None:
-    """The code of the township containing (lon, lat) in EPSG:4326, or None. Needs spatial loaded."""
-    row = con.execute("SELECT code FROM townships WHERE ST_Contains(geom, ST_Point(?, ?)) ORDER BY code LIMIT 1",
+    """The code of the township covering (lon, lat) in EPSG:4326 (a border point goes to the lowest
+    code), or None. Needs spatial loaded."""
+    row = con.execute("SELECT code FROM townships WHERE ST_Intersects(geom, ST_Point(?, ?)) ORDER BY code LIMIT 1",
                       [lon, lat]).fetchone()
     return row[0] if row else None
 

@@ -13,12 +13,6 @@ MIN_8H_MEANS_PER_DAY = 14       # the daily max 8-hour O3 needs 14 of the day's 
 HOUR_COLUMNS = tuple(f"o3_h{hour:02d}" for hour in range(24))
 
 
-def o3_8h_means(hourly: pd.DataFrame, key: str = "station_code") -> pd.Series:
-    """8-hour moving mean of O3 (µg/m³) ending at each row's hour, per ``key``; NaN where fewer than
-    6 of the 8 hours (the hour and the 7 before it, by clock time) have a value. Index as ``hourly``."""
-    return _trailing_means(hourly, "o3", "8h", MIN_HOURS_PER_8H, key)
-
-
 def trailing_24h_means(hourly: pd.DataFrame, column: str = "so2", key: str = "station_code") -> pd.Series:
     """24-hour moving mean of ``column`` ending at each row's hour, per ``key``, valid with at least 20
     hourly values (the 2012 standard's SO2 1-hour > 800 µg/m³ rule needs it). Index as ``hourly``."""

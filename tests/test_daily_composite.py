@@ -10,7 +10,7 @@ import pytest
 from data.store import Store
 from stations import repository
 from stations.composite import aqi_day_counts, period_composite, required_days
-from stations.daily import daily_max_8h, daily_statistics, o3_8h_means
+from stations.daily import daily_max_8h, daily_statistics
 
 CLEAN = {"so2": 12.0, "no2": 30.0, "pm10": 70.0, "pm25": 35.0, "co": 0.8, "o3": 80.0}
 
@@ -34,12 +34,14 @@ def test_daily_mean_needs_20_hours():
 
 
 def test_8h_mean_needs_6_hours():
-    hours = _hours("2024-07-01 00:00", "2024-07-01 23:00", o3=np.arange(24, dtype=float))
-    hours.loc[[1, 2], "o3"] = np.nan            # the 8 hours ending 07:00 keep 6 values
-    hours.loc[[9, 10, 11], "o3"] = np.nan      # the 8 hours ending 15:00 keep 5
-    means = o3_8h_means(hours)
-    assert means[7] == pytest.approx(np.mean([0, 3, 4, 5, 6, 7]))
-    assert np.isnan(means[15])
+    days = np.full((2, 24), np.nan)
+    days[0, [0, 3, 4, 5, 6, 7]] = [300.0, 303.0, 304.0, 305.0, 306.0, 307.0]  # 6 of the 8 hours ending 07:00
+    days[1, [0, 4, 5, 6, 7]] = [300.0, 304.0, 305.0, 306.0, 307.0]           # only 5
+    best, windows = daily_max_8h(days)
+    # Only the window ending 07:00 of the first day is valid; above 160 µg/m³ it counts on its own.
+    assert windows.tolist() == [1, 0]
+    assert best[0] == pytest.approx(np.mean([300, 303, 304, 305, 306, 307]))
+    assert np.isnan(best[1])
 
 
 def test_daily_max_8h_needs_14_windows_unless_above_limit():

@@ -11,9 +11,9 @@ import pytest
 from shapely.geometry import box
 
 from hotspots import repository
-from hotspots.attribution import angle_difference, attribute, bearing_distance, circular_mean, in_upwind_sector
+from hotspots.attribution import angle_difference, attribute, bearing_distance, in_upwind_sector
 from hotspots.config import HotspotConfig
-from hotspots.episodes import merge_runs, network_medians, station_episodes
+from hotspots.episodes import circular_mean_wind, merge_runs, network_medians, station_episodes
 from hotspots.fires import persistent_places
 from hotspots.grid import grid_cells, idw_surface, top_cells
 from zones.membership import points_frame, zones_containing
@@ -37,10 +37,15 @@ def test_upwind_sector_spans_north():
 
 
 def test_circular_mean_across_north_weighted_by_speed():
-    assert angle_difference(circular_mean(np.array([350.0, 10.0])), 0.0) < 1e-9
+    hours = pd.DataFrame({"episode": ["a", "a", "b", "b", "c", "c", "d"],
+                          "wd": [350.0, 10.0, 350.0, 20.0, 90.0, 270.0, np.nan],
+                          "ws": [1.0, 1.0, 1.0, 2.0, 3.0, 3.0, np.nan]})
+    wind = circular_mean_wind(hours, "episode")
     # The arithmetic mean of 350 and 10 would be 180: due south, exactly wrong.
-    assert angle_difference(circular_mean(np.array([350.0, 20.0]), np.array([1.0, 2.0])), 10.0) < 1.0
-    assert np.isnan(circular_mean(np.array([90.0, 270.0])))
+    assert angle_difference(wind.loc["a", "wind_from"], 0.0) < 1e-9
+    assert angle_difference(wind.loc["b", "wind_from"], 10.0) < 1.0  # the faster hour weighs more
+    assert np.isnan(wind.loc["c", "wind_from"])  # opposite winds cancel out
+    assert np.isnan(wind.loc["d", "wind_from"]) and np.isnan(wind.loc["d", "wind_speed"])
 
 
 def test_bearing_and_distance_on_the_ellipsoid():

@@ -69,11 +69,13 @@ def zones_containing(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, when: pd
 
 
 def township_containing(points: gpd.GeoDataFrame, townships: gpd.GeoDataFrame) -> pd.Series:
-    """Code of the township polygon covering each point (EPSG:4326), None outside every township."""
+    """Code of the township polygon covering each point (EPSG:4326), None outside every township; a
+    point on a shared border goes to the lowest code, as the store's SQL picks it."""
     result = pd.Series(None, index=points.index, dtype=object)
     if points.empty or townships.empty:
         return result
     joined = gpd.sjoin(points[["geometry"]], townships[["code", "geometry"]], predicate="intersects", how="inner")
+    joined = joined.sort_values("code", kind="stable")
     first = joined[~joined.index.duplicated()]
     result.loc[first.index] = first["code"].to_numpy()
     return result
