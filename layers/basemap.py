@@ -8,6 +8,7 @@ import folium
 from core.errors import BadInputError
 
 TILE_CHOICES = ("osm", "tianditu", "gaode", "none")
+MAX_ZOOM = 18
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ def build_basemap(bounds: tuple[float, float, float, float], tiles: str = "osm",
     with the chosen tile layers; with tiles='none' the map has no base layer and needs no network."""
     min_lon, min_lat, max_lon, max_lat = bounds
     folium_map = folium.Map(location=[(min_lat + max_lat) / 2, (min_lon + max_lon) / 2],
-                            zoom_start=10, tiles=None, control_scale=True, prefer_canvas=False)
+                            zoom_start=10, tiles=None, control_scale=True, prefer_canvas=False,
+                            **{"maxZoom": MAX_ZOOM})  # folium sets maxZoom only from tiles; clusters need one
     for source in tile_sources(tiles, tianditu_key):
         folium.TileLayer(tiles=source.url, attr=source.attribution, name=source.name,
                          subdomains=source.subdomains, max_zoom=source.max_zoom,

@@ -39,8 +39,8 @@ def wind_rose_table(ws: pd.Series, wd: pd.Series) -> pd.DataFrame:
 def wind_rose_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
     """A polar bar chart of wind_rose_table: one wedge per sector, stacked by speed class."""
     return alt.Chart(table, title=translate("wind_rose", lang)).mark_arc(stroke="white").encode(
-        theta=alt.Theta("sector:O", sort="ascending", scale=alt.Scale(range=[-np.pi / SECTORS, 2 * np.pi - np.pi / SECTORS]),
-                        legend=None),
+        theta=alt.Theta("sector:O", sort="ascending",
+                        scale=alt.Scale(range=[-np.pi / SECTORS, 2 * np.pi - np.pi / SECTORS])),
         radius=alt.Radius("sum(share):Q", scale=alt.Scale(type="sqrt", zero=True)),
         color=alt.Color("speed:N", sort=alt.SortField("speed_order"), title=translate("wind_speed", lang),
                         scale=alt.Scale(scheme="blues")),

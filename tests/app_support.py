@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -113,3 +114,55 @@ def running_app(db: Path, log_path: Path, extra_env: dict[str, str] | None = Non
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+@contextmanager
+def offline_chromium(playwright_api) -> Iterator[tuple[object, list[str]]]:
+    """Debian's chromium driven by Playwright (``playwright.sync_api``), in which every request to a
+    non-local host is aborted and recorded: yields (browser, blocked URLs); make contexts with
+    ``new_offline_context(browser, blocked)``."""
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        blocked: list[str] = []
+        try:
+            yield browser, blocked
+        finally:
+            browser.close()
+
+
+def new_offline_context(browser, blocked: list[str], viewport: tuple[int, int] = (1400, 1000)):
+    """A browser context (its own cookies, so its own Streamlit session) with the internet blocked;
+    accepts downloads."""
+    def only_local(route) -> None:
+        url = route.request.url
+        if url.startswith("data:") or urllib.parse.urlsplit(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-CN",
+                                  accept_downloads=True)
+    context.route("**/*", only_local)
+    return context
+
+
+def detected_demo_copy(demo_path: Path, folder: Path) -> Path:
+    """Copy the demo store file at ``demo_path`` into ``folder`` and detect its year's hotspots there (as
+    the app does on first start), writing the PM2.5 surfaces beside it; returns the copy's path."""
+    import datetime as dt
+    import shutil
+
+    from hotspots.engine import detect_and_store
+    from tests.conftest import DEMO_YEAR
+
+    copy = folder / "demo.duckdb"
+    shutil.copy(demo_path, copy)
+    detect_and_store(Store(copy, busy_timeout_s=30), dt.date(DEMO_YEAR, 1, 1), dt.date(DEMO_YEAR, 12, 31))
+    return copy

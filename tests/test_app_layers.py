@@ -9,7 +9,7 @@ import rasterio
 from rasterio.transform import from_origin
 from shapely.geometry import LineString, Point, box
 
-from layers.charts import wind_rose_table
+from layers.charts import factor_chart, wind_rose_chart, wind_rose_table
 from layers.legend import CHOROPLETH_COLOURS, NO_DATA_COLOUR, aqi_legend_items, legend_html, quantile_classes
 from layers.raster import colour_grid, raster_overlay
 from layers.region_map import region_map
@@ -54,6 +54,17 @@ def test_wind_rose_puts_north_and_south_winds_in_their_sectors_and_shares_sum_to
     north = table[table["direction"] == "N"]
     assert north["hours"].sum() == 2 and list(north["speed"]) == ["1.5–3.3"]
     assert table.loc[table["direction"] == "S", "speed"].item() == "≥8"
+
+
+def test_station_charts_are_valid_vega_lite_specs():
+    hours = pd.date_range("2025-06-01", periods=48, freq="h")
+    series = pd.DataFrame({"time": hours, "pm25": np.linspace(20, 90, 48), "pm10": 80.0, "so2": 10.0, "no2": 30.0,
+                           "o3": 100.0, "co": 0.8, "aqi": np.linspace(30, 120, 48), "colour": "#FFFF00",
+                           "ws": 2.0, "wd": np.linspace(0, 350, 48)})
+    spec = factor_chart(series, "zh").to_dict()
+    assert len(spec["vconcat"]) == 2
+    rose = wind_rose_chart(wind_rose_table(series["ws"], series["wd"]), "en").to_dict()
+    assert rose["mark"]["type"] == "arc"
 
 
 def test_fire_points_are_clustered_from_local_files_and_stay_small():
