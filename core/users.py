@@ -8,6 +8,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from core import user_repository as repo
 from core.errors import BadInputError, ConflictError, PermissionDeniedError
 from core.timeutil import now_beijing
 from data.store import Store
@@ -67,11 +68,10 @@ def _check_password(password: str) -> None:
 def resolve_township(store: Store, township: str) -> str:
     """The code of the township given by its code or its Chinese name; BadInputError if unknown."""
     with store.read() as con:
-        row = con.execute("SELECT code FROM townships WHERE code = $t OR name = $t ORDER BY code = $t DESC",
-                          {"t": township}).fetchone()
-    if row is None:
+        code = repo.township_code(con, township)
+    if code is None:
         raise BadInputError(f"no township '{township}' in the store / 库中没有该乡镇", field="township")
-    return row[0]
+    return code
 
 
 def add_user(store: Store, acting: User, name: str, password: str, role: Role | str,
@@ -92,11 +92,9 @@ def add_user(store: Store, acting: User, name: str, password: str, role: Role | 
     township_code = resolve_township(store, township) if township is not None else None
     now = now_beijing()
     with store.write() as con:
-        if con.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
+        if repo.user_exists(con, name):
             raise ConflictError(f"user '{name}' already exists / 用户已存在")
-        con.execute("INSERT INTO users (name, password_hash, role, township_code, active, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, TRUE, ?, ?)",
-                    [name, hash_password(password), role.value, township_code, now, now])
+        repo.insert_user(con, name, hash_password(password), role.value, township_code, now)
     return User(name=name, role=role, township_code=township_code)
 
 
@@ -105,35 +103,29 @@ def set_password(store: Store, acting: User, name: str, password: str) -> None:
     _require_admin(acting)
     _check_password(password)
     with store.write() as con:
-        updated = con.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ? RETURNING name",
-                              [hash_password(password), now_beijing(), name]).fetchall()
-        if not updated:
-            raise BadInputError(f"no user '{name}'", field="name")
+        if not repo.update_password(con, name, hash_password(password), now_beijing()):
+            raise BadInputError(f"no user '{name}' / 用户不存在", field="name")
 
 
 def set_active(store: Store, acting: User, name: str, active: bool) -> None:
     """Enable or disable a user's login (admin only); their past actions stay in the event log."""
     _require_admin(acting)
     with store.write() as con:
-        updated = con.execute("UPDATE users SET active = ?, updated_at = ? WHERE name = ? RETURNING name",
-                              [active, now_beijing(), name]).fetchall()
-        if not updated:
-            raise BadInputError(f"no user '{name}'", field="name")
+        if not repo.update_active(con, name, active, now_beijing()):
+            raise BadInputError(f"no user '{name}' / 用户不存在", field="name")
 
 
 def list_users(store: Store, acting: User) -> pd.DataFrame:
     """Every user's name, role, township code, active flag and times (admin only); no hashes."""
     _require_admin(acting)
     with store.read() as con:
-        return con.execute("SELECT name, role, township_code, active, created_at, updated_at "
-                           "FROM users ORDER BY name").df()
+        return repo.read_users(con)
 
 
 def authenticate(store: Store, name: str, password: str) -> User | None:
     """The active user with this name and password, or None (the same None for any failure)."""
     with store.read() as con:
-        row = con.execute("SELECT password_hash, role, township_code FROM users WHERE name = ? AND active",
-                          [name]).fetchone()
+        row = repo.read_login(con, name)
     if row is None:
         # Hash anyway so a missing name takes as long as a wrong password.
         _HASHER.hash(password)
@@ -145,5 +137,5 @@ def authenticate(store: Store, name: str, password: str) -> User | None:
         return None
     if _HASHER.check_needs_rehash(encoded):
         with store.write() as con:
-            con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [hash_password(password), name])
+            repo.update_password(con, name, hash_password(password), now_beijing())
     return User(name=name, role=Role(role), township_code=township_code)

@@ -1,4 +1,4 @@
-"""CLI commands for the closed loop: sweep overdue tasks, list tasks, add users, export the handling list."""
+"""CLI commands for the closed loop: sweep overdue tasks, list tasks, manage users, export the handling list."""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from core.errors import BadInputError
-from core.users import STORED_ROLES, SYSTEM_USER, add_user
+from core.users import STORED_ROLES, SYSTEM_USER, add_user, list_users, set_active, set_password
 from data.store import Store
 from hotspots import task_service
 from hotspots.exports import EXPORTERS
@@ -57,6 +57,30 @@ def _user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _user_passwd(args: argparse.Namespace) -> int:
+    set_password(Store(args.db), SYSTEM_USER, args.name, _read_password(args))
+    print(f"password of '{args.name}' replaced")
+    return 0
+
+
+def _user_active(args: argparse.Namespace) -> int:
+    set_active(Store(args.db), SYSTEM_USER, args.name, args.active)
+    print(f"'{args.name}' {'may sign in again' if args.active else 'can no longer sign in'}")
+    return 0
+
+
+def _user_list(args: argparse.Namespace) -> int:
+    users = list_users(Store(args.db), SYSTEM_USER)
+    print("no users" if users.empty else users.to_string(index=False, na_rep=""))
+    return 0
+
+
+def _add_password_options(parser: argparse.ArgumentParser) -> None:
+    secret = parser.add_mutually_exclusive_group()
+    secret.add_argument("--password", help="the password (visible in the process list; prefer the prompt)")
+    secret.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+
 def _export_handling_list(args: argparse.Namespace) -> int:
     out = Path(args.out)
     exporter = EXPORTERS.get(out.suffix.lower())
@@ -96,10 +120,19 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=[role.value for role in STORED_ROLES])
     add.add_argument("--township", help="township code or Chinese name (township officials only)")
-    secret = add.add_mutually_exclusive_group()
-    secret.add_argument("--password", help="the password (visible in the process list; prefer the prompt)")
-    secret.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    _add_password_options(add)
     add.set_defaults(handler=_user_add)
+    passwd = user_commands.add_parser("passwd", parents=[common], help="replace a user's password")
+    passwd.add_argument("name")
+    _add_password_options(passwd)
+    passwd.set_defaults(handler=_user_passwd)
+    for action, active, text in (("disable", False, "stop a user signing in (their history stays)"),
+                                 ("enable", True, "let a disabled user sign in again")):
+        switch = user_commands.add_parser(action, parents=[common], help=text)
+        switch.add_argument("name")
+        switch.set_defaults(handler=_user_active, active=active)
+    listing_users = user_commands.add_parser("list", parents=[common], help="users, roles and townships (no hashes)")
+    listing_users.set_defaults(handler=_user_list)
 
     export = subparsers.add_parser("export", help="exports")
     export_commands = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")

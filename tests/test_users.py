@@ -60,3 +60,22 @@ def test_cli_adds_a_user_with_the_password_from_stdin(region: Store, monkeypatch
     assert user is not None and user.role is Role.TOWNSHIP and user.township_code == "419001102"
     assert cli.main(["user", "add", "陈轵城", "--role", "inspector", "--password", "whatever1",
                      "--db", str(region.path)]) == 2  # the name is taken
+
+
+def test_cli_replaces_a_password_and_disables_then_enables_a_user(region: Store, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture):
+    add_user(region, ADMIN, "巡查丙", "demo-password", Role.INSPECTOR)
+    db = ["--db", str(region.path)]
+    monkeypatch.setattr("sys.stdin", io.StringIO("changed-password\n"))
+    assert cli.main(["user", "passwd", "巡查丙", "--password-stdin", *db]) == 0
+    assert authenticate(region, "巡查丙", "demo-password") is None
+    assert authenticate(region, "巡查丙", "changed-password") is not None
+    assert cli.main(["user", "disable", "巡查丙", *db]) == 0
+    assert authenticate(region, "巡查丙", "changed-password") is None
+    assert cli.main(["user", "enable", "巡查丙", *db]) == 0
+    assert authenticate(region, "巡查丙", "changed-password") is not None
+    assert cli.main(["user", "disable", "无此人", *db]) == 2
+    capsys.readouterr()
+    assert cli.main(["user", "list", *db]) == 0
+    listing = capsys.readouterr().out
+    assert "巡查丙" in listing and "argon2" not in listing
