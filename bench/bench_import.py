@@ -1,94 +1,127 @@
-"""Benchmark: observation import rows/s on one year of the 12 Beijing stations, against pandas.read_csv.
+"""Benchmark: observation import rows/s — the province's year from Parquet and the real Beijing year from CSV — against pandas.read_csv.
 
-Run from the repository root: `.venv/bin/python bench/bench_import.py [--quick]`. Each figure runs in
-a fresh child process so its peak memory (max RSS) is its own.
+Usage: .venv/bin/python bench/bench_import.py [--quick] [--data-dir DIR]
+
+Each contender runs in a fresh process (bench/report.py: wall time of the step, peak RSS):
+  province Parquet — data.importers.observations.import_observations of bench/province.py's hourly file
+                     (validated, quality-flagged, upserted, daily aggregates refreshed) into a store that
+                     already holds the townships and stations; baseline: pandas.read_csv of the first
+                     month of the same rows written as CSV (parsing only: no checks, nothing stored).
+  Beijing CSV      — import_observations of one year (2014-03 to 2015-02) of the real UCI Beijing files;
+                     baseline: pandas.read_csv of the same files.
 """
 from __future__ import annotations
 
 import argparse
-import json
-import resource
-import subprocess
+import datetime as dt
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
+
+import province  # noqa: E402
+from report import Figure, format_table, machine_lines, measure, timed  # noqa: E402
+
 REAL = REPO.parent / "shared" / "real" / "beijing_multisite"
-YEAR_START, YEAR_END = "2014-03-01", "2015-03-01"
+BEIJING_START, BEIJING_END = "2014-03-01", "2015-03-01"
+IMPORT_TARGET = "≥ 1,000,000 rows/s"
 
 
-def _year_files(folder: Path, stations: int) -> list[Path]:
-    """One year (2014-03 to 2015-02) of each station, written as CSV in the original layout."""
+def import_province(scale_name: str, data_dir: str, db: str) -> dict:
+    """Contender: the province's hourly Parquet into a fresh store at ``db`` (kept for later figures)."""
+    from data.importers.observations import import_observations
+
+    data = province.ensure_data(_scale(scale_name), Path(data_dir))
+    Path(db).unlink(missing_ok=True)
+    store = province.load_store(data, Path(db), observations=False)
+    seconds, report = timed(lambda: import_observations(store, [data.observations]))
+    return {"seconds": seconds, "rows": report.stored}
+
+
+def read_csv(*paths: str) -> dict:
+    """Baseline: pandas.read_csv of the files (parse only)."""
+    import pandas as pd
+
+    seconds, rows = timed(lambda: sum(len(pd.read_csv(path)) for path in paths))
+    return {"seconds": seconds, "rows": rows}
+
+
+def import_beijing(stations_file: str, *paths: str) -> dict:
+    """Contender: the Beijing CSV files into a fresh store beside them."""
+    from data.importers.observations import import_observations
+    from data.store import Store
+
+    store = Store(Path(paths[0]).with_name("beijing.duckdb"))
+    store.migrate()
+    seconds, report = timed(lambda: import_observations(store, list(paths), stations_file=stations_file))
+    return {"seconds": seconds, "rows": report.stored}
+
+
+def _scale(name: str) -> province.Scale:
+    return province.QUICK if name == province.QUICK.name else province.FULL
+
+
+def province_month_csv(data: province.ProvinceData) -> Path:
+    """The first month of the province's hourly rows as CSV (cached beside the Parquet)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    target = data.folder / "observations_january.csv"
+    if not target.exists():
+        february = pa.scalar(dt.datetime(data.scale.year, 2, 1), pa.timestamp("us"))
+        january = pq.read_table(data.observations, filters=[("time", "<", february)])
+        pacsv.write_csv(january, target)
+    return target
+
+
+def beijing_year_files(folder: Path, stations: int) -> list[Path]:
+    """One year of the first ``stations`` Beijing stations, written as CSV in the original layout."""
     import pandas as pd
 
     written = []
     for source in sorted(REAL.glob("PRSA_Data_*.csv"))[:stations]:
         frame = pd.read_csv(source, keep_default_na=False, dtype=str)
-        time = pd.to_datetime(frame[["year", "month", "day", "hour"]].astype(int))
+        when = pd.to_datetime(frame[["year", "month", "day", "hour"]].astype(int))
         target = folder / source.name
-        frame[(time >= YEAR_START) & (time < YEAR_END)].to_csv(target, index=False)
+        frame[(when >= BEIJING_START) & (when < BEIJING_END)].to_csv(target, index=False)
         written.append(target)
     return written
 
 
-def _measure(figure: str, folder: Path) -> dict:
-    files = sorted(folder.glob("PRSA_Data_*.csv"))
-    if figure == "pandas":
-        import pandas as pd
-
-        started = time.perf_counter()
-        rows = sum(len(pd.read_csv(path)) for path in files)
-        elapsed = time.perf_counter() - started
-    else:
-        sys.path.insert(0, str(REPO))
-        from data.importers.observations import import_observations
-        from data.store import Store
-
-        store = Store(folder / "bench.duckdb")
-        store.migrate()
-        if figure == "reimport":
-            import_observations(store, files, stations_file=REAL / "stations.csv")
-        started = time.perf_counter()
-        report = import_observations(store, files, stations_file=REAL / "stations.csv")
-        elapsed = time.perf_counter() - started
-        rows = report.stored
-        if figure == "import":
-            (folder / "bench.duckdb").unlink()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"rows": rows, "seconds": elapsed, "peak_mb": peak_mb}
+def province_figure(data: province.ProvinceData, db: Path) -> Figure:
+    """Import of the province's year from Parquet (leaves the store at ``db``)."""
+    ours = measure("bench_import:import_province", data.scale.name, str(data.folder.parent), str(db))
+    january = province_month_csv(data)
+    baseline = measure("bench_import:read_csv", str(january))
+    return Figure(f"import {ours.extra['rows']:,} hourly rows from Parquet", ours.extra["rows"] / ours.seconds,
+                  "rows/s", baseline.extra["rows"] / baseline.seconds, "pandas.read_csv, 1 month as CSV",
+                  ours.peak_mb, baseline.peak_mb, higher_is_better=True, target=IMPORT_TARGET)
 
 
-def _child(figure: str, folder: Path) -> dict:
-    output = subprocess.run([sys.executable, __file__, "--child", figure, str(folder)], check=True,
-                            capture_output=True, text=True, cwd=REPO).stdout
-    return json.loads(output.strip().splitlines()[-1])
+def beijing_figure(quick: bool) -> Figure:
+    """Import of a real year of Beijing stations from CSV."""
+    stations = 3 if quick else 12
+    with tempfile.TemporaryDirectory() as temporary:
+        files = [str(path) for path in beijing_year_files(Path(temporary), stations)]
+        ours = measure("bench_import:import_beijing", str(REAL / "stations.csv"), *files)
+        baseline = measure("bench_import:read_csv", *files)
+    return Figure(f"import {ours.extra['rows']:,} real Beijing rows from CSV", ours.extra["rows"] / ours.seconds,
+                  "rows/s", baseline.extra["rows"] / baseline.seconds, "pandas.read_csv, same files",
+                  ours.peak_mb, baseline.peak_mb, higher_is_better=True)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="3 stations instead of 12")
-    parser.add_argument("--child", nargs=2, metavar=("FIGURE", "FOLDER"), help=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="the quick province scale and 3 Beijing stations")
+    parser.add_argument("--data-dir", type=Path, default=province.DEFAULT_DATA_DIR)
     args = parser.parse_args()
-    if args.child:
-        print(json.dumps(_measure(args.child[0], Path(args.child[1]))))
-        return 0
-    stations = 3 if args.quick else 12
-    with tempfile.TemporaryDirectory() as temp:
-        folder = Path(temp)
-        _year_files(folder, stations)
-        baseline = _child("pandas", folder)
-        results = {"import into an empty store": _child("import", folder),
-                   "re-import (all unchanged)": _child("reimport", folder)}
-    print(f"Observation import, {stations} Beijing stations, {YEAR_START} to {YEAR_END} "
-          f"({baseline['rows']:,} rows); baseline: pandas.read_csv of the same files (parse only)")
-    print(f"{'figure':<34} {'this project':>16} {'baseline':>16} {'ratio':>7} {'peak memory':>18}")
-    for figure, ours in results.items():
-        ours_rate = ours["rows"] / ours["seconds"]
-        base_rate = baseline["rows"] / baseline["seconds"]
-        print(f"{figure:<34} {ours_rate:>11,.0f} rows/s {base_rate:>11,.0f} rows/s {ours_rate / base_rate:>7.2f} "
-              f"{ours['peak_mb']:>6.0f} / {baseline['peak_mb']:.0f} MB")
+    data = province.ensure_data(province.QUICK if args.quick else province.FULL, args.data_dir)
+    print("\n".join(machine_lines()))
+    figures = [province_figure(data, data.folder / "import.duckdb"), beijing_figure(args.quick)]
+    print(format_table(figures))
     return 0
 
 

@@ -1,47 +1,28 @@
-"""Benchmark: 1,000,000 GPS positions checked against the demo region's zones, project vs geopandas.sjoin.
+"""Benchmark: the province's GPS positions checked against its zone polygons, project vs geopandas.sjoin.
 
-Usage: .venv/bin/python bench/bench_zones.py [--quick] [--positions N]
+Usage: .venv/bin/python bench/bench_zones.py [--quick] [--data-dir DIR]
 
-Positions are drawn over the demo region's bounding box (EPSG:4326) with times over a year; the zones are
-the demo's four (low-emission core, 禁高区 over the plain, coal-ban, fuel-ban), with one given an
-effective-date window so the date test is exercised. Both contenders return (position, zone) pairs for
-the zones covering the point on the position's date and must agree exactly:
-  this project — zones.membership.zone_hits (bbox prefilter + shapely intersects_xy on prepared polygons);
+Data: bench/province.py (1,000,000 machinery GPS fixes over a year, half the machines working around a
+zone; 500 irregular zone polygons, a quarter with an effective-date window so the date test is
+exercised), EPSG:4326. Both contenders return (position, zone) pairs for the zones covering the point
+on the position's date and must agree exactly; each runs in a fresh process (bench/report.py):
+  this project — zones.enforcement.zone_hits (bbox prefilter + shapely intersects_xy on prepared polygons);
   baseline     — geopandas.sjoin(points, zones, predicate="intersects") followed by the same date filter.
 """
 from __future__ import annotations
 
 import argparse
 import sys
-import time
-from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
 
-from data.demo.geography import OUTLINE, zones as demo_zones  # noqa: E402
-from data.demo.layout import ENTERPRISES  # noqa: E402
-from zones.membership import zone_hits  # noqa: E402
-
-
-def _zones() -> gpd.GeoDataFrame:
-    zone_list = demo_zones([enterprise.footprint for enterprise in ENTERPRISES])
-    return gpd.GeoDataFrame({"id": [z.id for z in zone_list], "kind": [z.kind for z in zone_list],
-                             "valid_from": [date(2025, 4, 1) if z.kind == "low_emission" else None for z in zone_list],
-                             "valid_to": [date(2025, 9, 30) if z.kind == "low_emission" else None for z in zone_list]},
-                            geometry=[z.geom for z in zone_list], crs="EPSG:4326")
-
-
-def _positions(count: int, seed: int = 5) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    west, south, east, north = OUTLINE.bounds
-    return pd.DataFrame({"lon": rng.uniform(west, east, count), "lat": rng.uniform(south, north, count),
-                         "time": pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 365 * 24 * 60, count), "min")})
+import province  # noqa: E402
+from report import Figure, format_table, machine_lines, measure, timed  # noqa: E402
 
 
 def _baseline(positions: pd.DataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -55,33 +36,41 @@ def _baseline(positions: pd.DataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:
     return pd.DataFrame({"position": joined.index.to_numpy(), "zone_id": joined["id"].to_numpy()})
 
 
-def _timed(function, *args) -> tuple[float, pd.DataFrame]:
-    started = time.perf_counter()
-    result = function(*args)
-    return time.perf_counter() - started, result
+def check_positions(which: str, zones: str, positions: str, output: str) -> dict:
+    """Contender: the (position, zone) hits of the positions file against the zones file."""
+    from zones.enforcement import zone_hits
+
+    zone_frame, fixes = gpd.read_parquet(zones), pd.read_parquet(positions)
+    if which == "project":
+        seconds, hits = timed(lambda: zone_hits(fixes["lon"].to_numpy(), fixes["lat"].to_numpy(), fixes["time"], zone_frame))
+    else:
+        seconds, hits = timed(lambda: _baseline(fixes, zone_frame))
+    hits.to_parquet(output, index=False)
+    return {"seconds": seconds, "positions": len(fixes), "zones": len(zone_frame), "hits": len(hits)}
 
 
 def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["zone_id", "position"], ignore_index=True)
 
 
+def zones_figure(data: province.ProvinceData) -> Figure:
+    """Zone checks of every GPS position; fails if the two results differ."""
+    outputs = [data.folder / f"zone-hits-{which}.parquet" for which in ("project", "baseline")]
+    ours, baseline = (measure("bench_zones:check_positions", which, str(data.zones), str(data.positions), str(output))
+                      for which, output in zip(("project", "baseline"), outputs))
+    pd.testing.assert_frame_equal(*(_canonical(pd.read_parquet(path)) for path in outputs))
+    return Figure(f"zone checks, {ours.extra['positions']:,} GPS fixes × {ours.extra['zones']} zones",
+                  ours.seconds, "s", baseline.seconds, "geopandas.sjoin", ours.peak_mb, baseline.peak_mb)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100,000 positions instead of 1,000,000")
-    parser.add_argument("--positions", type=int, default=None)
+    parser.add_argument("--quick", action="store_true", help="the quick province scale")
+    parser.add_argument("--data-dir", type=Path, default=province.DEFAULT_DATA_DIR)
     args = parser.parse_args()
-    count = args.positions or (100_000 if args.quick else 1_000_000)
-    zones = _zones()
-    positions = _positions(count)
-    ours_s, ours = _timed(zone_hits, positions["lon"].to_numpy(), positions["lat"].to_numpy(), positions["time"], zones)
-    theirs_s, theirs = _timed(_baseline, positions, zones)
-    pd.testing.assert_frame_equal(_canonical(ours), _canonical(theirs))
-    print(f"\n{count:,} GPS positions × {len(zones)} zones ({len(ours):,} position-zone hits, identical)")
-    print(f"{'contender':<44}{'seconds':>9}{'positions/s':>14}")
-    for name, seconds in (("this project: zones.membership.zone_hits", ours_s),
-                          ("baseline: geopandas.sjoin + date filter", theirs_s)):
-        print(f"{name:<44}{seconds:>9.2f}{count / seconds:>14,.0f}")
-    print(f"speed-up: {theirs_s / ours_s:.1f}× (baseline time / project time, same run)")
+    data = province.ensure_data(province.QUICK if args.quick else province.FULL, args.data_dir)
+    print("\n".join(machine_lines()))
+    print(format_table([zones_figure(data)]))
     return 0
 
 

@@ -65,27 +65,69 @@ _DAILY_COLUMNS = ", ".join(
        "list(o3) FILTER (WHERE o3 IS NOT NULL) AS o3_values"])
 
 
+_TOWNSHIP_HOURS_TO_DAYS = (
+    "WITH members AS (SELECT code, township_code, count(*) OVER (PARTITION BY township_code) AS stations "
+    "FROM stations WHERE kind = 'township' AND township_code IS NOT NULL), "
+    "readings AS NOT MATERIALIZED (SELECT m.township_code, m.stations, o.time, o.so2, o.no2, o.pm10, "
+    "o.pm25, o.co, o.o3 FROM observations o JOIN members m ON m.code = o.station_code "
+    "WHERE o.time >= $start AND o.time < $end AND (o.quality_flag & $bits) = 0), "
+    "hourly AS (SELECT township_code, time, so2, no2, pm10, pm25, co, o3 FROM readings WHERE stations = 1 "
+    "UNION ALL SELECT township_code, time, avg(so2), avg(no2), avg(pm10), avg(pm25), avg(co), avg(o3) "
+    "FROM readings WHERE stations > 1 GROUP BY township_code, time) "
+    f"SELECT township_code, CAST(time AS DATE) AS date, {_DAILY_COLUMNS} "
+    "FROM (SELECT *, CAST(hour(time) AS TINYINT) AS hour FROM hourly) "
+    "GROUP BY township_code, CAST(time AS DATE)")
+_DAY_COLUMNS = ("township_code, date, " + ", ".join(f"sum_{p}, n_{p}" for p in _MEAN_POLLUTANTS)
+                + ", o3_hours, o3_values")
+_MEMBERSHIP = ("SELECT coalesce(bit_xor(hash(code, township_code)), 0) FROM stations "
+               "WHERE kind = 'township' AND township_code IS NOT NULL")
+
+
+def _day_bounds(start: dt.date, end: dt.date) -> dict:
+    return {"start": dt.datetime.combine(start, dt.time()),
+            "end": dt.datetime.combine(end + dt.timedelta(days=1), dt.time()), "bits": EXCLUDED_QUALITY_BITS}
+
+
+def township_days_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the township_days table reflects the store: built from as many observation rows as
+    there are, with the township stations it was built with."""
+    state = con.execute("SELECT observation_rows, membership FROM township_days_state").fetchone()
+    if state is None:
+        return False
+    rows = con.execute("SELECT count(*) FROM observations").fetchone()[0]
+    return state == (rows, con.execute(_MEMBERSHIP).fetchone()[0])
+
+
+def refresh_township_days(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, dt.date] | None) -> None:
+    """Rebuild township_days for the Beijing dates in ``span`` (inclusive) — what an import touched,
+    valid when the table was current before it — or, with None, for every date; then record the
+    store's state as current. Runs inside the caller's write transaction."""
+    if span is None:
+        span = con.execute("SELECT min(time)::DATE, max(time)::DATE FROM observations").fetchone()
+        con.execute("DELETE FROM township_days")
+    else:
+        con.execute("DELETE FROM township_days WHERE date BETWEEN $start AND $end",
+                    {"start": span[0], "end": span[1]})
+    if span[0] is not None:
+        con.execute(f"INSERT INTO township_days ({_DAY_COLUMNS}) {_TOWNSHIP_HOURS_TO_DAYS}", _day_bounds(*span))
+    con.execute("DELETE FROM township_days_state")
+    con.execute(f"INSERT INTO township_days_state SELECT (SELECT count(*) FROM observations), ({_MEMBERSHIP})")
+
+
 def township_daily_aggregates(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Per township and Beijing date in start…end (inclusive): township stations averaged per hour,
     then each pollutant's sum and count of hourly values and the 24 O3 hours (o3_h00…o3_h23) — the
-    shape of stations.daily.daily_aggregates, for stations.daily.finish_daily. Done in SQL for speed:
-    the hours of a township with a single station pass straight through; only shared townships are
-    averaged."""
-    table = con.execute(
-        "WITH members AS (SELECT code, township_code, count(*) OVER (PARTITION BY township_code) AS stations "
-        "FROM stations WHERE kind = 'township' AND township_code IS NOT NULL), "
-        "readings AS NOT MATERIALIZED (SELECT m.township_code, m.stations, o.time, o.so2, o.no2, o.pm10, "
-        "o.pm25, o.co, o.o3 FROM observations o JOIN members m ON m.code = o.station_code "
-        "WHERE o.time >= $start AND o.time < $end AND (o.quality_flag & $bits) = 0), "
-        "hourly AS (SELECT township_code, time, so2, no2, pm10, pm25, co, o3 FROM readings WHERE stations = 1 "
-        "UNION ALL SELECT township_code, time, avg(so2), avg(no2), avg(pm10), avg(pm25), avg(co), avg(o3) "
-        "FROM readings WHERE stations > 1 GROUP BY township_code, time) "
-        f"SELECT township_code, CAST(time AS DATE) AS date, {_DAILY_COLUMNS} "
-        "FROM (SELECT *, CAST(hour(time) AS TINYINT) AS hour FROM hourly) "
-        "GROUP BY township_code, CAST(time AS DATE) ORDER BY township_code, date",
-        {"start": dt.datetime.combine(start, dt.time()),
-         "end": dt.datetime.combine(end + dt.timedelta(days=1), dt.time()), "bits": EXCLUDED_QUALITY_BITS},
-    ).to_arrow_table()
+    shape of stations.daily.daily_aggregates, for stations.daily.finish_daily. Read from
+    township_days when it is current, else computed from the hourly rows by the same SQL (the
+    hours of a township with a single station pass straight through; only shared townships are
+    averaged)."""
+    if township_days_current(con):
+        query = (f"SELECT {_DAY_COLUMNS} FROM township_days WHERE date BETWEEN $start AND $end "
+                 "ORDER BY township_code, date")
+        table = con.execute(query, {"start": start, "end": end}).to_arrow_table()
+    else:
+        table = con.execute(f"{_TOWNSHIP_HOURS_TO_DAYS} ORDER BY township_code, date",
+                            _day_bounds(start, end)).to_arrow_table()
     hours, values = (table.column(name).combine_chunks() for name in ("o3_hours", "o3_values"))
     per_day = pc.list_value_length(hours).fill_null(0).to_numpy(zero_copy_only=False)
     o3 = np.full((table.num_rows, 24), np.nan)
@@ -98,12 +140,14 @@ def township_daily_aggregates(con: duckdb.DuckDBPyConnection, start: dt.date, en
 def count_fire_points(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Fire points per township with start ≤ date ≤ end (Beijing): township_code, fire_points.
     A point without a township_code is placed by point-in-polygon. Needs a spatial connection."""
+    # Points that carry their township are counted without touching the polygons; only the rest
+    # are joined spatially (a join over every point would test each against every township).
     return con.execute(
-        "SELECT coalesce(f.township_code, t.code) AS township_code, count(*) AS fire_points "
-        "FROM fire_points f LEFT JOIN townships t "
-        "ON f.township_code IS NULL AND ST_Contains(t.geom, f.geom) "
-        "WHERE f.time >= $start AND f.time < $end AND coalesce(f.township_code, t.code) IS NOT NULL "
-        "GROUP BY ALL ORDER BY 1",
+        "WITH period AS (SELECT township_code, geom FROM fire_points WHERE time >= $start AND time < $end) "
+        "SELECT township_code, count(*) AS fire_points FROM ("
+        "SELECT township_code FROM period WHERE township_code IS NOT NULL "
+        "UNION ALL SELECT t.code FROM period f JOIN townships t ON ST_Contains(t.geom, f.geom) "
+        "WHERE f.township_code IS NULL) GROUP BY ALL ORDER BY 1",
         {"start": dt.datetime.combine(start, dt.time()),
          "end": dt.datetime.combine(end + dt.timedelta(days=1), dt.time())},
     ).df()

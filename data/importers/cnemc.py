@@ -11,7 +11,7 @@ from data.importers import repository
 from data.importers.common import (DUPLICATE_MARK, ImportReport, ProblemLog, find_column, first_items, keep_rows,
                                    missing_columns_error, parse_numbers, read_text_table, settle_problems,
                                    write_rejected)
-from data.importers.observations import finish_observations, write_observations
+from data.importers.observations import ObservationWriter, finish_observations
 from data.store import Store
 
 # Hourly types and where they are stored. The *_24h and O3_8h types are rolling means the network
@@ -107,7 +107,9 @@ def import_cnemc(store: Store, paths: Sequence[Path | str], *, skip_bad_rows: bo
     with store.write() as con:
         created = repository.add_missing_stations(con, frame["station_code"].unique().tolist(), "national",
                                                   f"{SOURCE}: created by import, no position")
-        counts = write_observations(con, frame)
+        writer = ObservationWriter(con)
+        counts = writer.write(frame)
+        writer.finish()
     report.new, report.updated, report.unchanged = counts.new, counts.updated, counts.unchanged
     if created:
         report.notes.append(f"created {len(created)} station(s) not yet in the store, with no name or "

@@ -7,7 +7,7 @@ import io
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,18 +201,21 @@ def settle_problems(logs: Sequence[ProblemLog], skip_bad_rows: bool) -> int:
 
 def write_rejected(logs: Sequence[ProblemLog], fallback_dir: Path) -> list[Path]:
     """Write ``<input stem>.rejected.csv`` beside each input that had rejected rows (or into
-    ``fallback_dir`` when the input's folder is read-only); returns the files written."""
-    written: list[Path] = []
+    ``fallback_dir`` when the input's folder is read-only); returns the files written. Logs of the
+    slices of one input (read_table_slices) go into that input's one file."""
+    by_path: dict[Path, list[ProblemLog]] = {}
     for log in logs:
-        if not log:
-            continue
-        frame = log.rejected_frame()
-        target = log.path.with_name(f"{log.path.stem}.rejected.csv")
+        if log:
+            by_path.setdefault(log.path, []).append(log)
+    written: list[Path] = []
+    for path, group in by_path.items():
+        frame = pd.concat([log.rejected_frame() for log in group], ignore_index=True)
+        target = path.with_name(f"{path.stem}.rejected.csv")
         try:
             frame.to_csv(target, index=False, encoding="utf-8-sig")
         except OSError:
             fallback_dir.mkdir(parents=True, exist_ok=True)
-            target = fallback_dir / f"{log.path.stem}.rejected.csv"
+            target = fallback_dir / f"{path.stem}.rejected.csv"
             frame.to_csv(target, index=False, encoding="utf-8-sig")
         written.append(target)
     return written
@@ -254,6 +257,10 @@ def _header_names(data: bytes, path: Path, allow_duplicates: bool) -> list[str]:
     return unique
 
 
+def is_parquet(path: Path) -> bool:
+    return path.suffix.lower() in (".parquet", ".pq")
+
+
 def read_text_table(path: Path | str, *, progress: bool = False, allow_duplicate_columns: bool = False) -> TextTable:
     """Read a CSV (UTF-8 or GBK) or Parquet file with every column as text.
 
@@ -264,8 +271,8 @@ def read_text_table(path: Path | str, *, progress: bool = False, allow_duplicate
     in the table's log, tied to their line number, instead of silently filled with blanks.
     """
     path = Path(path)
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return _read_parquet_as_text(path)
+    if is_parquet(path):
+        return next(_parquet_slices(path, rows=None, typed=False))
     data = decoded_utf8(path)
     names = _header_names(data, path, allow_duplicate_columns)
     if len(data.split(b"\n", 1)) < 2 or not data.split(b"\n", 1)[1].strip():
@@ -308,17 +315,42 @@ def _row_reader(table: pa.Table) -> Callable[[np.ndarray], pd.DataFrame]:
     return lambda positions: table.take(pa.array(positions, type=pa.int64())).to_pandas()
 
 
-def _read_parquet_as_text(path: Path) -> TextTable:
+def read_table_slices(path: Path | str, *, rows: int, progress: bool = False) -> Iterator[TextTable]:
+    """A Parquet file as consecutive slices of at most ``rows`` rows, numeric and date/time columns
+    kept in their types (parse_numbers and parse_times read them without going through text), each
+    slice with its own log numbered by the row in the whole file; any other file as one TextTable
+    from read_text_table. Large Parquet files are thus read in bounded memory."""
+    path = Path(path)
+    if is_parquet(path):
+        yield from _parquet_slices(path, rows=rows, typed=True)
+    else:
+        yield read_text_table(path, progress=progress)
+
+
+def _kept_type(column: pa.ChunkedArray, typed: bool) -> pa.ChunkedArray:
+    kind = column.type
+    if typed and (pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
+                  or pa.types.is_timestamp(kind) or pa.types.is_date(kind)):
+        return column
+    return pc.cast(column, pa.string())
+
+
+def _parquet_slices(path: Path, rows: int | None, typed: bool) -> Iterator[TextTable]:
     try:
-        table = pq.read_table(path)
+        source = pq.ParquetFile(path)
+        total = source.metadata.num_rows
     except (pa.ArrowInvalid, OSError) as error:
         raise BadInputError(f"not a readable Parquet file: {error}", file=str(path)) from error
-    if table.num_rows == 0:
+    if total == 0:
         raise BadInputError("the file has no rows", file=str(path))
-    text = pa.table({name: pc.cast(column, pa.string()) for name, column in
-                     zip(table.column_names, table.columns)})
-    labels = np.arange(text.num_rows, dtype=np.int64) + 1
-    return TextTable(path, text, ProblemLog(path, labels, original_rows=_row_reader(text)))
+    slices = [source.read()] if rows is None else (pa.Table.from_batches([batch]) for batch in
+                                                   source.iter_batches(batch_size=rows))
+    first = 0
+    for table in slices:
+        kept = pa.table({name: _kept_type(column, typed) for name, column in zip(table.column_names, table.columns)})
+        labels = np.arange(first, first + kept.num_rows, dtype=np.int64) + 1
+        first += kept.num_rows
+        yield TextTable(path, kept, ProblemLog(path, labels, original_rows=_row_reader(kept)))
 
 
 def parse_numbers(source: TextTable, column: str, field_name: str | None = None) -> np.ndarray:
@@ -337,8 +369,14 @@ def parse_numbers(source: TextTable, column: str, field_name: str | None = None)
 
 def parse_times(source: TextTable, column: str) -> pd.Series:
     """The column as naive Beijing-time timestamps; texts with a UTC offset are converted to
-    Beijing time; unreadable texts become problems."""
-    text = source.table[column].to_pandas().str.strip()
+    Beijing time; unreadable texts become problems. A typed date or timestamp column (Parquet)
+    is taken as it is, a zoned one converted to Beijing time."""
+    values = source.table[column]
+    if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
+        if pa.types.is_date(values.type):
+            values = pc.cast(values, pa.timestamp("s"))
+        return to_beijing_naive(values.to_pandas())
+    text = values.to_pandas().str.strip()
     times = to_beijing_naive(pd.to_datetime(text, errors="coerce"))
     unread = times.isna() & text.notna() & (text != "")
     if unread.any():

@@ -1,22 +1,28 @@
 """Hourly observations in wide CSV or Parquet (one row per station and hour) into the observations table."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from core.errors import BadInputError
 from data.importers import repository
 from data.importers.common import (ImportReport, ProblemLog, TextTable, find_column, first_items,
-                                   header_unit, keep_rows, missing_columns_error, parse_numbers,
-                                   parse_times, read_text_table, settle_problems, write_rejected)
+                                   header_unit, is_parquet, keep_rows, missing_columns_error, parse_numbers,
+                                   parse_times, read_table_slices, settle_problems,
+                                   write_rejected)
 from data.importers.stations import CODE_ALIASES, NAME_ALIASES, ParsedStations, parse_stations, write_stations
 from data.quality import quality_flags
 from data.store import Store
+from stations.repository import refresh_township_days, township_days_current
 
 TIME_ALIASES = ("time", "datetime", "timestamp", "timepoint", "时间", "监测时间", "日期时间", "数据时间", "采样时间")
 DATE_ALIASES = ("date", "日期")
@@ -75,7 +81,8 @@ def relative_humidity(temp_c: np.ndarray, dewpoint_c: np.ndarray) -> np.ndarray:
     return 100.0 * np.exp(a * dewpoint_c / (b + dewpoint_c) - a * temp_c / (b + temp_c))
 
 
-def _co_to_mg(values: np.ndarray, unit: str | None, header: str, path: Path) -> np.ndarray:
+def _co_unit(values: np.ndarray, unit: str | None, header: str, path: Path) -> str:
+    """'mg' or 'ug': the given unit, else the header's, else what the values' median says."""
     unit = unit or header_unit(header)
     if unit is None:
         present = values[~np.isnan(values)]
@@ -89,7 +96,25 @@ def _co_to_mg(values: np.ndarray, unit: str | None, header: str, path: Path) -> 
                                 "--co-unit mg or --co-unit ug", file=str(path), field=header)
     if unit not in ("mg", "ug"):
         raise BadInputError(f"unknown CO unit {unit!r}: expected mg or ug", file=str(path), field=header)
-    return values / 1000.0 if unit == "ug" else values
+    return unit
+
+
+def _co_to_mg(values: np.ndarray, unit: str | None, header: str, path: Path) -> np.ndarray:
+    return values / 1000.0 if _co_unit(values, unit, header, path) == "ug" else values
+
+
+def file_co_unit(path: Path | str, co_unit: str | None) -> str | None:
+    """The CO unit of a whole Parquet file read in slices (so every slice converts alike): the given
+    one, else the header's, else the median of all its CO values. None for other files, which are
+    read whole and decide for themselves."""
+    path = Path(path)
+    if co_unit is not None or not is_parquet(path):
+        return co_unit
+    column = find_column(pq.read_schema(path).names, MEASURE_ALIASES["co"])
+    if column is None:
+        return None
+    values = pc.cast(pq.read_table(path, columns=[column])[column], pa.float64()).to_numpy(zero_copy_only=False)
+    return _co_unit(values, None, column, path)
 
 
 def _times(source: TextTable) -> pd.Series:
@@ -119,24 +144,37 @@ def _times(source: TextTable) -> pd.Series:
     return times
 
 
-def parse_observation_file(path: Path | str, station_codes: dict[str, str], *, co_unit: str | None = None,
-                           progress: bool = False) -> ParsedObservations:
-    """Read and validate one wide observation file. ``station_codes`` maps every code and name a
-    file may use to the station code. Concentrations come out in µg/m³, CO in mg/m³, wind
-    direction in degrees from north, time as naive Beijing time."""
-    source = read_text_table(path, progress=progress)
+def _station_codes(source: TextTable, column: str, station_codes: dict[str, str]) -> pd.Categorical:
+    """The station column mapped to station codes (categories: every code ``station_codes`` holds,
+    so slices and files concatenate without losing the categorical type); unknown names become
+    problems. Each distinct name is looked up once, however many rows repeat it."""
+    names = pc.utf8_trim_whitespace(pc.cast(source.table[column], pa.string())).combine_chunks()
+    encoded = pc.dictionary_encode(names)
+    categories = pd.Index(sorted(set(station_codes.values())))
+    per_name = categories.get_indexer(encoded.dictionary.to_pandas().map(station_codes))
+    per_row = np.full(len(names), -1, dtype=np.int32)
+    present = encoded.indices.is_valid().to_numpy(zero_copy_only=False)
+    per_row[present] = per_name[encoded.indices.to_numpy(zero_copy_only=False)[present]]
+    unknown = np.flatnonzero(per_row < 0)
+    source.log.add(unknown, column, names.take(pa.array(unknown)).to_pylist(),
+                   "unknown station: import it first with `import stations`, or give the station list "
+                   "with --stations")
+    return pd.Categorical.from_codes(per_row, categories=categories)
+
+
+def parse_observation_table(source: TextTable, station_codes: dict[str, str], *,
+                            co_unit: str | None = None) -> ParsedObservations:
+    """Validate one wide observation table (a file or a slice of one). ``station_codes`` maps every
+    code and name a file may use to the station code. Concentrations come out in µg/m³, CO in
+    mg/m³, wind direction in degrees from north, time as naive Beijing time; station_code and
+    source are categorical."""
     columns = source.columns
     station_column = find_column(columns, CODE_ALIASES + NAME_ALIASES)
     if station_column is None:
         raise missing_columns_error(source.path, "station", CODE_ALIASES + NAME_ALIASES, columns)
     log = source.log
-    stations = pc.utf8_trim_whitespace(source.table[station_column]).to_pandas()
-    codes = stations.map(station_codes)
-    unknown = codes.isna()
-    log.add(np.flatnonzero(unknown.to_numpy()), station_column, stations[unknown],
-            "unknown station: import it first with `import stations`, or give the station list "
-            "with --stations")
-    frame = pd.DataFrame({"station_code": codes.astype(object), "time": _times(source)})
+    frame = pd.DataFrame({"station_code": _station_codes(source, station_column, station_codes),
+                          "time": _times(source)})
     used = {station_column}
     for name, aliases in MEASURE_ALIASES.items():
         column = find_column(columns, aliases)
@@ -146,12 +184,15 @@ def parse_observation_file(path: Path | str, station_codes: dict[str, str], *, c
         values = parse_numbers(source, column)
         frame[name] = _co_to_mg(values, co_unit, column, source.path) if name == "co" else values
     wd_column = find_column(columns, WD_ALIASES)
-    if wd_column:
+    if wd_column and pa.types.is_string(source.table[wd_column].type):
         used.add(wd_column)
         degrees, bad = wind_direction_degrees(source.table[wd_column].to_pandas())
         log.add(np.flatnonzero(bad.to_numpy()), wd_column, source.table[wd_column].to_pandas()[bad],
                 "expected a wind direction in degrees (0-360) or a compass point such as NNE")
         frame["wd"] = degrees.to_numpy()
+    elif wd_column:
+        used.add(wd_column)
+        frame["wd"] = parse_numbers(source, wd_column)
     derived: list[str] = []
     dewpoint_column = find_column(columns, DEWPOINT_ALIASES)
     if dewpoint_column and "rh" not in frame and "temp" in frame:
@@ -160,7 +201,7 @@ def parse_observation_file(path: Path | str, station_codes: dict[str, str], *, c
         derived.append(f"rh from {dewpoint_column} and temperature")
     if "aqi_published" in frame:
         frame["aqi_published"] = frame["aqi_published"].round().astype("Int32")
-    frame["source"] = source.path.name
+    frame["source"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), categories=[source.path.name])
     ignored = [column for column in columns if column not in used and column not in _time_columns(columns)]
     return ParsedObservations(source.path, frame, log, ignored, derived)
 
@@ -177,13 +218,37 @@ def finish_observations(frame: pd.DataFrame, report: ImportReport) -> pd.DataFra
     if len(frame) < before:
         report.notes.append(f"{before - len(frame):,} repeated station-hour(s) in the input: the last one was kept")
     frame = frame.assign(quality_flag=quality_flags(frame).to_numpy())
-    report.flagged = int((frame["quality_flag"] != 0).sum())
+    report.flagged += int((frame["quality_flag"] != 0).sum())
     return frame
 
 
-def write_observations(con, frame: pd.DataFrame) -> repository.UpsertCounts:
-    """Upsert observation rows on (station_code, time), inside the caller's write transaction."""
-    return repository.upsert(con, "observations", frame, ("station_code", "time"))
+class ObservationWriter:
+    """Upserts observation batches on (station_code, time) inside the caller's write transaction, then
+    (``finish``) brings the daily aggregates rankings read up to date for the dates written: only
+    those dates when the aggregates were current before, else all of them."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.aggregates_were_current = township_days_current(con)
+        self.first: dt.date | None = None
+        self.last: dt.date | None = None
+
+    def write(self, frame: pd.DataFrame) -> repository.UpsertCounts:
+        counts = repository.upsert(self.con, "observations", frame, ("station_code", "time"))
+        if len(frame):
+            first, last = frame["time"].min().date(), frame["time"].max().date()
+            self.first = first if self.first is None else min(self.first, first)
+            self.last = last if self.last is None else max(self.last, last)
+        return counts
+
+    def finish(self) -> None:
+        if self.first is not None:
+            refresh_township_days(self.con, (self.first, self.last) if self.aggregates_were_current else None)
+
+
+# Files longer than this are read, checked and stored in slices of this many rows (all in the one
+# transaction), so a province's year of hours imports in bounded memory.
+SLICE_ROWS = 2_000_000
 
 
 def import_observations(store: Store, paths: Sequence[Path | str], *, stations_file: Path | str | None = None,
@@ -194,6 +259,10 @@ def import_observations(store: Store, paths: Sequence[Path | str], *, stations_f
     ``stations_file`` (a station list such as beijing_multisite/stations.csv) is imported in the
     same transaction and lets the files name stations by any name it lists. ``co_unit`` ('mg' or
     'ug') overrides what the header or the values say. Stored: µg/m³, CO mg/m³, Beijing time.
+
+    Rows are checked and stored in batches of about SLICE_ROWS: a station-hour repeated within a
+    batch is stored once (the last wins, noted in the report); one repeated across batches of a very
+    large input is stored once too but counted as updated.
     """
     parsed_stations: ParsedStations | None = None
     with store.read() as con:
@@ -203,23 +272,47 @@ def import_observations(store: Store, paths: Sequence[Path | str], *, stations_f
         parsed_stations = parse_stations(stations_file, progress=progress)
         settle_problems([parsed_stations.log], skip_bad_rows=False)
         station_codes.update(parsed_stations.aliases)
-    parsed = [parse_observation_file(path, station_codes, co_unit=co_unit, progress=progress) for path in paths]
-    logs = [item.log for item in parsed]
-    report = ImportReport("observations", files=[str(item.path) for item in parsed])
-    report.rejected = settle_problems(logs, skip_bad_rows)
-    frame = finish_observations(pd.concat([keep_rows(item.frame, item.log) for item in parsed],
-                                          ignore_index=True), report)
+    paths = [Path(path) for path in paths]
+    report = ImportReport("observations", files=[str(path) for path in paths])
+    sources = pd.Index(dict.fromkeys(path.name for path in paths))
+    logs: list[ProblemLog] = []
+    pending: list[pd.DataFrame] = []
+    ignored: set[str] = set()
+    derived: set[str] = set()
+
+    def store_pending(writer: ObservationWriter) -> None:
+        frame = finish_observations(pd.concat(pending, ignore_index=True), report)
+        pending.clear()
+        counts = writer.write(frame)
+        report.new, report.updated = report.new + counts.new, report.updated + counts.updated
+        report.unchanged += counts.unchanged
+
     with store.write(spatial=parsed_stations is not None) as con:
         if parsed_stations is not None:
             station_counts = write_stations(con, parsed_stations.frame)
             report.notes.append(f"stations from {parsed_stations.path.name}: {station_counts.new} new, "
                                 f"{station_counts.updated} updated, {station_counts.unchanged} unchanged")
-        counts = write_observations(con, frame)
-    report.new, report.updated, report.unchanged = counts.new, counts.updated, counts.unchanged
-    ignored = sorted({column for item in parsed for column in item.ignored})
+        writer = ObservationWriter(con)
+        for path in paths:
+            unit = file_co_unit(path, co_unit)
+            for source in read_table_slices(path, rows=SLICE_ROWS, progress=progress):
+                item = parse_observation_table(source, station_codes, co_unit=unit)
+                report.rejected += settle_problems([item.log], skip_bad_rows)
+                if item.log:
+                    # Only logs with problems are kept: each holds its slice's table for the rejected-rows file.
+                    logs.append(item.log)
+                kept = keep_rows(item.frame, item.log)
+                pending.append(kept.assign(source=kept["source"].cat.set_categories(sources)))
+                ignored.update(item.ignored)
+                derived.update(item.derived)
+                if sum(len(frame) for frame in pending) >= SLICE_ROWS:
+                    store_pending(writer)
+        if pending:
+            store_pending(writer)
+        writer.finish()
     if ignored:
-        report.notes.append(f"columns not stored: {first_items(ignored)}")
-    for derived in sorted({text for item in parsed for text in item.derived}):
-        report.notes.append(f"derived {derived}")
+        report.notes.append(f"columns not stored: {first_items(sorted(ignored))}")
+    for text in sorted(derived):
+        report.notes.append(f"derived {text}")
     report.rejected_files = write_rejected(logs, store.files_dir)
     return report

@@ -106,7 +106,8 @@ def _to_wgs84(frame: gpd.GeoDataFrame, crs: str | None, path: Path) -> gpd.GeoDa
 
 def _text_column(frame: gpd.GeoDataFrame, column: str) -> pd.Series:
     def as_text(value) -> str | None:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
+        # pyogrio reads a date field as datetime64, where a blank is NaT
+        if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
             return None
         if isinstance(value, float) and value.is_integer():
             return str(int(value))

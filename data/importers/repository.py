@@ -42,14 +42,24 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, key:
     columns = [column for column in frame.columns if column != "geom"]
     con.register("import_incoming", frame)
     try:
+        return _upsert_registered(con, table, columns, key, geometry, fill_township)
+    finally:
+        con.unregister("import_incoming")
+
+
+def _upsert_registered(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], key: Sequence[str],
+                       geometry: str | None, fill_township: bool) -> UpsertCounts:
+    source = "import_incoming"
+    if geometry or fill_township:
         select = [f'"{column}"' for column in columns]
         if geometry == "wkb":
             select.append('ST_GeomFromWKB("geom") AS geom')
         elif geometry == "point":
             select.append("CASE WHEN lon IS NOT NULL AND lat IS NOT NULL THEN ST_Point(lon, lat) END AS geom")
         con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT {', '.join(select)} FROM import_incoming")
-    finally:
-        con.unregister("import_incoming")
+        source = STAGE
+    # Otherwise the frame is read in place: a staged copy dropped inside the transaction would stay
+    # in memory until the commit, which for a province's year of hours is gigabytes.
     if fill_township:
         con.execute(f"UPDATE {STAGE} SET township_code = t.code FROM townships t "
                     f"WHERE {STAGE}.township_code IS NULL AND {STAGE}.lon IS NOT NULL "
@@ -57,15 +67,22 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, key:
     stored = columns + (["geom"] if geometry else [])
     values = [column for column in stored if column not in key]
     joined = " AND ".join(f's."{column}" = t."{column}"' for column in key)
+    column_list = ", ".join(f'"{column}"' for column in stored)
+    # Keys are unique on both sides, so counting stored rows that match incoming keys counts the
+    # incoming rows already stored; the hash table is then built on the (smaller) incoming side.
+    stored_already = con.execute(f"SELECT count(*) FROM {table} t SEMI JOIN {source} s ON {joined}").fetchone()[0]
+    if stored_already == 0:
+        # All new (the usual bulk load): a plain insert, much faster than ON CONFLICT.
+        new = con.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {source}").fetchone()[0]
+        con.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        return UpsertCounts(new, 0, 0)
     same = " AND ".join(f's."{column}" IS NOT DISTINCT FROM t."{column}"' for column in values) or "TRUE"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {STAGE}_status AS SELECT s.*, CASE "
         f"WHEN t.\"{key[0]}\" IS NULL THEN 'new' WHEN {same} THEN 'unchanged' ELSE 'updated' END AS import_status "
-        f"FROM {STAGE} s LEFT JOIN {table} t ON {joined}")
+        f"FROM {source} s LEFT JOIN {table} t ON {joined}")
     counts = dict(con.execute(
         f"SELECT import_status, count(*) FROM {STAGE}_status GROUP BY import_status").fetchall())
-    column_list = ", ".join(f'"{column}"' for column in stored)
-    # New rows take a plain insert, which is much faster than ON CONFLICT; only changed rows need it.
     con.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {STAGE}_status "
                 "WHERE import_status = 'new'")
     if counts.get("updated", 0):
@@ -73,7 +90,7 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, key:
         con.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {STAGE}_status "
                     f"WHERE import_status = 'updated' ON CONFLICT ({', '.join(key)}) DO UPDATE SET {assignments}")
     con.execute(f"DROP TABLE {STAGE}_status")
-    con.execute(f"DROP TABLE {STAGE}")
+    con.execute(f"DROP TABLE IF EXISTS {STAGE}")
     return UpsertCounts(counts.get("new", 0), counts.get("updated", 0), counts.get("unchanged", 0))
 
 
