@@ -123,6 +123,7 @@ def test_clicking_a_station_opens_its_chart_and_wind_rose(app_url: str, page):
     page.get_by_text(translate("station_detail", "zh", name="")[:3], exact=False).first.wait_for(timeout=WAIT_MS)
     page.wait_for_function("() => document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, "
                            "[data-testid=stVegaLiteChart] svg').length >= 2", timeout=WAIT_MS)
+    page.locator('[data-testid="stVegaLiteChart"]').last.scroll_into_view_if_needed()  # the app scrolls inside
     _shot(page, "station_chart")
 
 
