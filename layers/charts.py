@@ -22,7 +22,9 @@ def wind_rose_table(ws: pd.Series, wd: pd.Series) -> pd.DataFrame:
 
     ``wd`` in degrees the wind comes FROM (0 = north), ``ws`` in m/s; hours missing either are left
     out. Returns sector (0–15, clockwise from north), direction ('N', 'NNE', ...), speed (class label
-    like '1.5–3.3'), speed_order and share (0–1 of all counted hours)."""
+    like '1.5–3.3'), speed_order, share (0–1 of all counted hours), and for drawing: inner/outer (the
+    class's band, cumulative share within its sector, calmest innermost) and theta_start/theta_end
+    (the sector's edges in radians clockwise from north)."""
     present = ws.notna() & wd.notna()
     sector = np.floor(((wd[present].to_numpy(float) % 360) + 360 / SECTORS / 2) / (360 / SECTORS)).astype(int) % SECTORS
     speed_class = np.searchsorted(SPEED_EDGES, ws[present].to_numpy(float), side="right") - 1
@@ -33,18 +35,22 @@ def wind_rose_table(ws: pd.Series, wd: pd.Series) -> pd.DataFrame:
     counted["share"] = counted["hours"] / total if total else 0.0
     counted["direction"] = [SECTOR_NAMES[s] for s in counted["sector"]]
     counted["speed"] = [labels[c] for c in counted["speed_order"]]
-    return counted.sort_values(["sector", "speed_order"]).reset_index(drop=True)
+    counted = counted.sort_values(["sector", "speed_order"]).reset_index(drop=True)
+    counted["outer"] = counted.groupby("sector")["share"].cumsum()
+    counted["inner"] = counted["outer"] - counted["share"]
+    width = 2 * np.pi / SECTORS
+    counted["theta_start"] = counted["sector"] * width - width / 2
+    counted["theta_end"] = counted["theta_start"] + width
+    return counted
 
 
 def wind_rose_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
-    """A polar bar chart of wind_rose_table: one wedge per sector, stacked by speed class."""
-    return alt.Chart(table, title=translate("wind_rose", lang)).mark_arc(stroke="white").encode(
-        theta=alt.Theta("sector:O", sort="ascending",
-                        scale=alt.Scale(range=[-np.pi / SECTORS, 2 * np.pi - np.pi / SECTORS])),
-        radius=alt.Radius("sum(share):Q", scale=alt.Scale(type="sqrt", zero=True)),
+    """A polar bar chart of wind_rose_table: one wedge per sector, its speed classes stacked outwards."""
+    return alt.Chart(table, title=translate("wind_rose", lang)).mark_arc(stroke="white", strokeWidth=0.5).encode(
+        theta=alt.Theta("theta_start:Q", scale=None), theta2="theta_end:Q",
+        radius=alt.Radius("outer:Q", scale=alt.Scale(type="sqrt", zero=True, range=[0, 120])), radius2="inner:Q",
         color=alt.Color("speed:N", sort=alt.SortField("speed_order"), title=translate("wind_speed", lang),
                         scale=alt.Scale(scheme="blues")),
-        order=alt.Order("speed_order:Q"),
         tooltip=[alt.Tooltip("direction:N"), alt.Tooltip("speed:N"), alt.Tooltip("share:Q", format=".1%")],
     ).properties(width=260, height=260)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pytest
 import rasterio
 from rasterio.transform import from_origin
 from shapely.geometry import LineString, Point, box
@@ -54,6 +55,9 @@ def test_wind_rose_puts_north_and_south_winds_in_their_sectors_and_shares_sum_to
     north = table[table["direction"] == "N"]
     assert north["hours"].sum() == 2 and list(north["speed"]) == ["1.5–3.3"]
     assert table.loc[table["direction"] == "S", "speed"].item() == "≥8"
+    south = table[table["direction"] == "S"].iloc[0]
+    assert south["inner"] == 0 and south["outer"] == south["share"]
+    assert south["theta_start"] + south["theta_end"] == pytest.approx(2 * np.pi)  # centred on south (π)
 
 
 def test_station_charts_are_valid_vega_lite_specs():
