@@ -81,13 +81,12 @@ def _station_panel(store, code: str, hour: dt.datetime, stations) -> None:
     if detail.empty:
         st.info(t("no_recent_data"))
         return
-    chart_column, rose_column = st.columns([3, 1])
-    chart_column.altair_chart(factor_chart(detail, current_language()), use_container_width=True)
+    st.altair_chart(factor_chart(detail, current_language()))
     rose = wind_rose_table(detail["ws"], detail["wd"])
     if rose.empty:
-        rose_column.info(t("no_wind_data"))
+        st.info(t("no_wind_data"))
     else:
-        rose_column.altair_chart(wind_rose_chart(rose, current_language()))
+        st.altair_chart(wind_rose_chart(rose, current_language()))
 
 
 def _hotspot_panel(store, user: User | None, hotspot_id: str, ranked: pd.DataFrame) -> None:

@@ -13,6 +13,7 @@ SECTORS = 16
 SECTOR_NAMES = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
 # Wind-speed classes (m/s, lower bounds) of the rose: calm-ish, light, moderate, fresh, strong.
 SPEED_EDGES = (0.0, 1.5, 3.3, 5.5, 8.0)
+CHART_WIDTH_PX = 760
 FACTORS = ("pm25", "pm10", "so2", "no2", "o3", "co")
 FACTOR_LABELS = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "o3": "O3", "co": "CO (mg/m³)"}
 
@@ -65,11 +66,11 @@ def factor_chart(series: pd.DataFrame, lang: str) -> alt.Chart:
     factors = alt.Chart(long, title=translate("six_factors", lang)).mark_line(strokeWidth=1.5).encode(
         x=time_axis, y=alt.Y("value:Q", title=translate("concentration", lang)),
         color=alt.Color("factor:N", title=None), tooltip=["time:T", "factor:N", alt.Tooltip("value:Q", format=".1f")],
-    ).properties(height=220)
+    ).properties(height=220, width=CHART_WIDTH_PX)
     aqi_points = series.dropna(subset=["aqi"])
     aqi = alt.Chart(aqi_points, title="AQI").mark_line(color="#555555", point=alt.OverlayMarkDef(size=18)).encode(
         x=time_axis, y=alt.Y("aqi:Q", title="AQI"),
         tooltip=["time:T", alt.Tooltip("aqi:Q", format=".0f")],
     ) + alt.Chart(aqi_points).mark_point(filled=True, size=28, opacity=1).encode(
         x=time_axis, y="aqi:Q", color=alt.Color("colour:N", scale=None))
-    return alt.vconcat(factors, aqi.properties(height=140))
+    return alt.vconcat(factors, aqi.properties(height=140, width=CHART_WIDTH_PX))
