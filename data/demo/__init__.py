@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from data.demo.accounts import add_demo_accounts
 from data.demo.dust import dust_readings
 from data.demo.fires import fire_points
 from data.demo.fleets import fleet_frames
@@ -94,4 +95,5 @@ def build_demo(store: Store, seed: int, year: int) -> dict[str, int]:
     with store.write(spatial=True) as con:
         replace_demo_content(con, frames)
     write_landcover(landcover_path(store))
+    add_demo_accounts(store)
     return {table: len(frame) for table, frame in frames.items()}
