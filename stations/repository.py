@@ -108,8 +108,12 @@ def refresh_township_days(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, d
     else:
         con.execute("DELETE FROM township_days WHERE date BETWEEN $start AND $end",
                     {"start": span[0], "end": span[1]})
-    if span[0] is not None:
-        con.execute(f"INSERT INTO township_days ({_DAY_COLUMNS}) {_TOWNSHIP_HOURS_TO_DAYS}", _day_bounds(*span))
+    first = span[0]
+    while first is not None and first <= span[1]:
+        # A month at a time: one query over a year of a province's hours holds gigabytes.
+        last = min(span[1], (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
+        con.execute(f"INSERT INTO township_days ({_DAY_COLUMNS}) {_TOWNSHIP_HOURS_TO_DAYS}", _day_bounds(first, last))
+        first = last + dt.timedelta(days=1)
     con.execute("DELETE FROM township_days_state")
     con.execute(f"INSERT INTO township_days_state SELECT (SELECT count(*) FROM observations), ({_MEMBERSHIP})")
 
