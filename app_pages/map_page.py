@@ -143,7 +143,7 @@ def render() -> None:
         if hour is not None:
             readings = stations_at_hour(store, hour).set_index("station_code")
             stations = stations.assign(aqi=stations["code"].map(readings["aqi"]).astype("Int64"),
-                                       colour=stations["code"].map(readings["colour"]).fillna(NO_DATA_COLOUR))
+                                       colour=stations["code"].map(readings["colour"]).astype(object).fillna(NO_DATA_COLOUR))
             legends.append(legend_html(t("aqi_legend", hour=f"{hour:%Y-%m-%d %H:00}"), aqi_legend_items(lang),
                                        "legend-aqi"))
             fires = fire_points(store, hour - dt.timedelta(days=st.session_state["fire_days"]),

@@ -129,7 +129,6 @@ def main() -> int:
     parser.add_argument("--points", type=int, default=10_000, help="fire points added for the large case")
     args = parser.parse_args()
     repeats = 1 if args.quick else 3
-    from playwright import sync_api
 
     print("\n".join(machine_lines()))
     with tempfile.TemporaryDirectory(prefix="lantian-bench-map-") as folder_name:
@@ -146,7 +145,7 @@ def main() -> int:
         _insert_fires(many, fires)
 
         figures: list[Figure] = []
-        with offline_chromium(sync_api) as (browser, blocked):
+        with offline_chromium() as (browser, blocked):
             for label, db in (("demo year", demo), (f"demo year + {args.points:,} fire points", many)):
                 with running_app(db, folder / f"{db.parent.name}.log") as url:
                     context = new_offline_context(browser, blocked)

@@ -123,11 +123,14 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 @contextmanager
-def offline_chromium(playwright_api) -> Iterator[tuple[object, list[str]]]:
-    """Debian's chromium driven by Playwright (``playwright.sync_api``), in which every request to a
-    non-local host is aborted and recorded: yields (browser, blocked URLs); make contexts with
-    ``new_offline_context(browser, blocked)``."""
-    with playwright_api.sync_playwright() as playwright:
+def offline_chromium() -> Iterator[tuple[object, list[str]]]:
+    """Debian's chromium driven by Playwright, in which every request to a non-local host is aborted
+    and recorded: yields (browser, blocked URLs); make contexts with ``new_offline_context(browser,
+    blocked)``. A missing chromium fails the test: scripts/test.sh installs it."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "Debian's chromium is missing: scripts/test.sh installs it (apt-get install chromium)"
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         blocked: list[str] = []
         try:

@@ -3,20 +3,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from data.store import Store
-from tests.app_support import REPO_ROOT, fill_region_store, running_app
+from tests.app_support import REPO_ROOT, fill_region_store, new_offline_context, offline_chromium, running_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 ARTIFACTS = REPO_ROOT / "artifacts"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 @pytest.fixture(scope="module")
@@ -38,48 +34,31 @@ def app_url(region_db: tuple[Path, int], tmp_path_factory: pytest.TempPathFactor
 @pytest.fixture
 def offline_page():
     """A chromium page in which every request to a non-local host is aborted and recorded."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    blocked: list[str] = []
-
-    def only_local(route) -> None:
-        if urlsplit(route.request.url).hostname in LOCAL_HOSTS or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-        context.route("**/*", only_local)
-        page = context.new_page()
+    with offline_chromium() as (browser, blocked):
+        context = new_offline_context(browser, blocked)
         try:
-            yield page, blocked
+            yield context.new_page(), blocked
         finally:
             context.close()
-            browser.close()
 
 
-def _load_map(page, url: str, townships: int):
-    """Open the app and wait until Leaflet has drawn at least ``townships`` paths; returns the
+def load_map(page, url: str, paths_at_least: int):
+    """Open the app and wait until Leaflet has drawn at least ``paths_at_least`` paths; returns the
     map's frame and the seconds it took."""
     started = time.perf_counter()
     page.goto(url, wait_until="domcontentloaded")
-    frame = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]',
-                                   timeout=60_000).content_frame()
+    frame = page.wait_for_selector(MAP_FRAME, timeout=60_000).content_frame()
     frame.wait_for_selector(".leaflet-container", timeout=60_000)
     frame.wait_for_function("n => document.querySelectorAll('.leaflet-overlay-pane path').length >= n",
-                            arg=townships, timeout=60_000)
+                            arg=paths_at_least, timeout=60_000)
     return frame, time.perf_counter() - started
 
 
 def test_map_draws_townships_with_no_internet(app_url: str, region_db: tuple[Path, int], offline_page):
     page, blocked = offline_page
     townships = region_db[1]
-    _frame, cold_s = _load_map(page, app_url, townships)  # the server's first run imports everything
-    frame, warm_s = _load_map(page, app_url, townships)
+    _frame, cold_s = load_map(page, app_url, townships)  # the server's first run imports everything
+    frame, warm_s = load_map(page, app_url, townships)
     paths = frame.locator(".leaflet-overlay-pane path").count()
     frame.wait_for_timeout(800)  # let the fit-to-bounds zoom finish before the picture
     ARTIFACTS.mkdir(exist_ok=True)

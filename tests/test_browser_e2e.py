@@ -15,7 +15,7 @@ from core.i18n import translate
 from core.users import User
 from data.demo.accounts import DEMO_ACCOUNTS
 from hotspots.tasks import TaskState
-from tests.app_support import (CHROMIUM, REPO_ROOT, detected_demo_copy, new_offline_context, offline_chromium,
+from tests.app_support import (REPO_ROOT, detected_demo_copy, new_offline_context, offline_chromium,
                                running_app)
 
 pytestmark = pytest.mark.browser
@@ -35,10 +35,7 @@ def app_url(demo_store, tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with offline_chromium(playwright_api) as (chromium, blocked):
+    with offline_chromium() as (chromium, blocked):
         yield chromium, blocked
     assert blocked == [], f"the app asked the internet for {blocked}"
 
