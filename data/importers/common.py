@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from core.errors import BadInputError
+from core.timeutil import BEIJING
 
 # Files smaller than this read too fast for a progress bar to help.
 PROGRESS_MIN_BYTES = 1_000_000
@@ -368,31 +369,42 @@ def parse_numbers(source: TextTable, column: str, field_name: str | None = None)
 
 
 def parse_times(source: TextTable, column: str) -> pd.Series:
-    """The column as naive Beijing-time timestamps; texts with a UTC offset are converted to
-    Beijing time; unreadable texts become problems. A typed date or timestamp column (Parquet)
-    is taken as it is, a zoned one converted to Beijing time."""
+    """The column as naive Beijing-time timestamps; texts with a UTC offset (…Z, …+00:00) are converted
+    to Beijing time, texts without one are taken as Beijing time; unreadable texts become problems.
+    A typed date or timestamp column (Parquet) is taken as it is, a zoned one converted to Beijing time."""
     values = source.table[column]
     if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
         if pa.types.is_date(values.type):
             values = pc.cast(values, pa.timestamp("s"))
         return to_beijing_naive(values.to_pandas())
     text = values.to_pandas().str.strip()
-    times = to_beijing_naive(pd.to_datetime(text, errors="coerce"))
-    unread = times.isna() & text.notna() & (text != "")
-    if unread.any():
-        # The fast path reads one format, guessed from the first value; the rest get a second look.
-        retry = to_beijing_naive(pd.to_datetime(text[unread], errors="coerce", format="mixed"))
-        times = times.where(~unread, retry)
+    # Parsed apart: pandas refuses a column that mixes offsets, or offsets and none.
+    zoned = text.str.contains(_UTC_OFFSET, regex=True, na=False)
+    times = pd.concat([to_beijing_naive(_read_times(text[zoned], utc=True)),
+                       _read_times(text[~zoned], utc=False)]).reindex(text.index)
     bad = times.isna() & text.notna() & (text != "")
     source.log.add(np.flatnonzero(bad.to_numpy()), column, text[bad],
                    "expected a date and time such as 2024-06-01 13:00")
     return times
 
 
+_UTC_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
+
+
+def _read_times(text: pd.Series, utc: bool) -> pd.Series:
+    times = pd.to_datetime(text, errors="coerce", utc=utc)
+    unread = times.isna() & text.notna() & (text != "")
+    if unread.any():
+        # The fast path reads one format, guessed from the first value; the rest get a second look.
+        times = times.where(~unread, pd.to_datetime(text[unread], errors="coerce", format="mixed", utc=utc))
+    return times
+
+
 def to_beijing_naive(times: pd.Series) -> pd.Series:
-    """Timestamps with a time zone converted to naive Beijing time; naive ones are kept as given."""
+    """Timestamps with a time zone converted to naive Beijing time (fixed UTC+8: the tz database's
+    Asia/Shanghai would apply China's 1986–1991 summer time); naive ones are kept as given."""
     if getattr(times.dt, "tz", None) is not None:
-        return times.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+        return times.dt.tz_convert(BEIJING).dt.tz_localize(None)
     return times
 
 
