@@ -221,3 +221,22 @@ def test_rows_after_a_broken_line_keep_their_line_numbers(store: Store, real_dat
     assert (report.new, report.rejected) == (10, 2)
     rejected = pd.read_csv(tmp_path / "middle.rejected.csv", encoding="utf-8-sig")
     assert rejected[["row", "field"]].values.tolist() == [[12, "(whole row)"], [13, "PM10"]]
+
+
+def test_station_township_by_code_or_name_and_unknown_names_placed_by_position(store: Store, tmp_path: Path):
+    towns = tmp_path / "towns.geojson"
+    towns.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"adcode": code, "name": name},
+         "geometry": {"type": "Polygon", "coordinates": [[[x, 35.0], [x + 0.1, 35.0], [x + 0.1, 35.1], [x, 35.1], [x, 35.0]]]}}
+        for code, name, x in (("419001100", "克井镇", 112.5), ("419001102", "轵城镇", 112.6))]}), encoding="utf-8")
+    import_townships(store, [towns])
+    stations = tmp_path / "stations.csv"
+    stations.write_text("code,name,township,lon,lat\n"
+                        "M1,按名称,克井镇,112.55,35.05\n"
+                        "M2,按代码,419001102,112.65,35.05\n"
+                        "M3,简称,克井,112.65,35.05\n", encoding="utf-8")  # short name: unknown, placed in 轵城
+    report = import_stations(store, [stations], kind="micro")
+    with store.read() as con:
+        placed = dict(con.execute("SELECT code, township_code FROM stations").fetchall())
+    assert placed == {"M1": "419001100", "M2": "419001102", "M3": "419001102"}
+    assert any("克井" in note and "position" in note for note in report.notes)

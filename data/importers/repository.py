@@ -117,5 +117,5 @@ def add_missing_stations(con: duckdb.DuckDBPyConnection, codes: Sequence[str], k
 
 
 def township_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """township name → code, for files that name the township instead of giving its code."""
-    return dict(con.execute("SELECT name, code FROM townships").fetchall())
+    """township name or code → code, for files that name the township or give its code."""
+    return dict(con.execute("SELECT name, code FROM townships UNION ALL SELECT code, code FROM townships").fetchall())

@@ -44,6 +44,7 @@ class ParsedStations:
     frame: pd.DataFrame
     log: ProblemLog
     aliases: dict[str, str] = field(default_factory=dict)
+    unknown_townships: list[str] = field(default_factory=list)
 
 
 def station_kind(value: str | None) -> str | None:
@@ -58,8 +59,9 @@ def parse_stations(path: Path | str, *, kind: str | None = None, crs: str | None
     """Read and validate one station file; positions converted to WGS84 (EPSG:4326) lon/lat.
 
     ``kind`` applies where the file has no kind column; without either, stations whose codes all
-    follow the national pattern (1001A) are 'national'. ``township_codes`` maps township names to
-    codes for files that name the township. Rows without any coordinates are kept (position
+    follow the national pattern (1001A) are 'national'. ``township_codes`` maps township names and
+    codes to codes; a township it does not know is left empty, for the station's position to place
+    it (with no townships in the store yet, the file's value is kept as the code). Rows without any coordinates are kept (position
     unknown); rows with half a position, a position outside China or swapped lon/lat are problems.
     """
     source = read_text_table(path, progress=progress)
@@ -86,7 +88,9 @@ def parse_stations(path: Path | str, *, kind: str | None = None, crs: str | None
     frame["kind"] = _kinds(source, kind, codes, log)
     township_column = find_column(columns, TOWNSHIP_ALIASES)
     townships = _text(source, township_column) if township_column else pd.Series(None, index=frame.index, dtype=object)
-    frame["township_code"] = townships.map(lambda value: (township_codes or {}).get(value, value))
+    known = township_codes or {}
+    frame["township_code"] = townships.map(lambda value: known.get(value, None if known else value))
+    unknown_townships = sorted(set(townships[townships.notna() & frame["township_code"].isna()]))
     city_column = find_column(columns, CITY_ALIASES)
     if city_column:
         frame["city"] = _text(source, city_column)
@@ -103,7 +107,7 @@ def parse_stations(path: Path | str, *, kind: str | None = None, crs: str | None
             for alias, code in zip(_text(source, column), codes):
                 if alias is not None and code is not None:
                     aliases.setdefault(alias, code)
-    return ParsedStations(source.path, frame, log, aliases)
+    return ParsedStations(source.path, frame, log, aliases, unknown_townships)
 
 
 def header_is_alias(column: str) -> bool:
@@ -166,5 +170,9 @@ def import_stations(store: Store, paths: Sequence[Path | str], *, kind: str | No
     if unplaced:
         report.notes.append(f"{len(unplaced)} station(s) have no coordinates and are stored without a "
                             f"position: {first_items(unplaced)}")
+    unknown = sorted({name for item in parsed for name in item.unknown_townships})
+    if unknown:
+        report.notes.append(f"township(s) not in the store, so those stations are placed by their position "
+                            f"instead: {first_items(unknown)}")
     report.rejected_files = write_rejected([item.log for item in parsed], store.files_dir)
     return report
