@@ -1,4 +1,4 @@
-"""CLI commands for the store itself: build the demo region, show what the store holds, migrate."""
+"""CLI commands for the store itself: build the demo region, show what the store holds, migrate; settings."""
 from __future__ import annotations
 
 import argparse
@@ -30,6 +30,14 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    for name, field in type(settings).model_fields.items():
+        print(f"LANTIAN_{name.upper()} = {getattr(settings, name)!r}")
+        print(f"    {field.description}")
+    return 0
+
+
 def _migrate(args: argparse.Namespace) -> int:
     applied = Store(args.db).migrate()
     print(f"applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}")
@@ -47,6 +55,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
     info = subparsers.add_parser("info", parents=[common], help="row counts per table")
     info.set_defaults(handler=_info)
+
+    listing = subparsers.add_parser("settings", help="every LANTIAN_* setting: its value now and what it means")
+    listing.set_defaults(handler=_settings)
 
     migrate = subparsers.add_parser("migrate", parents=[common], help="bring the store's schema up to date")
     migrate.set_defaults(handler=_migrate)

@@ -75,3 +75,14 @@ def test_store_busy_is_reported_clearly(store: Store):
     with pytest.raises(StoreBusyError, match="busy"):
         impatient.row_counts()
     holder.wait()
+
+
+def test_settings_command_documents_every_setting(capsys: pytest.CaptureFixture):
+    import cli
+    from core.settings import Settings
+
+    assert cli.main(["settings"]) == 0
+    printed = capsys.readouterr().out
+    for name, field in Settings.model_fields.items():
+        assert f"LANTIAN_{name.upper()} = " in printed
+        assert field.description and field.description in printed
