@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,16 +35,37 @@ from stations.repository import read_stations, read_townships
 from zones.repository import read_zones
 
 
+def build_demo_store(path: Path, seed: int, year: int) -> None:
+    """Build the demo region (data.demo.build_demo) with its year's hotspots detected into a store at
+    ``path``, atomically: everything is written in a private folder beside ``path`` and the database
+    file takes its real name only once complete, so a build that dies half-way leaves no store that
+    a later start would take for a finished one."""
+    from data.demo import build_demo
+    from hotspots.engine import detect_and_store
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.building-"))
+    try:
+        staged = Store(building / path.name)
+        build_demo(staged, seed=seed, year=year)
+        # The demo opens with its year's hotspots already detected, as a daily detection run would leave it.
+        detect_and_store(staged, dt.date(year, 1, 1), dt.date(year, 12, 31))
+        if staged.files_dir.exists():
+            shutil.copytree(staged.files_dir, Store(path).files_dir, dirs_exist_ok=True)
+        wal = staged.path.with_name(staged.path.name + ".wal")
+        if wal.exists():
+            os.replace(wal, path.with_name(path.name + ".wal"))
+        # The database file is moved last: its name appearing is what marks the build as complete.
+        os.replace(staged.path, path)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+
+
 @st.cache_resource(show_spinner=False)
 def _prepared_store(db_path: str, demo_seed: int, demo_year: int) -> Store:
     store = Store(db_path)
     if not store.exists():
-        from data.demo import build_demo
-        from hotspots.engine import detect_and_store
-
-        build_demo(store, seed=demo_seed, year=demo_year)
-        # The demo opens with its year's hotspots already detected, as a daily detection run would leave it.
-        detect_and_store(store, dt.date(demo_year, 1, 1), dt.date(demo_year, 12, 31))
+        build_demo_store(store.path, demo_seed, demo_year)
     store.migrate()
     return store
 

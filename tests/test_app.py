@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,26 @@ def test_app_shows_the_region_map_in_chinese(region_store, app_settings):
     assert json.dumps(translate("layer_townships", "zh"))[1:-1] in component["script"]
     links = component["js_links"] + component["css_links"]
     assert links and all(link.startswith("/app/static/node_modules/") for link in links), links
+
+
+def test_a_demo_build_killed_half_way_leaves_no_store_under_the_real_name(tmp_path):
+    target = tmp_path / "lantian.duckdb"
+    builder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from pathlib import Path; "
+         "from app_pages.store_access import build_demo_store; "
+         "build_demo_store(Path(sys.argv[1]), 2025, 2025)", str(target)], cwd=REPO_ROOT)
+    try:
+        deadline = time.monotonic() + TIMEOUT_S
+        # The database file exists (migrated, content still being written) long before the build ends.
+        while not list(tmp_path.rglob("*.duckdb")):
+            assert builder.poll() is None and time.monotonic() < deadline, "the build never started its file"
+            time.sleep(0.05)
+    finally:
+        builder.kill()
+        builder.wait(timeout=30)
+
+    assert not target.exists()
+    assert not Store(target).files_dir.exists()
 
 
 def test_app_shows_the_demo_region(demo_store, app_settings):
