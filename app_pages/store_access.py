@@ -6,7 +6,6 @@ its modification times -- so a write by any process shows up on the next rerun.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -21,11 +20,12 @@ import streamlit as st
 
 from app_pages.session import t
 from core.errors import StoreBusyError
-from core.users import Role, User
+from core.users import User
 from core.settings import get_settings
 from data.store import Store
 from hotspots import task_service
-from hotspots.repository import HotspotFilter, read_hotspots
+from hotspots.repository import HotspotFilter
+from hotspots.service import visible_hotspots
 from stations import repository
 from stations.aqi import hourly_aqi
 from stations.assessment import rank_store
@@ -204,15 +204,11 @@ def store_overview(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _store_overview(str(store.path), store_version(store))
 
 
-# Data anomalies and industrial heat are for supervisors and inspectors, not township officials.
-SUPERVISOR_HOTSPOT_ROLES = frozenset({Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN})
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
-def _hotspots(db_path: str, version: tuple[int, int], selection: HotspotFilter, top: int | None) -> pd.DataFrame:
+def _hotspots(db_path: str, version: tuple[int, int], user: User, selection: HotspotFilter,
+              top: int | None) -> pd.DataFrame:
     store = Store(db_path)
-    with store.read() as con:
-        ranked = read_hotspots(con, selection, top)
+    ranked = visible_hotspots(store, user, selection, top)
     tasks = task_service.list_tasks(store)
     latest = tasks.dropna(subset=["hotspot_id"]).drop_duplicates("hotspot_id", keep="last").set_index("hotspot_id")
     ranked["task_id"] = ranked["id"].map(latest["id"])
@@ -221,8 +217,6 @@ def _hotspots(db_path: str, version: tuple[int, int], selection: HotspotFilter, 
 
 
 def hotspots_for(store: Store, user: User, selection: HotspotFilter, top: int | None = None) -> pd.DataFrame:
-    """Ranked hotspots matching ``selection`` that ``user`` may see (hotspots.repository.read_hotspots'
-    columns) with the id and state of each one's latest task (NaN: none yet)."""
-    allowed = dataclasses.replace(selection, include_supervisor=selection.include_supervisor
-                                  and user.role in SUPERVISOR_HOTSPOT_ROLES)
-    return _hotspots(str(store.path), store_version(store), allowed, top)
+    """Ranked hotspots matching ``selection`` that ``user`` may see (hotspots.service.visible_hotspots)
+    with the id and state of each one's latest task (NaN: none yet)."""
+    return _hotspots(str(store.path), store_version(store), user, selection, top)

@@ -9,9 +9,11 @@ from datetime import date
 import geopandas as gpd
 
 from core.errors import BadInputError
+from core.users import SYSTEM_USER
 from data.store import Store
 from hotspots import repository
 from hotspots.engine import detect_and_store
+from hotspots.service import visible_hotspots
 
 LIST_COLUMNS = ["id", "kind", "rank", "score", "grade", "township", "station", "pollutant", "start", "end", "peak",
                 "lon", "lat"]
@@ -33,8 +35,7 @@ def _list(args: argparse.Namespace) -> int:
                                          start=args.start, end=args.end)
     store = Store(args.db)
     store.migrate()
-    with store.read() as con:
-        rows = repository.read_hotspots(con, selection, top=args.top)
+    rows = visible_hotspots(store, SYSTEM_USER, selection, top=args.top)
     if args.format == "geojson":
         frame = rows.drop(columns=["detected_at", "updated_at"]).copy()
         for column in ("start", "end"):
