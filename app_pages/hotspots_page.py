@@ -3,14 +3,13 @@ the actions the signed-in role may take, and downloads of the list as Excel, CSV
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-
 import streamlit as st
 
 from app_pages.session import current_language, t
 from app_pages.sidebar import current_user
 from app_pages.store_access import hotspots_for, open_store, region_frames, store_busy_guard
 from core.errors import LantianError
+from core.timeutil import now_beijing
 from core.users import Role, User
 from data.store import Store
 from hotspots import task_service
@@ -149,7 +148,7 @@ def _downloads(store: Store, user: User, selection: HandlingListFilter) -> None:
         return
     with store_busy_guard():
         rows = task_service.handling_list(store, user, selection)
-    stamp = date.today().strftime("%Y%m%d")
+    stamp = now_beijing().strftime("%Y%m%d")
     for column, (suffix, exporter) in zip(st.columns(len(EXPORTERS)), EXPORTERS.items()):
         column.download_button(t("download", format=suffix), data=exporter(rows),
                                file_name=f"handling_list_{stamp}{suffix}", mime=EXPORT_MEDIA[suffix],
