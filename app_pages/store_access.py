@@ -148,9 +148,8 @@ def stations_at_hour(store: Store, hour: dt.datetime) -> pd.DataFrame:
 def _station_detail(db_path: str, version: tuple[int, int], station_code: str, end: dt.datetime,
                     days: int) -> pd.DataFrame:
     with Store(db_path).read() as con:
-        series = repository.read_station_series(con, station_code, end - dt.timedelta(days=days),
-                                                end + dt.timedelta(hours=1))
-    series["station_code"] = station_code
+        series = repository.read_hourly_observations(con, end - dt.timedelta(days=days), end + dt.timedelta(hours=1),
+                                                     [station_code], include_wind=True)
     return _scored_hours(series)
 
 

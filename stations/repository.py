@@ -45,11 +45,13 @@ def read_station_townships(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def read_hourly_observations(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime,
-                             station_codes: list[str] | None = None) -> pd.DataFrame:
+                             station_codes: list[str] | None = None, *, include_wind: bool = False) -> pd.DataFrame:
     """Hourly concentrations (µg/m³, CO mg/m³) with start ≤ time < end (naive Beijing time), of the
-    given stations or all; hours with an excluded quality bit are left out."""
+    given stations or all, by station then time; hours with an excluded quality bit are left out.
+    With ``include_wind`` also ws (m/s) and wd (degrees the wind comes from)."""
+    wind = ", ws, wd" if include_wind else ""  # constant column names, never input
     return con.execute(
-        "SELECT station_code, time, so2, no2, o3, pm10, pm25, co FROM observations "
+        f"SELECT station_code, time, so2, no2, o3, pm10, pm25, co{wind} FROM observations "
         "WHERE time >= $start AND time < $end AND (quality_flag & $bits) = 0 "
         "AND ($codes IS NULL OR list_contains($codes, station_code)) ORDER BY station_code, time",
         {"start": start, "end": end, "bits": EXCLUDED_QUALITY_BITS, "codes": station_codes},
@@ -180,18 +182,6 @@ def mark_sand_dust_day(con: duckdb.DuckDBPyConnection, day: dt.date, township_co
 def latest_observation_time(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
     """The newest observation hour in the store (naive Beijing time), or None when there is none."""
     return con.execute("SELECT max(time) FROM observations").fetchone()[0]
-
-
-def read_station_series(con: duckdb.DuckDBPyConnection, station_code: str, start: dt.datetime,
-                        end: dt.datetime) -> pd.DataFrame:
-    """One station's hours with start ≤ time < end (naive Beijing time): the six factors (µg/m³,
-    CO mg/m³) and wind (ws m/s, wd degrees the wind comes from); excluded quality bits left out."""
-    return con.execute(
-        "SELECT time, so2, no2, o3, pm10, pm25, co, ws, wd FROM observations "
-        "WHERE station_code = $code AND time >= $start AND time < $end AND (quality_flag & $bits) = 0 "
-        "ORDER BY time",
-        {"code": station_code, "start": start, "end": end, "bits": EXCLUDED_QUALITY_BITS},
-    ).df()
 
 
 def read_fire_points(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:

@@ -2,19 +2,21 @@
 and tells the user the store is busy instead of failing when another process holds it."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.i18n import translate
 from core.settings import get_settings
 from data.store import Store
-from stations.repository import read_townships
+from stations.repository import read_stations, read_townships
 from tests.app_support import REPO_ROOT, fill_region_store
 
 APP = str(REPO_ROOT / "app.py")
@@ -143,3 +145,24 @@ def test_tianditu_without_key_is_explained_not_raised(region_store, app_settings
     assert not at.exception, at.exception
     assert "LANTIAN_TIANDITU_KEY" in at.error[0].value
     assert at.main.get("component_instance") == []
+
+
+def test_station_detail_has_one_stations_hours_with_wind_and_aqi(demo_store):
+    from app_pages.store_access import latest_hour, station_detail
+    from stations.repository import EXCLUDED_QUALITY_BITS
+
+    end = latest_hour(demo_store)
+    with demo_store.read() as con:
+        code = read_stations(con)["code"].iloc[0]
+        expected = con.execute(
+            "SELECT time, pm25, ws, wd FROM observations WHERE station_code = ? AND time >= ? AND time < ? "
+            "AND (quality_flag & ?) = 0 ORDER BY time",
+            [code, end - dt.timedelta(days=2), end + dt.timedelta(hours=1), EXCLUDED_QUALITY_BITS]).df()
+
+    detail = station_detail(demo_store, code, end, days=2)
+
+    assert len(expected) > 24 and expected["ws"].notna().any()
+    assert set(detail["station_code"]) == {code}
+    pd.testing.assert_frame_equal(detail[["time", "pm25", "ws", "wd"]].reset_index(drop=True), expected,
+                                  check_dtype=False)
+    assert detail["aqi"].notna().sum() > 24
