@@ -12,8 +12,8 @@ from streamlit_folium import st_folium
 
 from app_pages.session import current_language, t
 from app_pages.sidebar import current_user
-from app_pages.store_access import (dust_sources, fire_points, hotspots_for, latest_hour, open_store, ranking,
-                                    region_frames, station_detail, stations_at_hour, store_busy_guard)
+from app_pages.store_access import (dust_sources, fire_points, hotspots_for, latest_hour, latest_tasks, open_store,
+                                    ranking, region_frames, station_detail, stations_at_hour, store_busy_guard)
 from core.errors import BadInputError, LantianError
 from core.users import Role, User
 from hotspots import task_service
@@ -136,6 +136,7 @@ def render() -> None:
     legends: list[str] = []
     fires = dust = raster = None
     ranked = pd.DataFrame()
+    tasks = None
     user = current_user()
     township_colours = township_values = None
     value_label = ""
@@ -156,6 +157,7 @@ def render() -> None:
             if user is not None:
                 ranked = hotspots_for(store, user, HotspotFilter(start=(hour - dt.timedelta(days=HOTSPOT_DAYS)).date(),
                                                                  end=hour.date()), top=MAP_HOTSPOTS)
+                tasks = latest_tasks(store)
         dust = dust_sources(store)
     if fires is not None:
         st.caption(t("fires_in_window", count=len(fires), days=st.session_state["fire_days"]))
@@ -166,7 +168,7 @@ def render() -> None:
                                 asset_url=asset_base_url(st.get_option("server.baseUrlPath")),
                                 township_colours=township_colours, township_values=township_values,
                                 value_label=value_label, fires=fires, dust=dust, raster=raster,
-                                hotspots=map_hotspots(ranked) if not ranked.empty else None,
+                                hotspots=map_hotspots(ranked) if not ranked.empty else None, hotspot_tasks=tasks,
                                 legends=tuple(legends))
     except BadInputError as error:  # a base-map setting the administrator must fix
         st.error(str(error))

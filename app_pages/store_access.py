@@ -203,13 +203,22 @@ def store_overview(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _store_overview(str(store.path), store_version(store))
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _latest_tasks(db_path: str, version: tuple[int, int]) -> pd.DataFrame:
+    tasks = task_service.list_tasks(Store(db_path))
+    return tasks.dropna(subset=["hotspot_id"]).drop_duplicates("hotspot_id", keep="last").set_index("hotspot_id")
+
+
+def latest_tasks(store: Store) -> pd.DataFrame:
+    """Each hotspot's latest task as a handling-list row (task_service.list_tasks), indexed by hotspot id."""
+    return _latest_tasks(str(store.path), store_version(store))
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _hotspots(db_path: str, version: tuple[int, int], user: User, selection: HotspotFilter,
               top: int | None) -> pd.DataFrame:
-    store = Store(db_path)
-    ranked = visible_hotspots(store, user, selection, top)
-    tasks = task_service.list_tasks(store)
-    latest = tasks.dropna(subset=["hotspot_id"]).drop_duplicates("hotspot_id", keep="last").set_index("hotspot_id")
+    ranked = visible_hotspots(Store(db_path), user, selection, top)
+    latest = _latest_tasks(db_path, version)
     ranked["task_id"] = ranked["id"].map(latest["id"])
     ranked["task_state"] = ranked["id"].map(latest["state"])
     return ranked

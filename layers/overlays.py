@@ -2,11 +2,10 @@
 
 Every layer is one ``folium.GeoJson`` whose features carry ``id`` and ``layer`` properties, so a click
 comes back from st_folium as the feature itself. Text shown in tooltips and popups is HTML-escaped
-here (Leaflet inserts it as HTML, and names may be typed in by users); times become strings.
+by layers.popups (Leaflet inserts it as HTML, and names may be typed in by users); times become strings.
 """
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
 import folium
@@ -14,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from core.i18n import translate
+from layers.popups import display_text, popup_table
 
 STATION_STYLES: dict[str, dict[str, object]] = {
     "national": {"radius": 9, "fillColor": "#d62728", "color": "#7f0000"},
@@ -31,20 +31,9 @@ TOWNSHIP_STYLE: dict[str, object] = {"color": "#34495e", "weight": 1.5, "fillCol
                                      "fillOpacity": 0.08}
 
 
-def display_text(value: object) -> str:
-    """A property value as escaped display text; missing values become empty strings."""
-    return "" if value is None or pd.isna(value) else html.escape(str(value))
-
-
 def _date_text(value: object) -> str:
     """A date as 'YYYY-MM-DD' (GeoJSON cannot carry timestamps); missing dates become ''."""
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
-
-
-def popup_table(rows: list[tuple[str, str]]) -> str:
-    """An HTML table of (label, already-escaped value) rows."""
-    cells = "".join(f"<tr><th>{html.escape(label)}</th><td>{value}</td></tr>" for label, value in rows)
-    return f"<table>{cells}</table>"
 
 
 def geojson_layer(frame: gpd.GeoDataFrame, name: str, properties: pd.DataFrame,
@@ -73,19 +62,19 @@ def township_layer(townships: gpd.GeoDataFrame, lang: str, fill_colours: pd.Seri
 
     With ``fill_colours`` (hex colours on the townships' index, see layers.legend.quantile_classes) the
     polygons are a choropleth; ``values`` (same index) and ``value_label`` add the value to the popup."""
-    names = townships["name"].map(display_text)
+    names = townships["name"]
     if lang == "en" and "name_en" in townships:
-        names = townships["name_en"].map(display_text).where(townships["name_en"].notna(), names)
+        names = townships["name_en"].where(townships["name_en"].notna(), names)
     kinds = townships["kind"].map(lambda kind: translate(f"township_{kind}", lang))
     shown = values.reindex(townships.index) if values is not None else pd.Series(None, index=townships.index)
     popups = [
-        popup_table([(translate("field_name", lang), name), (translate("field_code", lang), display_text(code)),
-                      (translate("field_kind", lang), html.escape(kind))]
-                     + ([(value_label, display_text(value))] if values is not None else []))
+        popup_table([(translate("field_name", lang), name), (translate("field_code", lang), code),
+                     (translate("field_kind", lang), kind)]
+                    + ([(value_label, value)] if values is not None else []))
         for name, code, kind, value in zip(names, townships["code"], kinds, shown)
     ]
     properties = pd.DataFrame({"id": townships["code"].map(str), "layer": "township",
-                               "tooltip": names, "popup": popups})
+                               "tooltip": names.map(display_text), "popup": popups})
     if fill_colours is not None:
         properties["fill"] = fill_colours.reindex(townships.index).to_numpy()
 
@@ -107,16 +96,16 @@ def station_layer(stations: gpd.GeoDataFrame, lang: str,
     has_aqi = "aqi" in stations and "colour" in stations
     aqi_text = stations["aqi"].map(display_text) if has_aqi else pd.Series("", index=stations.index)
     popups = [
-        popup_table([(translate("field_name", lang), display_text(name)), (translate("field_code", lang), display_text(code)),
-                      (translate("field_kind", lang), html.escape(kind_label)),
-                      (translate("field_township", lang), display_text(township_names.get(township, township)))]
-                     + ([("AQI", aqi or "—")] if has_aqi else []))
+        popup_table([(translate("field_name", lang), name), (translate("field_code", lang), code),
+                     (translate("field_kind", lang), kind_label),
+                     (translate("field_township", lang), township_names.get(township, township))]
+                    + ([("AQI", aqi or "—")] if has_aqi else []))
         for name, code, kind_label, township, aqi in zip(stations["name"], stations["code"], kinds,
                                                           stations["township_code"], aqi_text)
     ]
     properties = pd.DataFrame({
         "id": stations["code"].map(str), "layer": "station", "kind": stations["kind"].map(str),
-        "tooltip": [f"{display_text(name)} · {html.escape(kind)}" + (f" · AQI {aqi}" if aqi else "")
+        "tooltip": [f"{display_text(name)} · {display_text(kind)}" + (f" · AQI {aqi}" if aqi else "")
                     for name, kind, aqi in zip(stations["name"], kinds, aqi_text)],
         "popup": popups,
     })
@@ -140,13 +129,13 @@ def zone_layer(zones: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
     valid = [f"{_date_text(start) or '…'} – {_date_text(end) or translate('open_ended', lang)}"
              for start, end in zip(zones["valid_from"], zones["valid_to"])]
     popups = [
-        popup_table([(translate("field_name", lang), display_text(name)), (translate("field_kind", lang), html.escape(kind)),
-                      (translate("field_valid", lang), html.escape(period))])
+        popup_table([(translate("field_name", lang), name), (translate("field_kind", lang), kind),
+                     (translate("field_valid", lang), period)])
         for name, kind, period in zip(zones["name"], kinds, valid)
     ]
     properties = pd.DataFrame({
         "id": zones["id"].map(str), "layer": "zone", "kind": zones["kind"].map(str),
-        "tooltip": [f"{display_text(name)} · {html.escape(kind)}" for name, kind in zip(zones["name"], kinds)],
+        "tooltip": [f"{display_text(name)} · {display_text(kind)}" for name, kind in zip(zones["name"], kinds)],
         "popup": popups,
     })
 

@@ -1,8 +1,8 @@
-"""Popup HTML for tasks and hotspots, with every stored or typed value HTML-escaped before it is shown.
+"""Popup and tooltip HTML for every map layer, with each stored or typed value HTML-escaped here.
 
 Leaflet inserts popup content as HTML, so feedback like ``<script>…</script>`` must arrive as text.
-Put the result in a feature's ``popup`` property and show it with
-``folium.GeoJsonPopup(fields=["popup"], labels=False)``; put no raw user text in other properties.
+layers.overlays.geojson_layer puts the result in a feature's ``popup`` property; no raw user text goes
+in other properties.
 """
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from collections.abc import Mapping
 import pandas as pd
 
 from hotspots.tasks import KIND_LABELS_ZH, TaskState
-
-POPUP_PROPERTY = "popup"
 
 _LABELS: dict[str, dict[str, str]] = {
     "task": {"zh": "交办单", "en": "Task"},
@@ -40,8 +38,9 @@ def _present(value: object) -> bool:
     return value is not None and not (not isinstance(value, str) and pd.isna(value))
 
 
-def _display(value: object) -> str:
-    """A value as escaped text; times to the minute (Beijing time); missing values as ''."""
+def display_text(value: object) -> str:
+    """A value as HTML-escaped text for a popup or tooltip; times to the minute (Beijing time);
+    missing values as ''."""
     if not _present(value):
         return ""
     if isinstance(value, pd.Timestamp) or hasattr(value, "strftime"):
@@ -49,11 +48,18 @@ def _display(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _table(heading: str, rows: list[tuple[str, object]], lang: str) -> str:
-    """A heading and an HTML table of (label key, value) rows; rows with no value are left out."""
-    cells = "".join(f"<tr><th>{html.escape(_LABELS[key][lang])}</th><td>{_display(value)}</td></tr>"
-                    for key, value in rows if _present(value) and value != "")
-    return f"<div class=\"lantian-popup\"><b>{_display(heading)}</b><table>{cells}</table></div>"
+def popup_table(rows: list[tuple[str, object]], heading: object = None) -> str:
+    """An HTML table of (label, value) rows, labels and values escaped here, under an optional
+    heading; rows with no value are left out."""
+    cells = "".join(f"<tr><th>{html.escape(label)}</th><td>{display_text(value)}</td></tr>"
+                    for label, value in rows if _present(value) and value != "")
+    table = f"<table>{cells}</table>"
+    return table if heading is None else f"<div class=\"lantian-popup\"><b>{display_text(heading)}</b>{table}</div>"
+
+
+def _table(heading: object, rows: list[tuple[str, object]], lang: str) -> str:
+    """popup_table with label keys of _LABELS in ``lang``."""
+    return popup_table([(_LABELS[key][lang], value) for key, value in rows], heading)
 
 
 def _state_label(value: object, lang: str) -> str | None:

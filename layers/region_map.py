@@ -43,14 +43,16 @@ def region_map(townships: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, zones: g
                asset_url: str = asset_base_url(), *, township_colours: pd.Series | None = None,
                township_values: pd.Series | None = None, value_label: str = "",
                fires: pd.DataFrame | None = None, dust: gpd.GeoDataFrame | None = None,
-               hotspots: gpd.GeoDataFrame | None = None, raster: tuple[Path, str, list[float]] | None = None,
+               hotspots: gpd.GeoDataFrame | None = None,
+               hotspot_tasks: pd.DataFrame | None = None, raster: tuple[Path, str, list[float]] | None = None,
                legends: tuple[str, ...] = ()) -> folium.Map:
     """A folium map of the region fitted to the townships (all frames EPSG:4326).
 
     Layers bottom to top: PM2.5 surface (``raster``: GeoTIFF path, layer name, class edges), townships
     (a choropleth with ``township_colours``; see layers.overlays.township_layer), zones, dust sources,
-    clustered fire points (``fires``: lon, lat, time, frp), stations, hotspots; a missing or empty
-    frame adds no layer. ``legends`` are HTML boxes (layers.legend.legend_html) drawn over the map.
+    clustered fire points (``fires``: lon, lat, time, frp), stations, hotspots (their tasks' state and
+    feedback in the popups from ``hotspot_tasks``, see layers.sources.hotspot_layer); a missing or
+    empty frame adds no layer. ``legends`` are HTML boxes (layers.legend.legend_html) drawn over the map.
     On Gaode tiles the overlays are shifted to GCJ-02 to line up with the tiles. Browser files load
     from ``asset_url`` (see layers.assets), so the map draws with no internet when tiles='none'.
     """
@@ -76,7 +78,7 @@ def region_map(townships: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, zones: g
     if not stations.empty:
         station_layer(stations, lang, township_names).add_to(folium_map)
     if frames["hotspots"] is not None and not frames["hotspots"].empty:
-        hotspot_layer(frames["hotspots"], lang).add_to(folium_map)
+        hotspot_layer(frames["hotspots"], lang, hotspot_tasks).add_to(folium_map)
     for legend in legends:
         folium_map.get_root().html.add_child(folium.Element(legend))
     folium.LayerControl(collapsed=False).add_to(folium_map)

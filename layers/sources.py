@@ -9,8 +9,8 @@ import pandas as pd
 from folium.plugins import FastMarkerCluster
 
 from core.i18n import translate
-from layers.overlays import display_text, geojson_layer, popup_table
-from layers.popups import hotspot_popup_html
+from layers.overlays import geojson_layer
+from layers.popups import display_text, hotspot_popup_html, popup_table, task_popup_html
 
 DUST_STYLES: dict[str, dict[str, object]] = {
     "site": {"color": "#6d4c41", "fillColor": "#a1887f", "radius": 6},
@@ -52,9 +52,8 @@ def dust_layer(sources: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
     kinds = sources["kind"].map(lambda kind: translate(f"dust_{kind}", lang))
     properties = pd.DataFrame({
         "id": sources["id"].map(str), "layer": "dust", "kind": sources["kind"].map(str),
-        "tooltip": [f"{display_text(name)} · {html.escape(kind)}" for name, kind in zip(sources["name"], kinds)],
-        "popup": [popup_table([(translate("field_name", lang), display_text(name)),
-                                (translate("field_kind", lang), html.escape(kind))])
+        "tooltip": [f"{display_text(name)} · {display_text(kind)}" for name, kind in zip(sources["name"], kinds)],
+        "popup": [popup_table([(translate("field_name", lang), name), (translate("field_kind", lang), kind)])
                   for name, kind in zip(sources["name"], kinds)],
     })
 
@@ -72,17 +71,22 @@ def task_ring(state: object) -> str:
     return "closed" if state == "closed" else "open"
 
 
-def hotspot_layer(hotspots: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
+def hotspot_layer(hotspots: gpd.GeoDataFrame, lang: str, tasks: pd.DataFrame | None = None) -> folium.GeoJson:
     """Ranked hotspots (EPSG:4326 points; columns id, kind, grade, score, pollutant, peak, start_time,
     end_time, township_code, station_code, task_state) as circles sized and filled by grade and ringed
-    by the state of their task; the popup says why they rank where they do."""
+    by the state of their task; the popup says why they rank where they do and, with ``tasks``
+    (handling-list rows of task_service.list_tasks indexed by hotspot id), where its task stands."""
     rings = hotspots["task_state"].map(task_ring) if "task_state" in hotspots else pd.Series("none", index=hotspots.index)
+    tasks = tasks if tasks is not None else pd.DataFrame()
+    popups = [hotspot_popup_html(row, lang)
+              + (task_popup_html(tasks.loc[row["id"]].to_dict(), lang) if row["id"] in tasks.index else "")
+              for row in hotspots.drop(columns="geometry").to_dict("records")]
     properties = pd.DataFrame({
         "id": hotspots["id"].map(str), "layer": "hotspot", "grade": hotspots["grade"].fillna("III").map(str),
         "ring": rings.to_numpy(),
         "tooltip": [f"{display_text(kind)} · {display_text(pollutant)} · {translate('grade', lang)} {display_text(grade)}"
                     for kind, pollutant, grade in zip(hotspots["kind"], hotspots["pollutant"], hotspots["grade"])],
-        "popup": [hotspot_popup_html(row, lang) for row in hotspots.drop(columns="geometry").to_dict("records")],
+        "popup": popups,
     })
 
     def style(feature: dict) -> dict:

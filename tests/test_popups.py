@@ -1,12 +1,17 @@
 """Popups show typed text escaped: in the HTML we render and in a rendered folium map."""
 from __future__ import annotations
 
-import folium
-import geopandas as gpd
+import json
 
+from app_pages.map_page import map_hotspots
+from app_pages.store_access import hotspots_for, latest_tasks
 from data.store import Store
 from hotspots import task_service as ts
-from layers.popups import POPUP_PROPERTY, hotspot_popup_html, task_popup_html
+from hotspots.repository import HotspotFilter
+from layers.popups import hotspot_popup_html, task_popup_html
+from layers.region_map import region_map
+from stations.repository import read_stations, read_townships
+from zones.repository import read_zones
 from test_tasks_support import KEJING_OFFICIAL, SUPERVISOR, T0, region
 
 __all__ = ["region"]
@@ -35,13 +40,12 @@ def test_stored_feedback_reaches_the_map_only_escaped(region: Store):
     task = ts.create_task_from_hotspot(region, SUPERVISOR, "H-KJ-PM25", now=T0)
     ts.assign(region, SUPERVISOR, task.id, department="环保所", now=T0)
     ts.submit_feedback(region, KEJING_OFFICIAL, task.id, ATTACK, now=T0)
-    rows = ts.list_tasks(region, now=T0)
-    popups = [task_popup_html(row) for row in rows.to_dict("records")]
-    features = gpd.GeoDataFrame({"id": rows["id"], POPUP_PROPERTY: popups},
-                                geometry=gpd.points_from_xy(rows["lon"], rows["lat"]), crs="EPSG:4326")
-    page = folium.Map(location=[35.15, 112.55], zoom_start=12, tiles=None)
-    folium.GeoJson(features.to_json(drop_id=True), name="tasks",
-                   popup=folium.GeoJsonPopup(fields=[POPUP_PROPERTY], labels=False)).add_to(page)
+    # What the map page draws: the ranked hotspots the user may see, with their tasks in the popups.
+    ranked = hotspots_for(region, SUPERVISOR, HotspotFilter())
+    with region.read() as con:
+        townships, stations, zones = read_townships(con), read_stations(con), read_zones(con)
+    page = region_map(townships, stations, zones, tiles="none", hotspots=map_hotspots(ranked),
+                      hotspot_tasks=latest_tasks(region))
     rendered = page.get_root().render()
     assert ATTACK not in rendered
     # folium writes the GeoJSON with <, > and & as \u003c, \u003e, \u0026; the browser's JavaScript turns
@@ -50,3 +54,4 @@ def test_stored_feedback_reaches_the_map_only_escaped(region: Store):
                              .replace("\\u0026", "&"))
     assert ATTACK not in as_javascript_sees_it
     assert ESCAPED in as_javascript_sees_it
+    assert json.dumps("环保所")[1:-1] in rendered  # the task's popup is on the map, not only the hotspot's
