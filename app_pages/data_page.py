@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.session import t
+from app_pages.session import escape_markdown, t
 from app_pages.sidebar import ANOMALY_ROLES, UPLOAD_ROLES, current_user
 from app_pages.store_access import hotspots_for, open_store, store_busy_guard, store_overview
 from core.errors import LantianError
@@ -69,11 +69,11 @@ def _upload(store: Store) -> None:
                 report = import_uploads(store, what, [(f.name, f.getvalue()) for f in files], kind=kind, crs=crs,
                                         skip_bad_rows=skip)
         except LantianError as error:
-            st.error(str(error))
+            st.error(escape_markdown(error))
             return
-        st.success(report.summary())
+        st.success(escape_markdown(report.summary()))
         for note in report.notes:
-            st.caption(note)
+            st.caption(escape_markdown(note))
 
 
 def _holdings(store: Store, user: User, show_anomalies: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 import streamlit as st
 
-from app_pages.session import current_language, t
+from app_pages.session import current_language, escape_markdown, t
 from app_pages.sidebar import current_user
 from app_pages.store_access import hotspots_for, open_store, region_frames, store_busy_guard
 from core.errors import LantianError
@@ -59,7 +59,7 @@ def _act(label: str, action: Callable[[], object]) -> None:
         with store_busy_guard():
             action()
     except LantianError as error:
-        st.error(str(error))
+        st.error(escape_markdown(error))
         return
     st.session_state[FLASH_KEY] = t("action_done", action=label)
     st.rerun()
@@ -185,8 +185,9 @@ def render() -> None:
     with store_busy_guard():
         task = task_service.get_task(store, task_id)
         history = task_service.task_history(store, task_id)
-    st.markdown(f"**{task.title}** · {state_label(task.state.value)} · "
-                f"{t('task_deadline')}: {task.deadline:%Y-%m-%d %H:%M}" if task.deadline else f"**{task.title}**")
+    title = f"**{escape_markdown(task.title)}**"
+    st.markdown(f"{title} · {state_label(task.state.value)} · {t('task_deadline')}: {task.deadline:%Y-%m-%d %H:%M}"
+                if task.deadline else title)
     history_columns = ["occurred_at", "actor", "action_zh" if current_language() == "zh" else "action",
                        "to_zh" if current_language() == "zh" else "to_state", "comment"]
     st.dataframe(history[[c for c in history_columns if c in history]], key="task_history", hide_index=True,

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.session import current_language, t
+from app_pages.session import current_language, escape_markdown, t
 from app_pages.sidebar import current_user
 from app_pages.store_access import (dust_sources, fire_points, hotspots_for, latest_hour, latest_tasks, open_store,
                                     ranking, region_frames, station_detail, stations_at_hour, store_busy_guard)
@@ -76,7 +76,7 @@ def _township_colours(store, townships, hour: dt.datetime) -> tuple[pd.Series | 
 
 def _station_panel(store, code: str, hour: dt.datetime, stations) -> None:
     names = dict(zip(stations["code"], stations["name"]))
-    st.subheader(t("station_detail", name=names.get(code, code)))
+    st.subheader(t("station_detail", name=escape_markdown(names.get(code, code))))
     detail = station_detail(store, code, hour)
     if detail.empty:
         st.info(t("no_recent_data"))
@@ -116,7 +116,7 @@ def _hotspot_panel(store, user: User | None, hotspot_id: str, ranked: pd.DataFra
             with store_busy_guard():
                 task = task_service.create_task_from_hotspot(store, user, hotspot_id)
         except LantianError as error:
-            st.error(str(error))
+            st.error(escape_markdown(error))
         else:
             st.success(t("task_created", task=task.id))
 
@@ -171,7 +171,7 @@ def render() -> None:
                                 hotspots=map_hotspots(ranked) if not ranked.empty else None, hotspot_tasks=tasks,
                                 legends=tuple(legends))
     except BadInputError as error:  # a base-map setting the administrator must fix
-        st.error(str(error))
+        st.error(escape_markdown(error))
         st.stop()
     # Only a click on a feature reruns the page: panning and zooming return nothing.
     returned = st_folium(folium_map, key="region_map", height=MAP_HEIGHT_PX, use_container_width=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.session import current_language, language_picker, t
+from app_pages.session import current_language, escape_markdown, language_picker, t
 from app_pages.store_access import open_store, store_busy_guard
 from core.users import Role, User, authenticate
 
@@ -63,7 +63,7 @@ def sidebar() -> User | None:
         st.sidebar.caption(t("public_note"))
     else:
         township = f" · {user.township_code}" if user.township_code else ""
-        st.sidebar.markdown(f"👤 **{user.name}** · {role_label(user.role)}{township}")
+        st.sidebar.markdown(f"👤 **{escape_markdown(user.name)}** · {role_label(user.role)}{township}")
         if st.sidebar.button(t("sign_out"), key="sign_out"):
             del st.session_state[USER_KEY]
             st.rerun()

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages.session import escape_markdown
 from app_pages.sidebar import USER_KEY, visible_pages
 from core.errors import BadInputError
 from core.i18n import translate
@@ -20,6 +21,7 @@ from data.demo.accounts import DEMO_ACCOUNTS
 from data.store import Store
 from hotspots import task_service
 from hotspots.engine import detect_and_store
+from stations.repository import read_townships
 from tests.app_support import REPO_ROOT
 from tests.conftest import DEMO_YEAR
 
@@ -65,6 +67,12 @@ def _open(page: str, user: User | None = None, lang: str = "zh") -> AppTest:
         at.switch_page(PAGES[page]).run()
     assert not at.exception, at.exception
     return at
+
+
+def demo_copy_townships(store: Store):
+    """The store's townships (EPSG:4326)."""
+    with store.read() as con:
+        return read_townships(con)
 
 
 def _table(at: AppTest, column: str):
@@ -260,3 +268,28 @@ def test_township_official_does_not_see_supervisor_only_hotspots(demo_copy):
     seen = _table(official, "score").value
     assert "anomaly" in set(supervisor["kind"]) and "anomaly" not in set(seen["kind"])
     assert official.get("button") == [] or all(b.key != "create_task" for b in official.button)
+
+
+MARKDOWN_ATTACK = "![x](http://evil/x) **bold** [link](http://evil) :red[x]"
+
+
+def test_escape_markdown_leaves_no_markdown_syntax_active():
+    escaped = escape_markdown(MARKDOWN_ATTACK + " a\\b")
+    assert escaped.replace("\\", "") == (MARKDOWN_ATTACK + " ab")
+    for syntax in ("![", "](", "**", " [link", " :red["):
+        assert syntax not in escaped
+    assert "\\!\\[x\\]\\(http\\://evil/x\\)" in escaped and "\\*\\*bold\\*\\*" in escaped
+    assert "a\\\\b" in escaped  # a typed backslash stays a backslash
+
+
+def test_typed_task_titles_and_errors_show_as_text_not_markdown(demo_copy):
+    township = demo_copy_townships(demo_copy).iloc[0]
+    point = township.geometry.representative_point()
+    task = task_service.record_field_observation(demo_copy, INSPECTOR, point.x, point.y, title=MARKDOWN_ATTACK,
+                                                 description="seen")
+    at = _open("hotspots", user=SUPERVISOR)
+    at.selectbox(key="chosen_task").set_value(task.id).run()
+    assert not at.exception, at.exception
+    shown = [markdown.value for markdown in at.markdown]
+    assert any(escape_markdown(MARKDOWN_ATTACK) in value for value in shown)
+    assert not any("![x](" in value or "**bold**" in value for value in shown)
