@@ -9,10 +9,14 @@ from app_pages.sidebar import sidebar, visible_pages
 
 st.set_page_config(page_title="蓝天 Lantian", page_icon="🌤️", layout="wide")
 user = sidebar()
+# Material icons come with Streamlit's own font: emoji would be empty boxes where no emoji font is installed.
 PAGES = {
-    "map": st.Page("app_pages/map_page.py", title=t("map_page"), icon="🗺️", url_path="map", default=True),
-    "ranking": st.Page("app_pages/ranking_page.py", title=t("ranking_page"), icon="🏅", url_path="ranking"),
-    "hotspots": st.Page("app_pages/hotspots_page.py", title=t("hotspots_page"), icon="📋", url_path="hotspots"),
-    "data": st.Page("app_pages/data_page.py", title=t("data_page"), icon="🗄️", url_path="data"),
+    "map": st.Page("app_pages/map_page.py", title=t("map_page"), icon=":material/map:", url_path="map",
+                   default=True),
+    "ranking": st.Page("app_pages/ranking_page.py", title=t("ranking_page"), icon=":material/leaderboard:",
+                       url_path="ranking"),
+    "hotspots": st.Page("app_pages/hotspots_page.py", title=t("hotspots_page"),
+                        icon=":material/local_fire_department:", url_path="hotspots"),
+    "data": st.Page("app_pages/data_page.py", title=t("data_page"), icon=":material/database:", url_path="data"),
 }
 st.navigation([PAGES[key] for key in visible_pages(user)]).run()
