@@ -18,7 +18,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
@@ -28,16 +27,14 @@ from bench_ranking import ensure_store  # noqa: E402
 from report import Figure, format_table, machine_lines, measure  # noqa: E402
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 TIMEOUT_MS = 180_000
 
 
-def _open_map(browser, url: str) -> tuple[float, object]:
+def _open_map(browser, blocked: list[str], url: str) -> tuple[float, object]:
     """Seconds from navigation to a drawn Leaflet map in a fresh context, and the map's frame."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname in LOCAL_HOSTS
-                  or route.request.url.startswith("data:") else route.abort())
-    page = context.new_page()
+    from tests.app_support import new_offline_context
+
+    page = new_offline_context(browser, blocked).new_page()
     started = time.perf_counter()
     page.goto(url, wait_until="domcontentloaded")
     frame = page.wait_for_selector(MAP_FRAME, timeout=TIMEOUT_MS).content_frame()
@@ -58,20 +55,18 @@ def _server_peak_mb() -> float:
 
 def app_in_chromium(db: str) -> dict:
     """Contender: cold start, warm map render and map HTML size (see the module docstring)."""
-    from playwright.sync_api import sync_playwright
+    from tests.app_support import offline_chromium, running_app
 
-    from tests.app_support import CHROMIUM, CHROMIUM_ARGS, running_app
-
-    with tempfile.TemporaryDirectory() as temporary, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with tempfile.TemporaryDirectory() as temporary, offline_chromium() as (browser, blocked):
         started = time.perf_counter()
         with running_app(Path(db), Path(temporary) / "streamlit.log", start_timeout_s=180) as url:
-            _open_map(browser, url)
+            _open_map(browser, blocked, url)
             cold_start = time.perf_counter() - started
-            render, frame = _open_map(browser, url)
+            render, frame = _open_map(browser, blocked, url)
             html_bytes = len(frame.content().encode("utf-8"))
             server_peak = _server_peak_mb()
-        browser.close()
+    if blocked:
+        raise RuntimeError(f"the app asked the internet for {blocked[:3]}")
     return {"seconds": render, "cold_start_s": cold_start, "html_bytes": html_bytes, "server_peak_mb": server_peak}
 
 
