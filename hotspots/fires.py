@@ -185,22 +185,34 @@ def fire_events(classified: gpd.GeoDataFrame, config: HotspotConfig) -> pd.DataF
         owner = np.where(industrial["enterprise_id"].isna(), [f"heat#{label}" for label in places],
                          industrial["enterprise_id"].astype(object))
         industrial["group"] = [f"{name}|{month}" for name, month in zip(owner, industrial["time"].dt.strftime("%Y-%m"))]
-    rows = []
-    for fire_class, part in (("straw", straw), ("industrial", industrial)):
-        if part.empty:
-            continue
-        for key, group in part.groupby("group", sort=False):
-            if fire_class == "straw" and len(group) < config.fire_min_points:
-                continue
-            enterprise = group["enterprise_id"].dropna()
-            rows.append({
-                "fire_class": fire_class,
-                "place": key if fire_class == "industrial" else group["id"].iloc[0],
-                "start": group["time"].min(), "end": group["time"].max(), "points": len(group),
-                "credible_points": float(group["credibility"].sum()), "peak": float(group["frp"].max()),
-                "lon": float(group["lon"].mean()), "lat": float(group["lat"].mean()),
-                "enterprise_id": enterprise.iloc[0] if len(enterprise) else None,
-                "days": int(group["time"].dt.normalize().nunique()), "place_days": int(group["place_days"].max()),
-                "events": int(group["event"].nunique()), "point_ids": list(group["id"]),
-                "landcover": int(group["landcover"].mode().iloc[0])})
-    return pd.DataFrame(rows, columns=columns)
+    parts = [_group_summary(part, fire_class, config) for fire_class, part in (("straw", straw), ("industrial", industrial))
+             if not part.empty]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+
+def _most_common(values: pd.Series, groups: pd.Series) -> pd.Series:
+    """Per group, the most frequent value (the smallest among equally frequent ones, as Series.mode)."""
+    counts = pd.DataFrame({"group": groups.to_numpy(), "value": values.to_numpy()}).value_counts().reset_index()
+    counts = counts.sort_values(["group", "count", "value"], ascending=[True, False, True])
+    return counts.drop_duplicates("group").set_index("group")["value"]
+
+
+def _group_summary(part: pd.DataFrame, fire_class: str, config: HotspotConfig) -> pd.DataFrame:
+    """One row per ``group`` of fire points (in order of first appearance); straw groups with fewer than
+    fire_min_points points are dropped."""
+    part = part.assign(day=part["time"].dt.normalize())
+    grouped = part.groupby("group", sort=False)
+    summary = grouped.agg(start=("time", "min"), end=("time", "max"), points=("id", "size"),
+                          first_id=("id", "first"), credible_points=("credibility", "sum"), peak=("frp", "max"),
+                          lon=("lon", "mean"), lat=("lat", "mean"), enterprise_id=("enterprise_id", "first"),
+                          days=("day", "nunique"), place_days=("place_days", "max"), events=("event", "nunique"))
+    summary["point_ids"] = grouped["id"].agg(list)
+    summary["landcover"] = _most_common(part["landcover"], part["group"]).reindex(summary.index).astype(int)
+    if fire_class == "straw":
+        summary = summary[summary["points"] >= config.fire_min_points]
+    summary["place"] = summary.index if fire_class == "industrial" else summary["first_id"]
+    summary["enterprise_id"] = summary["enterprise_id"].astype(object).where(summary["enterprise_id"].notna(), None)
+    return summary.assign(fire_class=fire_class, credible_points=summary["credible_points"].astype(float),
+                          peak=summary["peak"].astype(float), days=summary["days"].astype(int),
+                          place_days=summary["place_days"].astype(int), events=summary["events"].astype(int)
+                          ).reset_index(drop=True)

@@ -10,40 +10,48 @@ PARTS = ("intensity", "duration", "extent", "recurrence", "context")
 GRADES = ("I", "II", "III")
 
 
+def _at_place(hotspots: pd.DataFrame, history: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """This run's and the stored hotspots (one row per id) with ``place_code``, an integer per (kind,
+    place), and the same code for each row of ``hotspots``."""
+    combined = pd.concat([hotspots[["id", "kind", "place", "start"]], history[["id", "kind", "place", "start"]]],
+                         ignore_index=True)
+    codes = pd.MultiIndex.from_arrays([combined["kind"], combined["place"]]).factorize()[0]
+    combined["place_code"] = codes
+    return combined.drop_duplicates("id"), codes[:len(hotspots)]
+
+
+def _count_between(codes: np.ndarray, times: np.ndarray, query_codes: np.ndarray, lower: np.ndarray,
+                   upper: np.ndarray, upper_inclusive: bool) -> np.ndarray:
+    """For each query, how many (code, time) pairs share its code with lower ≤ time < upper (≤ upper
+    when ``upper_inclusive``): one sorted search over keys combining the code with each time's rank."""
+    times, lower, upper = (np.asarray(values, dtype="datetime64[ns]") for values in (times, lower, upper))
+    moments = np.unique(np.concatenate([times, lower, upper]))
+    span = len(moments) + 1
+    keys = np.sort(codes.astype(np.int64) * span + np.searchsorted(moments, times))
+    base = query_codes.astype(np.int64) * span
+    first = np.searchsorted(keys, base + np.searchsorted(moments, lower), side="left")
+    last = np.searchsorted(keys, base + np.searchsorted(moments, upper), side="right" if upper_inclusive else "left")
+    return last - first
+
+
 def recurrence(hotspots: pd.DataFrame, history: pd.DataFrame, days: int) -> np.ndarray:
     """For each hotspot, how many other hotspots of the same kind and place started within ``days``
     days before it (this run's and the stored ``history``; both have id, kind, place, start)."""
-    combined = pd.concat([hotspots[["id", "kind", "place", "start"]], history[["id", "kind", "place", "start"]]],
-                         ignore_index=True).drop_duplicates("id")
-    counts = pd.Series(0, index=hotspots.index)
-    window = pd.Timedelta(days=days)
-    for (kind, place), group in combined.groupby(["kind", "place"], sort=False):
-        mine = hotspots[(hotspots["kind"] == kind) & (hotspots["place"] == place)]
-        if mine.empty or len(group) == 1:
-            continue
-        starts = np.sort(group["start"].to_numpy())
-        first = np.searchsorted(starts, (mine["start"] - window).to_numpy(), side="left")
-        before = np.searchsorted(starts, mine["start"].to_numpy(), side="left")
-        counts.loc[mine.index] = before - first
-    return counts.to_numpy()
+    combined, codes = _at_place(hotspots, history)
+    starts = hotspots["start"].to_numpy()
+    return _count_between(combined["place_code"].to_numpy(), combined["start"].to_numpy(), codes,
+                          starts - np.timedelta64(days, "D"), starts, upper_inclusive=False)
 
 
 def recurring_days(hotspots: pd.DataFrame, history: pd.DataFrame, window_days: int) -> np.ndarray:
     """For each hotspot, on how many distinct days (its own included) hotspots of the same kind and
     place started within the ``window_days`` days ending on its start day."""
-    combined = pd.concat([hotspots[["id", "kind", "place", "start"]], history[["id", "kind", "place", "start"]]],
-                         ignore_index=True).drop_duplicates("id")
-    result = pd.Series(1, index=hotspots.index)
-    for (kind, place), group in combined.groupby(["kind", "place"], sort=False):
-        mine = hotspots[(hotspots["kind"] == kind) & (hotspots["place"] == place)]
-        if mine.empty or len(group) == 1:
-            continue
-        days = np.unique(group["start"].dt.normalize().to_numpy())
-        own = mine["start"].dt.normalize()
-        first = np.searchsorted(days, (own - pd.Timedelta(days=window_days - 1)).to_numpy(), side="left")
-        last = np.searchsorted(days, own.to_numpy(), side="right")
-        result.loc[mine.index] = last - first
-    return result.to_numpy()
+    combined, codes = _at_place(hotspots, history)
+    days = pd.DataFrame({"code": combined["place_code"].to_numpy(),
+                         "day": combined["start"].dt.normalize().to_numpy()}).drop_duplicates()
+    own = hotspots["start"].dt.normalize().to_numpy()
+    return _count_between(days["code"].to_numpy(), days["day"].to_numpy(), codes,
+                          own - np.timedelta64(window_days - 1, "D"), own, upper_inclusive=True)
 
 
 def score_parts(hotspots: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
