@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from core.errors import LantianError
@@ -31,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     except LantianError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`| head`): not an error; stop writing to it quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted: the store is unchanged by the unfinished command", file=sys.stderr)
         return 130

@@ -20,6 +20,7 @@ from data.demo.observations import simulate
 from data.demo.planted import planted_events
 from data.demo.repository import replace_demo_content
 from data.store import Store
+from stations.repository import refresh_township_days
 
 # Each generator draws from its own stream, so changing one never reshuffles another.
 _STREAM_OBSERVATIONS, _STREAM_FIRES, _STREAM_DUST, _STREAM_FLEETS = 1, 2, 3, 4
@@ -94,6 +95,7 @@ def build_demo(store: Store, seed: int, year: int) -> dict[str, int]:
     frames = demo_frames(seed, year)
     with store.write(spatial=True) as con:
         replace_demo_content(con, frames)
+        refresh_township_days(con, None)  # the daily aggregates rankings read, as importers keep them
     write_landcover(landcover_path(store))
     add_demo_accounts(store)
     return {table: len(frame) for table, frame in frames.items()}
