@@ -28,12 +28,28 @@ def angle_difference(a: float | np.ndarray, b: float | np.ndarray) -> np.ndarray
     return np.abs((np.asarray(a, float) - np.asarray(b, float) + 180.0) % 360.0 - 180.0)
 
 
-def in_upwind_sector(bearing_to_source: np.ndarray, wind_from: float, half_width_deg: float) -> np.ndarray:
+def in_upwind_sector(bearing_to_source: np.ndarray, wind_from: float | np.ndarray, half_width_deg: float) -> np.ndarray:
     """True where a source lies in the sector the wind came from (wind_from ± half_width_deg, degrees
-    the wind blows FROM, 0 = north). A missing wind direction puts every bearing in the sector."""
-    if wind_from is None or np.isnan(wind_from):
-        return np.ones(np.shape(bearing_to_source), dtype=bool)
-    return angle_difference(bearing_to_source, wind_from) <= half_width_deg
+    the wind blows FROM, 0 = north; one direction, or one per bearing). A missing wind direction puts
+    every bearing in the sector."""
+    wind = np.broadcast_to(np.asarray(np.nan if wind_from is None else wind_from, float), np.shape(bearing_to_source))
+    return np.isnan(wind) | (angle_difference(bearing_to_source, wind) <= half_width_deg)
+
+
+def _column(frame: pd.DataFrame, name: str, fill=np.nan) -> np.ndarray:
+    return frame[name].to_numpy() if name in frame else np.full(len(frame), fill, dtype=object)
+
+
+def _emits(sources: gpd.GeoDataFrame, pollutants: np.ndarray, source_rows: np.ndarray) -> np.ndarray:
+    """True where the source of each pair emits the pair's pollutant (or lists none, or the pollutant is
+    not a name): one lookup in the exploded (source, pollutant) table instead of a scan per hotspot."""
+    listed = sources["emits"].map(lambda emitted: list(emitted) if emitted is not None and len(emitted) else None)
+    pairs = pd.DataFrame({"row": np.arange(len(sources)), "listed": listed.to_numpy()}).explode("listed")
+    emitting = pd.MultiIndex.from_frame(pairs.dropna()[["row", "listed"]].astype({"row": np.int64, "listed": object}))
+    named = np.array([isinstance(pollutant, str) for pollutant in pollutants], dtype=bool)
+    unlisted = listed.isna().to_numpy()[source_rows]
+    asked = pd.MultiIndex.from_arrays([source_rows.astype(np.int64), pollutants.astype(object)])
+    return ~named | unlisted | asked.isin(emitting)
 
 
 def attribute(hotspots: pd.DataFrame, sources: gpd.GeoDataFrame, config: HotspotConfig) -> pd.Series:
@@ -48,43 +64,47 @@ def attribute(hotspots: pd.DataFrame, sources: gpd.GeoDataFrame, config: Hotspot
     sector_half_width_deg), within ``near_field_m``, or the wind was calmer than ``calm_ws`` (or
     unknown). Each candidate: id, kind, name, distance_m (geodesic, to the source's nearest point),
     bearing_deg (from the hotspot, 0 = north), upwind (inside the sector).
+
+    Pairs are found with an STR-tree in the hotspots' UTM zone with a margin over the radius (UTM
+    distorts distances by well under 1 % within a province), then judged by geodesic distance.
     """
     result = pd.Series([[] for _ in range(len(hotspots))], index=hotspots.index, dtype=object)
     if hotspots.empty or sources.empty:
         return result
-    crs = gpd.GeoSeries.from_xy(hotspots["lon"], hotspots["lat"], crs="EPSG:4326").estimate_utm_crs()
+    points = gpd.GeoSeries.from_xy(hotspots["lon"], hotspots["lat"], crs="EPSG:4326")
+    crs = points.estimate_utm_crs()
     to_wgs84 = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
     projected = sources.geometry.to_crs(crs).to_numpy()
-    here = gpd.GeoSeries.from_xy(hotspots["lon"], hotspots["lat"], crs="EPSG:4326").to_crs(crs).to_numpy()
-    emits = sources["emits"].to_numpy()
-    source_start = pd.to_datetime(sources["start"]).to_numpy() if "start" in sources else None
-    source_end = pd.to_datetime(sources["end"]).to_numpy() if "start" in sources else None
-    slack = np.timedelta64(1, "D")
+    here = points.to_crs(crs).to_numpy()
+    hot, src = shapely.STRtree(projected).query(here, predicate="dwithin", distance=config.source_radius_m * 1.1)
+    if "start" in sources:
+        source_start = pd.to_datetime(sources["start"]).to_numpy()[src]
+        source_end = pd.to_datetime(sources["end"]).to_numpy()[src]
+        slack = np.timedelta64(1, "D")
+        overlaps = ((source_start <= hotspots["end"].to_numpy()[hot] + slack)
+                    & (source_end >= hotspots["start"].to_numpy()[hot] - slack))
+        active = np.isnat(source_start) | overlaps
+        hot, src = hot[active], src[active]
+    relevant = _emits(sources, _column(hotspots, "pollutant", None)[hot], src)
+    hot, src = hot[relevant], src[relevant]
+    if len(hot) == 0:
+        return result
+    nearest = shapely.get_point(shapely.shortest_line(projected[src], here[hot]), 0)
+    to_lon, to_lat = to_wgs84.transform(shapely.get_x(nearest), shapely.get_y(nearest))
+    bearings, metres = bearing_distance(hotspots["lon"].to_numpy(float)[hot], hotspots["lat"].to_numpy(float)[hot],
+                                        to_lon, to_lat)
+    wind_from = pd.to_numeric(pd.Series(_column(hotspots, "wind_from")), errors="coerce").to_numpy(float)[hot]
+    speed = pd.to_numeric(pd.Series(_column(hotspots, "wind_speed")), errors="coerce").to_numpy(float)[hot]
+    upwind = in_upwind_sector(bearings, wind_from, config.sector_half_width_deg) & ~np.isnan(wind_from)
+    calm = ~(speed >= config.calm_ws) | np.isnan(wind_from)
+    keep = (metres <= config.source_radius_m) & (upwind | (metres <= config.near_field_m) | calm)
+    hot, src, metres, bearings, upwind = hot[keep], src[keep], metres[keep], bearings[keep], upwind[keep]
+    order = np.lexsort((src, metres, hot))
+    hot, src, metres, bearings, upwind = hot[order], src[order], metres[order], bearings[order], upwind[order]
+    first = pd.Series(hot).groupby(hot).cumcount().to_numpy() < config.max_sources
     ids, kinds, names = sources["id"].to_numpy(), sources["kind"].to_numpy(), sources["name"].to_numpy()
-    for position, (index, hotspot) in enumerate(hotspots.iterrows()):
-        pollutant = hotspot.get("pollutant")
-        relevant = np.ones(len(sources), dtype=bool)
-        if isinstance(pollutant, str):
-            relevant &= np.array([not listed or pollutant in listed for listed in emits])
-        if source_start is not None:
-            timed = ~np.isnat(source_start)
-            overlaps = ((source_start <= np.datetime64(hotspot["end"]) + slack)
-                        & (source_end >= np.datetime64(hotspot["start"]) - slack))
-            relevant &= ~timed | overlaps
-        rows = np.flatnonzero(relevant)
-        if len(rows) == 0:
-            continue
-        nearest = shapely.get_point(shapely.shortest_line(projected[rows], here[position]), 0)
-        to_lon, to_lat = to_wgs84.transform(shapely.get_x(nearest), shapely.get_y(nearest))
-        bearings, metres = bearing_distance(hotspot["lon"], hotspot["lat"], to_lon, to_lat)
-        wind_from = float(hotspot.get("wind_from")) if pd.notna(hotspot.get("wind_from")) else float("nan")
-        upwind = in_upwind_sector(bearings, wind_from, config.sector_half_width_deg) & ~np.isnan(wind_from)
-        speed = hotspot.get("wind_speed")
-        calm = not (pd.notna(speed) and speed >= config.calm_ws) or np.isnan(wind_from)
-        keep = (metres <= config.source_radius_m) & (upwind | (metres <= config.near_field_m) | calm)
-        chosen = np.flatnonzero(keep)
-        chosen = chosen[np.argsort(metres[chosen], kind="stable")][: config.max_sources]
-        result.at[index] = [{"id": ids[rows[i]], "kind": kinds[rows[i]], "name": names[rows[i]],
-                             "distance_m": round(float(metres[i]), 1), "bearing_deg": round(float(bearings[i]), 1),
-                             "upwind": bool(upwind[i])} for i in chosen]
-    return result
+    lists = [[] for _ in range(len(hotspots))]
+    for h, i, m, b, u in zip(hot[first], src[first], metres[first], bearings[first], upwind[first]):
+        lists[h].append({"id": ids[i], "kind": kinds[i], "name": names[i], "distance_m": round(float(m), 1),
+                         "bearing_deg": round(float(b), 1), "upwind": bool(u)})
+    return pd.Series(lists, index=hotspots.index, dtype=object)
