@@ -45,23 +45,29 @@ def cluster_fire_points(points: pd.DataFrame, eps_m: float, algorithm: str = "ba
     return labels
 
 
-def place_days(points: pd.DataFrame, config: HotspotConfig) -> pd.Series:
-    """For each fire point, on how many distinct days its place (points chained within
-    persistent_radius_m) was detected among ``points``."""
+def fire_places(points: pd.DataFrame, config: HotspotConfig) -> np.ndarray:
+    """Place label of each fire point (EPSG:4326): points chained within persistent_radius_m."""
+    return haversine_labels(points["lon"].to_numpy(), points["lat"].to_numpy(), config.persistent_radius_m)
+
+
+def place_days(points: pd.DataFrame, config: HotspotConfig, place: np.ndarray | None = None) -> pd.Series:
+    """For each fire point, on how many distinct days its place (fire_places, or ``place`` when already
+    labelled) was detected among ``points``."""
     if points.empty:
         return pd.Series(0, index=points.index)
-    place = haversine_labels(points["lon"].to_numpy(), points["lat"].to_numpy(), config.persistent_radius_m)
+    place = fire_places(points, config) if place is None else place
     days = pd.Series(points["time"].dt.normalize().to_numpy()).groupby(place).nunique()
     return pd.Series(days.reindex(place).to_numpy(), index=points.index)
 
 
-def persistent_places(points: pd.DataFrame, config: HotspotConfig) -> pd.Series:
-    """True for fire points at a place detected on ≥ persistent_min_days different days spread over
-    ≥ persistent_min_months calendar months: a furnace, flare or kiln, not straw burning. ``points``
-    should hold the history (fire_lookback_days) as well as the window being judged."""
+def persistent_places(points: pd.DataFrame, config: HotspotConfig, place: np.ndarray | None = None) -> pd.Series:
+    """True for fire points at a place (fire_places, or ``place`` when already labelled) detected on ≥
+    persistent_min_days different days spread over ≥ persistent_min_months calendar months: a furnace,
+    flare or kiln, not straw burning. ``points`` should hold the history (fire_lookback_days) as well
+    as the window being judged."""
     if points.empty:
         return pd.Series(False, index=points.index)
-    place = haversine_labels(points["lon"].to_numpy(), points["lat"].to_numpy(), config.persistent_radius_m)
+    place = fire_places(points, config) if place is None else place
     days = points["time"].dt.normalize()
     months = points["time"].dt.to_period("M")
     by_place = pd.DataFrame({"place": place, "day": days.to_numpy(), "month": months.to_numpy()})
@@ -136,8 +142,9 @@ def classify_fire_points(points: gpd.GeoDataFrame, history: gpd.GeoDataFrame, en
     """
     frame = points.copy()
     combined = pd.concat([history[["time", "lon", "lat"]], frame[["time", "lon", "lat"]]], ignore_index=True)
-    persistent = persistent_places(combined, config).to_numpy()[len(history):]
-    frame["place_days"] = place_days(combined, config).to_numpy()[len(history):]
+    place = fire_places(combined, config) if len(combined) else None
+    persistent = persistent_places(combined, config, place).to_numpy()[len(history):]
+    frame["place_days"] = place_days(combined, config, place).to_numpy()[len(history):]
     frame["enterprise_id"] = enterprise_at(frame, enterprises, config.footprint_buffer_m)
     frame["persistent"] = persistent
     frame["fire_class"] = np.where(frame["enterprise_id"].notna() | persistent, "industrial", "straw")
@@ -181,7 +188,7 @@ def fire_events(classified: gpd.GeoDataFrame, config: HotspotConfig) -> pd.DataF
     if not straw.empty:
         straw["group"] = link_events(straw, config.fire_merge_m, config.fire_merge_days)
     if not industrial.empty:
-        places = haversine_labels(industrial["lon"].to_numpy(), industrial["lat"].to_numpy(), config.persistent_radius_m)
+        places = fire_places(industrial, config)
         owner = np.where(industrial["enterprise_id"].isna(), [f"heat#{label}" for label in places],
                          industrial["enterprise_id"].astype(object))
         industrial["group"] = [f"{name}|{month}" for name, month in zip(owner, industrial["time"].dt.strftime("%Y-%m"))]
@@ -197,6 +204,13 @@ def _most_common(values: pd.Series, groups: pd.Series) -> pd.Series:
     return counts.drop_duplicates("group").set_index("group")["value"]
 
 
+def _members(values: pd.Series, groups: np.ndarray) -> list[list]:
+    """The values of each group (numbered 0…n-1) as lists, in their order within the frame."""
+    order = np.argsort(groups, kind="stable")
+    bounds = np.flatnonzero(np.diff(groups[order])) + 1
+    return [chunk.tolist() for chunk in np.split(values.to_numpy()[order], bounds)]
+
+
 def _group_summary(part: pd.DataFrame, fire_class: str, config: HotspotConfig) -> pd.DataFrame:
     """One row per ``group`` of fire points (in order of first appearance); straw groups with fewer than
     fire_min_points points are dropped."""
@@ -206,7 +220,7 @@ def _group_summary(part: pd.DataFrame, fire_class: str, config: HotspotConfig) -
                           first_id=("id", "first"), credible_points=("credibility", "sum"), peak=("frp", "max"),
                           lon=("lon", "mean"), lat=("lat", "mean"), enterprise_id=("enterprise_id", "first"),
                           days=("day", "nunique"), place_days=("place_days", "max"), events=("event", "nunique"))
-    summary["point_ids"] = grouped["id"].agg(list)
+    summary["point_ids"] = _members(part["id"], grouped.ngroup().to_numpy())
     summary["landcover"] = _most_common(part["landcover"], part["group"]).reindex(summary.index).astype(int)
     if fire_class == "straw":
         summary = summary[summary["points"] >= config.fire_min_points]
