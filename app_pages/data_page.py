@@ -76,26 +76,33 @@ def _upload(store: Store) -> None:
             st.caption(escape_markdown(note))
 
 
+def _headers(columns) -> dict[str, str]:
+    """Column name -> its header in the interface language (the ``col_`` strings of core.i18n)."""
+    return {column: t(f"col_{column}") for column in columns}
+
+
 def _holdings(store: Store, user: User, show_anomalies: bool) -> None:
     with store_busy_guard():
         holdings, flagged = store_overview(store)
         detected = hotspots_for(store, user, HotspotFilter(kinds=("anomaly",))) if show_anomalies else None
     st.subheader(t("holdings_title"))
     st.dataframe(holdings.assign(data=holdings["data"].map(lambda key: t(f"table_{key}"))), key="holdings",
-                 hide_index=True, use_container_width=True)
+                 hide_index=True, use_container_width=True, column_config=_headers(holdings.columns))
     if not show_anomalies:
         return
     st.subheader(t("anomalies_title"))
     st.caption(t("detected_anomalies"))
-    st.dataframe(detected[["rank", "station", "township", "start", "end", "hours", "context"]], key="detected_anomalies",
-                 hide_index=True, use_container_width=True)
+    anomaly_columns = ["rank", "station", "township", "start", "end", "hours", "context"]
+    st.dataframe(detected[anomaly_columns], key="detected_anomalies", hide_index=True, use_container_width=True,
+                 column_config=_headers(anomaly_columns))
     st.caption(t("flagged_hours"))
     if flagged.empty:
         st.info(t("no_anomalies"))
         return
     flagged = flagged.assign(problems=flagged["quality_flag"].map(lambda v: ", ".join(describe_flags(int(v)))))
-    st.dataframe(flagged[["station_code", "problems", "hours", "first", "last"]], key="anomalies", hide_index=True,
-                 use_container_width=True)
+    flagged_columns = ["station_code", "problems", "hours", "first", "last"]
+    st.dataframe(flagged[flagged_columns], key="anomalies", hide_index=True, use_container_width=True,
+                 column_config=_headers(flagged_columns))
 
 
 def render() -> None:

@@ -128,9 +128,11 @@ def _ranked_hotspots(store: Store, user: User, selection: HandlingListFilter) ->
             kinds=(selection.kind,) if selection.kind else None, township=selection.township,
             start=selection.start, end=selection.end), top=LISTED_HOTSPOTS)
     st.caption(t("hotspots_listed", count=len(ranked), top=LISTED_HOTSPOTS))
+    headers = {column: t(f"col_{column}") for column in HOTSPOT_COLUMNS}
     st.dataframe(ranked[HOTSPOT_COLUMNS], key="hotspot_table", use_container_width=True, hide_index=True,
-                 column_config={"score": st.column_config.NumberColumn(format="%.1f"),
-                                "peak": st.column_config.NumberColumn(format="%.1f")})
+                 column_config={**headers,
+                                "score": st.column_config.NumberColumn(headers["score"], format="%.1f"),
+                                "peak": st.column_config.NumberColumn(headers["peak"], format="%.1f")})
     if user.role is not Role.SUPERVISOR:
         return
     untasked = ranked[ranked["task_state"].isna()].head(50)
@@ -188,10 +190,13 @@ def render() -> None:
     title = f"**{escape_markdown(task.title)}**"
     st.markdown(f"{title} · {state_label(task.state.value)} · {t('task_deadline')}: {task.deadline:%Y-%m-%d %H:%M}"
                 if task.deadline else title)
-    history_columns = ["occurred_at", "actor", "action_zh" if current_language() == "zh" else "action",
-                       "to_zh" if current_language() == "zh" else "to_state", "comment"]
-    st.dataframe(history[[c for c in history_columns if c in history]], key="task_history", hide_index=True,
-                 use_container_width=True)
+    zh = current_language() == "zh"
+    # Column shown -> its header key: the Chinese labels of action and state beside the stored values.
+    history_columns = {"occurred_at": "col_occurred_at", "actor": "col_actor",
+                       ("action_zh" if zh else "action"): "col_action", ("to_zh" if zh else "to_state"): "col_to_state",
+                       "comment": "col_comment"}
+    st.dataframe(history[list(history_columns)], key="task_history", hide_index=True, use_container_width=True,
+                 column_config={column: t(key) for column, key in history_columns.items()})
     _task_actions(store, user, task_id, task.version)
 
 

@@ -293,3 +293,20 @@ def test_typed_task_titles_and_errors_show_as_text_not_markdown(demo_copy):
     shown = [markdown.value for markdown in at.markdown]
     assert any(escape_markdown(MARKDOWN_ATTACK) in value for value in shown)
     assert not any("![x](" in value or "**bold**" in value for value in shown)
+
+
+def test_task_history_hotspot_and_task_tables_have_chinese_headers(demo_copy):
+    at = _open("hotspots", user=SUPERVISOR)
+    configs = [json.loads(frame.proto.columns) for frame in at.dataframe]
+
+    def headers(column: str) -> dict[str, str]:
+        """Column -> header of the one table that has ``column``."""
+        [config] = [config for config in configs if column in config]
+        return {name: setting.get("label") for name, setting in config.items()}
+
+    history, hotspots, tasks = headers("occurred_at"), headers("score"), headers("returns")
+    assert history["occurred_at"] == translate("col_occurred_at", "zh") == "时间"
+    assert history["comment"] == translate("col_comment", "zh")
+    assert history["action_zh"] == translate("col_action", "zh")
+    assert hotspots["score"] == translate("col_score", "zh") and hotspots["start"] == translate("col_start", "zh")
+    assert tasks["returns"] == translate("task_returns", "zh")
