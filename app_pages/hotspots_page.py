@@ -119,6 +119,18 @@ def _task_actions(store: Store, user: User, task_id: str, version: int) -> None:
                     store, user, task_id, photos=_uploads(photos), comment=note, **lock))
 
 
+def _photos(store: Store, task_id: str) -> None:
+    """The task's photos (feedback, evidence, field observations), each captioned with who sent it when."""
+    with store_busy_guard():
+        attachments = task_service.task_attachments(store, task_id)
+    if attachments.empty:
+        return
+    st.markdown(f"**{t('task_photos', count=len(attachments))}**")
+    for column, photo in zip(st.columns(min(len(attachments), 4)) * len(attachments), attachments.itertuples()):
+        column.image(str(task_service.attachment_path(store, task_id, photo.name)),
+                     caption=f"{photo.original_name} · {photo.uploaded_by} · {photo.uploaded_at:%Y-%m-%d %H:%M}")
+
+
 def _ranked_hotspots(store: Store, user: User, selection: HandlingListFilter) -> None:
     """The ranked hotspots under the same township, kind and date filters; a supervisor turns one
     without a task into a handling task."""
@@ -197,6 +209,7 @@ def render() -> None:
                        "comment": "col_comment"}
     st.dataframe(history[list(history_columns)], key="task_history", hide_index=True, use_container_width=True,
                  column_config={column: t(key) for column, key in history_columns.items()})
+    _photos(store, task_id)
     _task_actions(store, user, task_id, task.version)
 
 

@@ -175,6 +175,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "task_escalations": {"zh": "督办次数", "en": "Escalations"},
     "task_latest_feedback": {"zh": "最新反馈", "en": "Latest feedback"},
     "task_attachments": {"zh": "附件", "en": "Attachments"},
+    "task_photos": {"zh": "现场照片（{count} 张）", "en": "Photos ({count})"},
     "choose_task": {"zh": "选择交办单", "en": "Task"},
     "department": {"zh": "责任部门", "en": "Responsible department"},
     "instructions": {"zh": "整改要求", "en": "Instructions"},

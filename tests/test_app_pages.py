@@ -310,3 +310,16 @@ def test_task_history_hotspot_and_task_tables_have_chinese_headers(demo_copy):
     assert history["action_zh"] == translate("col_action", "zh")
     assert hotspots["score"] == translate("col_score", "zh") and hotspots["start"] == translate("col_start", "zh")
     assert tasks["returns"] == translate("task_returns", "zh")
+
+
+def test_supervisor_sees_the_photos_sent_with_feedback(demo_copy):
+    from test_tasks_support import photo
+
+    task_id = task_service.list_tasks(demo_copy)["id"].iloc[0]
+    task_service.add_evidence(demo_copy, INSPECTOR, task_id, photos=[photo(name="现场.png"), photo(name="b.png")])
+    at = _open("hotspots", user=SUPERVISOR)
+    at.selectbox(key="chosen_task").set_value(task_id).run()
+    assert not at.exception, at.exception
+    assert any(translate("task_photos", "zh", count=2) in markdown.value for markdown in at.markdown)
+    images = at.get("image")
+    assert len(images) == 2 and "现场.png" in str(images[0].proto)
