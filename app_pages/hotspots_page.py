@@ -17,7 +17,8 @@ from hotspots.attachments import Upload
 from hotspots.exports import EXPORTERS
 from hotspots.repository import HotspotFilter
 from hotspots.task_repository import HandlingListFilter
-from hotspots.tasks import EXPORT_ROLES, KIND_LABELS_ZH, ROLE_ACTIONS, Action, TaskState
+from layers.region_map import FALLBACK_BOUNDS
+from hotspots.tasks import EXPORT_ROLES, GRADES, KIND_LABELS_ZH, ROLE_ACTIONS, Action, TaskState
 
 FLASH_KEY = "task_flash"
 HOTSPOT_COLUMNS = ["rank", "kind", "grade", "score", "township", "station", "pollutant", "peak", "start", "end",
@@ -131,6 +132,28 @@ def _photos(store: Store, task_id: str) -> None:
                      caption=f"{photo.original_name} · {photo.uploaded_by} · {photo.uploaded_at:%Y-%m-%d %H:%M}")
 
 
+def _field_observation(store: Store, user: User, townships) -> None:
+    """What an inspector saw on patrol, recorded as a pending task with photos; the position (lon/lat,
+    EPSG:4326) starts at the centre of the region's townships."""
+    if Action.RECORD_OBSERVATION not in ROLE_ACTIONS[user.role]:
+        return
+    west, south, east, north = townships.total_bounds if not townships.empty else FALLBACK_BOUNDS
+    with st.expander(t("record_observation")), st.form("observation"):
+        lon_column, lat_column, grade_column = st.columns(3)
+        lon = lon_column.number_input(t("longitude"), -180.0, 180.0, float((west + east) / 2), format="%.5f",
+                                      key="observation_lon")
+        lat = lat_column.number_input(t("latitude"), -90.0, 90.0, float((south + north) / 2), format="%.5f",
+                                      key="observation_lat")
+        grade = grade_column.selectbox(t("task_grade"), GRADES, index=len(GRADES) - 1, key="observation_grade")
+        title = st.text_input(t("task_title"), key="observation_title")
+        description = st.text_area(t("observation_description"), key="observation_description")
+        photos = st.file_uploader(t("photos"), accept_multiple_files=True, key="observation_photos")
+        if st.form_submit_button(_action_label(Action.RECORD_OBSERVATION)):
+            _act(_action_label(Action.RECORD_OBSERVATION), lambda: task_service.record_field_observation(
+                store, user, lon, lat, title=title, description=description, grade=grade,
+                photos=_uploads(photos)))
+
+
 def _ranked_hotspots(store: Store, user: User, selection: HandlingListFilter) -> None:
     """The ranked hotspots under the same township, kind and date filters; a supervisor turns one
     without a task into a handling task."""
@@ -183,6 +206,7 @@ def render() -> None:
         townships = region_frames(store)[0]
     selection = _filters(user, dict(zip(townships["code"], townships["name"])))
     _ranked_hotspots(store, user, selection)
+    _field_observation(store, user, townships)
     st.subheader(t("handling_tasks"))
     with store_busy_guard():
         rows = task_service.list_tasks(store, selection)

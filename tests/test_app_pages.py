@@ -323,3 +323,25 @@ def test_supervisor_sees_the_photos_sent_with_feedback(demo_copy):
     assert any(translate("task_photos", "zh", count=2) in markdown.value for markdown in at.markdown)
     images = at.get("image")
     assert len(images) == 2 and "现场.png" in str(images[0].proto)
+
+
+def test_inspector_records_a_field_observation_at_the_region_centre(demo_copy):
+    from hotspots.tasks import FIELD_KIND, Action
+
+    before = set(task_service.list_tasks(demo_copy)["id"])
+    at = _open("hotspots", user=INSPECTOR)
+    west, south, east, north = demo_copy_townships(demo_copy).total_bounds
+    assert at.number_input(key="observation_lon").value == pytest.approx((west + east) / 2)
+    at.text_input(key="observation_title").input("沿河路渣土车未苫盖")
+    at.text_area(key="observation_description").input("三辆渣土车未苫盖，路面遗撒")
+    at.selectbox(key="observation_grade").set_value("II")
+    at.button(key=f"FormSubmitter:observation-{Action.RECORD_OBSERVATION.label_zh}").click().run()
+    assert not at.exception, at.exception
+    tasks = task_service.list_tasks(demo_copy)
+    [new] = tasks[~tasks["id"].isin(before)].itertuples()
+    assert (new.title, new.kind, new.grade, new.state) == ("沿河路渣土车未苫盖", FIELD_KIND, "II", "pending")
+    assert at.success[0].value == translate("action_done", "zh", action=Action.RECORD_OBSERVATION.label_zh)
+
+    at.text_input(key="observation_title").input("")
+    at.button(key=f"FormSubmitter:observation-{Action.RECORD_OBSERVATION.label_zh}").click().run()
+    assert "title" in at.error[0].value  # the service's refusal, shown on the page
