@@ -42,7 +42,7 @@ def _styled(table: pd.DataFrame, own_code: str | None):
         return [HIGHLIGHT if row.name == own_code else ""] * len(row)
 
     shown = table.set_index("township_code")[TABLE_COLUMNS]
-    return shown.style.apply(highlight, axis=1).format(
+    return shown.style.apply(highlight, axis=1).format(na_rep="—").format(
         {"composite_index": "{:.2f}", "pm25": "{:.1f}", "pm10": "{:.1f}", "good_day_ratio": "{:.0%}",
          "composite_yoy_pct": "{:+.1f}%", "deduction_cny": "{:,.0f}"}, na_rep="—")
 
@@ -71,7 +71,7 @@ def render() -> None:
     own_code = user.township_code if user is not None else None
     st.caption(t("ranking_caption", ranked=int(table["rank"].notna().sum()), total=len(table),
                  version=table["standard_version"].iloc[0]))
-    st.dataframe(_styled(table, own_code), key="ranking_table", use_container_width=True,
+    st.dataframe(_styled(table, own_code), key="ranking_table", use_container_width=True, hide_index=True,
                  column_config={column: t(f"col_{column}") for column in TABLE_COLUMNS})
     names = dict(zip(table["township_code"], table["township"]))
     codes = list(names)

@@ -63,7 +63,7 @@ def sidebar() -> User | None:
         st.sidebar.caption(t("public_note"))
     else:
         township = f" · {user.township_code}" if user.township_code else ""
-        st.sidebar.markdown(f"👤 **{escape_markdown(user.name)}** · {role_label(user.role)}{township}")
+        st.sidebar.markdown(f":material/person: **{escape_markdown(user.name)}** · {role_label(user.role)}{township}")
         if st.sidebar.button(t("sign_out"), key="sign_out"):
             del st.session_state[USER_KEY]
             st.rerun()

@@ -58,11 +58,11 @@ def _shot(page, name: str) -> None:
 
 
 def _map(page):
-    """The map's frame once Leaflet has drawn its station markers."""
-    frame = page.wait_for_selector(MAP_FRAME, timeout=WAIT_MS).content_frame()
-    frame.wait_for_selector(".leaflet-control-layers", timeout=WAIT_MS)
-    frame.wait_for_function("() => document.querySelectorAll('.leaflet-overlay-pane path').length > 40",
-                            timeout=WAIT_MS)
+    """The map's frame (as a locator, found again on every use: a rerun may replace the iframe) once
+    Leaflet has drawn its layer control and more than 40 station markers."""
+    frame = page.frame_locator(MAP_FRAME).last
+    frame.locator(".leaflet-control-layers").wait_for(timeout=WAIT_MS)
+    frame.locator(".leaflet-overlay-pane path").nth(40).wait_for(state="attached", timeout=WAIT_MS)
     return frame
 
 
@@ -72,7 +72,8 @@ def _sign_in(page, url: str, name: str, password: str) -> None:
     sidebar.get_by_label(translate("user_name", "zh")).fill(name)
     sidebar.get_by_label(translate("password", "zh")).fill(password)
     sidebar.get_by_role("button", name=translate("sign_in", "zh")).click()
-    sidebar.get_by_text(f"👤 {name}", exact=False).wait_for(timeout=WAIT_MS)
+    sidebar.get_by_role("button", name=translate("sign_out", "zh")).wait_for(timeout=WAIT_MS)
+    sidebar.get_by_text(name, exact=False).first.wait_for(timeout=WAIT_MS)
 
 
 def _open_page(page, title_key: str) -> None:
@@ -102,7 +103,8 @@ def test_public_map_draws_offline_and_switches_language(app_url: str, page):
 
 def test_clicking_a_station_opens_its_chart_and_wind_rose(app_url: str, page):
     page.goto(app_url, wait_until="domcontentloaded")
-    frame = _map(page)
+    _map(page)
+    frame = page.locator(MAP_FRAME).last.element_handle().content_frame()
     # Where Leaflet drew a township station: click there as a person would.
     point = frame.evaluate("""() => {
         const map = Object.values(window).find(v => v instanceof L.Map);
@@ -135,7 +137,7 @@ def test_each_role_signs_in_and_sees_its_pages(app_url: str, page, account):
     assert links.count() == expected
     _map(page)
     # The signed-in rerun redraws the map with the ranked hotspots in the layer control.
-    page.locator(MAP_FRAME).last.content_frame.locator(".leaflet-control-layers-overlays label").filter(
+    page.frame_locator(MAP_FRAME).last.locator(".leaflet-control-layers-overlays label").filter(
         has_text=translate("layer_hotspots", "zh")).wait_for(timeout=WAIT_MS)
     last_page = {"admin": "data_page", "duban": "data_page", "xuncha": "hotspots_page", "kejing": "ranking_page"}[name]
     _open_page(page, last_page)
