@@ -145,15 +145,16 @@ def township_daily_aggregates(con: duckdb.DuckDBPyConnection, start: dt.date, en
 
 def count_fire_points(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Fire points per township with start ≤ date ≤ end (Beijing): township_code, fire_points.
-    A point without a township_code is placed by point-in-polygon. Needs a spatial connection."""
+    A point without a township_code is placed by point-in-polygon (a point on a shared border counts
+    once, for the lowest code, as zones.membership places it). Needs a spatial connection."""
     # Points that carry their township are counted without touching the polygons; only the rest
     # are joined spatially (a join over every point would test each against every township).
     return con.execute(
-        "WITH period AS (SELECT township_code, geom FROM fire_points WHERE time >= $start AND time < $end) "
+        "WITH period AS (SELECT id, township_code, geom FROM fire_points WHERE time >= $start AND time < $end) "
         "SELECT township_code, count(*) AS fire_points FROM ("
         "SELECT township_code FROM period WHERE township_code IS NOT NULL "
-        "UNION ALL SELECT t.code FROM period f JOIN townships t ON ST_Contains(t.geom, f.geom) "
-        "WHERE f.township_code IS NULL) GROUP BY ALL ORDER BY 1",
+        "UNION ALL SELECT min(t.code) FROM period f JOIN townships t ON ST_Intersects(t.geom, f.geom) "
+        "WHERE f.township_code IS NULL GROUP BY f.id) GROUP BY ALL ORDER BY 1",
         {"start": dt.datetime.combine(start, dt.time()),
          "end": dt.datetime.combine(end + dt.timedelta(days=1), dt.time())},
     ).df()

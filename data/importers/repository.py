@@ -61,9 +61,12 @@ def _upsert_registered(con: duckdb.DuckDBPyConnection, table: str, columns: list
     # Otherwise the frame is read in place: a staged copy dropped inside the transaction would stay
     # in memory until the commit, which for a province's year of hours is gigabytes.
     if fill_township:
-        con.execute(f"UPDATE {STAGE} SET township_code = t.code FROM townships t "
-                    f"WHERE {STAGE}.township_code IS NULL AND {STAGE}.lon IS NOT NULL "
-                    f"AND ST_Contains(t.geom, ST_Point({STAGE}.lon, {STAGE}.lat))")
+        # A point on a shared border goes to the lowest code, as zones.membership places it.
+        con.execute(f"UPDATE {STAGE} SET township_code = placed.code FROM ("
+                    f"SELECT s.rowid AS row_id, min(t.code) AS code FROM {STAGE} s JOIN townships t "
+                    f"ON ST_Intersects(t.geom, ST_Point(s.lon, s.lat)) "
+                    f"WHERE s.township_code IS NULL AND s.lon IS NOT NULL GROUP BY s.rowid) placed "
+                    f"WHERE {STAGE}.rowid = placed.row_id")
     stored = columns + (["geom"] if geometry else [])
     values = [column for column in stored if column not in key]
     joined = " AND ".join(f's."{column}" = t."{column}"' for column in key)
