@@ -11,6 +11,7 @@ from collections.abc import Callable
 import folium
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from core.i18n import translate
 from layers.popups import display_text, popup_table
@@ -27,6 +28,12 @@ ZONE_STYLES: dict[str, dict[str, object]] = {
     "coal_ban": {"color": "#8c564b", "fillColor": "#8c564b", "dashArray": "2 6"},
     "fuel_ban": {"color": "#e377c2", "fillColor": "#e377c2", "dashArray": "12 4 2 4"},
 }
+# Coordinates sent to the browser are snapped to this grid (degrees): 1e-5° is about 1 m, far finer than
+# a township map shows, while folium would otherwise write every float64 with 15-17 digits.
+DISPLAY_GRID_DEG = 1e-5
+# Township and zone outlines are simplified (Douglas-Peucker, topology kept) within this distance
+# (degrees, about 50 m): invisible at township zoom, and it drops most vertices of surveyed boundaries.
+DISPLAY_SIMPLIFY_DEG = 5e-4
 TOWNSHIP_STYLE: dict[str, object] = {"color": "#34495e", "weight": 1.5, "fillColor": "#95a5a6",
                                      "fillOpacity": 0.08}
 
@@ -36,13 +43,25 @@ def _date_text(value: object) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
+def display_geometries(geometries: gpd.GeoSeries, simplify_deg: float = 0.0,
+                       grid_deg: float = DISPLAY_GRID_DEG) -> gpd.GeoSeries:
+    """A copy of ``geometries`` (EPSG:4326, degrees) for drawing only: simplified within ``simplify_deg``
+    degrees keeping topology (0 leaves vertices as they are), then snapped to a ``grid_deg`` grid so
+    the GeoJSON carries short coordinates. The stored geometries are not touched."""
+    simplified = geometries.simplify(simplify_deg, preserve_topology=True) if simplify_deg > 0 else geometries
+    return gpd.GeoSeries(shapely.set_precision(simplified.values, grid_deg), index=geometries.index,
+                         crs=geometries.crs)
+
+
 def geojson_layer(frame: gpd.GeoDataFrame, name: str, properties: pd.DataFrame,
                    style: Callable[[dict], dict], marker: folium.CircleMarker | None = None,
-                   show: bool = True) -> folium.GeoJson:
-    """One GeoJson layer of ``frame``'s geometries carrying exactly ``properties`` (all strings),
-    with the 'tooltip' property as the tooltip and the 'popup' property as the popup."""
+                   show: bool = True, simplify_deg: float = 0.0) -> folium.GeoJson:
+    """One GeoJson layer of ``frame``'s geometries (EPSG:4326) carrying exactly ``properties`` (all
+    strings), with the 'tooltip' property as the tooltip and the 'popup' property as the popup.
+    Geometries are drawn as display_geometries(..., simplify_deg) makes them."""
     features = gpd.GeoDataFrame(properties.reset_index(drop=True),
-                                geometry=frame.geometry.reset_index(drop=True), crs=frame.crs)
+                                geometry=display_geometries(frame.geometry, simplify_deg).reset_index(drop=True),
+                                crs=frame.crs)
     return folium.GeoJson(
         features.to_json(drop_id=True),
         name=name,
@@ -82,7 +101,8 @@ def township_layer(townships: gpd.GeoDataFrame, lang: str, fill_colours: pd.Seri
         fill = feature["properties"].get("fill")
         return {**TOWNSHIP_STYLE, "fillColor": fill, "fillOpacity": 0.55} if fill else dict(TOWNSHIP_STYLE)
 
-    return geojson_layer(townships, translate("layer_townships", lang), properties, style=style)
+    return geojson_layer(townships, translate("layer_townships", lang), properties, style=style,
+                          simplify_deg=DISPLAY_SIMPLIFY_DEG)
 
 
 def station_layer(stations: gpd.GeoDataFrame, lang: str,
@@ -142,4 +162,5 @@ def zone_layer(zones: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
     def style(feature: dict) -> dict:
         return {**ZONE_STYLES[feature["properties"]["kind"]], "weight": 2, "fillOpacity": 0.12}
 
-    return geojson_layer(zones, translate("layer_zones", lang), properties, style=style)
+    return geojson_layer(zones, translate("layer_zones", lang), properties, style=style,
+                          simplify_deg=DISPLAY_SIMPLIFY_DEG)

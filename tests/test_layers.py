@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from branca.colormap import LinearColormap
 from pyproj import Geod
 from shapely.geometry import box
@@ -17,6 +18,7 @@ from shapely.geometry import box
 from core.errors import BadInputError, LantianError
 from layers.assets import STATIC_DIR, localize_assets, missing_asset_files
 from layers.basemap import tile_sources
+from layers.overlays import DISPLAY_GRID_DEG, DISPLAY_SIMPLIFY_DEG, display_geometries
 from layers.region_map import region_map
 from tests.app_support import ZONE_KINDS, real_region
 
@@ -46,13 +48,6 @@ def region(real_data: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.Geo
 def _geojson_layers(folium_map: folium.Map) -> dict[str, folium.GeoJson]:
     return {child.layer_name: child for child in folium_map._children.values()
             if isinstance(child, folium.GeoJson)}
-
-
-def _first_ring(geometry: dict) -> np.ndarray:
-    coordinates = geometry["coordinates"]
-    while np.asarray(coordinates[0]).ndim > 1:
-        coordinates = coordinates[0]
-    return np.asarray(coordinates, dtype=float)
 
 
 def test_offline_map_links_only_local_files_that_are_installed(region):
@@ -122,14 +117,41 @@ def test_user_supplied_names_are_escaped(region):
     assert "<script>alert(2)" not in html and "<img src=x" not in html
 
 
+def test_map_coordinates_carry_at_most_five_decimals(region):
+    # Gaode tiles shift every vertex to GCJ-02, which yields full float64 coordinates before display.
+    for tiles in ("none", "gaode"):
+        html = region_map(*region, tiles=tiles).get_root().render()
+        arrays = re.findall(r'"coordinates": (\[[^"]*?\])[,}]', html)
+        decimals = [len(digits) for array in arrays for digits in re.findall(r"\.(\d+)", array)]
+
+        assert len(arrays) == sum(len(frame) for frame in region)
+        assert decimals and max(decimals) <= 5
+
+
+def test_display_outlines_are_simplified_within_the_tolerance(region):
+    townships = region[0]
+    stored = townships.geometry.copy()
+    shown = display_geometries(townships.geometry, DISPLAY_SIMPLIFY_DEG)
+
+    # Simplification moves an outline by at most its tolerance; snapping adds at most half a grid diagonal.
+    allowed = DISPLAY_SIMPLIFY_DEG + DISPLAY_GRID_DEG * np.sqrt(2) / 2
+    assert all(original.hausdorff_distance(simple) <= allowed for original, simple in zip(stored, shown))
+    assert shown.is_valid.all()
+    vertices = lambda series: int(series.count_coordinates().sum())  # noqa: E731
+    assert vertices(shown) < vertices(stored)
+    assert townships.geometry.geom_equals_exact(stored, tolerance=0).all()  # the frame itself is untouched
+
+
 def test_gaode_shifts_overlays_to_gcj02_and_osm_does_not(region):
     townships = region[0]
     geod = Geod(ellps="WGS84")
-    original = _first_ring(townships.geometry.iloc[0].__geo_interface__)
-
-    for tiles, low_m, high_m in (("osm", 0.0, 0.0), ("gaode", 100.0, 700.0)):
+    original = shapely.get_coordinates(shapely.centroid(townships.geometry.values))
+    # Outlines are drawn simplified (layers.overlays.DISPLAY_SIMPLIFY_DEG, about 50 m), so the shift is
+    # measured between centroids, which simplification moves by far less than that.
+    for tiles, low_m, high_m in (("osm", 0.0, 10.0), ("gaode", 100.0, 700.0)):
         layers = _geojson_layers(region_map(*region, tiles=tiles))
-        drawn = _first_ring(layers["乡镇/街道"].data["features"][0]["geometry"])
+        outlines = gpd.GeoDataFrame.from_features(layers["乡镇/街道"].data["features"]).geometry.values
+        drawn = shapely.get_coordinates(shapely.centroid(outlines))
         _, _, shift_m = geod.inv(original[:, 0], original[:, 1], drawn[:, 0], drawn[:, 1])
         assert low_m <= shift_m.min() and shift_m.max() <= high_m, (tiles, shift_m.min(), shift_m.max())
 
