@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages.session import escape_markdown, t
 from app_pages.sidebar import current_user
-from app_pages.store_access import latest_hour, open_store, ranking, store_busy_guard
+from app_pages.store_access import latest_hour, open_store, ranking, store_busy_guard, trend
 from core.errors import BadInputError
 from core.settings import get_settings
 from stations.ranking import RANK_KEYS
@@ -77,28 +77,21 @@ def render() -> None:
     codes = list(names)
     default = codes.index(own_code) if own_code in codes else 0
     chosen = st.selectbox(t("trend_township"), codes, index=default, format_func=names.get, key="trend_township")
-    _trend(store, chosen, pd.Timestamp(latest), by)
+    _trend(store, chosen, pd.Timestamp(latest))
     settings = get_settings()
     _sub_indices(table, composite_config(table["standard_version"].iloc[0], settings.composite_divisors,
                                          settings.composite_weights))
 
 
-def _trend(store, code: str, latest: pd.Timestamp, by: str) -> None:
-    months = [choice for choice in month_choices(latest) if len(choice) == 7][::-1]
-    rows = []
+def _trend(store, code: str, latest: pd.Timestamp) -> None:
+    """The township's composite index and composite rank over the 12 months up to ``latest``'s month."""
     with store_busy_guard():
-        for month in months:
-            try:
-                month_table = ranking(store, month, by).set_index("township_code")
-            except BadInputError:
-                continue
-            if code in month_table.index:
-                rows.append({"month": month, "rank": month_table.at[code, "rank"],
-                             "composite_index": month_table.at[code, "composite_index"]})
-    trend = pd.DataFrame(rows).dropna()
-    if trend.empty:
+        months = trend(store, f"{latest:%Y-%m}")
+    chosen = months[months["township_code"] == code][["month", "rank", "composite_index"]].dropna()
+    if chosen.empty:
         return
-    base = alt.Chart(trend, title=t("trend_title")).encode(x=alt.X("month:O", title=t("month")))
+    base = alt.Chart(chosen.astype({"rank": int}), title=t("trend_title")).encode(
+        x=alt.X("month:O", title=t("month")))
     index_line = base.mark_line(point=True, color="#d94801").encode(
         y=alt.Y("composite_index:Q", title=t("col_composite_index")))
     rank_line = base.mark_line(point=True, strokeDash=[4, 3], color="#1565c0").encode(

@@ -28,7 +28,7 @@ from hotspots.repository import HotspotFilter
 from hotspots.service import visible_hotspots
 from stations import repository
 from stations.aqi import hourly_aqi
-from stations.assessment import rank_store
+from stations.assessment import monthly_trend, rank_store
 from stations.daily import trailing_24h_means
 from stations.ranking import Period
 from stations.repository import read_stations, read_townships
@@ -189,6 +189,17 @@ def _ranking(db_path: str, version: tuple[int, int], period: str, by: str) -> pd
 def ranking(store: Store, period: str, by: str = "composite") -> pd.DataFrame:
     """The township ranking of ``period`` ('YYYY-MM', 'YYYY', ...) by ``by`` (see stations.ranking)."""
     return _ranking(str(store.path), store_version(store), period, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _trend(db_path: str, version: tuple[int, int], last_month: str, months: int) -> pd.DataFrame:
+    return monthly_trend(Store(db_path), last_month, months)
+
+
+def trend(store: Store, last_month: str, months: int = 12) -> pd.DataFrame:
+    """Every township's composite index and composite rank in each of the ``months`` months ending
+    with ``last_month`` ('YYYY-MM'), under one standard version (stations.assessment.monthly_trend)."""
+    return _trend(str(store.path), store_version(store), last_month, months)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

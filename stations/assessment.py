@@ -10,8 +10,9 @@ from core.settings import get_settings
 from data.store import Store
 from stations import repository
 from stations.aqi import daily_aqi, hourly_aqi
+from stations.composite import period_composite
 from stations.daily import daily_statistics, finish_daily, trailing_24h_means
-from stations.ranking import KEY, Period, rank_townships
+from stations.ranking import KEY, Period, _rank, rank_townships
 from stations.standards import check_version, version_in_force
 
 
@@ -45,6 +46,58 @@ def rank_store(store: Store, period: Period, *, by: str = "composite", version: 
                           fire_points=fire_points, dust_days=dust_days,
                           deduction_per_fire_point=settings.fire_point_deduction_cny,
                           divisors=settings.composite_divisors, weights=settings.composite_weights)
+
+
+TREND_COLUMNS = ["month", "township_code", "township", "composite_index", "pm25", "pm10", "rank", "valid",
+                 "invalid_reason", "standard_version"]
+
+
+def monthly_trend(store: Store, last_month: str, months: int = 12, *, version: str | None = None) -> pd.DataFrame:
+    """Each township's composite index and composite rank in each of the ``months`` calendar months
+    ending with ``last_month`` ('YYYY-MM'), oldest first.
+
+    One read of the daily aggregates for the whole span and one finish_daily; then HJ 663's period
+    composite of each month on those days (month validity rules as rank_store; sand-dust days left out
+    of PM). One standard edition for the whole trend so the months compare: ranking_version of the
+    span (the one in force on the last month's last day unless ``version`` or the setting forces
+    one), named in standard_version. Divisors and weights come from the settings.
+
+    Returns TREND_COLUMNS, one row per month and township with a township station: composite_index,
+    pm25, pm10 (µg/m³, period means), rank 1 = lowest composite among that month's valid townships
+    (none when invalid), valid and invalid_reason.
+    """
+    if months < 1:
+        raise BadInputError(f"a trend needs at least one month, not {months}", field="months")
+    last = Period.parse(last_month)
+    if last.whole_months != 1:
+        raise BadInputError(f"last month {last_month!r} is not one calendar month (YYYY-MM)", field="last_month")
+    span = Period(last.shifted_months(1 - months).start, last.end)
+    settings = get_settings()
+    edition = ranking_version(span, version)
+    with store.read() as con:
+        station_townships = repository.read_station_townships(con)
+        aggregates = repository.township_daily_aggregates(con, span.start, span.end)
+        dust_days = repository.read_sand_dust_days(con, span.start, span.end)
+    if station_townships.empty:
+        raise BadInputError("the store has no township stations to rank")
+    names = station_townships.drop_duplicates(KEY).set_index(KEY)["township"]
+    daily = finish_daily(aggregates, key=KEY)
+    frames = []
+    for offset in range(months):
+        month = last.shifted_months(offset - months + 1)
+        composite = period_composite(daily, month.start, month.end, edition, key=KEY, dust_days=dust_days,
+                                     divisors=settings.composite_divisors,
+                                     weights=settings.composite_weights).set_index(KEY).reindex(names.index)
+        composite["invalid_reason"] = composite["invalid_reason"].where(composite["valid"].notna(),
+                                                                        "no observations in the period")
+        composite["valid"] = composite["valid"].astype("boolean").fillna(False)
+        composite["rank"] = _rank(composite, "composite")
+        composite["month"] = month.label
+        frames.append(composite)
+    trend = pd.concat(frames).reset_index()
+    trend["township"] = trend[KEY].map(names)
+    trend["standard_version"] = edition
+    return trend[TREND_COLUMNS]
 
 
 def station_aqi(store: Store, station_code: str, day: dt.date, *, hourly: bool = False) -> pd.DataFrame:

@@ -13,7 +13,8 @@ import pytest
 import cli
 from data.store import Store
 from stations import repository
-from stations.assessment import rank_store
+from stations import assessment
+from stations.assessment import monthly_trend, rank_store
 from stations.ranking import Period, rank_from_hourly
 
 BEIJING_MONTH = "2016-01"
@@ -267,3 +268,37 @@ def test_incomplete_townships_are_listed_unranked_with_the_reason():
     assert ranking.loc["B", "invalid_reason"] == "pm25: 20 valid days < 27 required"
     assert ranking.loc["C", "invalid_reason"] == "no observations in the period"
     assert ranking.index.tolist()[:2] == ["A", "D"]
+
+
+def test_monthly_trend_agrees_with_each_months_ranking_from_one_read(demo_store: Store, monkeypatch):
+    calls = {"reads": [], "finish_daily": 0}
+    read, finish = repository.township_daily_aggregates, assessment.finish_daily
+
+    def counted_read(con, start, end):
+        calls["reads"].append((start, end))
+        return read(con, start, end)
+
+    def counted_finish(*args, **kwargs):
+        calls["finish_daily"] += 1
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(repository, "township_daily_aggregates", counted_read)
+    monkeypatch.setattr(assessment, "finish_daily", counted_finish)
+    trend = monthly_trend(demo_store, "2025-12")
+    assert calls == {"reads": [(dt.date(2025, 1, 1), dt.date(2025, 12, 31))], "finish_daily": 1}
+    monkeypatch.undo()
+
+    assert trend["month"].unique().tolist() == [f"2025-{month:02d}" for month in range(1, 13)]
+    assert (trend["standard_version"] == "2012").all()
+    forced = monthly_trend(demo_store, "2025-12", 12, version="2026")
+    for month, frame, version in (("2025-02", trend, None), ("2025-07", trend, None), ("2025-07", forced, "2026")):
+        expected = rank_store(demo_store, Period.parse(month), version=version).set_index("township_code")
+        got = frame[frame["month"] == month].set_index("township_code").reindex(expected.index)
+        assert got["rank"].notna().sum() > 3
+        assert (got["standard_version"] == expected["standard_version"]).all()
+        np.testing.assert_allclose(got["composite_index"].to_numpy(float),
+                                   expected["composite_index"].to_numpy(float), rtol=0, atol=1e-9)
+        pd.testing.assert_series_equal(got["rank"], expected["rank"].astype("Int64"), check_names=False)
+        assert got["valid"].tolist() == expected["valid"].tolist()
+        pd.testing.assert_series_equal(got["invalid_reason"], expected["invalid_reason"], check_names=False,
+                                       check_dtype=False)
