@@ -10,9 +10,8 @@ from core.settings import get_settings
 from data.store import Store
 from stations import repository
 from stations.aqi import daily_aqi, hourly_aqi
-from stations.composite import period_composite
 from stations.daily import daily_statistics, finish_daily, trailing_24h_means
-from stations.ranking import KEY, Period, _rank, rank_townships
+from stations.ranking import KEY, Period, rank_by, rank_townships, township_composite
 from stations.standards import check_version, version_in_force
 
 
@@ -85,13 +84,9 @@ def monthly_trend(store: Store, last_month: str, months: int = 12, *, version: s
     frames = []
     for offset in range(months):
         month = last.shifted_months(offset - months + 1)
-        composite = period_composite(daily, month.start, month.end, edition, key=KEY, dust_days=dust_days,
-                                     divisors=settings.composite_divisors,
-                                     weights=settings.composite_weights).set_index(KEY).reindex(names.index)
-        composite["invalid_reason"] = composite["invalid_reason"].where(composite["valid"].notna(),
-                                                                        "no observations in the period")
-        composite["valid"] = composite["valid"].astype("boolean").fillna(False)
-        composite["rank"] = _rank(composite, "composite")
+        composite = township_composite(daily, month, edition, names.index, dust_days,
+                                       settings.composite_divisors, settings.composite_weights)
+        composite["rank"] = rank_by(composite, "composite")
         composite["month"] = month.label
         frames.append(composite)
     trend = pd.concat(frames).reset_index()

@@ -132,19 +132,25 @@ def township_hourly(hourly: pd.DataFrame, station_townships: pd.DataFrame) -> pd
     return joined.groupby([KEY, "time"], as_index=False)[list(POLLUTANTS)].mean()
 
 
+def township_composite(daily: pd.DataFrame, span: Period, version: str, codes: pd.Index,
+                       dust_days: pd.DataFrame | None, divisors: dict | None, weights: dict | None) -> pd.DataFrame:
+    """HJ 663 composite index of every township in ``codes`` (index) over ``span``; a township with no
+    data is listed invalid with the reason 'no observations in the period'."""
+    composite = period_composite(daily, span.start, span.end, version, key=KEY, dust_days=dust_days,
+                                 divisors=divisors, weights=weights).set_index(KEY).reindex(codes)
+    composite["invalid_reason"] = composite["invalid_reason"].where(composite["valid"].notna(),
+                                                                    "no observations in the period")
+    composite["valid"] = composite["valid"].astype("boolean").fillna(False)
+    return composite
+
+
 def _assess(daily: pd.DataFrame, aqi: pd.Series, period: Period, version: str, codes: pd.Index,
             dust_days: pd.DataFrame | None, divisors: dict | None, weights: dict | None) -> pd.DataFrame:
     """Composite index and day counts of every township in ``codes`` over one period, with
     year-on-year changes against the same period a year earlier."""
     def table(span: Period) -> pd.DataFrame:
-        composite = period_composite(daily, span.start, span.end, version, key=KEY, dust_days=dust_days,
-                                     divisors=divisors, weights=weights).set_index(KEY)
         counts = aqi_day_counts(daily, span.start, span.end, version, key=KEY, aqi=aqi).set_index(KEY)
-        joined = composite.join(counts, how="outer").reindex(codes)
-        joined["invalid_reason"] = joined["invalid_reason"].where(joined["valid"].notna(),
-                                                                  "no observations in the period")
-        joined["valid"] = joined["valid"].astype("boolean").fillna(False)
-        return joined
+        return township_composite(daily, span, version, codes, dust_days, divisors, weights).join(counts)
 
     current, last_year = table(period), table(period.year_ago())
     for column, change in (("composite_index", "composite_yoy_pct"), ("pm25", "pm25_yoy_pct")):
@@ -153,7 +159,8 @@ def _assess(daily: pd.DataFrame, aqi: pd.Series, period: Period, version: str, c
     return current
 
 
-def _rank(assessed: pd.DataFrame, by: str) -> pd.Series:
+def rank_by(assessed: pd.DataFrame, by: str) -> pd.Series:
+    """Rank (1 = best, ties share the lower rank) of the valid rows by one of RANK_KEYS; invalid rows get none."""
     column, larger_is_better = RANK_KEYS[by]
     values = assessed[column].where(assessed["valid"])
     return values.rank(method="min", ascending=not larger_is_better).astype("Int64")
@@ -186,8 +193,8 @@ def rank_townships(daily: pd.DataFrame, period: Period, version: str, *, by: str
     aqi = daily_aqi(daily, version=version)["aqi"]
     current = _assess(daily, aqi, period, version, codes, dust_days, divisors, weights)
     previous = _assess(daily, aqi, period.previous(), version, codes, dust_days, divisors, weights)
-    current["rank"] = _rank(current, by)
-    current["rank_change"] = _rank(previous, by) - current["rank"]
+    current["rank"] = rank_by(current, by)
+    current["rank_change"] = rank_by(previous, by) - current["rank"]
     fires = (fire_points.set_index(KEY)["fire_points"] if fire_points is not None and len(fire_points)
              else pd.Series(dtype="int64"))
     current["fire_points"] = fires.reindex(codes, fill_value=0).astype("int64")
