@@ -12,7 +12,6 @@ there is no other implementation of this page to compare with.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -23,8 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
 
 import province  # noqa: E402
-from bench_ranking import ensure_store  # noqa: E402
-from report import Figure, format_table, machine_lines, measure  # noqa: E402
+from report import Figure, measure, script_main  # noqa: E402
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 180_000
@@ -81,17 +79,7 @@ def app_figures(db: Path) -> list[Figure]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="the quick province scale")
-    parser.add_argument("--data-dir", type=Path, default=province.DEFAULT_DATA_DIR)
-    args = parser.parse_args()
-    data = province.ensure_data(province.QUICK if args.quick else province.FULL, args.data_dir)
-    db = data.folder / "import.duckdb"
-    ensure_store(data, db)
-    print("\n".join(machine_lines()))
-    print(format_table(app_figures(db)))
-    return 0
-
+    return script_main(__doc__.splitlines()[0], lambda data, quick: app_figures(province.ensure_store(data)))
 
 if __name__ == "__main__":
     sys.exit(main())

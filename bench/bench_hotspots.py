@@ -15,7 +15,6 @@ Both contenders of a pair must give the same result; the script checks it.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 from pathlib import Path
@@ -26,10 +25,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
 
 import province  # noqa: E402
-from bench_ranking import ensure_store  # noqa: E402
 from hotspots.config import HotspotConfig  # noqa: E402
 from hotspots.episodes import floor_values  # noqa: E402
-from report import Figure, format_table, machine_lines, measure, timed  # noqa: E402
+from report import Figure, measure, timed, script_main  # noqa: E402
 
 TARGETS = {"fires": "< 5 s", "episodes": "< 5 s", "engine": "< 5 s"}
 
@@ -150,17 +148,11 @@ def episode_figure(data: province.ProvinceData, db: Path) -> Figure:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="the quick province scale")
-    parser.add_argument("--data-dir", type=Path, default=province.DEFAULT_DATA_DIR)
-    args = parser.parse_args()
-    data = province.ensure_data(province.QUICK if args.quick else province.FULL, args.data_dir)
-    db = data.folder / "import.duckdb"
-    ensure_store(data, db)
-    print("\n".join(machine_lines()))
-    print(format_table([fire_figure(data), episode_figure(data, db), engine_figure(data, db)]))
-    return 0
+    def figures(data: province.ProvinceData, quick: bool) -> list[Figure]:
+        db = province.ensure_store(data)
+        return [fire_figure(data), episode_figure(data, db), engine_figure(data, db)]
 
+    return script_main(__doc__.splitlines()[0], figures)
 
 if __name__ == "__main__":
     sys.exit(main())

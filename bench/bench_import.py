@@ -12,7 +12,6 @@ Each contender runs in a fresh process (bench/report.py: wall time of the step, 
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 import tempfile
@@ -22,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
 
 import province  # noqa: E402
-from report import Figure, format_table, machine_lines, measure, timed  # noqa: E402
+from report import Figure, measure, timed, script_main  # noqa: E402
 
 REAL = REPO.parent / "shared" / "real" / "beijing_multisite"
 BEIJING_START, BEIJING_END = "2014-03-01", "2015-03-01"
@@ -114,16 +113,9 @@ def beijing_figure(quick: bool) -> Figure:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="the quick province scale and 3 Beijing stations")
-    parser.add_argument("--data-dir", type=Path, default=province.DEFAULT_DATA_DIR)
-    args = parser.parse_args()
-    data = province.ensure_data(province.QUICK if args.quick else province.FULL, args.data_dir)
-    print("\n".join(machine_lines()))
-    figures = [province_figure(data, data.folder / "import.duckdb"), beijing_figure(args.quick)]
-    print(format_table(figures))
-    return 0
-
+    return script_main(__doc__.splitlines()[0],
+                       lambda data, quick: [province_figure(data, data.folder / "import.duckdb"), beijing_figure(quick)],
+                       quick_help="the quick province scale and 3 Beijing stations")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,7 +10,6 @@ process (bench/report.py: wall time of the step, peak RSS) and writes its rankin
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 from pathlib import Path
@@ -19,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
 
 import province  # noqa: E402
-from report import Figure, format_table, machine_lines, measure, timed  # noqa: E402
+from report import Figure, measure, timed, script_main  # noqa: E402
 
 TARGETS = {"year": "< 2 s and ≥ 10× pandas", "month": ""}
 
@@ -73,25 +72,13 @@ def ranking_figure(data: province.ProvinceData, db: Path, which: str) -> Figure:
                   target=TARGETS[which])
 
 
-def ensure_store(data: province.ProvinceData, db: Path) -> None:
-    """The imported store at ``db``, built (through the importers) unless it is there."""
-    if not db.exists():
-        province.load_store(data, db)
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help=f"{province.QUICK.stations} stations instead of "
-                                                              f"{province.FULL.stations}")
-    parser.add_argument("--data-dir", type=Path, default=province.DEFAULT_DATA_DIR)
-    args = parser.parse_args()
-    data = province.ensure_data(province.QUICK if args.quick else province.FULL, args.data_dir)
-    db = data.folder / "import.duckdb"
-    ensure_store(data, db)
-    print("\n".join(machine_lines()))
-    print(format_table([ranking_figure(data, db, "year"), ranking_figure(data, db, "month")]))
-    return 0
+    def figures(data: province.ProvinceData, quick: bool) -> list[Figure]:
+        db = province.ensure_store(data)
+        return [ranking_figure(data, db, "year"), ranking_figure(data, db, "month")]
 
+    return script_main(__doc__.splitlines()[0], figures,
+                       quick_help=f"{province.QUICK.stations} stations instead of {province.FULL.stations}")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -11,7 +11,6 @@ on the position's date and must agree exactly; each runs in a fresh process (ben
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -22,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
 
 import province  # noqa: E402
-from report import Figure, format_table, machine_lines, measure, timed  # noqa: E402
+from report import Figure, measure, timed, script_main  # noqa: E402
 
 
 def _baseline(positions: pd.DataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -64,15 +63,7 @@ def zones_figure(data: province.ProvinceData) -> Figure:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="the quick province scale")
-    parser.add_argument("--data-dir", type=Path, default=province.DEFAULT_DATA_DIR)
-    args = parser.parse_args()
-    data = province.ensure_data(province.QUICK if args.quick else province.FULL, args.data_dir)
-    print("\n".join(machine_lines()))
-    print(format_table([zones_figure(data)]))
-    return 0
-
+    return script_main(__doc__.splitlines()[0], lambda data, quick: [zones_figure(data)])
 
 if __name__ == "__main__":
     sys.exit(main())

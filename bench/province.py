@@ -273,6 +273,15 @@ def ensure_data(scale: Scale, data_dir: Path = DEFAULT_DATA_DIR, seed: int = 202
     return data
 
 
+def ensure_store(data: ProvinceData) -> Path:
+    """The imported store every later figure reads (``data.folder``/import.duckdb), built through the
+    importers unless it is there already."""
+    db = data.folder / "import.duckdb"
+    if not db.exists():
+        load_store(data, db)
+    return db
+
+
 def load_store(data: ProvinceData, db: Path, *, observations: bool = True) -> Store:
     """A migrated store at ``db`` holding the data set's townships, zones, stations and fire points,
     loaded through the project's importers, and (with ``observations``) its hourly observations."""

@@ -146,6 +146,23 @@ def format_table(figures: Sequence[Figure], markdown: bool = False) -> str:
                      + notes)
 
 
+def script_main(description: str, figures: Callable[[object, bool], Sequence[Figure]],
+                quick_help: str = "the quick province scale") -> int:
+    """The command line every per-feature benchmark shares: ``--quick`` and ``--data-dir``; generates (or
+    reuses) the province data (a province.ProvinceData), then prints the machine and the table of
+    ``figures(data, quick)``."""
+    import province
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument("--data-dir", type=Path, default=province.DEFAULT_DATA_DIR)
+    args = parser.parse_args()
+    data = province.ensure_data(province.QUICK if args.quick else province.FULL, args.data_dir)
+    print("\n".join(machine_lines()))
+    print(format_table(figures(data, args.quick)))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--call", nargs=2, metavar=("MODULE:FUNCTION", "JSON_ARGS"), required=True,

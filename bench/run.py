@@ -50,7 +50,7 @@ def main() -> int:
                 bench_hotspots.fire_figure(data)]
     figures.append(bench_zones.zones_figure(data))
     figures += bench_app.app_figures(db)
-    footer = [f"load average (1/5/15 min) at end: " + " / ".join(f"{value:.1f}" for value in os.getloadavg()),
+    footer = ["load average (1/5/15 min) at end: " + " / ".join(f"{value:.1f}" for value in os.getloadavg()),
               f"total wall time {time.perf_counter() - started:.0f} s; ratio > 1 means this project is better "
               "(faster, or more rows/s); peak memory = VmHWM of each contender's own process"]
     print(format_table(figures))

@@ -1,7 +1,6 @@
 """Data anomalies for supervisors: flat-lined sensors, PM2.5 above PM10, sudden drops that look like interference."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from data.quality import PM25_EXCESS_MIN_UGM3, PM25_EXCESS_RATIO

@@ -132,7 +132,7 @@ def test_precision_and_recall_on_planted_events(detected):
         assert recall == 1.0, name
         assert precision >= 0.8, name
     others = hotspots[~np.logical_or.reduce(list(signatures.values()))]
-    print(f"  other hotspots (PM2.5/PM10/NO2/CO station episodes, grid cells): "
+    print("  other hotspots (PM2.5/PM10/NO2/CO station episodes, grid cells): "
           + ", ".join(f"{k} {v}" for k, v in others.groupby(["kind"]).size().items()))
     assert found_events == len(events)
 

@@ -16,7 +16,7 @@ from hotspots.config import HotspotConfig
 from hotspots.repository import HOTSPOT_COLUMNS
 from hotspots.scoring import grades, recurrence, recurring_days, score_parts, total_score
 from zones.membership import in_force, points_frame, township_containing, zone_hits
-from zones.rules import CoalBanRule, LowEmissionRule, NonroadRule, parse_rules, stage_label
+from zones.rules import CoalBanRule, LowEmissionRule, parse_rules, stage_label
 
 SAMPLE_POINTS = 3
 # How far past the limit a scattered-coal finding is, for the intensity part: selling supplies many

@@ -13,7 +13,7 @@ import pandas as pd
 from core.errors import BadInputError
 from data.importers import repository
 from data.importers.common import (ImportReport, ProblemLog, TextTable, find_column, first_items, header_key,
-                                   keep_rows, missing_columns_error, parse_numbers, read_text_table,
+                                   keep_rows, missing_columns_error, read_text_table,
                                    settle_problems, write_rejected)
 from data.importers.coordinates import parse_positions
 from data.store import Store
