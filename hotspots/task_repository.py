@@ -155,11 +155,11 @@ def read_history(con: duckdb.DuckDBPyConnection, task_id: str) -> pd.DataFrame:
 
 
 def read_attachments(con: duckdb.DuckDBPyConnection, task_id: str) -> pd.DataFrame:
-    """The task's attachments, oldest first: name, event_id, original_name, media_type, size_bytes,
+    """The task's attachments, oldest first and in upload order: name, event_id, original_name, media_type, size_bytes,
     sha256, uploaded_by, uploaded_at."""
     return con.execute(
         "SELECT name, event_id, original_name, media_type, size_bytes, sha256, uploaded_by, uploaded_at "
-        "FROM task_attachments WHERE task_id = ? ORDER BY uploaded_at, name", [task_id]).df()
+        "FROM task_attachments WHERE task_id = ? ORDER BY uploaded_at, rowid", [task_id]).df()
 
 
 def read_sweepable(con: duckdb.DuckDBPyConnection, now: datetime) -> list[str]:
