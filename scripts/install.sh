@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs everything Lantian needs to run: Python packages into .venv, map assets into static/vendor.
+# Installs everything Lantian needs to run: Python packages into .venv, map assets into static/node_modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
