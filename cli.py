@@ -9,8 +9,8 @@ import sys
 from core.errors import LantianError
 
 # Each module contributes its commands through register(subparsers, common).
-COMMAND_MODULES = ("data.commands", "stations.commands", "hotspots.task_commands", "data.import_commands",
-                   "zones.commands", "hotspots.commands")
+COMMAND_MODULES = ("commands.store", "commands.stations", "commands.tasks", "commands.imports",
+                   "commands.zones", "commands.hotspots")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,17 +11,17 @@ from app_pages.session import escape_markdown, t
 from app_pages.sidebar import ANOMALY_ROLES, UPLOAD_ROLES, current_user
 from app_pages.store_access import hotspots_for, open_store, store_busy_guard, store_overview
 from core.errors import LantianError
-from core.users import User
-from data.import_commands import STATION_KINDS, ZONE_KINDS
-from data.importers.cnemc import import_cnemc
-from data.importers.common import ImportReport
-from data.importers.firms import import_firms
-from data.importers.observations import import_observations
-from data.importers.polygons import import_townships, import_zones
-from data.importers.stations import import_stations
+from core.policy import User
+from commands.imports import STATION_KINDS, ZONE_KINDS
+from ingest.cnemc import import_cnemc
+from ingest.common import ImportReport
+from ingest.firms import import_firms
+from ingest.observations import import_observations
+from ingest.polygons import import_townships, import_zones
+from ingest.stations import import_stations
 from data.quality import describe_flags
 from data.store import Store
-from hotspots.repository import HotspotFilter
+from data.hotspots import HotspotFilter
 
 # What can be uploaded -> the CLI's importer (`lantian import <what>`), called with the same options.
 IMPORTERS = {"stations": import_stations, "observations": import_observations, "cnemc": import_cnemc,
@@ -77,7 +77,7 @@ def _upload(store: Store) -> None:
 
 
 def _headers(columns) -> dict[str, str]:
-    """Column name -> its header in the interface language (the ``col_`` strings of core.i18n)."""
+    """Column name -> its header in the interface language (the ``col_`` strings of core.vocabulary)."""
     return {column: t(f"col_{column}") for column in columns}
 
 
@@ -92,7 +92,7 @@ def _holdings(store: Store, user: User, show_anomalies: bool) -> None:
         return
     st.subheader(t("anomalies_title"))
     st.caption(t("detected_anomalies"))
-    anomaly_columns = ["rank", "station", "township", "start", "end", "hours", "context"]
+    anomaly_columns = ["rank", "station_code", "township_name", "start_time", "end_time", "hours", "context"]
     st.dataframe(detected[anomaly_columns], key="detected_anomalies", hide_index=True, use_container_width=True,
                  column_config=_headers(anomaly_columns))
     st.caption(t("flagged_hours"))

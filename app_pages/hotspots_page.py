@@ -10,18 +10,19 @@ from app_pages.sidebar import current_user
 from app_pages.store_access import hotspots_for, open_store, region_frames, store_busy_guard
 from core.errors import LantianError
 from core.timeutil import now_beijing
-from core.users import Role, User
+from core.policy import Role, User
 from data.store import Store
 from hotspots import task_service
 from hotspots.attachments import Upload
 from hotspots.exports import EXPORTERS
-from hotspots.repository import HotspotFilter
-from hotspots.task_repository import HandlingListFilter
+from data.hotspots import HotspotFilter
+from data.tasks import HandlingListFilter
 from layers.region_map import FALLBACK_BOUNDS
 from hotspots.tasks import EXPORT_ROLES, GRADES, KIND_LABELS_ZH, ROLE_ACTIONS, Action, TaskState
 
 FLASH_KEY = "task_flash"
-HOTSPOT_COLUMNS = ["rank", "kind", "grade", "score", "township", "station", "pollutant", "peak", "start", "end",
+HOTSPOT_COLUMNS = ["rank", "kind", "grade", "score", "township_name", "station_code", "pollutant", "peak",
+                   "start_time", "end_time",
                    "task_state"]
 LISTED_HOTSPOTS = 500
 LIST_COLUMNS = ["id", "title", "kind", "grade", "township_name", "department", "state", "deadline", "overdue",
@@ -173,7 +174,7 @@ def _ranked_hotspots(store: Store, user: User, selection: HandlingListFilter) ->
     untasked = ranked[ranked["task_state"].isna()].head(50)
     if untasked.empty:
         return
-    labels = {row.id: f"#{row.rank} · {row.kind} · {row.township} · {row.grade}" for row in untasked.itertuples()}
+    labels = {row.id: f"#{row.rank} · {row.kind} · {row.township_name} · {row.grade}" for row in untasked.itertuples()}
     chosen = st.selectbox(t("hotspot_to_task"), list(labels), format_func=labels.get, key="hotspot_to_task")
     if st.button(t("create_task"), key="create_task"):
         _act(t("create_task"), lambda: task_service.create_task_from_hotspot(store, user, chosen))

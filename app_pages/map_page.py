@@ -15,10 +15,9 @@ from app_pages.sidebar import current_user
 from app_pages.store_access import (dust_sources, fire_points, hotspots_for, latest_hour, latest_tasks, open_store,
                                     ranking, region_frames, station_detail, stations_at_hour, store_busy_guard)
 from core.errors import BadInputError, LantianError
-from core.users import Role, User
+from core.policy import Role, User
 from hotspots import task_service
-from hotspots.engine import surface_path
-from hotspots.repository import HotspotFilter
+from data.hotspots import HotspotFilter
 from core.settings import get_settings
 from layers.assets import asset_base_url
 from layers.charts import factor_chart, wind_rose_chart, wind_rose_table
@@ -36,10 +35,8 @@ PM25_EDGES = [0.0, 35.0, 75.0, 115.0, 150.0, 250.0]
 
 
 def map_hotspots(ranked: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Ranked hotspots (read_hotspots' columns plus task_state) as points (EPSG:4326) with the column
-    names layers.sources.hotspot_layer and the popups use."""
-    placed = ranked.dropna(subset=["lon", "lat"]).rename(columns={
-        "start": "start_time", "end": "end_time", "station": "station_code", "township": "township_name"})
+    """Ranked hotspots (read_hotspots' columns plus task_state) that have a position, as points (EPSG:4326)."""
+    placed = ranked.dropna(subset=["lon", "lat"])
     return gpd.GeoDataFrame(placed, geometry=gpd.points_from_xy(placed["lon"], placed["lat"]), crs="EPSG:4326")
 
 
@@ -151,7 +148,7 @@ def render() -> None:
                                 hour + dt.timedelta(hours=1))
             township_colours, township_values, value_label, township_legend = _township_colours(store, townships, hour)
             legends += township_legend
-            surface = surface_path(store, f"{hour:%Y-%m}")
+            surface = store.surface_path(f"{hour:%Y-%m}")
             if surface.exists():
                 raster = (surface, t("layer_pm25_surface", month=f"{hour:%Y-%m}"), PM25_EDGES)
             if user is not None:

@@ -5,7 +5,7 @@ import re
 
 import streamlit as st
 
-from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from core.vocabulary import DEFAULT_LANGUAGE, LANGUAGES, translate
 
 LANGUAGE_KEY = "lang"
 # Characters Streamlit's Markdown gives a meaning: CommonMark's, plus :colour[…]/:material/…: directives and $ maths.
@@ -18,7 +18,7 @@ def current_language() -> str:
 
 
 def t(key: str, **values: object) -> str:
-    """The interface string ``key`` in the current language (see core.i18n)."""
+    """The interface string ``key`` in the current language (see core.vocabulary)."""
     return translate(key, current_language(), **values)
 
 

@@ -6,7 +6,8 @@ import streamlit as st
 
 from app_pages.session import current_language, escape_markdown, language_picker, t
 from app_pages.store_access import open_store, store_busy_guard
-from core.users import Role, User, authenticate
+from core.policy import Role, User
+from accounts.users import authenticate
 
 USER_KEY = "user"
 

@@ -7,9 +7,6 @@ its modification times -- so a write by any process shows up on the next rerun.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,45 +17,23 @@ import streamlit as st
 
 from app_pages.session import t
 from core.errors import StoreBusyError
-from core.users import User
+from core.policy import User
 from core.settings import get_settings
 from data.store import Store
+from ingest.demo import build_demo_store
 from hotspots import task_service
-from hotspots.repository import HotspotFilter
+from data.hotspots import HotspotFilter
 from hotspots.service import visible_hotspots
-from stations import repository
+from data.sources import read_dust_sources, read_fire_points
+from data.stations import latest_observation_time, read_hourly_observations, read_quality_counts
+from data.store import read_holdings
 from stations.aqi import hourly_aqi
 from stations.assessment import monthly_trend, rank_store
 from stations.daily import trailing_24h_means
 from stations.ranking import Period
-from stations.repository import read_stations, read_townships
-from zones.repository import read_zones
-
-
-def build_demo_store(path: Path, seed: int, year: int) -> None:
-    """Build the demo region (data.demo.build_demo) with its year's hotspots detected into a store at
-    ``path``, atomically: everything is written in a private folder beside ``path`` and the database
-    file takes its real name only once complete, so a build that dies half-way leaves no store that
-    a later start would take for a finished one."""
-    from data.demo import build_demo
-    from hotspots.engine import detect_and_store
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.building-"))
-    try:
-        staged = Store(building / path.name)
-        build_demo(staged, seed=seed, year=year)
-        # The demo opens with its year's hotspots already detected, as a daily detection run would leave it.
-        detect_and_store(staged, dt.date(year, 1, 1), dt.date(year, 12, 31))
-        if staged.files_dir.exists():
-            shutil.copytree(staged.files_dir, Store(path).files_dir, dirs_exist_ok=True)
-        wal = staged.path.with_name(staged.path.name + ".wal")
-        if wal.exists():
-            os.replace(wal, path.with_name(path.name + ".wal"))
-        # The database file is moved last: its name appearing is what marks the build as complete.
-        os.replace(staged.path, path)
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
+from data.stations import read_stations
+from data.townships import read_townships
+from data.zones import read_zones
 
 
 @st.cache_resource(show_spinner=False)
@@ -82,10 +57,8 @@ def open_store() -> Store:
 
 
 def store_version(store: Store) -> tuple[int, int]:
-    """Modification times (ns) of the store file and its write-ahead log: a cache key that
-    changes whenever any process writes."""
-    wal = store.path.with_name(store.path.name + ".wal")
-    return tuple(path.stat().st_mtime_ns if path.exists() else 0 for path in (store.path, wal))
+    """A cache key that changes whenever any process writes the store (Store.version)."""
+    return store.version()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -114,7 +87,7 @@ def store_busy_guard() -> Iterator[None]:
 @st.cache_data(show_spinner=False, max_entries=4)
 def _latest_hour(db_path: str, version: tuple[int, int]) -> dt.datetime | None:
     with Store(db_path).read() as con:
-        return repository.latest_observation_time(con)
+        return latest_observation_time(con)
 
 
 def latest_hour(store: Store) -> dt.datetime | None:
@@ -133,7 +106,7 @@ def _scored_hours(hours: pd.DataFrame) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _stations_at_hour(db_path: str, version: tuple[int, int], hour: dt.datetime) -> pd.DataFrame:
     with Store(db_path).read() as con:
-        hours = repository.read_hourly_observations(con, hour - dt.timedelta(hours=23), hour + dt.timedelta(hours=1))
+        hours = read_hourly_observations(con, hour - dt.timedelta(hours=23), hour + dt.timedelta(hours=1))
     scored = _scored_hours(hours.sort_values(["station_code", "time"]).reset_index(drop=True))
     return scored[scored["time"] == hour][["station_code", "aqi", "primary_pollutant", "level", "colour"]]
 
@@ -148,7 +121,7 @@ def stations_at_hour(store: Store, hour: dt.datetime) -> pd.DataFrame:
 def _station_detail(db_path: str, version: tuple[int, int], station_code: str, end: dt.datetime,
                     days: int) -> pd.DataFrame:
     with Store(db_path).read() as con:
-        series = repository.read_hourly_observations(con, end - dt.timedelta(days=days), end + dt.timedelta(hours=1),
+        series = read_hourly_observations(con, end - dt.timedelta(days=days), end + dt.timedelta(hours=1),
                                                      [station_code], include_wind=True)
     return _scored_hours(series)
 
@@ -162,18 +135,18 @@ def station_detail(store: Store, station_code: str, end: dt.datetime, days: int 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _fire_points(db_path: str, version: tuple[int, int], start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
     with Store(db_path).read() as con:
-        return repository.read_fire_points(con, start, end)
+        return read_fire_points(con, start, end)
 
 
 def fire_points(store: Store, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
-    """Fire points with start ≤ time < end (naive Beijing time); see repository.read_fire_points."""
+    """Fire points with start ≤ time < end (naive Beijing time); see read_fire_points."""
     return _fire_points(str(store.path), store_version(store), start, end)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _dust_sources(db_path: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
     with Store(db_path).read() as con:
-        return repository.read_dust_sources(con)
+        return read_dust_sources(con)
 
 
 def dust_sources(store: Store) -> gpd.GeoDataFrame:
@@ -205,12 +178,12 @@ def trend(store: Store, last_month: str, months: int = 12) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=4)
 def _store_overview(db_path: str, version: tuple[int, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     with Store(db_path).read() as con:
-        return repository.read_holdings(con), repository.read_quality_counts(con)
+        return read_holdings(con), read_quality_counts(con)
 
 
 def store_overview(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """What the store holds (repository.read_holdings) and its flagged observation hours
-    (repository.read_quality_counts)."""
+    """What the store holds (read_holdings) and its flagged observation hours
+    (read_quality_counts)."""
     return _store_overview(str(store.path), store_version(store))
 
 

@@ -7,7 +7,7 @@ bench/bench_import.py (built if missing). Each contender runs in a fresh process
 wall time of the step, peak RSS):
   fire clustering — this project: hotspots.fires.cluster_fire_points (DBSCAN, haversine, ball tree, per pass);
                     baseline: the same grouping with scikit-learn DBSCAN algorithm='brute' (haversine).
-  station episodes — this project: per-hour medians in DuckDB (hotspots.repository.read_network_medians),
+  station episodes — this project: per-hour medians in DuckDB (data.hotspots.read_network_medians),
                     then hotspots.episodes.station_episodes (vectorised pandas), for January;
                     baseline: a plain pandas loop over the hours (median and flags hour by hour) and a
                     Python loop over each station's high hours to merge them into episodes.
@@ -77,7 +77,7 @@ def cluster_fires(which: str, fires: str, output: str) -> dict:
 def station_episodes_of(which: str, db: str, start: str, end: str, output: str) -> dict:
     """Contender: the station episodes of start ≤ time < end (ISO, Beijing) from the store."""
     from data.store import Store
-    from hotspots import repository
+    from data.stations import read_hourly_observations, read_network_medians
     from hotspots.episodes import station_episodes
 
     config = HotspotConfig()
@@ -85,10 +85,10 @@ def station_episodes_of(which: str, db: str, start: str, end: str, output: str) 
 
     def detect() -> pd.DataFrame:
         with Store(db).read() as con:
-            observations = repository.read_observations(con, begin, finish)
+            observations = read_hourly_observations(con, begin, finish, include_wind=True)
             if which == "baseline":
                 return _baseline_episodes(observations, config)
-            medians = repository.read_network_medians(con, begin, finish, config.pollutants)
+            medians = read_network_medians(con, begin, finish, config.pollutants)
         return station_episodes(observations, medians, config)[["station_code", "pollutant", "start", "end", "peak"]]
 
     seconds, result = timed(detect)

@@ -3,7 +3,7 @@
 Usage: .venv/bin/python bench/bench_import.py [--quick] [--data-dir DIR]
 
 Each contender runs in a fresh process (bench/report.py: wall time of the step, peak RSS):
-  province Parquet — data.importers.observations.import_observations of bench/province.py's hourly file
+  province Parquet — ingest.observations.import_observations of bench/province.py's hourly file
                      (validated, quality-flagged, upserted, daily aggregates refreshed) into a store that
                      already holds the townships and stations; baseline: pandas.read_csv of the first
                      month of the same rows written as CSV (parsing only: no checks, nothing stored).
@@ -30,7 +30,7 @@ IMPORT_TARGET = "≥ 1,000,000 rows/s"
 
 def import_province(scale_name: str, data_dir: str, db: str) -> dict:
     """Contender: the province's hourly Parquet into a fresh store at ``db`` (kept for later figures)."""
-    from data.importers.observations import import_observations
+    from ingest.observations import import_observations
 
     data = province.ensure_data(_scale(scale_name), Path(data_dir))
     Path(db).unlink(missing_ok=True)
@@ -49,7 +49,7 @@ def read_csv(*paths: str) -> dict:
 
 def import_beijing(stations_file: str, *paths: str) -> dict:
     """Contender: the Beijing CSV files into a fresh store beside them."""
-    from data.importers.observations import import_observations
+    from ingest.observations import import_observations
     from data.store import Store
 
     store = Store(Path(paths[0]).with_name("beijing.duckdb"))

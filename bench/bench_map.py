@@ -31,9 +31,8 @@ sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
 from report import Figure, format_table, machine_lines  # noqa: E402
 
-from data.demo import build_demo  # noqa: E402
+from ingest.demo import build_demo_store  # noqa: E402
 from data.store import Store  # noqa: E402
-from hotspots.engine import detect_and_store  # noqa: E402
 from tests.app_support import new_offline_context, offline_chromium, running_app  # noqa: E402
 
 SEED, YEAR = 7, 2025
@@ -55,23 +54,24 @@ def _page_load_seconds(page, url: str) -> float:
 
 def _app_map_html_bytes(db: Path) -> int:
     """Bytes of the folium document the map page builds for the store's newest hour (public view)."""
-    from hotspots.engine import surface_path
     from layers.legend import quantile_classes
     from layers.region_map import region_map
-    from stations import repository
+    from data.sources import read_dust_sources, read_fire_points
+    from data.stations import latest_observation_time, read_stations
+    from data.townships import read_townships
     from stations.assessment import rank_store
     from stations.ranking import Period
-    from zones.repository import read_zones
+    from data.zones import read_zones
 
     store = Store(db)
     with store.read(spatial=True) as con:
-        townships, stations, zones = (repository.read_townships(con), repository.read_stations(con), read_zones(con))
-        hour = repository.latest_observation_time(con)
-        fires = repository.read_fire_points(con, hour - dt.timedelta(days=FIRE_WINDOW_DAYS), hour + dt.timedelta(hours=1))
-        dust = repository.read_dust_sources(con)
+        townships, stations, zones = (read_townships(con), read_stations(con), read_zones(con))
+        hour = latest_observation_time(con)
+        fires = read_fire_points(con, hour - dt.timedelta(days=FIRE_WINDOW_DAYS), hour + dt.timedelta(hours=1))
+        dust = read_dust_sources(con)
     table = rank_store(store, Period.parse(f"{hour:%Y-%m}")).set_index("township_code")
     colours, _edges = quantile_classes(townships["code"].map(table["composite_index"]).astype(float))
-    surface = surface_path(store, f"{hour:%Y-%m}")
+    surface = store.surface_path(f"{hour:%Y-%m}")
     raster = (surface, "PM2.5", [0, 35, 75, 115, 150, 250]) if surface.exists() else None
     folium_map = region_map(townships, stations, zones, tiles="none", township_colours=colours, fires=fires,
                             dust=dust, raster=raster)
@@ -134,8 +134,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="lantian-bench-map-") as folder_name:
         folder = Path(folder_name)
         demo = folder / "demo.duckdb"
-        build_demo(Store(demo), seed=SEED, year=YEAR)
-        detect_and_store(Store(demo), dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
+        build_demo_store(demo, seed=SEED, year=YEAR)
         many = folder / "many" / "demo.duckdb"
         many.parent.mkdir()
         shutil.copy(demo, many)

@@ -37,7 +37,8 @@ def rank_project(db: str, period: str, output: str) -> dict:
 def rank_pandas(db: str, period: str, output: str) -> dict:
     """Baseline: every hourly row of the data span into pandas, then the pure ranking."""
     from data.store import Store
-    from stations import repository
+    from data.sources import count_fire_points
+    from data.stations import read_hourly_observations, read_station_townships
     from stations.ranking import Period, rank_from_hourly
 
     parsed = Period.parse(period)
@@ -45,10 +46,10 @@ def rank_pandas(db: str, period: str, output: str) -> dict:
     def rank():
         span = parsed.data_span()
         with Store(db).read(spatial=True) as con:
-            hours = repository.read_hourly_observations(con, dt.datetime.combine(span.start, dt.time()),
+            hours = read_hourly_observations(con, dt.datetime.combine(span.start, dt.time()),
                                                         dt.datetime.combine(span.end + dt.timedelta(days=1), dt.time()))
-            station_townships = repository.read_station_townships(con)
-            fire_points = repository.count_fire_points(con, parsed.start, parsed.end)
+            station_townships = read_station_townships(con)
+            fire_points = count_fire_points(con, parsed.start, parsed.end)
         townships = (station_townships.drop_duplicates("township_code")[["township_code", "township"]]
                      .rename(columns={"township": "name"}))
         return rank_from_hourly(hours, station_townships, parsed, "2012", townships=townships, fire_points=fire_points)

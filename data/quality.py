@@ -25,6 +25,10 @@ class QualityFlag(IntFlag):
     OUT_OF_RANGE = 8         # above what any analyser or weather records report
 
 
+# Bits that keep an hour out of every statistic: values that cannot be air. PM2.5 above PM10 stays in,
+# as the national network publishes such hours.
+EXCLUDED_FROM_STATISTICS = int(QualityFlag.NEGATIVE | QualityFlag.FUTURE_TIME | QualityFlag.OUT_OF_RANGE)
+
 CONCENTRATIONS = ("pm25", "pm10", "so2", "no2", "o3", "co")
 NON_NEGATIVE = CONCENTRATIONS + ("ws", "rh")
 

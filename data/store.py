@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import duckdb_extension_spatial
+import pandas as pd
 
 from core.errors import BadInputError, StoreBusyError
 from core.settings import get_settings
@@ -44,10 +45,53 @@ class Store:
         self.path = Path(path if path is not None else settings.db).expanduser().resolve()
         self.busy_timeout_s = settings.busy_timeout_s if busy_timeout_s is None else busy_timeout_s
 
+    # The store owns every file that belongs to it; nothing else builds these paths.
     @property
     def files_dir(self) -> Path:
-        """Folder beside the store for rasters and attachments that belong to it."""
+        """Folder beside the store for rasters, attachments, tiles and logs that belong to it."""
         return self.path.parent / f"{self.path.stem}_files"
+
+    @property
+    def wal_path(self) -> Path:
+        """DuckDB's write-ahead log beside the database file (present while writes are not yet checkpointed)."""
+        return self.path.with_name(self.path.name + ".wal")
+
+    @property
+    def rasters_dir(self) -> Path:
+        return self.files_dir / "rasters"
+
+    @property
+    def own_landcover_path(self) -> Path:
+        """Where the store keeps a land-cover GeoTIFF of its own (imported, or the demo's)."""
+        return self.rasters_dir / "landcover.tif"
+
+    @property
+    def landcover_path(self) -> Path:
+        """The land-cover GeoTIFF every reader uses: LANTIAN_LANDCOVER_PATH when set, else the store's own."""
+        configured = get_settings().landcover_path
+        return Path(configured) if configured else self.own_landcover_path
+
+    def surface_path(self, period: str) -> Path:
+        """The PM2.5 surface GeoTIFF the engine writes for a period such as '2025-03'."""
+        return self.rasters_dir / f"pm25_{period}.tif"
+
+    def satellite_path(self, period: str) -> Path:
+        """An imported satellite PM2.5 GeoTIFF of a period, used instead of interpolating the stations."""
+        return self.rasters_dir / f"satellite_pm25_{period}.tif"
+
+    @property
+    def attachments_dir(self) -> Path:
+        """Photos and other files attached to tasks, under generated names."""
+        return self.files_dir / "attachments"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.files_dir / "logs"
+
+    def version(self) -> tuple[int, int]:
+        """Modification times (ns) of the database file and its write-ahead log: a cache key that changes
+        whenever any process writes."""
+        return tuple(path.stat().st_mtime_ns if path.exists() else 0 for path in (self.path, self.wal_path))
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -132,3 +176,18 @@ class Store:
             # Table names come from the catalogue, never from user input.
             return {table: con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
                     for table in tables}
+
+
+def read_holdings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """What the store holds: one row per data table with its row count and, where the table has times,
+    the first and last (naive Beijing time)."""
+    return con.execute(
+        "SELECT 'townships' AS data, count(*) AS rows, NULL::TIMESTAMP AS first, NULL::TIMESTAMP AS last FROM townships "
+        "UNION ALL SELECT 'stations', count(*), NULL, NULL FROM stations "
+        "UNION ALL SELECT 'observations', count(*), min(time), max(time) FROM observations "
+        "UNION ALL SELECT 'zones', count(*), NULL, NULL FROM zones "
+        "UNION ALL SELECT 'fire_points', count(*), min(time), max(time) FROM fire_points "
+        "UNION ALL SELECT 'dust_sources', count(*), NULL, NULL FROM dust_sources "
+        "UNION ALL SELECT 'hotspots', count(*), min(start_time), max(end_time) FROM hotspots "
+        "UNION ALL SELECT 'tasks', count(*), min(created_at), max(created_at) FROM tasks"
+    ).df()

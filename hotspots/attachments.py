@@ -13,7 +13,6 @@ from PIL import Image, UnidentifiedImageError
 
 from core.errors import BadInputError
 
-ATTACHMENTS_FOLDER = "attachments"
 
 
 @dataclass(frozen=True)
@@ -34,11 +33,6 @@ class SavedAttachment:
     media_type: str
     size_bytes: int
     sha256: str
-
-
-def attachments_dir(files_dir: Path) -> Path:
-    """The folder holding every attachment of the store whose files folder is ``files_dir``."""
-    return files_dir / ATTACHMENTS_FOLDER
 
 
 def detect_image_format(upload: Upload, allowed_formats: Iterable[str], max_bytes: int) -> str:
@@ -67,14 +61,13 @@ def detect_image_format(upload: Upload, allowed_formats: Iterable[str], max_byte
     return image_format
 
 
-def save_attachments(files_dir: Path, uploads: Iterable[Upload], allowed_formats: Iterable[str],
+def save_attachments(folder: Path, uploads: Iterable[Upload], allowed_formats: Iterable[str],
                      max_bytes: int) -> list[SavedAttachment]:
-    """Check every upload first, then write each under ``attachments_dir(files_dir)`` with a generated
+    """Check every upload first, then write each into ``folder`` (Store.attachments_dir) with a generated
     name. Nothing is written if any upload is refused."""
     uploads = list(uploads)
     allowed = tuple(allowed_formats)
     formats = [detect_image_format(upload, allowed, max_bytes) for upload in uploads]
-    folder = attachments_dir(files_dir)
     folder.mkdir(parents=True, exist_ok=True)
     saved: list[SavedAttachment] = []
     for upload, image_format in zip(uploads, formats):

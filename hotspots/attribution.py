@@ -58,7 +58,7 @@ def attribute(hotspots: pd.DataFrame, sources: gpd.GeoDataFrame, config: Hotspot
     ``hotspots`` has lon, lat (EPSG:4326), wind_from (degrees the wind came from, NaN when unknown),
     wind_speed (m/s), pollutant (None for any), start, end (naive Beijing). ``sources`` (EPSG:4326) has
     id, kind (enterprise, site, road, stockpile, fire), name, emits (list of pollutants; empty = any)
-    and start/end (NaT for permanent sources; fire clusters are active from their first to last
+    and start_time/end_time (NaT for permanent sources; fire clusters are active from their first to last
     detection). A source counts if it emits the pollutant, was active within a day of the hotspot,
     lies within ``source_radius_m`` of it and either in the upwind sector (wind_from ±
     sector_half_width_deg), within ``near_field_m``, or the wind was calmer than ``calm_ws`` (or
@@ -77,12 +77,12 @@ def attribute(hotspots: pd.DataFrame, sources: gpd.GeoDataFrame, config: Hotspot
     projected = sources.geometry.to_crs(crs).to_numpy()
     here = points.to_crs(crs).to_numpy()
     hot, src = shapely.STRtree(projected).query(here, predicate="dwithin", distance=config.source_radius_m * 1.1)
-    if "start" in sources:
-        source_start = pd.to_datetime(sources["start"]).to_numpy()[src]
-        source_end = pd.to_datetime(sources["end"]).to_numpy()[src]
+    if "start_time" in sources:
+        source_start = pd.to_datetime(sources["start_time"]).to_numpy()[src]
+        source_end = pd.to_datetime(sources["end_time"]).to_numpy()[src]
         slack = np.timedelta64(1, "D")
-        overlaps = ((source_start <= hotspots["end"].to_numpy()[hot] + slack)
-                    & (source_end >= hotspots["start"].to_numpy()[hot] - slack))
+        overlaps = ((source_start <= hotspots["end_time"].to_numpy()[hot] + slack)
+                    & (source_end >= hotspots["start_time"].to_numpy()[hot] - slack))
         active = np.isnat(source_start) | overlaps
         hot, src = hot[active], src[active]
     relevant = _emits(sources, _column(hotspots, "pollutant", None)[hot], src)

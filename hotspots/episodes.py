@@ -15,7 +15,7 @@ def network_medians(observations: pd.DataFrame, pollutants: Sequence[str]) -> pd
 
     ``observations`` has station_code, time (naive Beijing) and pollutant columns (µg/m³, CO mg/m³).
     Returns time plus ``<p>_median`` and ``<p>_count`` columns, one row per hour. This is the pandas
-    reference for hotspots.repository.read_network_medians (the same figures computed in DuckDB).
+    reference for data.hotspots.read_network_medians (the same figures computed in DuckDB).
     """
     grouped = observations.groupby("time", sort=True)
     frame = pd.DataFrame(index=grouped.size().index)

@@ -13,7 +13,7 @@ GRADES = ("I", "II", "III")
 def _at_place(hotspots: pd.DataFrame, history: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """This run's and the stored hotspots (one row per id) with ``place_code``, an integer per (kind,
     place), and the same code for each row of ``hotspots``."""
-    combined = pd.concat([hotspots[["id", "kind", "place", "start"]], history[["id", "kind", "place", "start"]]],
+    combined = pd.concat([hotspots[["id", "kind", "place", "start_time"]], history[["id", "kind", "place", "start_time"]]],
                          ignore_index=True)
     codes = pd.MultiIndex.from_arrays([combined["kind"], combined["place"]]).factorize()[0]
     combined["place_code"] = codes
@@ -36,10 +36,10 @@ def _count_between(codes: np.ndarray, times: np.ndarray, query_codes: np.ndarray
 
 def recurrence(hotspots: pd.DataFrame, history: pd.DataFrame, days: int) -> np.ndarray:
     """For each hotspot, how many other hotspots of the same kind and place started within ``days``
-    days before it (this run's and the stored ``history``; both have id, kind, place, start)."""
+    days before it (this run's and the stored ``history``; both have id, kind, place, start_time)."""
     combined, codes = _at_place(hotspots, history)
-    starts = hotspots["start"].to_numpy()
-    return _count_between(combined["place_code"].to_numpy(), combined["start"].to_numpy(), codes,
+    starts = hotspots["start_time"].to_numpy()
+    return _count_between(combined["place_code"].to_numpy(), combined["start_time"].to_numpy(), codes,
                           starts - np.timedelta64(days, "D"), starts, upper_inclusive=False)
 
 
@@ -48,8 +48,8 @@ def recurring_days(hotspots: pd.DataFrame, history: pd.DataFrame, window_days: i
     place started within the ``window_days`` days ending on its start day."""
     combined, codes = _at_place(hotspots, history)
     days = pd.DataFrame({"code": combined["place_code"].to_numpy(),
-                         "day": combined["start"].dt.normalize().to_numpy()}).drop_duplicates()
-    own = hotspots["start"].dt.normalize().to_numpy()
+                         "day": combined["start_time"].dt.normalize().to_numpy()}).drop_duplicates()
+    own = hotspots["start_time"].dt.normalize().to_numpy()
     return _count_between(days["code"].to_numpy(), days["day"].to_numpy(), codes,
                           own - np.timedelta64(window_days - 1, "D"), own, upper_inclusive=True)
 

@@ -5,9 +5,9 @@ import dataclasses
 
 import pandas as pd
 
-from core.users import Role, User
+from core.policy import Role, User
 from data.store import Store
-from hotspots.repository import HotspotFilter, read_hotspots
+from data.hotspots import HotspotFilter, read_hotspots
 
 # Data anomalies and industrial heat (audience 'supervisor') are for supervisors and inspectors, not
 # township officials; the CLI (SYSTEM) works for the environment bureau and sees everything.
@@ -16,7 +16,7 @@ SUPERVISOR_HOTSPOT_ROLES = frozenset({Role.SUPERVISOR, Role.INSPECTOR, Role.ADMI
 
 def visible_hotspots(store: Store, user: User, selection: HotspotFilter, top: int | None = None) -> pd.DataFrame:
     """Stored hotspots matching ``selection`` that ``user`` may see, best first (the columns of
-    hotspots.repository.read_hotspots; lon/lat EPSG:4326, times naive Beijing). Supervisor-only
+    data.hotspots.read_hotspots; lon/lat EPSG:4326, times naive Beijing). Supervisor-only
     hotspots are left out for roles outside SUPERVISOR_HOTSPOT_ROLES whatever ``selection`` asks."""
     allowed = dataclasses.replace(selection, include_supervisor=selection.include_supervisor
                                   and user.role in SUPERVISOR_HOTSPOT_ROLES)

@@ -16,13 +16,16 @@ import pandas as pd
 from core.errors import BadInputError, ConflictError, PermissionDeniedError
 from core.settings import get_settings
 from core.timeutil import now_beijing
-from core.users import SYSTEM_USER, User
+from core.policy import SYSTEM_USER, User
 from data.store import Store
-from hotspots import task_repository as repo
-from hotspots.attachments import SavedAttachment, Upload, attachments_dir, discard, save_attachments
-from hotspots.task_repository import HandlingListFilter
+from data import hotspots as hotspot_repo
+from data import tasks as repo
+from data import townships as township_repo
+from hotspots.attachments import SavedAttachment, Upload, discard, save_attachments
+from data.tasks import HandlingListFilter
 from hotspots.tasks import (ACTION_LABELS_ZH, EXPORT_ROLES, FIELD_KIND, GRADES, KIND_LABELS_ZH, OWING_STATES,
-                            STATE_LABELS_ZH, Action, Task, TaskState, authorise, deadline_for, next_state)
+                            STATE_LABELS_ZH, SWEPT_STATES, Action, Task, TaskState, authorise, deadline_for,
+                            next_state)
 
 CHANGED_BY_SOMEONE_ELSE = "已被他人修改，请刷新后重试 / changed by someone else: reload and try again"
 SWEEP_COMMENT = "逾期自动督办 / overdue: escalated by the sweep"
@@ -38,6 +41,17 @@ def _text(value: str | None, field: str, required: bool = False) -> str | None:
 def _now(now: datetime | None) -> datetime:
     """The given time, or the Beijing clock to the second (what people read in lists and exports)."""
     return now if now is not None else now_beijing().replace(microsecond=0)
+
+
+def _task(row: dict | None, task_id: str) -> Task:
+    """The Task a stored row describes; BadInputError when there is none."""
+    if row is None:
+        raise BadInputError(f"no task '{task_id}' / 交办单不存在", field="task_id")
+    return Task(**{**row, "state": TaskState(row["state"])})
+
+
+def _row(task: Task) -> dict:
+    return {**dataclasses.asdict(task), "state": task.state.value}
 
 
 def _new_task_id(now: datetime) -> str:
@@ -64,13 +78,15 @@ def _record_event(con: duckdb.DuckDBPyConnection, store: Store, written: list[Sa
                   user: User, action: Action, from_state: TaskState | None, comment: str | None,
                   photos: Sequence[Upload], now: datetime) -> None:
     """Append the event of ``action`` on ``task`` and the photos that came with it."""
-    event_id = repo.append_event(con, task.id, user, action, from_state, task.state, comment, now)
+    event_id = repo.append_event(con, task.id, actor=user.name, role=user.role.value, action=action.value,
+                                 from_state=from_state.value if from_state else None, to_state=task.state.value,
+                                 comment=comment, occurred_at=now)
     if photos:
         settings = get_settings()
-        saved = save_attachments(store.files_dir, photos, settings.attachment_formats,
+        saved = save_attachments(store.attachments_dir, photos, settings.attachment_formats,
                                  settings.attachment_max_bytes)
         written.extend(saved)
-        repo.insert_attachments(con, task.id, event_id, saved, user, now)
+        repo.insert_attachments(con, task.id, event_id, [dataclasses.asdict(item) for item in saved], user.name, now)
 
 
 def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, department: str | None = None,
@@ -84,11 +100,11 @@ def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, depar
     settings = get_settings()
     now = _now(now)
     with _change(store) as (con, written):
-        hotspot = repo.read_hotspot(con, hotspot_id)
+        hotspot = hotspot_repo.read_hotspot(con, hotspot_id)
         if hotspot is None:
             raise BadInputError(f"no hotspot '{hotspot_id}' / 热点不存在", field="hotspot_id")
-        repo.claim_hotspot(con, hotspot_id)
-        existing = repo.open_task_of_hotspot(con, hotspot_id)
+        hotspot_repo.claim_hotspot(con, hotspot_id)
+        existing = repo.open_task_of_hotspot(con, hotspot_id, TaskState.CLOSED.value)
         if existing is not None:
             raise ConflictError(f"热点已有未办结的交办单 {existing} / "
                                 f"hotspot already has the open task {existing}")
@@ -96,7 +112,7 @@ def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, depar
         if grade is None:
             raise BadInputError("the hotspot has no grade: give one (I, II, III) / 请指定等级", field="grade")
         township_code = township_code or hotspot["township_code"]
-        if township_code is None or not repo.township_exists(con, township_code):
+        if township_code is None or not township_repo.township_exists(con, township_code):
             raise BadInputError("name the responsible township / 请指定责任乡镇", field="township_code")
         kind_label = KIND_LABELS_ZH.get(hotspot["kind"], hotspot["kind"])
         pollutant = (hotspot["pollutant"] or "").upper()
@@ -106,7 +122,7 @@ def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, depar
                     instructions=_text(instructions, "instructions"), state=TaskState.PENDING,
                     deadline=deadline_for(grade, now, settings.task_deadline_hours),
                     lon=hotspot["lon"], lat=hotspot["lat"], version=1, created_at=now, updated_at=now)
-        repo.insert_task(con, task)
+        repo.insert_task(con, _row(task))
         _record_event(con, store, written, task, user, Action.CREATE, None, None, (), now)
         return task
 
@@ -127,8 +143,8 @@ def record_field_observation(store: Store, user: User, lon: float, lat: float, *
     title = _text(title, "title", required=True)
     description = _text(description, "description", required=True)
     with _change(store, spatial=True) as (con, written):
-        township_code = township_code or repo.township_at(con, lon, lat)
-        if township_code is None or not repo.township_exists(con, township_code):
+        township_code = township_code or township_repo.township_at(con, lon, lat)
+        if township_code is None or not township_repo.township_exists(con, township_code):
             raise BadInputError("the position is in no known township: name one / "
                                 "位置不在任何乡镇内，请指定乡镇", field="township_code")
         task = Task(id=_new_task_id(now), hotspot_id=None, kind=FIELD_KIND, grade=grade,
@@ -136,7 +152,7 @@ def record_field_observation(store: Store, user: User, lon: float, lat: float, *
                     instructions=None, state=TaskState.PENDING,
                     deadline=deadline_for(grade, now, settings.task_deadline_hours),
                     lon=lon, lat=lat, version=1, created_at=now, updated_at=now)
-        repo.insert_task(con, task)
+        repo.insert_task(con, _row(task))
         _record_event(con, store, written, task, user, Action.RECORD_OBSERVATION, None, description, photos, now)
         return task
 
@@ -149,13 +165,11 @@ def _act(store: Store, user: User, task_id: str, action: Action, *, comment: str
     settings = get_settings()
     now = _now(now)
     with _change(store) as (con, written):
-        task = repo.read_task(con, task_id)
-        if task is None:
-            raise BadInputError(f"no task '{task_id}' / 交办单不存在", field="task_id")
+        task = _task(repo.read_task(con, task_id), task_id)
         authorise(user, action, task.township_code)
         if expected_version is not None and expected_version != task.version:
             raise ConflictError(CHANGED_BY_SOMEONE_ELSE)
-        target = next_state(task.state, action, repo.read_actions(con, task_id),
+        target = next_state(task.state, action, [Action(code) for code in repo.read_actions(con, task_id)],
                             returns_for_accountability=settings.accountability_after_returns,
                             escalations_for_accountability=settings.accountability_after_escalations)
         if target in OWING_STATES and action is not Action.ADD_EVIDENCE:
@@ -171,7 +185,7 @@ def _act(store: Store, user: User, task_id: str, action: Action, *, comment: str
             instructions=instructions or task.instructions, version=task.version + 1, updated_at=now)
         if target in OWING_STATES and changed.department is None:
             raise BadInputError("name the responsible department / 请指定责任部门", field="department")
-        if not repo.update_task_if_unchanged(con, task_id, task.version, state=changed.state,
+        if not repo.update_task_if_unchanged(con, task_id, task.version, state=changed.state.value,
                                              deadline=changed.deadline, department=changed.department,
                                              instructions=changed.instructions, updated_at=now):
             raise ConflictError(CHANGED_BY_SOMEONE_ELSE)
@@ -231,7 +245,7 @@ def sweep_overdue(store: Store, now: datetime | None = None) -> list[str]:
     changes meanwhile is left for the next sweep. ``now`` is naive Beijing time."""
     now = _now(now)
     with store.read() as con:
-        candidates = repo.read_sweepable(con, now)
+        candidates = repo.read_sweepable(con, now, [state.value for state in SWEPT_STATES])
     escalated = []
     for task_id in candidates:
         try:
@@ -245,10 +259,7 @@ def sweep_overdue(store: Store, now: datetime | None = None) -> list[str]:
 def get_task(store: Store, task_id: str) -> Task:
     """The task with this id (any signed-in role may look)."""
     with store.read() as con:
-        task = repo.read_task(con, task_id)
-    if task is None:
-        raise BadInputError(f"no task '{task_id}' / 交办单不存在", field="task_id")
-    return task
+        return _task(repo.read_task(con, task_id), task_id)
 
 
 def task_history(store: Store, task_id: str) -> pd.DataFrame:
@@ -272,15 +283,15 @@ def attachment_path(store: Store, task_id: str, name: str) -> Path:
     """Where the attachment ``name`` of ``task_id`` is on disk; BadInputError for any other name."""
     if name not in set(task_attachments(store, task_id)["name"]):
         raise BadInputError(f"task '{task_id}' has no attachment '{name}'", field="name")
-    return attachments_dir(store.files_dir) / name
+    return store.attachments_dir / name
 
 
 def list_tasks(store: Store, selection: HandlingListFilter = HandlingListFilter(),
                now: datetime | None = None) -> pd.DataFrame:
     """Tasks matching ``selection`` as handling-list rows (any role may browse); see
-    ``task_repository.read_handling_list`` for the columns."""
+    ``data.tasks.read_handling_list`` for the columns."""
     with store.read() as con:
-        return repo.read_handling_list(con, selection, _now(now))
+        return repo.read_handling_list(con, selection, _now(now), [state.value for state in OWING_STATES])
 
 
 def handling_list(store: Store, user: User, selection: HandlingListFilter = HandlingListFilter(),

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from core.errors import BadInputError, ConflictError, PermissionDeniedError
-from core.users import Role, User
+from core.policy import Role, User
 
 GRADES = ("I", "II", "III")
 FIELD_KIND = "field"

@@ -6,7 +6,7 @@ import html
 import numpy as np
 import pandas as pd
 
-from core.i18n import translate
+from core.vocabulary import translate
 from stations.standards import LEVELS
 
 NO_DATA_COLOUR = "#BDBDBD"

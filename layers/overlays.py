@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from core.i18n import translate
+from core.vocabulary import translate
 from layers.popups import display_text, popup_table
 
 STATION_STYLES: dict[str, dict[str, object]] = {

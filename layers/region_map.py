@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from data.gcj02 import wgs84_to_gcj02
+from core.gcj02 import wgs84_to_gcj02
 from layers.assets import asset_base_url, localize_assets
 from layers.basemap import build_basemap, tile_sources
 from layers.overlays import station_layer, township_layer, zone_layer

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 from folium.plugins import FastMarkerCluster
 
-from core.i18n import translate
+from core.vocabulary import translate
 from layers.overlays import geojson_layer
 from layers.popups import display_text, hotspot_popup_html, popup_table, task_popup_html
 

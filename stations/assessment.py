@@ -8,7 +8,8 @@ import pandas as pd
 from core.errors import BadInputError
 from core.settings import get_settings
 from data.store import Store
-from stations import repository
+from data.sources import count_fire_points
+from data.stations import read_hourly_observations, read_sand_dust_days, read_station_townships, township_daily_aggregates
 from stations.aqi import daily_aqi, hourly_aqi
 from stations.daily import daily_statistics, finish_daily, trailing_24h_means
 from stations.ranking import KEY, Period, rank_by, rank_townships, township_composite
@@ -25,7 +26,7 @@ def ranking_version(period: Period, version: str | None = None) -> str:
 def rank_store(store: Store, period: Period, *, by: str = "composite", version: str | None = None) -> pd.DataFrame:
     """The township ranking of ``period`` from the store (stations.ranking.rank_townships' columns).
 
-    Hourly → daily aggregation runs in DuckDB (repository.township_daily_aggregates); validity,
+    Hourly → daily aggregation runs in DuckDB (township_daily_aggregates); validity,
     percentiles, AQI and ranks run in the pure functions. Divisors, weights and the deduction per
     fire point come from the settings.
     """
@@ -33,10 +34,10 @@ def rank_store(store: Store, period: Period, *, by: str = "composite", version: 
     edition = ranking_version(period, version)
     span = period.data_span()
     with store.read(spatial=True) as con:
-        station_townships = repository.read_station_townships(con)
-        aggregates = repository.township_daily_aggregates(con, span.start, span.end)
-        fire_points = repository.count_fire_points(con, period.start, period.end)
-        dust_days = repository.read_sand_dust_days(con, span.start, span.end)
+        station_townships = read_station_townships(con)
+        aggregates = township_daily_aggregates(con, span.start, span.end)
+        fire_points = count_fire_points(con, period.start, period.end)
+        dust_days = read_sand_dust_days(con, span.start, span.end)
     if station_townships.empty:
         raise BadInputError("the store has no township stations to rank")
     townships = (station_townships.drop_duplicates(KEY)[[KEY, "township"]]
@@ -74,9 +75,9 @@ def monthly_trend(store: Store, last_month: str, months: int = 12, *, version: s
     settings = get_settings()
     edition = ranking_version(span, version)
     with store.read() as con:
-        station_townships = repository.read_station_townships(con)
-        aggregates = repository.township_daily_aggregates(con, span.start, span.end)
-        dust_days = repository.read_sand_dust_days(con, span.start, span.end)
+        station_townships = read_station_townships(con)
+        aggregates = township_daily_aggregates(con, span.start, span.end)
+        dust_days = read_sand_dust_days(con, span.start, span.end)
     if station_townships.empty:
         raise BadInputError("the store has no township stations to rank")
     names = station_townships.drop_duplicates(KEY).set_index(KEY)["township"]
@@ -101,7 +102,7 @@ def station_aqi(store: Store, station_code: str, day: dt.date, *, hourly: bool =
     start = dt.datetime.combine(day, dt.time())
     with store.read() as con:
         # The day before feeds the trailing 24-hour SO2 mean of the 2012 SO2 > 800 rule.
-        hours = repository.read_hourly_observations(con, start - dt.timedelta(days=1),
+        hours = read_hourly_observations(con, start - dt.timedelta(days=1),
                                                     start + dt.timedelta(days=1), [station_code])
     hours = hours.sort_values("time").reset_index(drop=True)
     if not (hours["time"] >= start).any():

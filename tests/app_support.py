@@ -156,16 +156,13 @@ def new_offline_context(browser, blocked: list[str], viewport: tuple[int, int] =
     return context
 
 
-def detected_demo_copy(demo_path: Path, folder: Path) -> Path:
-    """Copy the demo store file at ``demo_path`` into ``folder`` and detect its year's hotspots there (as
-    the app does on first start), writing the PM2.5 surfaces beside it; returns the copy's path."""
-    import datetime as dt
+def demo_copy(demo_store: Store, folder: Path) -> Path:
+    """A copy of the session's demo store (hotspots detected, as on the app's first start) and its files
+    in ``folder``, for tests that write; returns the copy's path."""
     import shutil
 
-    from hotspots.engine import detect_and_store
-    from tests.conftest import DEMO_YEAR
-
-    copy = folder / "demo.duckdb"
-    shutil.copy(demo_path, copy)
-    detect_and_store(Store(copy, busy_timeout_s=30), dt.date(DEMO_YEAR, 1, 1), dt.date(DEMO_YEAR, 12, 31))
+    copy = folder / demo_store.path.name
+    shutil.copy(demo_store.path, copy)
+    if demo_store.files_dir.exists():
+        shutil.copytree(demo_store.files_dir, Store(copy).files_dir)
     return copy

@@ -22,12 +22,13 @@ def store(tmp_path: Path) -> Store:
 
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """The demo region, built once per test session. Tests must not write to it."""
-    from data.demo import build_demo
+    """The demo region with its year's hotspots detected, as the app's first start and `python cli.py demo`
+    build it; built once per test session. Tests must not write to it."""
+    from ingest.demo import build_demo_store
 
-    built = Store(tmp_path_factory.mktemp("demo") / "demo.duckdb", busy_timeout_s=30)
-    build_demo(built, seed=DEMO_SEED, year=DEMO_YEAR)
-    return built
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo_store(path, seed=DEMO_SEED, year=DEMO_YEAR)
+    return Store(path, busy_timeout_s=30)
 
 
 @pytest.fixture(scope="session")

@@ -14,10 +14,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages.session import escape_markdown
-from core.i18n import translate
+from core.vocabulary import translate
 from core.settings import get_settings
 from data.store import Store
-from stations.repository import read_stations, read_townships
+from data.stations import read_stations
+from data.townships import read_townships
 from tests.app_support import REPO_ROOT, fill_region_store
 
 APP = str(REPO_ROOT / "app.py")
@@ -71,7 +72,7 @@ def test_a_demo_build_killed_half_way_leaves_no_store_under_the_real_name(tmp_pa
     target = tmp_path / "lantian.duckdb"
     builder = subprocess.Popen(
         [sys.executable, "-c", "import sys; from pathlib import Path; "
-         "from app_pages.store_access import build_demo_store; "
+         "from ingest.demo import build_demo_store; "
          "build_demo_store(Path(sys.argv[1]), 2025, 2025)", str(target)], cwd=REPO_ROOT)
     try:
         deadline = time.monotonic() + TIMEOUT_S
@@ -150,7 +151,7 @@ def test_tianditu_without_key_is_explained_not_raised(region_store, app_settings
 
 def test_station_detail_has_one_stations_hours_with_wind_and_aqi(demo_store):
     from app_pages.store_access import latest_hour, station_detail
-    from stations.repository import EXCLUDED_QUALITY_BITS
+    from data.quality import EXCLUDED_FROM_STATISTICS
 
     end = latest_hour(demo_store)
     with demo_store.read() as con:
@@ -158,7 +159,7 @@ def test_station_detail_has_one_stations_hours_with_wind_and_aqi(demo_store):
         expected = con.execute(
             "SELECT time, pm25, ws, wd FROM observations WHERE station_code = ? AND time >= ? AND time < ? "
             "AND (quality_flag & ?) = 0 ORDER BY time",
-            [code, end - dt.timedelta(days=2), end + dt.timedelta(hours=1), EXCLUDED_QUALITY_BITS]).df()
+            [code, end - dt.timedelta(days=2), end + dt.timedelta(hours=1), EXCLUDED_FROM_STATISTICS]).df()
 
     detail = station_detail(demo_store, code, end, days=2)
 

@@ -14,16 +14,14 @@ from streamlit.testing.v1 import AppTest
 from app_pages.session import escape_markdown
 from app_pages.sidebar import USER_KEY, visible_pages
 from core.errors import BadInputError
-from core.i18n import translate
+from core.vocabulary import translate
 from core.settings import get_settings
-from core.users import Role, User
-from data.demo.accounts import DEMO_ACCOUNTS
+from core.policy import Role, User
+from ingest.demo.accounts import DEMO_ACCOUNTS
 from data.store import Store
 from hotspots import task_service
-from hotspots.engine import detect_and_store
-from stations.repository import read_townships
+from data.townships import read_townships
 from tests.app_support import REPO_ROOT
-from tests.conftest import DEMO_YEAR
 
 APP = str(REPO_ROOT / "app.py")
 TIMEOUT_S = 180
@@ -39,10 +37,7 @@ ADMIN = User("admin", Role.ADMIN)
 @pytest.fixture(scope="module")
 def detected_demo(demo_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo store with its year's hotspots detected, as the app leaves it on first start."""
-    path = tmp_path_factory.mktemp("detected") / "demo.duckdb"
-    shutil.copy(demo_store.path, path)
-    detect_and_store(Store(path, busy_timeout_s=30), dt.date(DEMO_YEAR, 1, 1), dt.date(DEMO_YEAR, 12, 31))
-    return path
+    return demo_store.path
 
 
 @pytest.fixture
@@ -308,7 +303,7 @@ def test_task_history_hotspot_and_task_tables_have_chinese_headers(demo_copy):
     assert history["occurred_at"] == translate("col_occurred_at", "zh") == "时间"
     assert history["comment"] == translate("col_comment", "zh")
     assert history["action_zh"] == translate("col_action", "zh")
-    assert hotspots["score"] == translate("col_score", "zh") and hotspots["start"] == translate("col_start", "zh")
+    assert hotspots["score"] == translate("col_score", "zh") and hotspots["start_time"] == translate("col_start_time", "zh")
     assert tasks["returns"] == translate("task_returns", "zh")
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from app_pages.sidebar import visible_pages
-from core.i18n import translate
-from core.users import User
-from data.demo.accounts import DEMO_ACCOUNTS
+from core.vocabulary import translate
+from core.policy import User
+from ingest.demo.accounts import DEMO_ACCOUNTS
 from hotspots.tasks import TaskState
-from tests.app_support import (REPO_ROOT, detected_demo_copy, new_offline_context, offline_chromium,
+from tests.app_support import (REPO_ROOT, demo_copy, new_offline_context, offline_chromium,
                                running_app)
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,7 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 @pytest.fixture(scope="module")
 def app_url(demo_store, tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("e2e")
-    db = detected_demo_copy(demo_store.path, folder)
+    db = demo_copy(demo_store, folder)
     with running_app(db, folder / "streamlit.log") as url:
         yield url
 

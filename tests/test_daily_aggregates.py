@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from core.errors import BadInputError
-from data.importers import observations
-from data.importers.observations import import_observations
+from ingest import observations
+from ingest.observations import import_observations
 from data.store import Store
-from stations import repository
+from data.stations import read_hourly_observations, read_station_townships, township_daily_aggregates, township_days_current
 from stations.assessment import rank_store
 from stations.daily import daily_statistics, finish_daily
 from stations.ranking import KEY, Period, rank_from_hourly, township_hourly
@@ -51,10 +51,10 @@ def _import(store: Store, frame: pd.DataFrame, path) -> None:
 
 def _assert_matches_pure_path(store: Store, start: dt.date, end: dt.date) -> None:
     with store.read() as con:
-        stored = finish_daily(repository.township_daily_aggregates(con, start, end), key=KEY)
-        hours = repository.read_hourly_observations(con, dt.datetime.combine(start, dt.time()),
+        stored = finish_daily(township_daily_aggregates(con, start, end), key=KEY)
+        hours = read_hourly_observations(con, dt.datetime.combine(start, dt.time()),
                                                     dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
-        members = repository.read_station_townships(con)
+        members = read_station_townships(con)
     expected = daily_statistics(township_hourly(hours, members), key=KEY)
     pd.testing.assert_frame_equal(stored.reset_index(drop=True), expected.reset_index(drop=True),
                                   check_dtype=False, check_exact=False, rtol=1e-12)
@@ -63,13 +63,13 @@ def _assert_matches_pure_path(store: Store, start: dt.date, end: dt.date) -> Non
 def test_imports_keep_township_days_equal_to_the_hourly_computation(township_store: Store, tmp_path):
     _import(township_store, _hours("2025-01-01", "2025-02-10", seed=1), tmp_path / "first.parquet")
     with township_store.read() as con:
-        assert repository.township_days_current(con)
+        assert township_days_current(con)
     _assert_matches_pure_path(township_store, dt.date(2025, 1, 1), dt.date(2025, 2, 9))
 
     # An overlapping later delivery with different values: only its dates are rebuilt.
     _import(township_store, _hours("2025-02-05", "2025-02-20", seed=2), tmp_path / "second.parquet")
     with township_store.read() as con:
-        assert repository.township_days_current(con)
+        assert township_days_current(con)
     _assert_matches_pure_path(township_store, dt.date(2025, 1, 1), dt.date(2025, 2, 19))
 
 
@@ -81,7 +81,7 @@ def test_rows_written_around_the_importers_fall_back_to_the_hourly_rows(township
         con.execute("INSERT INTO observations (station_code, time, pm25, pm10, so2, no2, o3, co) "
                     "SELECT station_code, time, pm25, pm10, so2, no2, o3, co FROM extra")
     with township_store.read() as con:
-        assert not repository.township_days_current(con)
+        assert not township_days_current(con)
     _assert_matches_pure_path(township_store, dt.date(2025, 1, 1), dt.date(2025, 2, 2))
 
 
@@ -90,7 +90,7 @@ def test_station_moved_to_another_township_is_not_served_stale_aggregates(townsh
     with township_store.write() as con:
         con.execute("UPDATE stations SET township_code = 'T1' WHERE code = 'S3'")
     with township_store.read() as con:
-        assert not repository.township_days_current(con)
+        assert not township_days_current(con)
     _assert_matches_pure_path(township_store, dt.date(2025, 1, 1), dt.date(2025, 1, 31))
 
 
@@ -99,10 +99,10 @@ def test_ranking_from_township_days_agrees_with_the_pure_path(township_store: St
     period = Period.parse("2025-01")
     span = period.data_span()
     with township_store.read() as con:
-        assert repository.township_days_current(con)
-        hours = repository.read_hourly_observations(con, dt.datetime.combine(span.start, dt.time()),
+        assert township_days_current(con)
+        hours = read_hourly_observations(con, dt.datetime.combine(span.start, dt.time()),
                                                     dt.datetime(2025, 2, 1))
-        members = repository.read_station_townships(con)
+        members = read_station_townships(con)
     townships = members.drop_duplicates(KEY)[[KEY, "township"]].rename(columns={"township": "name"})
     expected = rank_from_hourly(hours, members, period, "2012", townships=townships)
     pd.testing.assert_frame_equal(rank_store(township_store, period, version="2012"), expected,
@@ -117,7 +117,7 @@ def test_large_parquet_is_read_in_slices_with_file_row_numbers(township_store: S
     report = import_observations(township_store, [path])
     assert (report.new, report.updated, report.unchanged) == (len(frame), 0, 0)
     with township_store.read() as con:
-        stored = repository.read_hourly_observations(con, dt.datetime(2025, 1, 1), dt.datetime(2025, 2, 1))
+        stored = read_hourly_observations(con, dt.datetime(2025, 1, 1), dt.datetime(2025, 2, 1))
     assert len(stored) == len(frame)
 
     broken = frame.assign(station_code=frame["station_code"].astype(object))

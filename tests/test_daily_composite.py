@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from data.store import Store
-from stations import repository
+from data.stations import mark_sand_dust_day, read_sand_dust_days
 from stations.composite import aqi_day_counts, period_composite, required_days
 from stations.daily import daily_max_8h, daily_statistics
 
@@ -142,11 +142,11 @@ def test_sand_dust_days_leave_pm_but_stay_in_good_days():
 
 def test_sand_dust_days_round_trip_the_store(store: Store):
     with store.write() as con:
-        repository.mark_sand_dust_day(con, dt.date(2024, 4, 10), None, "沙尘")
-        repository.mark_sand_dust_day(con, dt.date(2024, 4, 10), None, "沙尘 (复核)")
-        repository.mark_sand_dust_day(con, dt.date(2024, 4, 11), "T1")
+        mark_sand_dust_day(con, dt.date(2024, 4, 10), None, "沙尘")
+        mark_sand_dust_day(con, dt.date(2024, 4, 10), None, "沙尘 (复核)")
+        mark_sand_dust_day(con, dt.date(2024, 4, 11), "T1")
     with store.read() as con:
-        marked = repository.read_sand_dust_days(con, dt.date(2024, 4, 1), dt.date(2024, 4, 30))
+        marked = read_sand_dust_days(con, dt.date(2024, 4, 1), dt.date(2024, 4, 30))
     assert len(marked) == 2
     assert marked["note"].iloc[0] == "沙尘 (复核)"
     assert marked["township_code"].isna().tolist() == [True, False]

@@ -14,8 +14,8 @@ import shapely
 from pyproj import Geod
 from shapely import wkb as shapely_wkb
 
-from data.demo import build_demo, landcover_path
-from data.demo.planted import controls, planted_events
+from ingest.demo import build_demo
+from ingest.demo.planted import controls, planted_events
 from data.store import Store
 from tests.conftest import DEMO_SEED, DEMO_YEAR
 
@@ -70,7 +70,7 @@ def cli_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict[str
 
 def test_cli_demo_counts_match_info(cli_store):
     _, promised, stored = cli_store
-    assert set(promised) == set(DEMO_TABLES)
+    assert set(promised) == set(DEMO_TABLES) | {"hotspots"}
     assert {table: stored[table] for table in promised} == promised
     assert promised["townships"] == 16
     assert promised["observations"] > 0.95 * 62 * 8760
@@ -218,7 +218,7 @@ def test_burning_cluster_is_on_plain_cropland(demo_store: Store, event):
     assert fires["inside"].all() and (fires["terrain"] == "plain").all()
     assert (fires["township_code"] == event.township_code).all()
     assert event.start.month in (5, 6, 10)
-    with rasterio.open(landcover_path(demo_store)) as raster:
+    with rasterio.open(demo_store.landcover_path) as raster:
         classes = [value[0] for value in raster.sample(zip(fires["lon"], fires["lat"]))]
     assert all(value == CROPLAND for value in classes)
 
@@ -258,7 +258,7 @@ def test_zones_cover_what_the_rules_say(demo_store: Store):
                    spatial=True)
     for polygon in plain["geom"]:
         assert shapes["nonroad_ban"].buffer(1e-6).contains(shapely_wkb.loads(bytes(polygon)))
-    with rasterio.open(landcover_path(demo_store)) as raster:
+    with rasterio.open(demo_store.landcover_path) as raster:
         assert raster.crs.to_epsg() == 4326
         grid = raster.read(1)
         rows, cols = np.nonzero(grid == BUILT_UP)

@@ -13,11 +13,11 @@ import pytest
 
 import cli
 from core.errors import PermissionDeniedError
-from core.users import SYSTEM_USER
+from core.policy import SYSTEM_USER
 from data.store import Store
 from hotspots import task_service as ts
 from hotspots.exports import display_width, summary_by_township, to_geojson, to_xlsx
-from hotspots.task_repository import HandlingListFilter
+from data.tasks import HandlingListFilter
 from test_tasks_support import (INSPECTOR, KEJING_OFFICIAL, SUPERVISOR, T0, ZHICHENG_OFFICIAL, photo,
                                 region, seed_region)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import cli
 import pytest
 
-from core.users import SYSTEM_USER
+from core.policy import SYSTEM_USER
 from data.store import Store
-from hotspots.repository import HotspotFilter
+from data.hotspots import HotspotFilter
 from hotspots.service import visible_hotspots
 from test_tasks_support import ADMIN, INSPECTOR, KEJING_OFFICIAL, SUPERVISOR, region
 

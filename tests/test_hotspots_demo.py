@@ -13,9 +13,9 @@ import pytest
 import rasterio
 
 import cli
-from data.demo.planted import PlantedEvent, controls, planted_events
+from ingest.demo.planted import PlantedEvent, controls, planted_events
 from data.store import Store
-from hotspots import repository
+from data.hotspots import HotspotFilter, read_hotspots
 from hotspots.attribution import bearing_distance
 from hotspots.engine import detect_and_store
 from tests.conftest import DEMO_YEAR
@@ -25,21 +25,24 @@ YEAR_START, YEAR_END = dt.date(DEMO_YEAR, 1, 1), dt.date(DEMO_YEAR, 12, 31)
 
 @pytest.fixture(scope="module")
 def detected(demo_store: Store, tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, pd.DataFrame, dict]:
-    """A copy of the demo store with the whole year detected; the stored hotspots and the counts."""
+    """A copy of the demo store with its hotspots cleared and the whole year detected again; the stored
+    hotspots and the counts."""
     folder = tmp_path_factory.mktemp("hotspots")
     copy = Store(folder / demo_store.path.name, busy_timeout_s=30)
     shutil.copy(demo_store.path, copy.path)
     shutil.copytree(demo_store.files_dir, copy.files_dir)
+    with copy.write() as con:
+        con.execute("DELETE FROM hotspots")
     counts = detect_and_store(copy, YEAR_START, YEAR_END)
     with copy.read() as con:
-        stored = repository.read_hotspots(con, repository.HotspotFilter())
+        stored = read_hotspots(con, HotspotFilter())
     for column in ("score_parts", "sources", "context"):
         stored[column] = stored[column].map(json.loads)
     return copy, stored, counts
 
 
 def _overlapping(hotspots: pd.DataFrame, event: PlantedEvent) -> pd.DataFrame:
-    return hotspots[(hotspots["start"] <= pd.Timestamp(event.end)) & (hotspots["end"] >= pd.Timestamp(event.start))]
+    return hotspots[(hotspots["start_time"] <= pd.Timestamp(event.end)) & (hotspots["end_time"] >= pd.Timestamp(event.start))]
 
 
 def _fire_class(hotspots: pd.DataFrame) -> pd.Series:
@@ -50,7 +53,7 @@ def matches(hotspots: pd.DataFrame, event: PlantedEvent) -> pd.DataFrame:
     """The hotspots that report ``event`` (an independent reading of the planted record)."""
     if event.kind in ("so2_spike", "dust_episode", "flatline"):
         kind = {"so2_spike": "station", "dust_episode": "dust", "flatline": "anomaly"}[event.kind]
-        found = hotspots[(hotspots["kind"] == kind) & (hotspots["station"] == event.station_code)]
+        found = hotspots[(hotspots["kind"] == kind) & (hotspots["station_code"] == event.station_code)]
         if event.pollutant:
             found = found[found["pollutant"] == event.pollutant]
         return _overlapping(found, event)
@@ -62,7 +65,7 @@ def matches(hotspots: pd.DataFrame, event: PlantedEvent) -> pd.DataFrame:
         fires = hotspots[(hotspots["kind"] == "fire") & (_fire_class(hotspots) == "industrial")]
         return fires[fires["context"].map(lambda context: context.get("enterprise_id")) == event.source_id]
     readings = hotspots[(hotspots["kind"] == "dust") & (hotspots["pollutant"] == event.kind)]
-    return readings[(readings["start"] == pd.Timestamp(event.start))
+    return readings[(readings["start_time"] == pd.Timestamp(event.start))
                     & (readings["context"].map(lambda context: context.get("source_id")) == event.source_id)]
 
 
@@ -90,13 +93,13 @@ def test_every_planted_event_is_found_and_attributed(detected):
             assert best["peak"] == pytest.approx(event.peak)
         elif event.kind == "flatline":
             assert best["context"]["anomaly"] == "flatline" and best["context"]["audience"] == "supervisor"
-            assert best["start"] <= pd.Timestamp(event.start) + pd.Timedelta(hours=1)
+            assert best["start_time"] <= pd.Timestamp(event.start) + pd.Timedelta(hours=1)
 
 
 def test_controls_stay_quiet(detected):
     _, hotspots, _ = detected
     for control in controls():
-        at_station = hotspots[(hotspots["station"] == control.station_code)]
+        at_station = hotspots[(hotspots["station_code"] == control.station_code)]
         assert not ((at_station["kind"] == "dust").any() or (at_station["pollutant"] == "so2").any()), control.key
         heat = hotspots[(hotspots["kind"] == "fire") & (_fire_class(hotspots) == "industrial")]
         assert control.source_id not in set(heat["context"].map(lambda context: context.get("enterprise_id")))
@@ -144,7 +147,7 @@ def _signature(event: PlantedEvent) -> str:
 
 def test_severe_events_rank_in_the_top_ten_of_their_month(detected):
     _, hotspots, _ = detected
-    month = hotspots["start"].dt.to_period("M")
+    month = hotspots["start_time"].dt.to_period("M")
     month_rank = hotspots.groupby(month)["score"].rank(ascending=False, method="min")
     ranks = {}
     for event in planted_events(DEMO_YEAR):
@@ -159,8 +162,8 @@ def test_severe_events_rank_in_the_top_ten_of_their_month(detected):
 def test_grid_hotspots_and_surface_rasters(detected):
     store, hotspots, _ = detected
     grid = hotspots[hotspots["kind"] == "grid"]
-    assert set(grid["start"].dt.month) == set(range(1, 13))
-    assert (grid.groupby(grid["start"].dt.month).size() <= 5).all()
+    assert set(grid["start_time"].dt.month) == set(range(1, 13))
+    assert (grid.groupby(grid["start_time"].dt.month).size() <= 5).all()
     assert (grid["peak_ratio"] >= 1.1).all()
     raster = Path(grid.iloc[0]["context"]["raster"])
     with rasterio.open(raster) as surface:
@@ -191,10 +194,10 @@ def test_cli_list_formats(detected, capsys):
     assert cli.main(["hotspots", "list", "--kind", "fire", "--township", "梨林镇", "--format", "geojson",
                      "--db", str(store.path)]) == 0
     collection = json.loads(capsys.readouterr().out)
-    assert collection["features"] and all(f["properties"]["kind"] == "fire" and f["properties"]["township"] == "梨林镇"
+    assert collection["features"] and all(f["properties"]["kind"] == "fire" and f["properties"]["township_name"] == "梨林镇"
                                           for f in collection["features"])
     assert cli.main(["hotspots", "list", "--top", "3", "--format", "csv", "--db", str(store.path)]) == 0
     header = capsys.readouterr().out.splitlines()[0].split(",")
-    for column in ("id", "kind", "rank", "score", "township", "station", "pollutant", "start", "end", "peak",
+    for column in ("id", "kind", "rank", "score", "township_name", "station_code", "pollutant", "start_time", "end_time", "peak",
                    "lon", "lat"):
         assert column in header

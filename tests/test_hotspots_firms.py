@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from data.importers.firms import import_firms
-from hotspots import repository
+from ingest.firms import import_firms
+from data.sources import read_enterprises, read_fire_points
 from hotspots.config import HotspotConfig
 from hotspots.fires import classify_fire_points, cluster_fire_points, fire_events
 
@@ -46,7 +46,7 @@ def test_firms_day_clusters_match_an_independent_count(store, real_data):
     report = import_firms(store, [path])
     assert report.new > 0
     with store.read() as con:
-        points = repository.read_fire_points(con, dt.datetime(2022, 5, 27), dt.datetime(2022, 6, 6))
+        points = read_fire_points(con, dt.datetime(2022, 5, 27), dt.datetime(2022, 6, 6))
     labels = cluster_fire_points(points, EPS_M)
 
     # Independent: the CSV itself, UTC acq_date/acq_time shifted to Beijing time, daytime passes of DAY.
@@ -67,8 +67,8 @@ def test_firms_day_clusters_match_an_independent_count(store, real_data):
 def test_firms_week_gives_straw_events_on_cropland_season(store, real_data):
     import_firms(store, [real_data / "firms" / BOX_FILE])
     with store.read() as con:
-        points = repository.read_fire_points(con, dt.datetime(2022, 5, 27), dt.datetime(2022, 6, 6))
-        enterprises = repository.read_enterprises(con)
+        points = read_fire_points(con, dt.datetime(2022, 5, 27), dt.datetime(2022, 6, 6))
+        enterprises = read_enterprises(con)
     config = HotspotConfig()
     classified = classify_fire_points(points, points.iloc[:0], enterprises, None, config)
     # One week cannot show a place on four days across two months: nothing is persistent heat.

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from hotspots import repository
+from data.stations import MEDIAN_POLLUTANTS, read_hourly_observations, read_network_medians
 from hotspots.attribution import angle_difference, attribute, bearing_distance, in_upwind_sector
 from hotspots.config import HotspotConfig
 from hotspots.episodes import circular_mean_wind, merge_runs, network_medians, station_episodes
@@ -135,7 +135,7 @@ def test_sql_network_median_matches_the_pandas_reference(store):
     rng = np.random.default_rng(5)
     times = pd.date_range("2025-02-01", periods=30, freq="h")
     frame = pd.DataFrame([{"station_code": f"S{s:02d}", "time": t} for s in range(9) for t in times])
-    for pollutant in repository.MEDIAN_POLLUTANTS:
+    for pollutant in MEDIAN_POLLUTANTS:
         values = rng.lognormal(3, 0.5, len(frame))
         values[rng.random(len(frame)) < 0.15] = np.nan
         frame[pollutant] = values
@@ -146,22 +146,22 @@ def test_sql_network_median_matches_the_pandas_reference(store):
                     "SELECT station_code, time, pm25, pm10, so2, no2, o3, co, quality_flag FROM rows")
     start, end = dt.datetime(2025, 2, 1), dt.datetime(2025, 2, 3)
     with store.read() as con:
-        from_sql = repository.read_network_medians(con, start, end, repository.MEDIAN_POLLUTANTS)
-        observations = repository.read_observations(con, start, end)
-    reference = network_medians(observations, repository.MEDIAN_POLLUTANTS)
+        from_sql = read_network_medians(con, start, end, MEDIAN_POLLUTANTS)
+        observations = read_hourly_observations(con, start, end, include_wind=True)
+    reference = network_medians(observations, MEDIAN_POLLUTANTS)
     assert len(observations) == (frame["quality_flag"] == 0).sum()
     pd.testing.assert_frame_equal(from_sql.reset_index(drop=True), reference, check_dtype=False)
 
 
 def test_attribution_keeps_upwind_sources_nearest_first():
     station = {"lon": 112.6, "lat": 35.1, "wind_from": 355.0, "wind_speed": 2.5, "pollutant": "so2",
-               "start": pd.Timestamp("2025-01-01 01:00"), "end": pd.Timestamp("2025-01-01 06:00")}
+               "start_time": pd.Timestamp("2025-01-01 01:00"), "end_time": pd.Timestamp("2025-01-01 06:00")}
     sources = gpd.GeoDataFrame({
         "id": ["north-far", "north-near", "nne", "south", "too-far", "dust-north", "close-east"],
         "kind": ["enterprise", "enterprise", "enterprise", "enterprise", "enterprise", "site", "enterprise"],
         "name": list("abcdefg"),
         "emits": [["so2"], ["so2"], ["so2"], ["so2"], ["so2"], ["pm10"], ["so2"]],
-        "start": pd.NaT, "end": pd.NaT},
+        "start_time": pd.NaT, "end_time": pd.NaT},
         geometry=gpd.points_from_xy([112.6, 112.6, 112.62, 112.6, 112.6, 112.6, 112.603],
                                     [35.13, 35.11, 35.13, 35.07, 35.2, 35.11, 35.1]), crs="EPSG:4326")
     found = attribute(pd.DataFrame([station]), sources, CONFIG).iloc[0]

@@ -6,7 +6,7 @@ import string
 import pytest
 
 from core.errors import LantianError
-from core.i18n import LANGUAGES, STRINGS, translate
+from core.vocabulary import LANGUAGES, STRINGS, translate
 
 
 def test_every_string_exists_in_every_language_with_the_same_placeholders():

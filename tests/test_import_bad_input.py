@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from core.errors import BadInputError
-from data.importers.cnemc import import_cnemc
-from data.importers.observations import import_observations
-from data.importers.polygons import import_townships, import_zones
-from data.importers.stations import import_stations
+from ingest.cnemc import import_cnemc
+from ingest.observations import import_observations
+from ingest.polygons import import_townships, import_zones
+from ingest.stations import import_stations
 from data.quality import QualityFlag
 from data.store import Store
 

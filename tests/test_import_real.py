@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from data.gcj02 import wgs84_to_gcj02
-from data.importers.cnemc import import_cnemc
-from data.importers.firms import import_firms
-from data.importers.observations import import_observations
-from data.importers.polygons import import_townships, import_zones
-from data.importers.stations import import_stations
+from core.gcj02 import wgs84_to_gcj02
+from ingest.cnemc import import_cnemc
+from ingest.firms import import_firms
+from ingest.observations import import_observations
+from ingest.polygons import import_townships, import_zones
+from ingest.stations import import_stations
 from data.store import Store
 
 

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.gcj02 import gcj02_to_wgs84, wgs84_to_gcj02
-from data.importers.common import header_key, header_unit
-from data.importers.observations import relative_humidity, wind_direction_degrees
+from core.gcj02 import gcj02_to_wgs84, wgs84_to_gcj02
+from ingest.common import header_key, header_unit
+from ingest.observations import relative_humidity, wind_direction_degrees
 from data.quality import QualityFlag, describe_flags, quality_flags
 
 

@@ -7,11 +7,12 @@ from app_pages.map_page import map_hotspots
 from app_pages.store_access import hotspots_for, latest_tasks
 from data.store import Store
 from hotspots import task_service as ts
-from hotspots.repository import HotspotFilter
+from data.hotspots import HotspotFilter
 from layers.popups import hotspot_popup_html, task_popup_html
 from layers.region_map import region_map
-from stations.repository import read_stations, read_townships
-from zones.repository import read_zones
+from data.stations import read_stations
+from data.townships import read_townships
+from data.zones import read_zones
 from test_tasks_support import KEJING_OFFICIAL, SUPERVISOR, T0, region
 
 __all__ = ["region"]

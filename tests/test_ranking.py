@@ -12,7 +12,8 @@ import pytest
 
 import cli
 from data.store import Store
-from stations import repository
+from data.sources import count_fire_points
+from data.stations import read_hourly_observations, read_station_townships, township_daily_aggregates
 from stations import assessment
 from stations.assessment import monthly_trend, rank_store
 from stations.ranking import Period, rank_from_hourly
@@ -118,9 +119,9 @@ def _pure_ranking(store: Store, period: Period, by: str) -> pd.DataFrame:
     """The same ranking through the pure pandas path from hourly rows (fire points left out)."""
     span = period.data_span()
     with store.read() as con:
-        hours = repository.read_hourly_observations(con, dt.datetime.combine(span.start, dt.time()),
+        hours = read_hourly_observations(con, dt.datetime.combine(span.start, dt.time()),
                                                     dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time()))
-        station_townships = repository.read_station_townships(con)
+        station_townships = read_station_townships(con)
     townships = station_townships.drop_duplicates("township_code")[["township_code", "township"]] \
         .rename(columns={"township": "name"})
     return rank_from_hourly(hours, station_townships, period, "2012", by=by, townships=townships)
@@ -181,7 +182,7 @@ def test_fire_points_counted_by_polygon_and_deducted(store: Store):
                         "VALUES (?, 'official', ?, ?, 35.05, ?, ST_Point(?, 35.05))",
                         [fire_id, time, lon, township, lon])
     with store.read(spatial=True) as con:
-        counts = repository.count_fire_points(con, dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+        counts = count_fire_points(con, dt.date(2024, 6, 1), dt.date(2024, 6, 30))
     assert dict(zip(counts["township_code"], counts["fire_points"])) == {"A": 2, "B": 1}
 
 
@@ -243,7 +244,7 @@ def test_cli_ranks_the_demo_region(demo_store: Store):
     assert code == 0
     frame = pd.read_csv(io.StringIO(text))
     with demo_store.read() as con:
-        station_townships = repository.read_station_townships(con)
+        station_townships = read_station_townships(con)
     assert sorted(frame["township"]) == sorted(station_townships["township"].unique())
     ranked = frame[frame["rank"].notna()]
     assert len(ranked) > 0
@@ -272,7 +273,7 @@ def test_incomplete_townships_are_listed_unranked_with_the_reason():
 
 def test_monthly_trend_agrees_with_each_months_ranking_from_one_read(demo_store: Store, monkeypatch):
     calls = {"reads": [], "finish_daily": 0}
-    read, finish = repository.township_daily_aggregates, assessment.finish_daily
+    read, finish = township_daily_aggregates, assessment.finish_daily
 
     def counted_read(con, start, end):
         calls["reads"].append((start, end))
@@ -282,7 +283,7 @@ def test_monthly_trend_agrees_with_each_months_ranking_from_one_read(demo_store:
         calls["finish_daily"] += 1
         return finish(*args, **kwargs)
 
-    monkeypatch.setattr(repository, "township_daily_aggregates", counted_read)
+    monkeypatch.setattr(assessment, "township_daily_aggregates", counted_read)
     monkeypatch.setattr(assessment, "finish_daily", counted_finish)
     trend = monthly_trend(demo_store, "2025-12")
     assert calls == {"reads": [(dt.date(2025, 1, 1), dt.date(2025, 12, 31))], "finish_daily": 1}

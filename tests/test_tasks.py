@@ -9,12 +9,13 @@ import pytest
 
 import cli
 from core.errors import BadInputError, ConflictError, PermissionDeniedError
-from core.users import SYSTEM_USER, Role, User
+from core.policy import SYSTEM_USER, Role, User
 from data.store import Store
-from hotspots import task_repository as repo
+from data import hotspots as hotspot_repo
+from data import tasks as repo
 from hotspots import task_service as ts
-from hotspots.attachments import Upload, attachments_dir
-from hotspots.task_repository import HandlingListFilter
+from hotspots.attachments import Upload
+from data.tasks import HandlingListFilter
 from hotspots.tasks import Action, TaskState, next_state
 from test_tasks_support import (ADMIN, INSPECTOR, KEJING, KEJING_OFFICIAL, SUPERVISOR, T0, ZHICHENG,
                                 ZHICHENG_OFFICIAL, photo, region)
@@ -207,7 +208,7 @@ def test_inspector_records_a_field_observation_in_the_township_it_falls_in(regio
     files = ts.task_attachments(region, task.id)
     assert list(files["media_type"]) == ["image/jpeg"] and list(files["original_name"]) == ["现场.jpg"]
     stored = ts.attachment_path(region, task.id, files["name"].iloc[0])
-    assert stored.parent == attachments_dir(region.files_dir) and stored.read_bytes()[:2] == b"\xff\xd8"
+    assert stored.parent == region.attachments_dir and stored.read_bytes()[:2] == b"\xff\xd8"
     with pytest.raises(BadInputError, match="no known township"):
         ts.record_field_observation(region, INSPECTOR, 113.5, 35.0, title="界外", description="区外", now=T0)
     with pytest.raises(PermissionDeniedError):
@@ -242,7 +243,7 @@ def test_attachments_are_checked_by_content_and_size(region: Store, monkeypatch:
         get_settings.cache_clear()
     assert ts.get_task(region, task.id).state is TaskState.ASSIGNED
     assert [e[2] for e in events(region, task.id)] == ["create", "assign"]
-    folder = attachments_dir(region.files_dir)
+    folder = region.attachments_dir
     assert not folder.exists() or not any(folder.iterdir())  # refused uploads leave no files behind
 
 
@@ -285,11 +286,12 @@ def test_a_write_racing_an_open_transaction_is_reported_as_changed_by_someone_el
     task = assigned_task(region)
     # Someone else's transaction has moved the task on but not committed yet when ours runs.
     with region.write() as other:
-        assert repo.update_task_if_unchanged(other, task.id, task.version, state=TaskState.ESCALATED,
+        assert repo.update_task_if_unchanged(other, task.id, task.version, state=TaskState.ESCALATED.value,
                                              deadline=task.deadline + HOUR, department=task.department,
                                              instructions=task.instructions, updated_at=T0 + 2 * HOUR)
-        repo.append_event(other, task.id, SUPERVISOR, Action.ESCALATE, TaskState.ASSIGNED, TaskState.ESCALATED,
-                          None, T0 + 2 * HOUR)
+        repo.append_event(other, task.id, actor=SUPERVISOR.name, role=SUPERVISOR.role.value,
+                          action=Action.ESCALATE.value, from_state=TaskState.ASSIGNED.value,
+                          to_state=TaskState.ESCALATED.value, comment=None, occurred_at=T0 + 2 * HOUR)
         with pytest.raises(ConflictError, match="someone else"):
             ts.submit_feedback(region, KEJING_OFFICIAL, task.id, "同时反馈", now=T0 + 2 * HOUR)
     assert [e[2] for e in events(region, task.id)] == ["create", "assign", "escalate"]
@@ -299,7 +301,7 @@ def test_a_write_racing_an_open_transaction_is_reported_as_changed_by_someone_el
 def test_two_tasks_racing_for_one_hotspot_make_only_one(region: Store):
     # Another supervisor's transaction has made a task from the hotspot but not committed yet.
     with region.write() as other:
-        repo.claim_hotspot(other, "H-KJ-PM25")
+        hotspot_repo.claim_hotspot(other, "H-KJ-PM25")
         with pytest.raises(ConflictError, match="someone else"):
             ts.create_task_from_hotspot(region, SUPERVISOR, "H-KJ-PM25", now=T0)
     ts.create_task_from_hotspot(region, SUPERVISOR, "H-KJ-PM25", now=T0)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.users import Role, User
+from core.policy import Role, User
 from data.store import Store
 from hotspots.attachments import Upload
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from data.importers.firms import import_firms
+from ingest.firms import import_firms
 from data.store import Store
-from stations.repository import count_fire_points, read_townships
+from data.sources import count_fire_points
+from data.townships import read_townships
 from zones.membership import points_frame, township_containing
 
 WEST, EAST = "419001100", "419001102"

@@ -7,7 +7,8 @@ import pytest
 
 import cli
 from core.errors import BadInputError, ConflictError, PermissionDeniedError
-from core.users import Role, add_user, authenticate, list_users, set_active, set_password
+from core.policy import Role
+from accounts.users import add_user, authenticate, list_users, set_active, set_password
 from data.store import Store
 from test_tasks_support import ADMIN, KEJING, SUPERVISOR, region
 

@@ -13,12 +13,12 @@ import pytest
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from core.errors import BadInputError
-from data.demo.fleets import fleet_controls, planted_violations
-from data.importers.mobile import import_mobile
+from ingest.demo.fleets import fleet_controls, planted_violations
+from ingest.mobile import import_mobile
 from data.store import Store
 from tests.conftest import DEMO_YEAR
-from zones import repository
-from zones.commands import check_zones
+from data.zones import read_machinery
+from commands.zones import check_zones
 from zones.enforcement import coal_violations, machinery_violations, truck_violations
 from zones.membership import zone_hits
 from zones.rules import NonroadRule, emission_stage, parse_rules
@@ -132,7 +132,7 @@ def test_import_machinery_validates_and_is_idempotent(store, tmp_path):
     again = import_mobile(store, "machinery", [good])
     assert (first.new, again.new, again.unchanged) == (2, 0, 2)
     with store.read() as con:
-        stored = repository.read_machinery(con).set_index("code")
+        stored = read_machinery(con).set_index("code")
     assert stored.at["M1", "emission_stage"] == 2 and stored.at["M1", "colour_code"] == "yellow"
     bad = tmp_path / "gps.csv"
     bad.write_text("machine_code,time,lon,lat\nM1,2025-04-01 08:00,112.6,35.1\nM1,yesterday,112.6,35.1\n",

@@ -1,20 +1,16 @@
 """Zone enforcement: machinery GPS, truck fence events and coal inspections checked against the zones in
-force, as violations deduplicated per machine or truck per day, and those violations as hotspots.
+force, as violations deduplicated per machine or truck per day (hotspots.violations turns them into hotspots).
 
 Which positions a zone covers, and on which days, is zones.membership's rule (borders count as inside).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from hotspots.config import HotspotConfig
-from hotspots.repository import HOTSPOT_COLUMNS
-from hotspots.scoring import grades, recurrence, recurring_days, score_parts, total_score
 from zones.membership import in_force, points_frame, township_containing, zone_hits
 from zones.rules import CoalBanRule, LowEmissionRule, parse_rules, stage_label
 
@@ -111,7 +107,7 @@ def machinery_violations(positions: pd.DataFrame, machinery: pd.DataFrame, zones
 
     ``positions``: machine_code, time (naive Beijing), lon, lat (EPSG:4326); ``machinery``: the
     registry (code, type, emission_stage, smoke_class, owner, site, colour_code); ``zones`` and
-    ``townships`` as zones.repository.read_zones and stations.repository.read_townships.
+    ``townships`` as data.zones.read_zones and data.stations.read_townships.
     Machines missing from the registry cannot be judged: they are counted in the notes.
     """
     ban_zones = _zones_of(zones, "nonroad_ban")
@@ -204,53 +200,3 @@ def coal_violations(inspections: pd.DataFrame, zones: gpd.GeoDataFrame, township
         "samples": [[{"time": f"{row.time:%Y-%m-%d %H:%M}", "lon": row.lon, "lat": row.lat}] for row in found.itertuples()],
         "details": [{"finding": row.finding, "note": row.note, "inspector": row.inspector} for row in found.itertuples()]})
     return Enforcement(violations[VIOLATION_COLUMNS])
-
-
-def violation_place(violations: pd.DataFrame) -> pd.Series:
-    """The stable place of each violation: its subject (machine code, plate or inspection id), by kind."""
-    return violations["subject"] + ":" + violations["subject_id"].astype(str)
-
-
-def violation_ids(violations: pd.DataFrame) -> pd.Series:
-    """Deterministic hotspot ids (kind, subject and Beijing day), so a re-run updates, never duplicates:
-    mobile-machinery-<code>-<YYYYMMDD>, mobile-truck-<plate>-<YYYYMMDD>, coal-<inspection id>."""
-    day = pd.to_datetime(violations["day"]).dt.strftime("%Y%m%d")
-    return pd.Series(np.where(violations["subject"] == "coal", "coal-" + violations["subject_id"].astype(str),
-                              "mobile-" + violations["subject"] + "-" + violations["subject_id"].astype(str) + "-" + day),
-                     index=violations.index)
-
-
-def violations_to_hotspots(violations: pd.DataFrame, history: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
-    """Violations as rows of the hotspots table (hotspots.repository.HOTSPOT_COLUMNS), scored with the
-    engine's parts: intensity from how far past the limit (stages below the allowed one, or the coal
-    finding), duration from the hours seen in the zone, extent from the positions or events seen,
-    recurrence from the same machine's, truck's or place's earlier violations (``history`` as
-    hotspots.repository.read_hotspot_history), context from the zones it was in."""
-    if violations.empty:
-        return pd.DataFrame(columns=list(HOTSPOT_COLUMNS))
-    frame = violations.reset_index(drop=True)
-    scored = pd.DataFrame({"id": violation_ids(frame), "kind": frame["kind"], "place": violation_place(frame),
-                           "start": pd.to_datetime(frame["start_time"]),
-                           "peak_over_threshold": frame["peak_over_threshold"], "hours": frame["hours"],
-                           "extent": frame["count"], "zones": frame["zones"]})
-    scored["recurrence"] = recurrence(scored, history, config.recurrence_days)
-    parts = score_parts(scored, config)
-    scores = total_score(parts, config)
-    grade = grades(scored, scores, recurring_days(scored, history, config.recurrence_window_days), config)
-    evidence = [{"subject": row.subject, "subject_id": row.subject_id, "day": str(row.day),
-                 "first_time": f"{pd.Timestamp(row.start_time):%Y-%m-%d %H:%M}",
-                 "last_time": f"{pd.Timestamp(row.end_time):%Y-%m-%d %H:%M}", "count": int(row.count),
-                 "reasons": row.reasons, "samples": row.samples, **row.details} for row in frame.itertuples()]
-    return pd.DataFrame({
-        "id": scored["id"], "kind": frame["kind"], "township_code": frame["township_code"],
-        "station_code": None, "pollutant": None, "start_time": scored["start"],
-        "end_time": pd.to_datetime(frame["end_time"]), "peak": frame["peak_over_threshold"],
-        "peak_ratio": frame["peak_over_threshold"], "grade": grade, "score": scores.round(2),
-        "score_parts": [json.dumps(row, sort_keys=True) for row in parts.round(4).to_dict("records")],
-        "sources": [json.dumps([{"id": row.subject_id, "kind": row.subject}], ensure_ascii=False)
-                    for row in frame.itertuples()],
-        "context": [json.dumps({"zones": row.zones, "evidence": item}, ensure_ascii=False, default=str)
-                    for row, item in zip(frame.itertuples(), evidence)],
-        "lon": frame["lon"].astype(float), "lat": frame["lat"].astype(float), "place": scored["place"],
-        "hours": frame["hours"].astype(int), "audience": "all"})[list(HOTSPOT_COLUMNS)]
-

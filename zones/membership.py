@@ -55,7 +55,7 @@ def in_force(days: np.ndarray, valid_from, valid_to) -> np.ndarray:
 def zones_containing(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, when: pd.Series | None = None) -> pd.Series:
     """For each point (EPSG:4326), the zones covering it as a list of {"id", "kind", "name"}, sorted by
     kind. With ``when`` (naive Beijing timestamps aligned to ``points``), a zone counts only if it was in
-    force that day. ``zones`` as zones.repository.read_zones."""
+    force that day. ``zones`` as data.zones.read_zones."""
     result = pd.Series([[] for _ in range(len(points))], index=points.index, dtype=object)
     if points.empty or zones.empty:
         return result

@@ -3,6 +3,7 @@ cover of the built-up land, and each township's coverage by each zone kind."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,6 +14,11 @@ import rasterio
 from rasterio.features import geometry_mask
 from shapely.geometry import box
 from shapely.ops import unary_union
+
+from core.errors import BadInputError
+from data.store import Store
+from data.townships import read_townships
+from data.zones import read_zones
 
 ZONE_KINDS = ("low_emission", "nonroad_ban", "coal_ban", "fuel_ban")
 BUILT_UP_NAME = "built-up"
@@ -140,3 +146,28 @@ def township_coverage(townships: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
         frame[f"{kind}_km2"] = covered
         frame[f"{kind}_share"] = covered / frame["area_km2"].to_numpy()
     return frame
+
+
+@dataclass
+class ZoneStats:
+    """Area statistics of the zones in force on ``on`` (areas km², in the data's UTM zone)."""
+
+    on: date
+    crs: str
+    zones: pd.DataFrame
+    built_up: BuiltUpCoverage
+    townships: pd.DataFrame
+
+
+def zone_stats(store: Store, on: date) -> ZoneStats:
+    """Zone areas, the fuel-ban cover of the built-up area (from the store's land-cover raster,
+    Store.landcover_path, when present, else urban townships) and township coverage."""
+    with store.read(spatial=True) as con:
+        zones = read_zones(con, on=on)
+        townships = read_townships(con)
+    if townships.empty and zones.empty:
+        raise BadInputError("the store has no townships or zones: import them or build the demo")
+    crs = local_crs(townships, zones)
+    raster = store.landcover_path
+    return ZoneStats(on, crs.to_string(), zone_areas(zones, crs), builtup_coverage(zones, townships, raster, crs),
+                     township_coverage(townships, zones, crs))

@@ -1,0 +1,1 @@
+"""User accounts: password hashing, sign-in and the administrator's user management."""

@@ -1,0 +1,109 @@
+"""User accounts: argon2 password hashing, sign-in, and the administrator's user management."""
+from __future__ import annotations
+
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from core.errors import BadInputError, ConflictError, PermissionDeniedError
+from core.policy import Role, User
+from core.timeutil import now_beijing
+from data import townships as township_repo
+from data import users as repo
+from data.store import Store
+
+MIN_PASSWORD_LENGTH = 8
+_HASHER = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    """The argon2id encoding of ``password`` (parameters and salt included)."""
+    return _HASHER.hash(password)
+
+
+def _require_admin(acting: User) -> None:
+    if acting.role not in (Role.ADMIN, Role.SYSTEM):
+        raise PermissionDeniedError(f"only an administrator manages users / 仅管理员可管理用户 "
+                                    f"({acting.name} is {acting.role.value})")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise BadInputError(f"password must have at least {MIN_PASSWORD_LENGTH} characters / "
+                            f"密码至少 {MIN_PASSWORD_LENGTH} 位", field="password")
+
+
+def resolve_township(store: Store, township: str) -> str:
+    """The code of the township given by its code or its Chinese name; BadInputError if unknown."""
+    with store.read() as con:
+        code = township_repo.township_code(con, township)
+    if code is None:
+        raise BadInputError(f"no township '{township}' in the store / 库中没有该乡镇", field="township")
+    return code
+
+
+def add_user(store: Store, acting: User, name: str, password: str, role: Role | str,
+             township: str | None = None) -> User:
+    """Create a user (admin only). A township official needs ``township`` (code or name); no other role
+    may have one. Raises ConflictError if the name is taken."""
+    _require_admin(acting)
+    role = Role(role)
+    name = name.strip()
+    if not name:
+        raise BadInputError("a user needs a name / 用户名不能为空", field="name")
+    if role is Role.SYSTEM:
+        raise BadInputError("'system' is not a role a person can have", field="role")
+    if (role is Role.TOWNSHIP) != (township is not None):
+        raise BadInputError("a township official needs --township, and only they may have one / "
+                            "乡镇用户必须指定乡镇", field="township")
+    _check_password(password)
+    township_code = resolve_township(store, township) if township is not None else None
+    now = now_beijing()
+    with store.write() as con:
+        if repo.user_exists(con, name):
+            raise ConflictError(f"user '{name}' already exists / 用户已存在")
+        repo.insert_user(con, name, hash_password(password), role.value, township_code, now)
+    return User(name=name, role=role, township_code=township_code)
+
+
+def set_password(store: Store, acting: User, name: str, password: str) -> None:
+    """Replace a user's password (admin only)."""
+    _require_admin(acting)
+    _check_password(password)
+    with store.write() as con:
+        if not repo.update_password(con, name, hash_password(password), now_beijing()):
+            raise BadInputError(f"no user '{name}' / 用户不存在", field="name")
+
+
+def set_active(store: Store, acting: User, name: str, active: bool) -> None:
+    """Enable or disable a user's login (admin only); their past actions stay in the event log."""
+    _require_admin(acting)
+    with store.write() as con:
+        if not repo.update_active(con, name, active, now_beijing()):
+            raise BadInputError(f"no user '{name}' / 用户不存在", field="name")
+
+
+def list_users(store: Store, acting: User) -> pd.DataFrame:
+    """Every user's name, role, township code, active flag and times (admin only); no hashes."""
+    _require_admin(acting)
+    with store.read() as con:
+        return repo.read_users(con)
+
+
+def authenticate(store: Store, name: str, password: str) -> User | None:
+    """The active user with this name and password, or None (the same None for any failure)."""
+    with store.read() as con:
+        row = repo.read_login(con, name)
+    if row is None:
+        # Hash anyway so a missing name takes as long as a wrong password.
+        _HASHER.hash(password)
+        return None
+    encoded, role, township_code = row
+    try:
+        _HASHER.verify(encoded, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _HASHER.check_needs_rehash(encoded):
+        with store.write() as con:
+            repo.update_password(con, name, hash_password(password), now_beijing())
+    return User(name=name, role=Role(role), township_code=township_code)

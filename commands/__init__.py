@@ -1,0 +1,1 @@
+"""The command line: one module of subcommands per subject, each calling the same functions the app calls."""

@@ -1,0 +1,82 @@
+"""CLI commands of the hotspot engine: `hotspots detect` over a window and `hotspots list` of the ranked table."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+import geopandas as gpd
+
+from core.errors import BadInputError
+from core.policy import SYSTEM_USER
+from data.store import Store
+from data.hotspots import HotspotFilter
+from hotspots.engine import detect_and_store
+from hotspots.service import visible_hotspots
+
+LIST_COLUMNS = ["id", "kind", "rank", "score", "grade", "township_name", "station_code", "pollutant", "start_time",
+                "end_time", "peak",
+                "lon", "lat"]
+FORMATS = ("table", "csv", "json", "geojson")
+
+
+def _detect(args: argparse.Namespace) -> int:
+    if args.end < args.start:
+        raise BadInputError("--to is before --from", field="to")
+    counts = detect_and_store(Store(args.db), args.start, args.end)
+    new, updated = counts.pop("new"), counts.pop("updated")
+    kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items())) or "none"
+    print(f"hotspots {args.start}…{args.end}: {new} new, {updated} updated ({kinds})")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    selection = HotspotFilter(kinds=tuple(args.kind) if args.kind else None, township=args.township,
+                                         start=args.start, end=args.end)
+    store = Store(args.db)
+    store.migrate()
+    rows = visible_hotspots(store, SYSTEM_USER, selection, top=args.top)
+    if args.format == "geojson":
+        frame = rows.drop(columns=["detected_at", "updated_at"]).copy()
+        for column in ("start_time", "end_time"):
+            frame[column] = frame[column].astype(str)
+        for column in ("score_parts", "sources", "context"):
+            frame[column] = frame[column].map(lambda text: json.loads(text) if text else None)
+        shapes = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")
+        sys.stdout.write(shapes.to_json(ensure_ascii=False, na="null") + "\n")
+    elif args.format == "json":
+        shown = rows[LIST_COLUMNS + ["score_parts", "sources", "context"]].copy()
+        for column in ("score_parts", "sources", "context"):
+            shown[column] = shown[column].map(lambda text: json.loads(text) if text else None)
+        sys.stdout.write(shown.to_json(orient="records", date_format="iso", force_ascii=False) + "\n")
+    elif args.format == "csv":
+        sys.stdout.write(rows[LIST_COLUMNS].to_csv(index=False))
+    elif rows.empty:
+        print("no hotspots match")
+    else:
+        print(rows[LIST_COLUMNS].to_string(index=False, na_rep=""))
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    hotspots = subparsers.add_parser("hotspots", help="detect and list ranked hotspots (热点)")
+    actions = hotspots.add_subparsers(dest="hotspots_command", required=True, metavar="ACTION")
+    detect = actions.add_parser("detect", parents=[common],
+                                help="detect, attribute and score every hotspot of a window (re-runs update)")
+    detect.add_argument("--from", dest="start", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="first day (Beijing time)")
+    detect.add_argument("--to", dest="end", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="last day (inclusive)")
+    detect.set_defaults(handler=_detect)
+    listing = actions.add_parser("list", parents=[common], help="the stored hotspots, best first")
+    listing.add_argument("--top", type=int, metavar="N", help="only the first N")
+    listing.add_argument("--kind", action="append", choices=("station", "dust", "fire", "grid", "anomaly"),
+                         help="only this kind (repeatable)")
+    listing.add_argument("--township", help="township code or Chinese name")
+    listing.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                         help="hotspots starting on or after this day")
+    listing.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                         help="hotspots starting on or before this day")
+    listing.add_argument("--format", choices=FORMATS, default="table")
+    listing.set_defaults(handler=_list)

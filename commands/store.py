@@ -1,0 +1,65 @@
+"""CLI commands for the store itself: build the demo region, show what the store holds, migrate; settings."""
+from __future__ import annotations
+
+import argparse
+import time
+
+from core.settings import get_settings
+from data.store import Store
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from ingest.demo import build_demo_store
+
+    store = Store(args.db)
+    started = time.perf_counter()
+    promised = build_demo_store(store.path, seed=args.seed, year=args.year, replace=args.replace)
+    elapsed = time.perf_counter() - started
+    print(f"demo region built in {store.path} (seed {args.seed}, year {args.year}) in {elapsed:.1f} s")
+    for table, count in promised.items():
+        print(f"  {table:<16} {count:>9,}")
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    counts = store.row_counts()
+    print(f"store {store.path}  schema version {store.schema_version()}")
+    for table, count in counts.items():
+        print(f"  {table:<18} {count:>9,}")
+    return 0
+
+
+def _settings(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    for name, field in type(settings).model_fields.items():
+        print(f"LANTIAN_{name.upper()} = {getattr(settings, name)!r}")
+        print(f"    {field.description}")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    applied = Store(args.db).migrate()
+    print(f"applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    settings = get_settings()
+    demo = subparsers.add_parser("demo", parents=[common],
+                                 help="build the built-in Jiyuan-like demo region into the store")
+    demo.add_argument("--seed", type=int, default=settings.demo_seed, help="random seed (default %(default)s)")
+    demo.add_argument("--year", type=int, default=settings.demo_year,
+                      help="calendar year of hourly history (default %(default)s)")
+    demo.add_argument("--replace", action="store_true",
+                      help="replace an existing store at --db (its users, tasks and imports are lost)")
+    demo.set_defaults(handler=_demo)
+
+    info = subparsers.add_parser("info", parents=[common], help="row counts per table")
+    info.set_defaults(handler=_info)
+
+    listing = subparsers.add_parser("settings", help="every LANTIAN_* setting: its value now and what it means")
+    listing.set_defaults(handler=_settings)
+
+    migrate = subparsers.add_parser("migrate", parents=[common], help="bring the store's schema up to date")
+    migrate.set_defaults(handler=_migrate)

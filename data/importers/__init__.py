@@ -1,1 +1,0 @@
-"""Importers for the data officials bring: station lists, observations, CNEMC daily files, FIRMS fires, polygons."""

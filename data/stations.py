@@ -1,0 +1,207 @@
+"""The stations and observations tables, with what is derived from them: township days and sand-dust days."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import duckdb
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+
+from core.errors import BadInputError
+from data.geo import frame_to_geodataframe
+from data.quality import EXCLUDED_FROM_STATISTICS
+
+
+def read_stations(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...] | None = None) -> gpd.GeoDataFrame:
+    """Stations that have a position (EPSG:4326), optionally only the given kinds."""
+    frame = con.execute(
+        "SELECT code, name, kind, township_code, city, lon, lat, geom FROM stations "
+        "WHERE geom IS NOT NULL AND ($kinds IS NULL OR list_contains($kinds, kind)) ORDER BY code",
+        {"kinds": list(kinds) if kinds else None},
+    ).df()
+    return frame_to_geodataframe(frame)
+
+
+
+
+def read_station_townships(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Township stations and the township each counts for: station_code, township_code, township
+    (name). National, provincial and micro stations are left out: they do not rank a township."""
+    return con.execute(
+        "SELECT s.code AS station_code, s.township_code, t.name AS township FROM stations s "
+        "JOIN townships t ON t.code = s.township_code WHERE s.kind = 'township' ORDER BY s.code"
+    ).df()
+
+
+def read_hourly_observations(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime,
+                             station_codes: list[str] | None = None, *, include_wind: bool = False) -> pd.DataFrame:
+    """Hourly concentrations (µg/m³, CO mg/m³) with start ≤ time < end (naive Beijing time), of the
+    given stations or all, by station then time; hours with an excluded quality bit are left out.
+    With ``include_wind`` also ws (m/s) and wd (degrees the wind comes from)."""
+    wind = ", ws, wd" if include_wind else ""  # constant column names, never input
+    return con.execute(
+        f"SELECT station_code, time, so2, no2, o3, pm10, pm25, co{wind} FROM observations "
+        "WHERE time >= $start AND time < $end AND (quality_flag & $bits) = 0 "
+        "AND ($codes IS NULL OR list_contains($codes, station_code)) ORDER BY station_code, time",
+        {"start": start, "end": end, "bits": EXCLUDED_FROM_STATISTICS, "codes": station_codes},
+    ).df()
+
+
+_MEAN_POLLUTANTS = ("so2", "no2", "pm10", "pm25", "co", "o3")
+# Built from constant names only, never from input. The day's O3 hours come back as two lists
+# (hours, values): far cheaper in DuckDB than 24 filtered aggregates, spread into columns in numpy.
+_DAILY_COLUMNS = ", ".join(
+    [f"sum({p}) AS sum_{p}, count({p}) AS n_{p}" for p in _MEAN_POLLUTANTS]
+    + ["list(hour) FILTER (WHERE o3 IS NOT NULL) AS o3_hours",
+       "list(o3) FILTER (WHERE o3 IS NOT NULL) AS o3_values"])
+
+
+_TOWNSHIP_HOURS_TO_DAYS = (
+    "WITH members AS (SELECT code, township_code, count(*) OVER (PARTITION BY township_code) AS stations "
+    "FROM stations WHERE kind = 'township' AND township_code IS NOT NULL), "
+    "readings AS NOT MATERIALIZED (SELECT m.township_code, m.stations, o.time, o.so2, o.no2, o.pm10, "
+    "o.pm25, o.co, o.o3 FROM observations o JOIN members m ON m.code = o.station_code "
+    "WHERE o.time >= $start AND o.time < $end AND (o.quality_flag & $bits) = 0), "
+    "hourly AS (SELECT township_code, time, so2, no2, pm10, pm25, co, o3 FROM readings WHERE stations = 1 "
+    "UNION ALL SELECT township_code, time, avg(so2), avg(no2), avg(pm10), avg(pm25), avg(co), avg(o3) "
+    "FROM readings WHERE stations > 1 GROUP BY township_code, time) "
+    f"SELECT township_code, CAST(time AS DATE) AS date, {_DAILY_COLUMNS} "
+    "FROM (SELECT *, CAST(hour(time) AS TINYINT) AS hour FROM hourly) "
+    "GROUP BY township_code, CAST(time AS DATE)")
+_DAY_COLUMNS = ("township_code, date, " + ", ".join(f"sum_{p}, n_{p}" for p in _MEAN_POLLUTANTS)
+                + ", o3_hours, o3_values")
+_MEMBERSHIP = ("SELECT coalesce(bit_xor(hash(code, township_code)), 0) FROM stations "
+               "WHERE kind = 'township' AND township_code IS NOT NULL")
+
+
+def _day_bounds(start: dt.date, end: dt.date) -> dict:
+    return {"start": dt.datetime.combine(start, dt.time()),
+            "end": dt.datetime.combine(end + dt.timedelta(days=1), dt.time()), "bits": EXCLUDED_FROM_STATISTICS}
+
+
+def township_days_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the township_days table reflects the store: built from as many observation rows as
+    there are, with the township stations it was built with."""
+    state = con.execute("SELECT observation_rows, membership FROM township_days_state").fetchone()
+    if state is None:
+        return False
+    rows = con.execute("SELECT count(*) FROM observations").fetchone()[0]
+    return state == (rows, con.execute(_MEMBERSHIP).fetchone()[0])
+
+
+def refresh_township_days(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, dt.date] | None) -> None:
+    """Rebuild township_days for the Beijing dates in ``span`` (inclusive) — what an import touched,
+    valid when the table was current before it — or, with None, for every date; then record the
+    store's state as current. Runs inside the caller's write transaction."""
+    if span is None:
+        span = con.execute("SELECT min(time)::DATE, max(time)::DATE FROM observations").fetchone()
+        con.execute("DELETE FROM township_days")
+    else:
+        con.execute("DELETE FROM township_days WHERE date BETWEEN $start AND $end",
+                    {"start": span[0], "end": span[1]})
+    first = span[0]
+    while first is not None and first <= span[1]:
+        # A month at a time: one query over a year of a province's hours holds gigabytes.
+        last = min(span[1], (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
+        con.execute(f"INSERT INTO township_days ({_DAY_COLUMNS}) {_TOWNSHIP_HOURS_TO_DAYS}", _day_bounds(first, last))
+        first = last + dt.timedelta(days=1)
+    con.execute("DELETE FROM township_days_state")
+    con.execute(f"INSERT INTO township_days_state SELECT (SELECT count(*) FROM observations), ({_MEMBERSHIP})")
+
+
+def township_daily_aggregates(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Per township and Beijing date in start…end (inclusive): township stations averaged per hour,
+    then each pollutant's sum and count of hourly values and the 24 O3 hours (o3_h00…o3_h23) — the
+    shape of stations.daily.daily_aggregates, for stations.daily.finish_daily. Read from
+    township_days when it is current, else computed from the hourly rows by the same SQL (the
+    hours of a township with a single station pass straight through; only shared townships are
+    averaged)."""
+    if township_days_current(con):
+        query = (f"SELECT {_DAY_COLUMNS} FROM township_days WHERE date BETWEEN $start AND $end "
+                 "ORDER BY township_code, date")
+        table = con.execute(query, {"start": start, "end": end}).to_arrow_table()
+    else:
+        table = con.execute(f"{_TOWNSHIP_HOURS_TO_DAYS} ORDER BY township_code, date",
+                            _day_bounds(start, end)).to_arrow_table()
+    hours, values = (table.column(name).combine_chunks() for name in ("o3_hours", "o3_values"))
+    per_day = pc.list_value_length(hours).fill_null(0).to_numpy(zero_copy_only=False)
+    o3 = np.full((table.num_rows, 24), np.nan)
+    o3[np.repeat(np.arange(table.num_rows), per_day), pc.list_flatten(hours).to_numpy()] = \
+        pc.list_flatten(values).to_numpy()
+    frame = table.drop_columns(["o3_hours", "o3_values"]).to_pandas()
+    return pd.concat([frame, pd.DataFrame(o3, columns=[f"o3_h{hour:02d}" for hour in range(24)])], axis=1)
+
+
+def read_sand_dust_days(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Sand-dust days marked within start…end: date, township_code (NULL = whole region), note."""
+    return con.execute(
+        "SELECT date, township_code, note FROM sand_dust_days WHERE date BETWEEN $start AND $end "
+        "ORDER BY date, township_code", {"start": start, "end": end},
+    ).df()
+
+
+def mark_sand_dust_day(con: duckdb.DuckDBPyConnection, day: dt.date, township_code: str | None,
+                       note: str | None = None) -> None:
+    """Mark (or re-mark, replacing the note) a sand-dust day for a township or, with None, the region."""
+    con.execute("DELETE FROM sand_dust_days WHERE date = $day AND township_code IS NOT DISTINCT FROM $code",
+                {"day": day, "code": township_code})
+    con.execute("INSERT INTO sand_dust_days (date, township_code, note) VALUES ($day, $code, $note)",
+                {"day": day, "code": township_code, "note": note})
+
+
+def latest_observation_time(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """The newest observation hour in the store (naive Beijing time), or None when there is none."""
+    return con.execute("SELECT max(time) FROM observations").fetchone()[0]
+
+
+def read_quality_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Observation hours carrying a non-zero quality flag: station_code, quality_flag, hours, first, last
+    (naive Beijing time); see data.quality.QualityFlag for the bits."""
+    return con.execute(
+        "SELECT station_code, quality_flag, count(*) AS hours, min(time) AS first, max(time) AS last "
+        "FROM observations WHERE quality_flag <> 0 GROUP BY ALL ORDER BY hours DESC, station_code"
+    ).df()
+
+
+def station_aliases(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """code and name of every stored station, for matching the station column of observations."""
+    return con.execute("SELECT code, name FROM stations").df()
+
+
+def add_missing_stations(con: duckdb.DuckDBPyConnection, codes: Sequence[str], kind: str,
+                         source: str) -> list[str]:
+    """Create bare stations (name = code, no position) for codes the store lacks; returns them."""
+    frame = pd.DataFrame({"code": list(dict.fromkeys(codes))})
+    con.register("import_codes", frame)
+    try:
+        missing = [row[0] for row in con.execute(
+            "SELECT c.code FROM import_codes c ANTI JOIN stations s ON s.code = c.code ORDER BY c.code"
+        ).fetchall()]
+        con.execute("INSERT INTO stations (code, name, kind, source) "
+                    "SELECT c.code, c.code, $kind, $source FROM import_codes c "
+                    "ANTI JOIN stations s ON s.code = c.code", {"kind": kind, "source": source})
+    finally:
+        con.unregister("import_codes")
+    return missing
+
+
+MEDIAN_POLLUTANTS = ("pm25", "pm10", "so2", "no2", "o3", "co")
+
+
+def read_network_medians(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime,
+                         pollutants: Sequence[str]) -> pd.DataFrame:
+    """Per hour in [start, end): each pollutant's median over the valid stations (``<p>_median``) and
+    their number (``<p>_count``), computed in DuckDB; the same figures as
+    hotspots.episodes.network_medians on read_observations' rows."""
+    unknown = set(pollutants) - set(MEDIAN_POLLUTANTS)
+    if unknown:
+        raise BadInputError(f"unknown pollutant(s) {sorted(unknown)}", field="pollutants")
+    # Column names come from MEDIAN_POLLUTANTS (checked above), never from input.
+    columns = ", ".join(f"median({p}) AS {p}_median, count({p}) AS {p}_count" for p in pollutants)
+    return con.execute(
+        f"SELECT time, {columns} FROM observations WHERE time >= $start AND time < $end "
+        "AND (quality_flag & $bits) = 0 GROUP BY time ORDER BY time",
+        {"start": start, "end": end, "bits": EXCLUDED_FROM_STATISTICS}).df()

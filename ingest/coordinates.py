@@ -1,0 +1,67 @@
+"""Coordinate reference systems of imported positions: any pyproj CRS, or GCJ-02, to WGS84."""
+from __future__ import annotations
+
+import numpy as np
+import pyproj
+
+from core.errors import BadInputError
+from core.gcj02 import gcj02_to_wgs84
+from ingest.common import TextTable, parse_numbers
+
+# China's extent in degrees, generous enough for the Nansha islands and the far west.
+CHINA_LON = (73.0, 136.0)
+CHINA_LAT = (3.0, 54.0)
+GCJ02_NAMES = frozenset({"gcj02", "gcj-02", "gcj", "mars"})
+
+
+def is_gcj02(crs: str | None) -> bool:
+    """Whether a --crs value names GCJ-02, the shifted lon/lat of Gaode/Tencent web maps."""
+    return crs is not None and crs.strip().lower() in GCJ02_NAMES
+
+
+def parse_crs(crs: str, *, file: str | None = None) -> pyproj.CRS:
+    """A pyproj CRS from what a person typed ('EPSG:4490', '4326', a WKT or PROJ string)."""
+    try:
+        return pyproj.CRS.from_user_input(int(crs) if crs.strip().isdigit() else crs)
+    except pyproj.exceptions.CRSError as error:
+        raise BadInputError(f"unknown coordinate reference system {crs!r}: give e.g. EPSG:4326, "
+                            "EPSG:4490 or gcj02", file=file, field="crs") from error
+
+
+def points_to_wgs84(lon: np.ndarray, lat: np.ndarray, crs: str | None, *,
+                    file: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Positions given in ``crs`` (None = WGS84 lon/lat; 'gcj02'; any pyproj CRS, x/y order) as
+    WGS84 (EPSG:4326) longitude and latitude in degrees; NaN stays NaN."""
+    if crs is None:
+        return lon, lat
+    if is_gcj02(crs):
+        return gcj02_to_wgs84(lon, lat)
+    transformer = pyproj.Transformer.from_crs(parse_crs(crs, file=file), "EPSG:4326", always_xy=True)
+    wgs_lon, wgs_lat = transformer.transform(lon, lat)
+    return np.asarray(wgs_lon, dtype=float), np.asarray(wgs_lat, dtype=float)
+
+
+def parse_positions(source: TextTable, lon_column: str, lat_column: str, crs: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Longitudes and latitudes (WGS84 degrees, converted from ``crs``) of a table's rows; rows with half
+    a position, swapped axes or a position outside China go to the table's problem log."""
+    log = source.log
+    lon, lat = parse_numbers(source, lon_column), parse_numbers(source, lat_column)
+    half = np.isnan(lon) != np.isnan(lat)
+    log.add(np.flatnonzero(half & np.isnan(lon)), lon_column, lon[half & np.isnan(lon)],
+            "expected a longitude as the latitude is given")
+    log.add(np.flatnonzero(half & np.isnan(lat)), lat_column, lat[half & np.isnan(lat)],
+            "expected a latitude as the longitude is given")
+    lon, lat = points_to_wgs84(lon, lat, crs, file=str(source.path))
+    present = ~np.isnan(lon) & ~np.isnan(lat)
+    inside_lon = (lon >= CHINA_LON[0]) & (lon <= CHINA_LON[1])
+    inside_lat = (lat >= CHINA_LAT[0]) & (lat <= CHINA_LAT[1])
+    swapped = present & (lat >= CHINA_LON[0]) & (lat <= CHINA_LON[1]) & (lon >= CHINA_LAT[0]) & (lon <= CHINA_LAT[1])
+    outside = present & ~(inside_lon & inside_lat) & ~swapped
+    log.add(np.flatnonzero(swapped), f"{lon_column}/{lat_column}",
+            [f"{x}, {y}" for x, y in zip(lon[swapped], lat[swapped])],
+            "longitude and latitude look swapped (longitude is east-west, 73-136 in China)")
+    log.add(np.flatnonzero(outside), f"{lon_column}/{lat_column}",
+            [f"{x}, {y}" for x, y in zip(lon[outside], lat[outside])],
+            f"expected a position in China (longitude {CHINA_LON[0]}-{CHINA_LON[1]} E, "
+            f"latitude {CHINA_LAT[0]}-{CHINA_LAT[1]} N)")
+    return lon, lat

@@ -1,0 +1,138 @@
+"""The built-in Jiyuan-like demo region: build_demo_store() makes a store of a full year of illustrative data
+with its hotspots detected, as the app, the CLI, the tests and the benchmarks use it."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from ingest.demo.accounts import add_demo_accounts
+from ingest.demo.dust import dust_readings
+from ingest.demo.fires import fire_points
+from ingest.demo.fleets import fleet_frames
+from ingest.demo.geography import (CITY, DEMO_SOURCE, TOWNSHIP_SOURCE, TOWNSHIPS, rules_json, township_at,
+                                 township_polygons, zones)
+from ingest.demo.landcover import write_landcover
+from ingest.demo.layout import DUST_SOURCES, ENTERPRISES, stations
+from ingest.demo.observations import simulate
+from ingest.demo.planted import planted_events
+from data.bulk import replace_demo_content
+from core.errors import ConflictError
+from data.store import Store
+from data.stations import refresh_township_days
+
+# Each generator draws from its own stream, so changing one never reshuffles another.
+_STREAM_OBSERVATIONS, _STREAM_FIRES, _STREAM_DUST, _STREAM_FLEETS = 1, 2, 3, 4
+
+
+def _wkb(geometries) -> list[bytes]:
+    return [bytes(wkb) for wkb in shapely.to_wkb(list(geometries), output_dimension=2)]
+
+
+def demo_frames(seed: int, year: int) -> dict[str, pd.DataFrame]:
+    """Every demo table's rows as DataFrames (geometry as WKB or lon/lat, EPSG:4326), in insert order."""
+    events = planted_events(year)
+    network = stations()
+    polygons = township_polygons()
+    townships = pd.DataFrame({
+        "code": [t.code for t in TOWNSHIPS], "name": [t.name for t in TOWNSHIPS],
+        "name_en": [t.name_en for t in TOWNSHIPS], "kind": [t.kind for t in TOWNSHIPS],
+        "terrain": [t.terrain for t in TOWNSHIPS], "illustrative": True, "source": TOWNSHIP_SOURCE,
+        "geom_wkb": _wkb(polygons[t.code] for t in TOWNSHIPS)})
+    station_frame = pd.DataFrame({
+        "code": [s.code for s in network], "name": [s.name for s in network],
+        "kind": [s.kind for s in network], "township_code": [s.township_code for s in network],
+        "city": CITY, "lon": [s.lon for s in network], "lat": [s.lat for s in network],
+        "source": DEMO_SOURCE})
+    enterprises = pd.DataFrame({
+        "id": [e.id for e in ENTERPRISES], "name": [e.name for e in ENTERPRISES],
+        "industry": [e.industry for e in ENTERPRISES],
+        "emits": [json.dumps(list(e.emits)) for e in ENTERPRISES],
+        "township_code": [township_at(e.lon, e.lat) for e in ENTERPRISES],
+        "lon": [e.lon for e in ENTERPRISES], "lat": [e.lat for e in ENTERPRISES],
+        "footprint_wkb": _wkb(e.footprint for e in ENTERPRISES)})
+    zone_list = zones([e.footprint for e in ENTERPRISES])
+    zone_frame = pd.DataFrame({
+        "id": [z.id for z in zone_list], "name": [z.name for z in zone_list],
+        "kind": [z.kind for z in zone_list], "rules": [rules_json(z) for z in zone_list],
+        "valid_from": pd.to_datetime([z.valid_from for z in zone_list]).date,
+        "valid_to": pd.Series([None] * len(zone_list), dtype="object"), "source": DEMO_SOURCE,
+        "geom_wkb": _wkb(z.geom for z in zone_list)})
+    dust_sources = pd.DataFrame({
+        "id": [d.id for d in DUST_SOURCES], "kind": [d.kind for d in DUST_SOURCES],
+        "name": [d.name for d in DUST_SOURCES],
+        "township_code": [township_at(*d.anchor) for d in DUST_SOURCES],
+        "attrs": [d.attrs_json() for d in DUST_SOURCES],
+        "geom_wkb": _wkb(d.geometry for d in DUST_SOURCES)})
+    return {
+        "townships": townships,
+        "stations": station_frame,
+        "enterprises": enterprises,
+        "zones": zone_frame,
+        "dust_sources": dust_sources,
+        "dust_readings": dust_readings(events, year, np.random.default_rng([seed, _STREAM_DUST])),
+        "fire_points": fire_points(events, year, np.random.default_rng([seed, _STREAM_FIRES])),
+        "observations": simulate(network, events, year, np.random.default_rng([seed, _STREAM_OBSERVATIONS])),
+        **fleet_frames(zone_list, year, np.random.default_rng([seed, _STREAM_FLEETS])),
+    }
+
+
+def build_demo(store: Store, seed: int, year: int) -> dict[str, int]:
+    """Build the demo region into ``store`` and return the rows written per table.
+
+    Migrates the store, replaces all demo content in one write transaction (a rebuild gives the same
+    result, never duplicates) and writes the land-cover GeoTIFF (EPSG:4326, classes 1 cropland,
+    2 built-up, 3 forest/mountain, 4 water) to ``store.own_landcover_path``. The same seed and year give
+    identical table contents; what was planted for detection to find is in ingest.demo.planted.
+    """
+    store.migrate()
+    frames = demo_frames(seed, year)
+    with store.write(spatial=True) as con:
+        replace_demo_content(con, frames)
+        refresh_township_days(con, None)  # the daily aggregates rankings read, as importers keep them
+    write_landcover(store.own_landcover_path)
+    add_demo_accounts(store)
+    return {table: len(frame) for table, frame in frames.items()}
+
+
+def build_demo_store(path: Path, seed: int, year: int, *, replace: bool = False) -> dict[str, int]:
+    """A new store at ``path`` holding the demo region (build_demo) with its year's hotspots detected, as
+    a daily detection run would leave it; returns the rows written per table and ``hotspots``.
+
+    Built atomically: everything is written in a private folder beside ``path`` and the database file
+    takes its real name only once complete, so a build that dies half-way leaves no store that a later
+    start would take for a finished one. An existing store is refused unless ``replace``; then it is
+    swapped for the new one (its users, tasks and imports are gone)."""
+    from hotspots.engine import detect_and_store
+
+    path = Path(path)
+    target = Store(path)
+    if target.exists() and not replace:
+        raise ConflictError(f"a store already exists at {path}: add --replace to rebuild it from scratch (its users, "
+                            "tasks and imports are lost) / 该位置已有数据库")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.building-"))
+    try:
+        staged = Store(building / path.name)
+        written = build_demo(staged, seed=seed, year=year)
+        written["hotspots"] = sum(count for kind, count in detect_and_store(
+            staged, dt.date(year, 1, 1), dt.date(year, 12, 31)).items() if kind not in ("new", "updated"))
+        if replace:
+            target.wal_path.unlink(missing_ok=True)
+            shutil.rmtree(target.files_dir, ignore_errors=True)
+        if staged.files_dir.exists():
+            shutil.copytree(staged.files_dir, target.files_dir, dirs_exist_ok=True)
+        if staged.wal_path.exists():
+            os.replace(staged.wal_path, target.wal_path)
+        # The database file is moved last: its name appearing is what marks the build as complete.
+        os.replace(staged.path, path)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return written

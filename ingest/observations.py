@@ -1,0 +1,319 @@
+"""Hourly observations in wide CSV or Parquet (one row per station and hour) into the observations table."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from core.errors import BadInputError
+from data.bulk import UpsertCounts, upsert
+from data.stations import station_aliases
+from ingest.common import (ImportReport, ProblemLog, TextTable, find_column, first_items,
+                                   header_unit, is_parquet, keep_rows, missing_columns_error, parse_numbers,
+                                   parse_times, read_table_slices, settle_problems,
+                                   write_rejected)
+from ingest.stations import CODE_ALIASES, NAME_ALIASES, ParsedStations, parse_stations, write_stations
+from data.quality import quality_flags
+from data.store import Store
+from data.stations import refresh_township_days, township_days_current
+
+TIME_ALIASES = ("time", "datetime", "timestamp", "timepoint", "时间", "监测时间", "日期时间", "数据时间", "采样时间")
+DATE_ALIASES = ("date", "日期")
+HOUR_ALIASES = ("hour", "小时", "时")
+YEAR_ALIASES, MONTH_ALIASES, DAY_ALIASES = ("year", "年"), ("month", "月"), ("day", "日")
+# Stored column → header spellings (after header_key: lower case, punctuation and units removed).
+MEASURE_ALIASES = {
+    "pm25": ("pm25", "细颗粒物"),
+    "pm10": ("pm10", "可吸入颗粒物"),
+    "so2": ("so2", "二氧化硫"),
+    "no2": ("no2", "二氧化氮"),
+    "o3": ("o3", "臭氧"),
+    "co": ("co", "一氧化碳"),
+    "ws": ("ws", "wspm", "windspeed", "wspd", "风速"),
+    "temp": ("temp", "temperature", "气温", "温度"),
+    "rh": ("rh", "humidity", "relativehumidity", "相对湿度", "湿度"),
+    "aqi_published": ("aqi",),
+}
+WD_ALIASES = ("wd", "winddirection", "winddir", "wdir", "风向")
+DEWPOINT_ALIASES = ("dewp", "dewpoint", "露点", "露点温度")
+COMPASS_DEGREES = {name: index * 22.5 for index, name in enumerate(
+    "N NNE NE ENE E ESE SE SSE S SSW SW WSW W WNW NW NNW".split())}
+COMPASS_DEGREES.update({name: index * 22.5 for index, name in enumerate(
+    "北 北东北 东北 东东北 东 东东南 东南 南东南 南 南西南 西南 西西南 西 西西北 西北 北西北".split())})
+CALM_WORDS = frozenset({"C", "CALM", "CLM", "静风", "VRB"})
+# CO in mg/m³ is rarely above 20 and in µg/m³ rarely below 50, so a median on either side is clear.
+CO_MEDIAN_MAX_MG = 20.0
+CO_MEDIAN_MIN_UG = 50.0
+
+
+@dataclass
+class ParsedObservations:
+    path: Path
+    frame: pd.DataFrame
+    log: ProblemLog
+    ignored: list[str]
+    derived: list[str]
+
+
+def wind_direction_degrees(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Degrees the wind comes from (0 = north) for numbers or compass points (N, NNE, 东北 ...);
+    calm (C, 静风) gives NaN. Returns the degrees and a mask of values that were neither."""
+    stripped = text.str.strip()
+    numbers = pd.to_numeric(stripped, errors="coerce")
+    words = stripped.str.upper()
+    compass = words.map(COMPASS_DEGREES)
+    degrees = numbers.fillna(compass).astype(float)
+    unknown = degrees.isna() & stripped.notna() & (stripped != "") & ~words.isin(CALM_WORDS)
+    return degrees, unknown
+
+
+def relative_humidity(temp_c: np.ndarray, dewpoint_c: np.ndarray) -> np.ndarray:
+    """Relative humidity (%) from air temperature and dew point (°C), Magnus formula with the
+    Alduchov & Eskridge (1996) constants."""
+    a, b = 17.625, 243.04
+    return 100.0 * np.exp(a * dewpoint_c / (b + dewpoint_c) - a * temp_c / (b + temp_c))
+
+
+def _co_unit(values: np.ndarray, unit: str | None, header: str, path: Path) -> str:
+    """'mg' or 'ug': the given unit, else the header's, else what the values' median says."""
+    unit = unit or header_unit(header)
+    if unit is None:
+        present = values[~np.isnan(values)]
+        median = float(np.median(present)) if present.size else 0.0
+        if median <= CO_MEDIAN_MAX_MG:
+            unit = "mg"
+        elif median >= CO_MEDIAN_MIN_UG:
+            unit = "ug"
+        else:
+            raise BadInputError(f"CO values (median {median:g}) could be mg/m³ or µg/m³: say which with "
+                                "--co-unit mg or --co-unit ug", file=str(path), field=header)
+    if unit not in ("mg", "ug"):
+        raise BadInputError(f"unknown CO unit {unit!r}: expected mg or ug", file=str(path), field=header)
+    return unit
+
+
+def _co_to_mg(values: np.ndarray, unit: str | None, header: str, path: Path) -> np.ndarray:
+    return values / 1000.0 if _co_unit(values, unit, header, path) == "ug" else values
+
+
+def file_co_unit(path: Path | str, co_unit: str | None) -> str | None:
+    """The CO unit of a whole Parquet file read in slices (so every slice converts alike): the given
+    one, else the header's, else the median of all its CO values. None for other files, which are
+    read whole and decide for themselves."""
+    path = Path(path)
+    if co_unit is not None or not is_parquet(path):
+        return co_unit
+    column = find_column(pq.read_schema(path).names, MEASURE_ALIASES["co"])
+    if column is None:
+        return None
+    values = pc.cast(pq.read_table(path, columns=[column])[column], pa.float64()).to_numpy(zero_copy_only=False)
+    return _co_unit(values, None, column, path)
+
+
+def _times(source: TextTable) -> pd.Series:
+    columns = source.columns
+    time_column = find_column(columns, TIME_ALIASES)
+    hour_column = find_column(columns, HOUR_ALIASES)
+    parts = [find_column(columns, aliases) for aliases in (YEAR_ALIASES, MONTH_ALIASES, DAY_ALIASES)]
+    if time_column is None and all(parts) and hour_column:
+        numbers = {name: parse_numbers(source, column) for name, column in
+                   zip(("year", "month", "day", "hour"), parts + [hour_column])}
+        times = pd.to_datetime(pd.DataFrame(numbers), errors="coerce")
+        field_name = "/".join(parts + [hour_column])
+    elif time_column is None and (date_column := find_column(columns, DATE_ALIASES)) and hour_column:
+        hours = parse_numbers(source, hour_column)
+        times = parse_times(source, date_column) + pd.to_timedelta(hours, unit="h")
+        times[(hours < 0) | (hours > 23)] = pd.NaT
+        field_name = f"{date_column}/{hour_column}"
+    elif time_column is not None:
+        times = parse_times(source, time_column)
+        field_name = time_column
+    else:
+        raise missing_columns_error(source.path, "time", TIME_ALIASES + ("year+month+day+hour", "date+hour"),
+                                    columns)
+    missing = np.flatnonzero(times.isna().to_numpy())
+    source.log.add(missing, field_name, [None] * len(missing),
+                   "expected a valid date and hour (hour 0-23)")
+    return times
+
+
+def _station_codes(source: TextTable, column: str, station_codes: dict[str, str]) -> pd.Categorical:
+    """The station column mapped to station codes (categories: every code ``station_codes`` holds,
+    so slices and files concatenate without losing the categorical type); unknown names become
+    problems. Each distinct name is looked up once, however many rows repeat it."""
+    names = pc.utf8_trim_whitespace(pc.cast(source.table[column], pa.string())).combine_chunks()
+    encoded = pc.dictionary_encode(names)
+    categories = pd.Index(sorted(set(station_codes.values())))
+    per_name = categories.get_indexer(encoded.dictionary.to_pandas().map(station_codes))
+    per_row = np.full(len(names), -1, dtype=np.int32)
+    present = encoded.indices.is_valid().to_numpy(zero_copy_only=False)
+    per_row[present] = per_name[encoded.indices.to_numpy(zero_copy_only=False)[present]]
+    unknown = np.flatnonzero(per_row < 0)
+    source.log.add(unknown, column, names.take(pa.array(unknown)).to_pylist(),
+                   "unknown station: import it first with `import stations`, or give the station list "
+                   "with --stations")
+    return pd.Categorical.from_codes(per_row, categories=categories)
+
+
+def parse_observation_table(source: TextTable, station_codes: dict[str, str], *,
+                            co_unit: str | None = None) -> ParsedObservations:
+    """Validate one wide observation table (a file or a slice of one). ``station_codes`` maps every
+    code and name a file may use to the station code. Concentrations come out in µg/m³, CO in
+    mg/m³, wind direction in degrees from north, time as naive Beijing time; station_code and
+    source are categorical."""
+    columns = source.columns
+    station_column = find_column(columns, CODE_ALIASES + NAME_ALIASES)
+    if station_column is None:
+        raise missing_columns_error(source.path, "station", CODE_ALIASES + NAME_ALIASES, columns)
+    log = source.log
+    frame = pd.DataFrame({"station_code": _station_codes(source, station_column, station_codes),
+                          "time": _times(source)})
+    used = {station_column}
+    for name, aliases in MEASURE_ALIASES.items():
+        column = find_column(columns, aliases)
+        if column is None:
+            continue
+        used.add(column)
+        values = parse_numbers(source, column)
+        frame[name] = _co_to_mg(values, co_unit, column, source.path) if name == "co" else values
+    wd_column = find_column(columns, WD_ALIASES)
+    if wd_column and pa.types.is_string(source.table[wd_column].type):
+        used.add(wd_column)
+        degrees, bad = wind_direction_degrees(source.table[wd_column].to_pandas())
+        log.add(np.flatnonzero(bad.to_numpy()), wd_column, source.table[wd_column].to_pandas()[bad],
+                "expected a wind direction in degrees (0-360) or a compass point such as NNE")
+        frame["wd"] = degrees.to_numpy()
+    elif wd_column:
+        used.add(wd_column)
+        frame["wd"] = parse_numbers(source, wd_column)
+    derived: list[str] = []
+    dewpoint_column = find_column(columns, DEWPOINT_ALIASES)
+    if dewpoint_column and "rh" not in frame and "temp" in frame:
+        used.add(dewpoint_column)
+        frame["rh"] = relative_humidity(frame["temp"].to_numpy(), parse_numbers(source, dewpoint_column))
+        derived.append(f"rh from {dewpoint_column} and temperature")
+    if "aqi_published" in frame:
+        frame["aqi_published"] = frame["aqi_published"].round().astype("Int32")
+    frame["source"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), categories=[source.path.name])
+    ignored = [column for column in columns if column not in used and column not in _time_columns(columns)]
+    return ParsedObservations(source.path, frame, log, ignored, derived)
+
+
+def _time_columns(columns: Sequence[str]) -> set[str]:
+    return {column for aliases in (TIME_ALIASES, DATE_ALIASES, HOUR_ALIASES, YEAR_ALIASES, MONTH_ALIASES,
+                                   DAY_ALIASES) if (column := find_column(columns, aliases))}
+
+
+def finish_observations(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """Drop repeated station-hours (the last wins, noted in the report) and set quality flags."""
+    before = len(frame)
+    frame = frame.drop_duplicates(["station_code", "time"], keep="last")
+    if len(frame) < before:
+        report.notes.append(f"{before - len(frame):,} repeated station-hour(s) in the input: the last one was kept")
+    frame = frame.assign(quality_flag=quality_flags(frame).to_numpy())
+    report.flagged += int((frame["quality_flag"] != 0).sum())
+    return frame
+
+
+class ObservationWriter:
+    """Upserts observation batches on (station_code, time) inside the caller's write transaction, then
+    (``finish``) brings the daily aggregates rankings read up to date for the dates written: only
+    those dates when the aggregates were current before, else all of them."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.aggregates_were_current = township_days_current(con)
+        self.first: dt.date | None = None
+        self.last: dt.date | None = None
+
+    def write(self, frame: pd.DataFrame) -> UpsertCounts:
+        counts = upsert(self.con, "observations", frame, ("station_code", "time"))
+        if len(frame):
+            first, last = frame["time"].min().date(), frame["time"].max().date()
+            self.first = first if self.first is None else min(self.first, first)
+            self.last = last if self.last is None else max(self.last, last)
+        return counts
+
+    def finish(self) -> None:
+        if self.first is not None:
+            refresh_township_days(self.con, (self.first, self.last) if self.aggregates_were_current else None)
+
+
+# Files longer than this are read, checked and stored in slices of this many rows (all in the one
+# transaction), so a province's year of hours imports in bounded memory.
+SLICE_ROWS = 2_000_000
+
+
+def import_observations(store: Store, paths: Sequence[Path | str], *, stations_file: Path | str | None = None,
+                        skip_bad_rows: bool = False, co_unit: str | None = None,
+                        progress: bool = False) -> ImportReport:
+    """Import wide hourly observation files (CSV UTF-8/GBK or Parquet) into ``store``, one transaction.
+
+    ``stations_file`` (a station list such as beijing_multisite/stations.csv) is imported in the
+    same transaction and lets the files name stations by any name it lists. ``co_unit`` ('mg' or
+    'ug') overrides what the header or the values say. Stored: µg/m³, CO mg/m³, Beijing time.
+
+    Rows are checked and stored in batches of about SLICE_ROWS: a station-hour repeated within a
+    batch is stored once (the last wins, noted in the report); one repeated across batches of a very
+    large input is stored once too but counted as updated.
+    """
+    parsed_stations: ParsedStations | None = None
+    with store.read() as con:
+        known = station_aliases(con)
+    station_codes = {**dict(zip(known["code"], known["code"])), **dict(zip(known["name"], known["code"]))}
+    if stations_file is not None:
+        parsed_stations = parse_stations(stations_file, progress=progress)
+        settle_problems([parsed_stations.log], skip_bad_rows=False)
+        station_codes.update(parsed_stations.aliases)
+    paths = [Path(path) for path in paths]
+    report = ImportReport("observations", files=[str(path) for path in paths])
+    sources = pd.Index(dict.fromkeys(path.name for path in paths))
+    logs: list[ProblemLog] = []
+    pending: list[pd.DataFrame] = []
+    ignored: set[str] = set()
+    derived: set[str] = set()
+
+    def store_pending(writer: ObservationWriter) -> None:
+        frame = finish_observations(pd.concat(pending, ignore_index=True), report)
+        pending.clear()
+        counts = writer.write(frame)
+        report.new, report.updated = report.new + counts.new, report.updated + counts.updated
+        report.unchanged += counts.unchanged
+
+    with store.write(spatial=parsed_stations is not None) as con:
+        if parsed_stations is not None:
+            station_counts = write_stations(con, parsed_stations.frame)
+            report.notes.append(f"stations from {parsed_stations.path.name}: {station_counts.new} new, "
+                                f"{station_counts.updated} updated, {station_counts.unchanged} unchanged")
+        writer = ObservationWriter(con)
+        for path in paths:
+            unit = file_co_unit(path, co_unit)
+            for source in read_table_slices(path, rows=SLICE_ROWS, progress=progress):
+                item = parse_observation_table(source, station_codes, co_unit=unit)
+                report.rejected += settle_problems([item.log], skip_bad_rows)
+                if item.log:
+                    # Only logs with problems are kept: each holds its slice's table for the rejected-rows file.
+                    logs.append(item.log)
+                kept = keep_rows(item.frame, item.log)
+                pending.append(kept.assign(source=kept["source"].cat.set_categories(sources)))
+                ignored.update(item.ignored)
+                derived.update(item.derived)
+                if sum(len(frame) for frame in pending) >= SLICE_ROWS:
+                    store_pending(writer)
+        if pending:
+            store_pending(writer)
+        writer.finish()
+    if ignored:
+        report.notes.append(f"columns not stored: {first_items(sorted(ignored))}")
+    for text in sorted(derived):
+        report.notes.append(f"derived {text}")
+    report.rejected_files = write_rejected(logs, store.files_dir)
+    return report
