@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.session import t
-from app_pages.sidebar import sidebar, visible_pages
+from app_pages.sidebar import sidebar
+from core.policy import visible_pages
 
 st.set_page_config(page_title="蓝天 Lantian", page_icon="🌤️", layout="wide")
 user = sidebar()

@@ -5,8 +5,8 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from core.errors import BadInputError, ConflictError, PermissionDeniedError
-from core.policy import Role, User
+from core.errors import BadInputError, ConflictError
+from core.policy import Role, User, require_user_admin
 from core.timeutil import now_beijing
 from data import townships as township_repo
 from data import users as repo
@@ -19,12 +19,6 @@ _HASHER = PasswordHasher()
 def hash_password(password: str) -> str:
     """The argon2id encoding of ``password`` (parameters and salt included)."""
     return _HASHER.hash(password)
-
-
-def _require_admin(acting: User) -> None:
-    if acting.role not in (Role.ADMIN, Role.SYSTEM):
-        raise PermissionDeniedError(f"only an administrator manages users / 仅管理员可管理用户 "
-                                    f"({acting.name} is {acting.role.value})")
 
 
 def _check_password(password: str) -> None:
@@ -46,7 +40,7 @@ def add_user(store: Store, acting: User, name: str, password: str, role: Role | 
              township: str | None = None) -> User:
     """Create a user (admin only). A township official needs ``township`` (code or name); no other role
     may have one. Raises ConflictError if the name is taken."""
-    _require_admin(acting)
+    require_user_admin(acting)
     role = Role(role)
     name = name.strip()
     if not name:
@@ -68,7 +62,7 @@ def add_user(store: Store, acting: User, name: str, password: str, role: Role | 
 
 def set_password(store: Store, acting: User, name: str, password: str) -> None:
     """Replace a user's password (admin only)."""
-    _require_admin(acting)
+    require_user_admin(acting)
     _check_password(password)
     with store.write() as con:
         if not repo.update_password(con, name, hash_password(password), now_beijing()):
@@ -77,7 +71,7 @@ def set_password(store: Store, acting: User, name: str, password: str) -> None:
 
 def set_active(store: Store, acting: User, name: str, active: bool) -> None:
     """Enable or disable a user's login (admin only); their past actions stay in the event log."""
-    _require_admin(acting)
+    require_user_admin(acting)
     with store.write() as con:
         if not repo.update_active(con, name, active, now_beijing()):
             raise BadInputError(f"no user '{name}' / 用户不存在", field="name")
@@ -85,7 +79,7 @@ def set_active(store: Store, acting: User, name: str, active: bool) -> None:
 
 def list_users(store: Store, acting: User) -> pd.DataFrame:
     """Every user's name, role, township code, active flag and times (admin only); no hashes."""
-    _require_admin(acting)
+    require_user_admin(acting)
     with store.read() as con:
         return repo.read_users(con)
 

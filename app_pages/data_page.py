@@ -8,10 +8,10 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages.session import escape_markdown, t
-from app_pages.sidebar import ANOMALY_ROLES, UPLOAD_ROLES, current_user
+from app_pages.sidebar import current_user
 from app_pages.store_access import hotspots_for, open_store, store_busy_guard, store_overview
 from core.errors import LantianError
-from core.policy import User
+from core.policy import User, may_upload, sees_supervisor_findings
 from commands.imports import STATION_KINDS, ZONE_KINDS
 from ingest.cnemc import import_cnemc
 from ingest.common import ImportReport
@@ -114,9 +114,9 @@ def render() -> None:
         return
     with store_busy_guard():
         store = open_store()
-    if user.role in UPLOAD_ROLES:
+    if may_upload(user):
         _upload(store)
-    _holdings(store, user, show_anomalies=user.role in ANOMALY_ROLES)
+    _holdings(store, user, show_anomalies=sees_supervisor_findings(user))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ from app_pages.sidebar import current_user
 from app_pages.store_access import hotspots_for, open_store, region_frames, store_busy_guard
 from core.errors import LantianError
 from core.timeutil import now_beijing
-from core.policy import Role, User
+from core.policy import EXPORT_ROLES, User, may_take, task_actions
+from core.vocabulary import label
 from data.store import Store
 from hotspots import task_service
 from hotspots.attachments import Upload
@@ -18,7 +19,7 @@ from hotspots.exports import EXPORTERS
 from data.hotspots import HotspotFilter
 from data.tasks import HandlingListFilter
 from layers.region_map import FALLBACK_BOUNDS
-from hotspots.tasks import EXPORT_ROLES, GRADES, KIND_LABELS_ZH, ROLE_ACTIONS, Action, TaskState
+from hotspots.tasks import GRADES, TASK_KINDS, Action, TaskState
 
 FLASH_KEY = "task_flash"
 HOTSPOT_COLUMNS = ["rank", "kind", "grade", "score", "township_name", "station_code", "pollutant", "peak",
@@ -33,8 +34,7 @@ EXPORT_MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsh
 
 def state_label(state: str) -> str:
     """A task state's name in the interface language."""
-    parsed = TaskState(state)
-    return parsed.label_zh if current_language() == "zh" else parsed.label_en
+    return label("task_state", state, current_language())
 
 
 def _filters(user: User, township_names: dict[str, str]) -> HandlingListFilter:
@@ -46,13 +46,12 @@ def _filters(user: User, township_names: dict[str, str]) -> HandlingListFilter:
     own = codes.index(user.township_code) if user.township_code in codes else 0
     township = township_column.selectbox(t("filter_township"), codes, index=own, key="filter_township",
                                          format_func=lambda c: township_names[c] if c else t("all"))
-    kind = kind_column.selectbox(t("filter_kind"), [""] + list(KIND_LABELS_ZH), key="filter_kind",
-                                 format_func=lambda k: (KIND_LABELS_ZH[k] if current_language() == "zh" else k)
-                                 if k else t("all"))
+    kind = kind_column.selectbox(t("filter_kind"), [""] + list(TASK_KINDS), key="filter_kind",
+                                 format_func=lambda k: label("task_kind", k, current_language()) if k else t("all"))
     dates = dates_column.date_input(t("filter_dates"), value=(), key="filter_dates")
     start, end = (dates + (None, None))[:2] if isinstance(dates, tuple) else (dates, None)
     return HandlingListFilter(start=start, end=end, township=township or None,
-                              state=TaskState(state) if state else None, kind=kind or None)
+                              state=state or None, kind=kind or None)
 
 
 def _act(label: str, action: Callable[[], object]) -> None:
@@ -72,12 +71,12 @@ def _uploads(files) -> list[Upload]:
 
 
 def _action_label(action: Action) -> str:
-    return action.label_zh if current_language() == "zh" else action.label_en
+    return action.label(current_language())
 
 
 def _task_actions(store: Store, user: User, task_id: str, version: int) -> None:
     """One small form per action the role may take; the service decides whether it is allowed now."""
-    allowed = ROLE_ACTIONS[user.role] - {Action.CREATE, Action.RECORD_OBSERVATION}
+    allowed = {Action(code) for code in task_actions(user)} - {Action.CREATE, Action.RECORD_OBSERVATION}
     if not allowed:
         st.caption(t("no_task_actions"))
         return
@@ -136,7 +135,7 @@ def _photos(store: Store, task_id: str) -> None:
 def _field_observation(store: Store, user: User, townships) -> None:
     """What an inspector saw on patrol, recorded as a pending task with photos; the position (lon/lat,
     EPSG:4326) starts at the centre of the region's townships."""
-    if Action.RECORD_OBSERVATION not in ROLE_ACTIONS[user.role]:
+    if not may_take(user, Action.RECORD_OBSERVATION):
         return
     west, south, east, north = townships.total_bounds if not townships.empty else FALLBACK_BOUNDS
     with st.expander(t("record_observation")), st.form("observation"):
@@ -169,7 +168,7 @@ def _ranked_hotspots(store: Store, user: User, selection: HandlingListFilter) ->
                  column_config={**headers,
                                 "score": st.column_config.NumberColumn(headers["score"], format="%.1f"),
                                 "peak": st.column_config.NumberColumn(headers["peak"], format="%.1f")})
-    if user.role is not Role.SUPERVISOR:
+    if not may_take(user, Action.CREATE):
         return
     untasked = ranked[ranked["task_state"].isna()].head(50)
     if untasked.empty:
@@ -227,11 +226,11 @@ def render() -> None:
     title = f"**{escape_markdown(task.title)}**"
     st.markdown(f"{title} · {state_label(task.state.value)} · {t('task_deadline')}: {task.deadline:%Y-%m-%d %H:%M}"
                 if task.deadline else title)
-    zh = current_language() == "zh"
-    # Column shown -> its header key: the Chinese labels of action and state beside the stored values.
-    history_columns = {"occurred_at": "col_occurred_at", "actor": "col_actor",
-                       ("action_zh" if zh else "action"): "col_action", ("to_zh" if zh else "to_state"): "col_to_state",
-                       "comment": "col_comment"}
+    lang = current_language()
+    history = history.assign(action=history["action"].map(lambda code: label("task_action", code, lang)),
+                             to_state=history["to_state"].map(lambda code: label("task_state", code, lang)))
+    history_columns = {"occurred_at": "col_occurred_at", "actor": "col_actor", "action": "col_action",
+                       "to_state": "col_to_state", "comment": "col_comment"}
     st.dataframe(history[list(history_columns)], key="task_history", hide_index=True, use_container_width=True,
                  column_config={column: t(key) for column, key in history_columns.items()})
     _photos(store, task_id)

@@ -15,7 +15,7 @@ from app_pages.sidebar import current_user
 from app_pages.store_access import (dust_sources, fire_points, hotspots_for, latest_hour, latest_tasks, open_store,
                                     ranking, region_frames, station_detail, stations_at_hour, store_busy_guard)
 from core.errors import BadInputError, LantianError
-from core.policy import Role, User
+from core.policy import User, may_take
 from hotspots import task_service
 from data.hotspots import HotspotFilter
 from core.settings import get_settings
@@ -108,7 +108,7 @@ def _hotspot_panel(store, user: User | None, hotspot_id: str, ranked: pd.DataFra
         sources_column.dataframe(sources, hide_index=True, key="hotspot_sources")
     if pd.notna(hotspot["task_state"]):
         st.markdown(t("hotspot_task", task=hotspot["task_id"], state=hotspot["task_state"]))
-    elif user.role is Role.SUPERVISOR and st.button(t("create_task"), key="create_task"):
+    elif may_take(user, "create") and st.button(t("create_task"), key="create_task"):
         try:
             with store_busy_guard():
                 task = task_service.create_task_from_hotspot(store, user, hotspot_id)

@@ -1,32 +1,15 @@
-"""The one sidebar every page shares: language switch, sign-in form or the signed-in user, and which
-pages each role may open."""
+"""The one sidebar every page shares: language switch, sign-in form or the signed-in user."""
 from __future__ import annotations
 
 import streamlit as st
 
 from app_pages.session import current_language, escape_markdown, language_picker, t
 from app_pages.store_access import open_store, store_busy_guard
-from core.policy import Role, User
 from accounts.users import authenticate
+from core.policy import Role, User
+from core.vocabulary import label
 
 USER_KEY = "user"
-
-# Page key -> roles that see it; None means everyone, signed in or not. Air quality, zones and the
-# monthly township ranking are published to the public in China, so map and ranking need no sign-in.
-PAGE_ROLES: dict[str, frozenset[Role] | None] = {
-    "map": None,
-    "ranking": None,
-    "hotspots": frozenset({Role.INSPECTOR, Role.TOWNSHIP, Role.SUPERVISOR, Role.ADMIN}),
-    "data": frozenset({Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN}),
-}
-UPLOAD_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
-ANOMALY_ROLES = frozenset({Role.SUPERVISOR, Role.INSPECTOR})
-
-
-def visible_pages(user: User | None) -> list[str]:
-    """The page keys ``user`` (None: not signed in) may open, in menu order."""
-    return [page for page, roles in PAGE_ROLES.items()
-            if roles is None or (user is not None and user.role in roles)]
 
 
 def current_user() -> User | None:
@@ -36,7 +19,7 @@ def current_user() -> User | None:
 
 def role_label(role: Role) -> str:
     """The role's name in the interface language."""
-    return role.label_zh if current_language() == "zh" else role.value
+    return label("role", role.value, current_language())
 
 
 def _sign_in() -> None:

@@ -14,7 +14,8 @@ from data.store import Store
 from hotspots import task_service
 from hotspots.exports import EXPORTERS
 from data.tasks import HandlingListFilter
-from hotspots.tasks import STATE_LABELS_ZH, TaskState
+from core.vocabulary import label
+from hotspots.tasks import TaskState
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -34,7 +35,7 @@ def _list(args: argparse.Namespace) -> int:
         print("no tasks match")
         return 0
     shown = tasks[["id", "township_name", "state", "deadline", "overdue", "title"]].copy()
-    shown["state"] = shown["state"].map(STATE_LABELS_ZH)
+    shown["state"] = shown["state"].map(lambda code: label("task_state", code, "zh"))
     print(shown.to_string(index=False))
     return 0
 
@@ -100,7 +101,7 @@ def _add_selection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD",
                         help="last day (inclusive)")
     parser.add_argument("--township", help="township code or Chinese name")
-    parser.add_argument("--status", help="task state: " + ", ".join(f"{s.value} ({s.label_zh})" for s in TaskState))
+    parser.add_argument("--status", help="task state: " + ", ".join(f"{s.value} ({s.label('zh')})" for s in TaskState))
     parser.add_argument("--kind", help="task kind: a hotspot kind (station, fire, dust, ...) or 'field'")
 
 

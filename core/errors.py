@@ -1,23 +1,53 @@
-"""The exceptions Lantian raises, rooted at LantianError, carrying what a person needs to act."""
+"""The exceptions Lantian raises, rooted at LantianError: a vocabulary key, its values, and what a person needs
+to act (file, row, field), rendered in the reader's language."""
 from __future__ import annotations
+
+from typing import Any
 
 
 class LantianError(Exception):
-    """Root of every error this project raises on purpose."""
+    """Root of every error this project raises on purpose.
+
+    ``key`` names the message in core.vocabulary (``error.*``); ``values`` fill its placeholders and may
+    be Terms (a state, a role) rendered in the reader's language. ``render(lang)`` is what a page shows;
+    ``str()`` is Chinese and English, as the command line prints it."""
+
+    def __init__(self, key: str, /, **values: Any):
+        self.key, self.values = key, values
+        super().__init__(key)
+
+    def message(self, lang: str) -> str:
+        """The message alone, without where it was found."""
+        from core.vocabulary import translate
+
+        return translate(self.key, lang, **self.values)
+
+    def render(self, lang: str) -> str:
+        return self.message(lang)
+
+    def __str__(self) -> str:
+        chinese, english = self.render("zh"), self.render("en")
+        return chinese if chinese == english else f"{chinese} / {english}"
 
 
 class BadInputError(LantianError):
-    """Input that cannot be accepted; names the file, row (or feature) and field when known."""
+    """Input that cannot be accepted; names the file, the row (or, with ``unit='feature'``, the feature)
+    and the field when known."""
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
-                 field: str | None = None):
-        self.file, self.row, self.field, self.reason = file, row, field, message
-        where = ", ".join(part for part in (
-            f"file {file}" if file else "",
-            f"row {row}" if row is not None else "",
-            f"field '{field}'" if field else "",
-        ) if part)
-        super().__init__(f"{where}: {message}" if where else message)
+    def __init__(self, key: str, /, *, file: str | None = None, row: int | None = None, field: str | None = None,
+                 unit: str = "row", **values: Any):
+        self.file, self.row, self.field, self.unit = file, row, field, unit
+        super().__init__(key, **values)
+
+    def render(self, lang: str) -> str:
+        from core.vocabulary import translate
+
+        parts = [translate("where.file", lang, file=self.file) if self.file else "",
+                 translate(f"where.{self.unit}", lang, row=self.row) if self.row is not None else "",
+                 translate("where.field", lang, field=self.field) if self.field else ""]
+        where = translate("where.separator", lang).join(part for part in parts if part)
+        message = self.message(lang)
+        return translate("where.message", lang, where=where, message=message) if where else message
 
 
 class PermissionDeniedError(LantianError):

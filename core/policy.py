@@ -1,11 +1,17 @@
-"""Who may do what: roles, the acting user, and every access rule the services check and the pages read."""
+"""Who may do what: roles, the acting user, and every access rule — the services check them, the pages read
+them to decide what to show."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
 
+from core.errors import PermissionDeniedError
+from core.vocabulary import term
+
+
 class Role(str, Enum):
-    """What a user may do; SYSTEM is the CLI and the scheduled sweep, never a stored user."""
+    """What a user may do; SYSTEM is the CLI and the scheduled jobs, never a stored user. Labels are in
+    core.vocabulary under 'role.<code>'."""
 
     INSPECTOR = "inspector"
     TOWNSHIP = "township"
@@ -13,13 +19,7 @@ class Role(str, Enum):
     ADMIN = "admin"
     SYSTEM = "system"
 
-    @property
-    def label_zh(self) -> str:
-        return _ROLE_LABELS_ZH[self]
 
-
-_ROLE_LABELS_ZH = {Role.INSPECTOR: "巡查员", Role.TOWNSHIP: "乡镇", Role.SUPERVISOR: "督办",
-                   Role.ADMIN: "管理员", Role.SYSTEM: "系统"}
 STORED_ROLES = tuple(role for role in Role if role is not Role.SYSTEM)
 
 
@@ -33,3 +33,87 @@ class User:
 
 
 SYSTEM_USER = User(name="system", role=Role.SYSTEM)
+
+EVERYONE = None
+# Page key -> roles that may open it; EVERYONE means signed in or not. Air quality, zones and the
+# monthly township ranking are published to the public in China, so map and ranking need no sign-in.
+PAGE_ROLES: dict[str, frozenset[Role] | None] = {
+    "map": EVERYONE,
+    "ranking": EVERYONE,
+    "hotspots": frozenset({Role.INSPECTOR, Role.TOWNSHIP, Role.SUPERVISOR, Role.ADMIN}),
+    "data": frozenset({Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN}),
+}
+# Who imports registers, observations and boundaries (the data page's uploads and the CLI).
+UPLOAD_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
+# Who sees the findings kept from township officials: data anomalies (a station's own data) and industrial
+# heat (an enterprise matter for the bureau), hotspots whose audience is 'supervisor'.
+SUPERVISOR_FINDING_ROLES = frozenset({Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN, Role.SYSTEM})
+# Task action code -> roles that may take it (the state machine in hotspots.tasks says when).
+TASK_ACTION_ROLES: dict[str, frozenset[Role]] = {
+    "create": frozenset({Role.SUPERVISOR}),
+    "record_observation": frozenset({Role.INSPECTOR, Role.SUPERVISOR}),
+    "assign": frozenset({Role.SUPERVISOR}),
+    "submit_feedback": frozenset({Role.TOWNSHIP}),
+    "close": frozenset({Role.SUPERVISOR}),
+    "return": frozenset({Role.SUPERVISOR}),
+    "escalate": frozenset({Role.SUPERVISOR, Role.SYSTEM}),
+    "add_evidence": frozenset({Role.INSPECTOR, Role.SUPERVISOR}),
+}
+# Exporting the handling list is not a task action but is limited the same way.
+EXPORT_ROLES = frozenset({Role.SUPERVISOR, Role.SYSTEM})
+USER_ADMIN_ROLES = frozenset({Role.ADMIN, Role.SYSTEM})
+
+
+def may_open(user: User | None, page: str) -> bool:
+    roles = PAGE_ROLES[page]
+    return roles is EVERYONE or (user is not None and user.role in roles)
+
+
+def visible_pages(user: User | None) -> list[str]:
+    """The page keys ``user`` (None: not signed in) may open, in menu order."""
+    return [page for page in PAGE_ROLES if may_open(user, page)]
+
+
+def may_upload(user: User | None) -> bool:
+    return user is not None and user.role in UPLOAD_ROLES
+
+
+def sees_supervisor_findings(user: User | None) -> bool:
+    return user is not None and user.role in SUPERVISOR_FINDING_ROLES
+
+
+def may_take(user: User | None, action: str) -> bool:
+    """Whether ``user``'s role may take the task action ``action`` (a hotspots.tasks.Action or its code)."""
+    return user is not None and user.role in TASK_ACTION_ROLES[str(getattr(action, "value", action))]
+
+
+def task_actions(user: User | None) -> frozenset[str]:
+    """The task action codes ``user``'s role may take."""
+    return frozenset(action for action in TASK_ACTION_ROLES if may_take(user, action))
+
+
+def require_action(user: User, action: str, task_township: str | None) -> None:
+    """PermissionDeniedError unless ``user`` may take ``action`` on a task of ``task_township``; township
+    officials act only on their own township's tasks."""
+    code = str(getattr(action, "value", action))
+    if not may_take(user, code):
+        raise PermissionDeniedError("error.role_may_not_act", role=term(f"role.{user.role.value}"),
+                                    action=term(f"task_action.{code}"))
+    if user.role is Role.TOWNSHIP and task_township != user.township_code:
+        raise PermissionDeniedError("error.own_township_only", user=user.name, own=user.township_code or "—",
+                                    township=task_township or "—")
+
+
+def require_upload(user: User) -> None:
+    if not may_upload(user):
+        raise PermissionDeniedError("error.upload_not_allowed", role=term(f"role.{user.role.value}"))
+
+
+def require_export(user: User) -> None:
+    if user.role not in EXPORT_ROLES:
+        raise PermissionDeniedError("error.export_not_allowed", role=term(f"role.{user.role.value}"))
+
+
+def require_user_admin(user: User) -> None:
+    if user.role not in USER_ADMIN_ROLES:
+        raise PermissionDeniedError("error.admin_only", user=user.name, role=term(f"role.{user.role.value}"))

@@ -7,7 +7,8 @@ import unicodedata
 import geopandas as gpd
 import pandas as pd
 
-from hotspots.tasks import KIND_LABELS_ZH, STATE_LABELS_ZH, TaskState
+from core.vocabulary import label
+from hotspots.tasks import TaskState
 
 # Column of the handling-list frame -> Chinese header, in the order the sheet and CSV show them.
 HEADERS_ZH: dict[str, str] = {
@@ -62,8 +63,8 @@ def display_width(text: str) -> int:
 def to_display_frame(handling_list: pd.DataFrame) -> pd.DataFrame:
     """The handling list with Chinese headers, Chinese state and kind labels and 是/否 for overdue."""
     frame = handling_list[[column for column in HEADERS_ZH if column in handling_list.columns]].copy()
-    frame["state"] = frame["state"].map(STATE_LABELS_ZH)
-    frame["kind"] = frame["kind"].map(lambda value: KIND_LABELS_ZH.get(value, value))
+    frame["state"] = frame["state"].map(lambda code: label("task_state", code, "zh"))
+    frame["kind"] = frame["kind"].map(lambda code: label("task_kind", code, "zh"))
     frame["overdue"] = frame["overdue"].map({True: "是", False: "否"})
     return frame.rename(columns=HEADERS_ZH)
 
@@ -72,8 +73,8 @@ def summary_by_township(handling_list: pd.DataFrame) -> pd.DataFrame:
     """Per township (Chinese name): task counts in each state (Chinese labels, every state shown),
     the overdue count and the total, plus a 合计 row."""
     township = handling_list["township_name"].fillna(handling_list["township_code"]).fillna("—")
-    states = pd.Categorical(handling_list["state"].map(STATE_LABELS_ZH),
-                            categories=[state.label_zh for state in TaskState])
+    states = pd.Categorical(handling_list["state"].map(lambda code: label("task_state", code, "zh")),
+                            categories=[state.label("zh") for state in TaskState])
     counts = pd.crosstab(township.rename("责任乡镇"), states, dropna=False)
     counts.columns = counts.columns.astype(str).rename(None)
     counts[SUMMARY_OVERDUE] = handling_list["overdue"].astype(bool).groupby(township).sum()
@@ -122,7 +123,7 @@ def to_xlsx(handling_list: pd.DataFrame) -> bytes:
             fill = book.add_format({"bg_color": colour,
                                     "font_color": "#FFFFFF" if state in _LIGHT_TEXT_STATES else "#000000"})
             sheet.conditional_format(1, state_column, max(len(display), 1), state_column,
-                                     {"type": "cell", "criteria": "==", "value": f'"{state.label_zh}"',
+                                     {"type": "cell", "criteria": "==", "value": f'"{state.label("zh")}"',
                                       "format": fill})
     return buffer.getvalue()
 
@@ -147,7 +148,7 @@ def to_geojson(handling_list: pd.DataFrame) -> bytes:
     the English column names as keys plus ``state_zh``; times as 'YYYY-MM-DD HH:MM' (Beijing time).
     Tasks without a position get a null geometry."""
     frame = handling_list.copy()
-    frame["state_zh"] = frame["state"].map(STATE_LABELS_ZH)
+    frame["state_zh"] = frame["state"].map(lambda code: label("task_state", code, "zh"))
     for column in frame.columns[frame.dtypes.map(pd.api.types.is_datetime64_any_dtype)]:
         frame[column] = frame[column].dt.strftime("%Y-%m-%d %H:%M")
     located = frame["lon"].notna() & frame["lat"].notna()

@@ -13,7 +13,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from core.errors import BadInputError, ConflictError, PermissionDeniedError
+from core.errors import BadInputError, ConflictError
+from core.policy import require_export
+from core.vocabulary import label
 from core.settings import get_settings
 from core.timeutil import now_beijing
 from core.policy import SYSTEM_USER, User
@@ -23,9 +25,8 @@ from data import tasks as repo
 from data import townships as township_repo
 from hotspots.attachments import SavedAttachment, Upload, discard, save_attachments
 from data.tasks import HandlingListFilter
-from hotspots.tasks import (ACTION_LABELS_ZH, EXPORT_ROLES, FIELD_KIND, GRADES, KIND_LABELS_ZH, OWING_STATES,
-                            STATE_LABELS_ZH, SWEPT_STATES, Action, Task, TaskState, authorise, deadline_for,
-                            next_state)
+from hotspots.tasks import (FIELD_KIND, GRADES, OWING_STATES, SWEPT_STATES, Action, Task, TaskState, authorise,
+                            deadline_for, next_state)
 
 CHANGED_BY_SOMEONE_ELSE = "已被他人修改，请刷新后重试 / changed by someone else: reload and try again"
 SWEEP_COMMENT = "逾期自动督办 / overdue: escalated by the sweep"
@@ -114,7 +115,7 @@ def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, depar
         township_code = township_code or hotspot["township_code"]
         if township_code is None or not township_repo.township_exists(con, township_code):
             raise BadInputError("name the responsible township / 请指定责任乡镇", field="township_code")
-        kind_label = KIND_LABELS_ZH.get(hotspot["kind"], hotspot["kind"])
+        kind_label = label("task_kind", hotspot["kind"], "zh")  # the stored title is Chinese, as officials file it
         pollutant = (hotspot["pollutant"] or "").upper()
         task = Task(id=_new_task_id(now), hotspot_id=hotspot_id, kind=hotspot["kind"], grade=grade,
                     township_code=township_code, department=_text(department, "department"),
@@ -263,14 +264,10 @@ def get_task(store: Store, task_id: str) -> Task:
 
 
 def task_history(store: Store, task_id: str) -> pd.DataFrame:
-    """The task's event log, oldest first, with Chinese labels (action_zh, from_zh, to_zh) beside the
-    stored values; times naive Beijing time."""
+    """The task's event log, oldest first (data.tasks.read_history's columns; action and states as codes,
+    labelled in core.vocabulary); times naive Beijing time."""
     with store.read() as con:
-        history = repo.read_history(con, task_id)
-    history["action_zh"] = history["action"].map(ACTION_LABELS_ZH)
-    history["from_zh"] = history["from_state"].map(STATE_LABELS_ZH)
-    history["to_zh"] = history["to_state"].map(STATE_LABELS_ZH)
-    return history
+        return repo.read_history(con, task_id)
 
 
 def task_attachments(store: Store, task_id: str) -> pd.DataFrame:
@@ -297,7 +294,5 @@ def list_tasks(store: Store, selection: HandlingListFilter = HandlingListFilter(
 def handling_list(store: Store, user: User, selection: HandlingListFilter = HandlingListFilter(),
                   now: datetime | None = None) -> pd.DataFrame:
     """The handling list (处置清单) for export (supervisor or the CLI)."""
-    if user.role not in EXPORT_ROLES:
-        raise PermissionDeniedError(f"{user.role.label_zh}角色不能导出处置清单 / "
-                                    f"a {user.role.value} may not export the handling list")
+    require_export(user)
     return list_tasks(store, selection, now)

@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from core.errors import BadInputError, ConflictError, PermissionDeniedError
-from core.policy import Role, User
+from core.errors import BadInputError, ConflictError
+from core.policy import User, may_take, require_action
+from core.vocabulary import LANGUAGES, term, translate
+from hotspots.schema import KIND_CODES
 
 GRADES = ("I", "II", "III")
 FIELD_KIND = "field"
-# Task kinds: the hotspot kinds, plus field observations recorded by inspectors.
-KIND_LABELS_ZH = {"station": "站点高值", "fire": "火点", "dust": "扬尘", "grid": "网格热点",
-                  "anomaly": "异常", "mobile": "走航", "coal": "散煤", FIELD_KIND: "现场巡查"}
+# Task kinds: the hotspot kinds, plus field observations recorded by inspectors (labels: 'task_kind.<code>').
+TASK_KINDS = (*KIND_CODES, FIELD_KIND)
 
 
 class TaskState(str, Enum):
@@ -27,35 +28,17 @@ class TaskState(str, Enum):
     ACCOUNTABILITY = "accountability"
     CLOSED = "closed"
 
-    @property
-    def label_zh(self) -> str:
-        return _STATE_LABELS[self][0]
-
-    @property
-    def label_en(self) -> str:
-        return _STATE_LABELS[self][1]
+    def label(self, lang: str = "zh") -> str:
+        return translate(f"task_state.{self.value}", lang)
 
     @classmethod
     def parse(cls, text: str) -> TaskState:
-        """The state named by its value, English label or Chinese label."""
+        """The state named by its code or its label in either language."""
         for state in cls:
-            if text in (state.value, state.label_zh, state.label_en):
+            if text == state.value or text in (state.label(lang) for lang in LANGUAGES):
                 return state
-        raise BadInputError(f"unknown task state '{text}'; one of "
-                            + ", ".join(f"{s.value} ({s.label_zh})" for s in cls), field="status")
-
-
-_STATE_LABELS = {
-    TaskState.PENDING: ("待交办", "pending"),
-    TaskState.ASSIGNED: ("已交办", "assigned"),
-    TaskState.FEEDBACK_SUBMITTED: ("已反馈", "feedback submitted"),
-    TaskState.RETURNED: ("退回整改", "returned for rework"),
-    TaskState.ESCALATED: ("督办", "escalated"),
-    TaskState.ACCOUNTABILITY: ("约谈问责", "accountability"),
-    TaskState.CLOSED: ("已办结", "closed"),
-}
-
-STATE_LABELS_ZH = {state.value: state.label_zh for state in TaskState}
+        raise BadInputError("error.unknown_task_state", field="status", state=text,
+                            known=[f"{s.value} ({s.label('zh')})" for s in cls])
 
 # The township owes rectification in these states, so each carries a running deadline.
 OWING_STATES = frozenset({TaskState.ASSIGNED, TaskState.RETURNED, TaskState.ESCALATED,
@@ -97,27 +80,8 @@ class Action(str, Enum):
     ESCALATE = "escalate"
     ADD_EVIDENCE = "add_evidence"
 
-    @property
-    def label_zh(self) -> str:
-        return _ACTION_LABELS[self][0]
-
-    @property
-    def label_en(self) -> str:
-        return _ACTION_LABELS[self][1]
-
-
-_ACTION_LABELS = {
-    Action.CREATE: ("生成交办单", "create"),
-    Action.RECORD_OBSERVATION: ("现场巡查记录", "record field observation"),
-    Action.ASSIGN: ("交办", "assign"),
-    Action.SUBMIT_FEEDBACK: ("整改反馈", "submit feedback"),
-    Action.CLOSE: ("复核通过", "close after review"),
-    Action.RETURN: ("退回整改", "return for rework"),
-    Action.ESCALATE: ("督办", "escalate"),
-    Action.ADD_EVIDENCE: ("补充证据", "add evidence"),
-}
-
-ACTION_LABELS_ZH = {action.value: action.label_zh for action in Action}
+    def label(self, lang: str = "zh") -> str:
+        return translate(f"task_action.{self.value}", lang)
 
 _OPEN_STATES = frozenset(TaskState) - {TaskState.CLOSED}
 # (action) -> (states it may start from, state it leads to; None = stays where it is).
@@ -132,30 +96,19 @@ TRANSITIONS: Mapping[Action, tuple[frozenset[TaskState], TaskState | None]] = {
     Action.ADD_EVIDENCE: (_OPEN_STATES, None),
 }
 
-ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
-    Role.INSPECTOR: frozenset({Action.RECORD_OBSERVATION, Action.ADD_EVIDENCE}),
-    Role.TOWNSHIP: frozenset({Action.SUBMIT_FEEDBACK}),
-    Role.SUPERVISOR: frozenset({Action.CREATE, Action.RECORD_OBSERVATION, Action.ASSIGN, Action.CLOSE,
-                                Action.RETURN, Action.ESCALATE, Action.ADD_EVIDENCE}),
-    Role.ADMIN: frozenset(),
-    Role.SYSTEM: frozenset({Action.ESCALATE}),
-}
-# Exporting the handling list is not a transition but is limited the same way.
-EXPORT_ROLES = frozenset({Role.SUPERVISOR, Role.SYSTEM})
 
 
 def authorise(user: User, action: Action, task_township: str | None) -> None:
-    """Raise PermissionDeniedError unless ``user`` may take ``action`` on a task of ``task_township``.
+    """PermissionDeniedError unless ``user`` may take ``action`` on a task of ``task_township``
+    (core.policy's rule: the role's actions, and township officials on their own township only)."""
+    require_action(user, action.value, task_township)
 
-    Township officials act only on their own township's tasks."""
-    if action not in ROLE_ACTIONS[user.role]:
-        raise PermissionDeniedError(
-            f"{user.role.label_zh}角色不能执行“{action.label_zh}” / a {user.role.value} may not "
-            f"{action.label_en}")
-    if user.role is Role.TOWNSHIP and task_township != user.township_code:
-        raise PermissionDeniedError(
-            "乡镇用户只能处理本乡镇的交办单 / a township official acts only on their own township's tasks "
-            f"({user.name} is {user.township_code}, the task is {task_township})")
+
+def actions_now(user: User, state: TaskState | None) -> list[Action]:
+    """The actions on an existing task in ``state`` that ``user``'s role may take and the state machine
+    allows now (what a page offers), in the order of the loop."""
+    return [action for action in Action if may_take(user, action.value)
+            and state in TRANSITIONS[action][0]]
 
 
 def next_state(current: TaskState, action: Action, earlier_actions: Iterable[Action], *,
@@ -167,10 +120,9 @@ def next_state(current: TaskState, action: Action, earlier_actions: Iterable[Act
     """
     allowed_from, target = TRANSITIONS[action]
     if current not in allowed_from:
-        expected = "、".join(state.label_zh for state in TaskState if state in allowed_from) or "—"
-        raise ConflictError(
-            f"状态为“{current.label_zh}”的交办单不能“{action.label_zh}”（需为：{expected}） / "
-            f"cannot {action.label_en} a task that is {current.label_en}")
+        raise ConflictError("error.task_state_forbids", state=term(f"task_state.{current.value}"),
+                            action=term(f"task_action.{action.value}"),
+                            expected=[term(f"task_state.{state.value}") for state in TaskState if state in allowed_from])
     if target is None:
         return current
     earlier = list(earlier_actions)
@@ -183,6 +135,6 @@ def next_state(current: TaskState, action: Action, earlier_actions: Iterable[Act
 def deadline_for(grade: str, start: datetime, hours_by_grade: Mapping[str, int]) -> datetime:
     """When a task of hotspot ``grade`` (I, II, III) started at ``start`` (naive Beijing time) is due."""
     if grade not in hours_by_grade:
-        raise BadInputError(f"unknown grade '{grade}'; one of {', '.join(hours_by_grade)}", field="grade")
+        raise BadInputError("error.unknown_grade", field="grade", grade=grade, known=list(hours_by_grade))
     return start + timedelta(hours=hours_by_grade[grade])
 

@@ -7,7 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.vocabulary import translate
+from core.vocabulary import label, translate
 
 SECTORS = 16
 SECTOR_NAMES = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
@@ -15,7 +15,6 @@ SECTOR_NAMES = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "S
 SPEED_EDGES = (0.0, 1.5, 3.3, 5.5, 8.0)
 CHART_WIDTH_PX = 760
 FACTORS = ("pm25", "pm10", "so2", "no2", "o3", "co")
-FACTOR_LABELS = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "o3": "O3", "co": "CO (mg/m³)"}
 
 
 def wind_rose_table(ws: pd.Series, wd: pd.Series) -> pd.DataFrame:
@@ -61,7 +60,7 @@ def factor_chart(series: pd.DataFrame, lang: str) -> alt.Chart:
     (points in their HJ 633 colours). ``series`` holds time, the factor columns, aqi and colour."""
     long = series.melt(id_vars=["time"], value_vars=[f for f in FACTORS if f in series], var_name="factor",
                        value_name="value").dropna(subset=["value"])
-    long["factor"] = long["factor"].map(FACTOR_LABELS)
+    long["factor"] = long["factor"].map(lambda code: label("pollutant", code, lang))
     time_axis = alt.X("time:T", title=translate("time_beijing", lang))
     factors = alt.Chart(long, title=translate("six_factors", lang)).mark_line(strokeWidth=1.5).encode(
         x=time_axis, y=alt.Y("value:Q", title=translate("concentration", lang)),

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from core.vocabulary import translate
+from core.vocabulary import label, translate
 from layers.popups import display_text, popup_table
 
 STATION_STYLES: dict[str, dict[str, object]] = {
@@ -84,7 +84,7 @@ def township_layer(townships: gpd.GeoDataFrame, lang: str, fill_colours: pd.Seri
     names = townships["name"]
     if lang == "en" and "name_en" in townships:
         names = townships["name_en"].where(townships["name_en"].notna(), names)
-    kinds = townships["kind"].map(lambda kind: translate(f"township_{kind}", lang))
+    kinds = townships["kind"].map(lambda kind: label("township_kind", kind, lang))
     shown = values.reindex(townships.index) if values is not None else pd.Series(None, index=townships.index)
     popups = [
         popup_table([(translate("field_name", lang), name), (translate("field_code", lang), code),
@@ -112,7 +112,7 @@ def station_layer(stations: gpd.GeoDataFrame, lang: str,
     filled with that colour and the AQI is in tooltip and popup; otherwise coloured by kind.
     ``township_names`` maps township codes to names for popups."""
     township_names = township_names or {}
-    kinds = stations["kind"].map(lambda kind: translate(f"kind_{kind}", lang))
+    kinds = stations["kind"].map(lambda kind: label("station_kind", kind, lang))
     has_aqi = "aqi" in stations and "colour" in stations
     aqi_text = stations["aqi"].map(display_text) if has_aqi else pd.Series("", index=stations.index)
     popups = [
@@ -145,7 +145,7 @@ def station_layer(stations: gpd.GeoDataFrame, lang: str,
 def zone_layer(zones: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
     """Zone polygons (EPSG:4326; columns id, name, kind, valid_from, valid_to), one colour and
     dash pattern per kind (low_emission, nonroad_ban, coal_ban, fuel_ban)."""
-    kinds = zones["kind"].map(lambda kind: translate(f"zone_{kind}", lang))
+    kinds = zones["kind"].map(lambda kind: label("zone_kind", kind, lang))
     valid = [f"{_date_text(start) or '…'} – {_date_text(end) or translate('open_ended', lang)}"
              for start, end in zip(zones["valid_from"], zones["valid_to"])]
     popups = [

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 from folium.plugins import FastMarkerCluster
 
-from core.vocabulary import translate
+from core.vocabulary import label, translate
 from layers.overlays import geojson_layer
 from layers.popups import display_text, hotspot_popup_html, popup_table, task_popup_html
 
@@ -49,7 +49,7 @@ def fire_layer(fires: pd.DataFrame, lang: str) -> FastMarkerCluster:
 def dust_layer(sources: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
     """Dust sources (EPSG:4326; columns id, kind in site/road/stockpile, name): sites and stockpiles as
     circles, roads as dashed lines."""
-    kinds = sources["kind"].map(lambda kind: translate(f"dust_{kind}", lang))
+    kinds = sources["kind"].map(lambda kind: label("source_kind", kind, lang))
     properties = pd.DataFrame({
         "id": sources["id"].map(str), "layer": "dust", "kind": sources["kind"].map(str),
         "tooltip": [f"{display_text(name)} · {display_text(kind)}" for name, kind in zip(sources["name"], kinds)],

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import BadInputError
+from core.vocabulary import translate
 
 VERSIONS = ("2012", "2026")
 # GB 3095-2026, HJ 633-2026 and HJ 663-2026 replaced the 2012/2013 editions on this date.
@@ -59,9 +60,8 @@ DAILY_ITEMS = MappingProxyType({
 LEVELS = pd.DataFrame({
     "level": [1, 2, 3, 4, 5, 6],
     "aqi_max": [50, 100, 150, 200, 300, np.inf],
-    "name_zh": ["优", "良", "轻度污染", "中度污染", "重度污染", "严重污染"],
-    "name_en": ["Excellent", "Good", "Lightly polluted", "Moderately polluted", "Heavily polluted",
-                "Severely polluted"],
+    "name_zh": [translate(f"aqi_level.{level}", "zh") for level in range(1, 7)],
+    "name_en": [translate(f"aqi_level.{level}", "en") for level in range(1, 7)],
     "colour": ["#00E400", "#FFFF00", "#FF7E00", "#FF0000", "#99004C", "#7E0023"],
 })
 

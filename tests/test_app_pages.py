@@ -12,7 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages.session import escape_markdown
-from app_pages.sidebar import USER_KEY, visible_pages
+from app_pages.sidebar import USER_KEY
+from core.policy import visible_pages
 from core.errors import BadInputError
 from core.vocabulary import translate
 from core.settings import get_settings
@@ -302,7 +303,7 @@ def test_task_history_hotspot_and_task_tables_have_chinese_headers(demo_copy):
     history, hotspots, tasks = headers("occurred_at"), headers("score"), headers("returns")
     assert history["occurred_at"] == translate("col_occurred_at", "zh") == "时间"
     assert history["comment"] == translate("col_comment", "zh")
-    assert history["action_zh"] == translate("col_action", "zh")
+    assert history["action"] == translate("col_action", "zh")
     assert hotspots["score"] == translate("col_score", "zh") and hotspots["start_time"] == translate("col_start_time", "zh")
     assert tasks["returns"] == translate("task_returns", "zh")
 
@@ -330,13 +331,13 @@ def test_inspector_records_a_field_observation_at_the_region_centre(demo_copy):
     at.text_input(key="observation_title").input("沿河路渣土车未苫盖")
     at.text_area(key="observation_description").input("三辆渣土车未苫盖，路面遗撒")
     at.selectbox(key="observation_grade").set_value("II")
-    at.button(key=f"FormSubmitter:observation-{Action.RECORD_OBSERVATION.label_zh}").click().run()
+    at.button(key=f"FormSubmitter:observation-{Action.RECORD_OBSERVATION.label('zh')}").click().run()
     assert not at.exception, at.exception
     tasks = task_service.list_tasks(demo_copy)
     [new] = tasks[~tasks["id"].isin(before)].itertuples()
     assert (new.title, new.kind, new.grade, new.state) == ("沿河路渣土车未苫盖", FIELD_KIND, "II", "pending")
-    assert at.success[0].value == translate("action_done", "zh", action=Action.RECORD_OBSERVATION.label_zh)
+    assert at.success[0].value == translate("action_done", "zh", action=Action.RECORD_OBSERVATION.label('zh'))
 
     at.text_input(key="observation_title").input("")
-    at.button(key=f"FormSubmitter:observation-{Action.RECORD_OBSERVATION.label_zh}").click().run()
+    at.button(key=f"FormSubmitter:observation-{Action.RECORD_OBSERVATION.label('zh')}").click().run()
     assert "title" in at.error[0].value  # the service's refusal, shown on the page

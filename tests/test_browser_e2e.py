@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app_pages.sidebar import visible_pages
+from core.policy import visible_pages
 from core.vocabulary import translate
 from core.policy import User
 from ingest.demo.accounts import DEMO_ACCOUNTS
@@ -165,4 +165,4 @@ def test_supervisor_assigns_a_task_and_downloads_the_excel_list(app_url: str, pa
     sheet = openpyxl.load_workbook(io.BytesIO(saved.read_bytes())).worksheets[0]
     cells = [str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None]
     assert "克井镇城建办" in cells
-    assert TaskState.ASSIGNED.label_zh in cells
+    assert TaskState.ASSIGNED.label('zh') in cells

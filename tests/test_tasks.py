@@ -80,7 +80,7 @@ def test_closed_first_time(region: Store):
     assert [event[2] for event in events(region, task.id)] == ["create", "assign", "submit_feedback", "close"]
     assert ts.get_task(region, task.id).version == 4
     history = ts.task_history(region, task.id)
-    assert list(history["to_zh"]) == ["待交办", "已交办", "已反馈", "已办结"]
+    assert list(history["to_state"]) == ["pending", "assigned", "feedback_submitted", "closed"]
     assert list(history["attachments"]) == [0, 0, 1, 0]
 
 

@@ -1,13 +1,8 @@
-"""Interface strings in Chinese (the default) and English, looked up by key with no Streamlit."""
+"""Interface strings: titles, labels, captions and hints of the app's pages and the map."""
 from __future__ import annotations
 
-from core.errors import LantianError
-
-DEFAULT_LANGUAGE = "zh"
-LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
-
 # One entry per key, both languages side by side so a missing translation shows up in review.
-STRINGS: dict[str, dict[str, str]] = {
+INTERFACE: dict[str, dict[str, str]] = {
     "app_title": {"zh": "蓝天 · 乡镇空气质量", "en": "Lantian · township air quality"},
     "language": {"zh": "语言 / Language", "en": "Language / 语言"},
     "map_page": {"zh": "地图", "en": "Map"},
@@ -38,17 +33,24 @@ STRINGS: dict[str, dict[str, str]] = {
     "field_township": {"zh": "所属乡镇", "en": "Township"},
     "field_valid": {"zh": "有效期", "en": "In force"},
     "open_ended": {"zh": "长期", "en": "open-ended"},
-    "kind_national": {"zh": "国控站", "en": "National station"},
-    "kind_provincial": {"zh": "省控站", "en": "Provincial station"},
-    "kind_township": {"zh": "乡镇站", "en": "Township station"},
-    "kind_micro": {"zh": "微站", "en": "Micro station"},
-    "zone_low_emission": {"zh": "货运车辆低排放区", "en": "Low-emission zone (freight)"},
-    "zone_nonroad_ban": {"zh": "禁止使用高排放非道路移动机械区域", "en": "High-emission non-road machinery ban"},
-    "zone_coal_ban": {"zh": "禁煤区", "en": "Coal ban area"},
-    "zone_fuel_ban": {"zh": "高污染燃料禁燃区", "en": "High-polluting fuel ban area"},
-    "township_street": {"zh": "街道", "en": "Street"},
-    "township_town": {"zh": "镇", "en": "Town"},
-    "township_township": {"zh": "乡", "en": "Township"},
+    # Map popups
+    "popup_task": {"zh": "交办单", "en": "Task"},
+    "popup_state": {"zh": "状态", "en": "State"},
+    "popup_responsible_township": {"zh": "责任乡镇", "en": "Township"},
+    "popup_department": {"zh": "责任部门", "en": "Department"},
+    "popup_grade": {"zh": "等级", "en": "Grade"},
+    "popup_deadline": {"zh": "整改期限", "en": "Deadline"},
+    "popup_overdue": {"zh": "已逾期", "en": "Overdue"},
+    "popup_instructions": {"zh": "整改要求", "en": "Instructions"},
+    "popup_feedback": {"zh": "最新反馈", "en": "Latest feedback"},
+    "popup_kind": {"zh": "类型", "en": "Kind"},
+    "popup_pollutant": {"zh": "污染物", "en": "Pollutant"},
+    "popup_peak": {"zh": "峰值", "en": "Peak"},
+    "popup_period": {"zh": "时段", "en": "Period"},
+    "popup_score": {"zh": "评分", "en": "Score"},
+    "popup_station": {"zh": "站点", "en": "Station"},
+    "popup_hotspot": {"zh": "热点", "en": "Hotspot"},
+    "popup_yes": {"zh": "是", "en": "yes"},
     # Shared sidebar and sign-in
     "public_note": {"zh": "地图与排名公开可看；热点处置、数据上传与导出需登录。",
                     "en": "Map and ranking are public; hotspot handling, uploads and exports need signing in."},
@@ -90,9 +92,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "layer_fires": {"zh": "火点", "en": "Fire points"},
     "layer_dust": {"zh": "扬尘源", "en": "Dust sources"},
     "layer_hotspots": {"zh": "热点", "en": "Hotspots"},
-    "dust_site": {"zh": "施工工地", "en": "Construction site"},
-    "dust_road": {"zh": "道路", "en": "Road"},
-    "dust_stockpile": {"zh": "堆场", "en": "Stockpile"},
     "grade": {"zh": "等级", "en": "grade"},
     "layer_pm25_surface": {"zh": "PM2.5 浓度面（{month}）", "en": "PM2.5 surface ({month})"},
     "hotspot_detail": {"zh": "热点 第{rank}名 · {kind} · {grade}级", "en": "Hotspot #{rank} · {kind} · grade {grade}"},
@@ -224,15 +223,3 @@ STRINGS: dict[str, dict[str, str]] = {
     "flagged_hours": {"zh": "导入时被质控标记的监测小时", "en": "Observation hours flagged on import"},
     "no_anomalies": {"zh": "没有被质控标记的监测小时。", "en": "No observation hour carries a quality flag."},
 }
-
-
-def translate(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
-    """The string for ``key`` in ``lang`` ('zh' or 'en'), with ``{name}`` placeholders filled from
-    ``values``. An unknown key or language is a programming error and raises LantianError."""
-    if lang not in LANGUAGES:
-        raise LantianError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
-    try:
-        text = STRINGS[key][lang]
-    except KeyError:
-        raise LantianError(f"no interface string {key!r} in {lang!r}") from None
-    return text.format(**values) if values else text

@@ -1,0 +1,103 @@
+"""The one vocabulary: every word a user reads, in Chinese (first) and English, looked up by key.
+
+Keys come in three tables that are merged here, and a key may appear in only one of them:
+``interface`` (page titles, labels, hints), ``codes`` (the label of every stored code a user can see,
+keyed ``<domain>.<code>``, e.g. ``hotspot_kind.mobile``) and ``messages`` (errors and notices, keyed
+``error.*`` and ``note.*``). ``translate`` fills ``{name}`` placeholders; a value that is itself a
+``Term`` (or an error) is rendered in the same language, so a message can name a state or a role.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.vocabulary.codes import CODES
+from core.vocabulary.interface import INTERFACE
+from core.vocabulary.messages import MESSAGES
+
+DEFAULT_LANGUAGE = "zh"
+LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
+MISSING = "—"
+
+
+def _code_entries() -> dict[str, dict[str, str]]:
+    return {f"{domain}.{code}": {"zh": zh, "en": en}
+            for domain, labels in CODES.items() for code, (zh, en) in labels.items()}
+
+
+def _merged(*tables: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, str]]:
+    merged: dict[str, Mapping[str, str]] = {}
+    for table in tables:
+        repeated = set(merged) & set(table)
+        if repeated:
+            raise KeyError(f"vocabulary keys defined twice: {sorted(repeated)}")
+        merged.update(table)
+    return merged
+
+
+VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A vocabulary key with its placeholder values, rendered later in the reader's language."""
+
+    key: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        return translate(self.key, lang, **self.values)
+
+
+def term(key: str, **values: Any) -> Term:
+    """A Term for ``key``: a message, label or string to be rendered in whichever language reads it."""
+    return Term(key, values)
+
+
+def code_term(domain: str, code: object) -> Term | str:
+    """The Term labelling ``code`` of ``domain`` (``hotspot_kind``, ``task_state``, ...), or the code
+    itself when the vocabulary has no label for it (free text from a register, such as an industry
+    written in Chinese)."""
+    key = f"{domain}.{code}"
+    return Term(key) if key in VOCABULARY else str(code)
+
+
+def label(domain: str, code: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The label of ``code`` in ``domain`` in ``lang``; '—' for a missing code, the code itself when
+    the vocabulary does not know it."""
+    if code is None or (isinstance(code, float) and code != code):
+        return MISSING
+    found = code_term(domain, getattr(code, "value", code))
+    return found.render(lang) if isinstance(found, Term) else found
+
+
+LIST_SEPARATOR = {"zh": "、", "en": ", "}
+
+
+def _rendered(value: Any, lang: str) -> Any:
+    if isinstance(value, Term):
+        return value.render(lang)
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATOR[lang].join(str(_rendered(item, lang)) for item in value) or MISSING
+    render = getattr(value, "render", None)  # errors carry their own message
+    return render(lang) if callable(render) else value
+
+
+def translate(key: str, lang: str = DEFAULT_LANGUAGE, **values: Any) -> str:
+    """The text of ``key`` in ``lang`` ('zh' or 'en') with ``{name}`` placeholders filled from ``values``
+    (Terms and errors among them rendered in ``lang``, lists joined with 、 or ,). An unknown key or language is a programming
+    error (KeyError)."""
+    if lang not in LANGUAGES:
+        raise KeyError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
+    try:
+        text = VOCABULARY[key][lang]
+    except KeyError:
+        raise KeyError(f"no vocabulary entry {key!r} in {lang!r}") from None
+    return text.format(**{name: _rendered(value, lang) for name, value in values.items()}) if values else text
+
+
+def bilingual(key: str, **values: Any) -> str:
+    """'中文 / English' of ``key``, for the command line and files read by either."""
+    chinese, english = translate(key, "zh", **values), translate(key, "en", **values)
+    return chinese if chinese == english else f"{chinese} / {english}"
