@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs Lantian plus the test browser (Debian's chromium) and runs every test.
+# Installs Lantian with its test tools plus the test browser (Debian's chromium), checks lint and the import
+# contracts, and runs every test (arguments go to pytest, e.g. `-m pure` for the fast tier).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh
+LANTIAN_REQUIREMENTS=requirements-dev.txt bash scripts/install.sh
 
 # Browser tests drive Debian's chromium; Playwright's own browser download cannot work offline.
 if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; then
@@ -12,4 +13,7 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "We
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
 
+# Lint and the layer contracts of ARCHITECTURE.md first: they take seconds and fail fast.
+.venv/bin/ruff check .
+.venv/bin/lint-imports --no-cache
 exec .venv/bin/python -m pytest "$@"

@@ -116,6 +116,21 @@ def running_app(db: Path, log_path: Path, extra_env: dict[str, str] | None = Non
                 server.wait()
 
 
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def load_map(page, url: str, paths_at_least: int):
+    """Open the app and wait until Leaflet has drawn at least ``paths_at_least`` paths; returns the
+    map's frame and the seconds it took."""
+    started = time.perf_counter()
+    page.goto(url, wait_until="domcontentloaded")
+    frame = page.wait_for_selector(MAP_FRAME, timeout=60_000).content_frame()
+    frame.wait_for_selector(".leaflet-container", timeout=60_000)
+    frame.wait_for_function("n => document.querySelectorAll('.leaflet-overlay-pane path').length >= n",
+                            arg=paths_at_least, timeout=60_000)
+    return frame, time.perf_counter() - started
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -1,4 +1,6 @@
-"""Shared test fixtures: temporary real DuckDB stores, the demo region, the real public data."""
+"""Shared test fixtures (temporary real DuckDB stores, the demo region, the real public data) and the tier
+markers: each test is marked by the folder it lives in (pure, store, app, browser), so `pytest -m pure`
+runs the fast tier alone."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +12,15 @@ from data.store import Store
 REAL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "real"
 DEMO_SEED = 7
 DEMO_YEAR = 2025
+TIERS = ("pure", "store", "app", "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        tier = next((part for part in Path(item.fspath).parts[::-1] if part in TIERS), None)
+        if tier is None:
+            raise pytest.UsageError(f"{item.nodeid} is in no test tier folder ({', '.join(TIERS)})")
+        item.add_marker(tier)
 
 
 @pytest.fixture

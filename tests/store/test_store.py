@@ -12,7 +12,7 @@ import pytest
 from core.errors import StoreBusyError
 from data.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXPECTED_TABLES = {"townships", "stations", "observations", "zones", "fire_points", "dust_sources",
                    "dust_readings", "enterprises", "hotspots", "tasks", "task_events",
                    "schema_migrations"}

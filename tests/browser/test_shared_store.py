@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 
 from data.store import Store
-from tests.app_support import REPO_ROOT, fill_region_store, new_offline_context, offline_chromium, running_app
-from tests.test_browser import load_map
+from tests.app_support import REPO_ROOT, fill_region_store, load_map, new_offline_context, offline_chromium, running_app
 
-pytestmark = pytest.mark.browser
 
 SUMMARY = re.compile(r"(\d+) 个监测站点")
 

@@ -309,7 +309,7 @@ def test_task_history_hotspot_and_task_tables_have_chinese_headers(demo_copy):
 
 
 def test_supervisor_sees_the_photos_sent_with_feedback(demo_copy):
-    from test_tasks_support import photo
+    from tests.tasks_support import photo
 
     task_id = task_service.list_tasks(demo_copy)["id"].iloc[0]
     task_service.add_evidence(demo_copy, INSPECTOR, task_id, photos=[photo(name="现场.png"), photo(name="b.png")])

@@ -18,7 +18,7 @@ from data.store import Store
 from hotspots import task_service as ts
 from hotspots.exports import display_width, summary_by_township, to_geojson, to_xlsx
 from data.tasks import HandlingListFilter
-from test_tasks_support import (INSPECTOR, KEJING_OFFICIAL, SUPERVISOR, T0, ZHICHENG_OFFICIAL, photo,
+from tests.tasks_support import (INSPECTOR, KEJING_OFFICIAL, SUPERVISOR, T0, ZHICHENG_OFFICIAL, photo,
                                 region, seed_region)
 
 HOUR = timedelta(hours=1)

@@ -19,7 +19,7 @@ from ingest.demo.planted import controls, planted_events
 from data.store import Store
 from tests.conftest import DEMO_SEED, DEMO_YEAR
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 GEOD = Geod(ellps="WGS84")
 CROPLAND, BUILT_UP = 1, 2
 EVENTS = planted_events(DEMO_YEAR)

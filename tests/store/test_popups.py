@@ -13,7 +13,7 @@ from layers.region_map import region_map
 from data.stations import read_stations
 from data.townships import read_townships
 from data.zones import read_zones
-from test_tasks_support import KEJING_OFFICIAL, SUPERVISOR, T0, region
+from tests.tasks_support import KEJING_OFFICIAL, SUPERVISOR, T0, region
 
 __all__ = ["region"]
 ATTACK = "<script>alert(1)</script>"

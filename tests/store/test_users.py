@@ -10,7 +10,7 @@ from core.errors import BadInputError, ConflictError, PermissionDeniedError
 from core.policy import Role
 from accounts.users import add_user, authenticate, list_users, set_active, set_password
 from data.store import Store
-from test_tasks_support import ADMIN, KEJING, SUPERVISOR, region
+from tests.tasks_support import ADMIN, KEJING, SUPERVISOR, region
 
 __all__ = ["region"]
 

@@ -15,14 +15,12 @@ from core.vocabulary import translate
 from core.policy import User
 from ingest.demo.accounts import DEMO_ACCOUNTS
 from hotspots.tasks import TaskState
-from tests.app_support import (REPO_ROOT, demo_copy, new_offline_context, offline_chromium,
+from tests.app_support import (MAP_FRAME, REPO_ROOT, demo_copy, new_offline_context, offline_chromium,
                                running_app)
 
-pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO_ROOT / "artifacts"
 WAIT_MS = 60_000
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 
 from data.store import Store
-from tests.app_support import REPO_ROOT, fill_region_store, new_offline_context, offline_chromium, running_app
+from tests.app_support import (REPO_ROOT, fill_region_store, load_map, new_offline_context, offline_chromium,
+                               running_app)
 
-pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO_ROOT / "artifacts"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 @pytest.fixture(scope="module")
@@ -40,18 +39,6 @@ def offline_page():
             yield context.new_page(), blocked
         finally:
             context.close()
-
-
-def load_map(page, url: str, paths_at_least: int):
-    """Open the app and wait until Leaflet has drawn at least ``paths_at_least`` paths; returns the
-    map's frame and the seconds it took."""
-    started = time.perf_counter()
-    page.goto(url, wait_until="domcontentloaded")
-    frame = page.wait_for_selector(MAP_FRAME, timeout=60_000).content_frame()
-    frame.wait_for_selector(".leaflet-container", timeout=60_000)
-    frame.wait_for_function("n => document.querySelectorAll('.leaflet-overlay-pane path').length >= n",
-                            arg=paths_at_least, timeout=60_000)
-    return frame, time.perf_counter() - started
 
 
 def test_map_draws_townships_with_no_internet(app_url: str, region_db: tuple[Path, int], offline_page):

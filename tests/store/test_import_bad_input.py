@@ -19,7 +19,7 @@ from ingest.stations import import_stations
 from data.quality import QualityFlag
 from data.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 STATIONS_CSV = "监测点编码,监测点名称,经度,纬度\nJY01,济源市监测站,112.60,35.07\nJY02,沁园街道站,112.58,35.09\n"
 
 

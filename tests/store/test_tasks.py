@@ -17,7 +17,7 @@ from hotspots import task_service as ts
 from hotspots.attachments import Upload
 from data.tasks import HandlingListFilter
 from hotspots.tasks import Action, TaskState, next_state
-from test_tasks_support import (ADMIN, INSPECTOR, KEJING, KEJING_OFFICIAL, SUPERVISOR, T0, ZHICHENG,
+from tests.tasks_support import (ADMIN, INSPECTOR, KEJING, KEJING_OFFICIAL, SUPERVISOR, T0, ZHICHENG,
                                 ZHICHENG_OFFICIAL, photo, region)
 
 HOUR = timedelta(hours=1)

@@ -8,7 +8,7 @@ from core.policy import SYSTEM_USER
 from data.store import Store
 from data.hotspots import HotspotFilter
 from hotspots.service import visible_hotspots
-from test_tasks_support import ADMIN, INSPECTOR, KEJING_OFFICIAL, SUPERVISOR, region
+from tests.tasks_support import ADMIN, INSPECTOR, KEJING_OFFICIAL, SUPERVISOR, region
 
 __all__ = ["region"]
 SUPERVISOR_ONLY = "H-ZC-FIRE"
