@@ -198,7 +198,7 @@ def read_network_medians(con: duckdb.DuckDBPyConnection, start: dt.datetime, end
     hotspots.episodes.network_medians on read_observations' rows."""
     unknown = set(pollutants) - set(MEDIAN_POLLUTANTS)
     if unknown:
-        raise BadInputError(f"unknown pollutant(s) {sorted(unknown)}", field="pollutants")
+        raise BadInputError("error.unknown_pollutants", field="pollutants", pollutants=sorted(unknown))
     # Column names come from MEDIAN_POLLUTANTS (checked above), never from input.
     columns = ", ".join(f"median({p}) AS {p}_median, count({p}) AS {p}_count" for p in pollutants)
     return con.execute(

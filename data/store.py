@@ -98,8 +98,7 @@ class Store:
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         if read_only and not self.path.exists():
-            raise BadInputError("no store here yet: build one with `python cli.py demo` or an import",
-                                file=str(self.path))
+            raise BadInputError("error.no_store", file=str(self.path))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + self.busy_timeout_s
         pause = 0.05
@@ -110,9 +109,8 @@ class Store:
                 if not _is_transient(error):
                     raise
                 if time.monotonic() >= deadline:
-                    raise StoreBusyError(
-                        f"store {self.path} is busy: another process is writing to it "
-                        f"(waited {self.busy_timeout_s:.0f} s); try again shortly") from error
+                    raise StoreBusyError("error.store_busy", path=str(self.path),
+                                         seconds=self.busy_timeout_s) from error
                 time.sleep(pause)
                 pause = min(pause * 2, 0.5)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core.vocabulary import term
 from data.stations import add_missing_stations
 from ingest.common import (DUPLICATE_MARK, ImportReport, ProblemLog, find_column, first_items, keep_rows,
                                    missing_columns_error, parse_numbers, read_text_table, settle_problems,
@@ -40,19 +41,19 @@ def parse_cnemc_file(path: Path | str, *, progress: bool = False) -> tuple[pd.Da
                            errors="coerce")
     bad_date = dates.isna().to_numpy()
     log.add(np.flatnonzero(bad_date), required["date"], source.table[required["date"]].to_pandas()[bad_date],
-            "expected a date as YYYYMMDD")
+            term("reason.expected_yyyymmdd"))
     hours = parse_numbers(source, required["hour"])
     bad_hour = ~np.isin(hours, np.arange(24))
     log.add(np.flatnonzero(bad_hour & ~np.isnan(hours)), required["hour"], hours[bad_hour & ~np.isnan(hours)],
-            "expected an hour 0-23")
-    log.add(np.flatnonzero(np.isnan(hours)), required["hour"], hours[np.isnan(hours)], "expected an hour 0-23")
+            term("reason.expected_hour"))
+    log.add(np.flatnonzero(np.isnan(hours)), required["hour"], hours[np.isnan(hours)], term("reason.expected_hour"))
     types = source.table[required["type"]].to_pandas().str.strip()
     unknown = ~types.isin(list(HOURLY_TYPES) + list(ROLLING_TYPES))
     log.add(np.flatnonzero(unknown.to_numpy()), required["type"], types[unknown],
-            f"expected a type among {', '.join(HOURLY_TYPES)} or their _24h/_8h forms")
+            term("reason.unknown_cnemc_type", types=list(HOURLY_TYPES)))
     times = dates + pd.to_timedelta(hours, unit="h")
     repeated = pd.DataFrame({"time": times, "type": types}).duplicated().to_numpy() & ~unknown.to_numpy()
-    log.add(np.flatnonzero(repeated), required["type"], types[repeated], "this date, hour and type appear earlier")
+    log.add(np.flatnonzero(repeated), required["type"], types[repeated], term("reason.repeated_date_hour_type"))
 
     wide = pd.DataFrame(values, columns=stations)
     wide["time"], wide["type"] = times, types.to_numpy()
@@ -84,8 +85,7 @@ def _merge_repeated_stations(source, stations: list[str], values: list[np.ndarra
             continue
         original = kept_values[first[code]]
         differ = ~((original == column) | (np.isnan(original) & np.isnan(column)))
-        source.log.add(np.flatnonzero(differ), code, column[differ],
-                       f"station {code} appears twice with different values")
+        source.log.add(np.flatnonzero(differ), code, column[differ], term("reason.station_values_differ", code=code))
     matrix = np.column_stack(kept_values) if kept_values else np.empty((len(source), 0))
     return kept_names, matrix
 
@@ -101,7 +101,7 @@ def import_cnemc(store: Store, paths: Sequence[Path | str], *, skip_bad_rows: bo
     """
     parsed = [(Path(path), *parse_cnemc_file(path, progress=progress)) for path in paths]
     logs = [log for _, _, log in parsed]
-    report = ImportReport("observations", files=[str(path) for path, _, _ in parsed])
+    report = ImportReport(term("imported.observations"), files=[str(path) for path, _, _ in parsed])
     report.rejected = settle_problems(logs, skip_bad_rows)
     frame = finish_observations(pd.concat([frame for _, frame, _ in parsed], ignore_index=True), report)
     with store.write() as con:
@@ -112,7 +112,6 @@ def import_cnemc(store: Store, paths: Sequence[Path | str], *, skip_bad_rows: bo
         writer.finish()
     report.new, report.updated, report.unchanged = counts.new, counts.updated, counts.unchanged
     if created:
-        report.notes.append(f"created {len(created)} station(s) not yet in the store, with no name or "
-                            f"position: {first_items(created)}; import the national station list to place them")
+        report.notes.append(term("note.stations_created", count=len(created), codes=first_items(created)))
     report.rejected_files = write_rejected(logs, store.files_dir)
     return report

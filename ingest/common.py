@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from core.errors import BadInputError
 from core.timeutil import BEIJING
+from core.vocabulary import Term, bilingual, term, translate
 
 # Files smaller than this read too fast for a progress bar to help.
 PROGRESS_MIN_BYTES = 1_000_000
@@ -32,34 +33,35 @@ UTF8_BOM = b"\xef\xbb\xbf"
 class ImportReport:
     """What one import did: rows (points, features) new, updated, unchanged and rejected.
 
-    ``flagged`` counts stored rows with a non-zero quality flag; ``notes`` are lines a person should
-    read (stations without coordinates, repaired polygons, ignored columns...); ``rejected_files``
-    are the CSVs holding rejected rows with their reasons (only with skip_bad_rows).
+    ``what`` names what was imported (``imported.*``); ``flagged`` counts stored rows with a non-zero
+    quality flag; ``notes`` are lines a person should read (stations without coordinates, repaired
+    polygons, ignored columns...), each rendered with ``note.render(lang)``; ``rejected_files`` are the
+    CSVs holding rejected rows with their reasons (only with skip_bad_rows).
     """
 
-    what: str
+    what: Term
     files: list[str] = field(default_factory=list)
     new: int = 0
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
     flagged: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Term] = field(default_factory=list)
     rejected_files: list[Path] = field(default_factory=list)
 
     @property
     def stored(self) -> int:
         return self.new + self.updated + self.unchanged
 
-    def summary(self) -> str:
-        """One line for the CLI and the upload page."""
-        files = self.files[0] if len(self.files) == 1 else f"{len(self.files)} files"
-        line = (f"{self.what} from {files}: {self.new:,} new, {self.updated:,} updated, "
-                f"{self.unchanged:,} unchanged, {self.rejected:,} rejected")
+    def summary(self, lang: str = "zh") -> str:
+        """One line for the CLI and the upload page, in ``lang``."""
+        files = self.files[0] if len(self.files) == 1 else term("note.file_count", count=len(self.files))
+        line = translate("note.import_summary", lang, what=self.what, files=files, new=self.new,
+                         updated=self.updated, unchanged=self.unchanged, rejected=self.rejected)
         if self.flagged:
-            line += f"; {self.flagged:,} flagged by quality checks"
+            line += translate("note.import_flagged", lang, count=self.flagged)
         if self.rejected_files:
-            line += f"; rejected rows in {', '.join(str(path) for path in self.rejected_files)}"
+            line += translate("note.rejected_rows_in", lang, files=[str(path) for path in self.rejected_files])
         return line
 
 
@@ -97,9 +99,9 @@ def decoded_utf8(path: Path) -> bytes:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise BadInputError(f"cannot read the file ({error.strerror})", file=str(path)) from error
+        raise BadInputError("error.file_unreadable", file=str(path), reason=error.strerror) from error
     if not raw.strip():
-        raise BadInputError("the file is empty", file=str(path))
+        raise BadInputError("error.file_empty", file=str(path))
     if raw.startswith(UTF8_BOM):
         return raw[len(UTF8_BOM):]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -112,16 +114,15 @@ def decoded_utf8(path: Path) -> bytes:
     try:
         return raw.decode("gb18030").encode("utf-8")
     except UnicodeDecodeError as error:
-        raise BadInputError(
-            f"the text is neither UTF-8 nor GBK/GB18030 (undecodable byte at offset {error.start}); "
-            "save it from Excel as 'CSV UTF-8'", file=str(path)) from error
+        raise BadInputError("error.undecodable_text", file=str(path), offset=error.start) from error
 
 
 class ProblemLog:
     """Problems found in one input file, each tied to a data row (or feature) and a field.
 
     ``labels`` gives, for each data row position, the number a person sees: the line number in a
-    CSV file (the header is line 1) or the feature index in a vector file.
+    CSV file (the header is line 1) or the feature index in a vector file. Each problem's reason is a
+    Term (``reason.*``), rendered in the reader's language.
     """
 
     def __init__(self, path: Path, labels: np.ndarray, unit: str = "row",
@@ -130,7 +131,7 @@ class ProblemLog:
         self.original_rows = original_rows
         self._frames: list[pd.DataFrame] = []
 
-    def add(self, positions: np.ndarray | Sequence[int], field: str, values: Iterable, reason: str) -> None:
+    def add(self, positions: np.ndarray | Sequence[int], field: str, values: Iterable, reason: Term) -> None:
         """Record ``reason`` for ``field`` at data-row ``positions`` (values: what was found there)."""
         positions = np.asarray(positions, dtype=np.int64)
         if positions.size == 0:
@@ -140,7 +141,7 @@ class ProblemLog:
             else positions, "field": field,
             "value": [None if pd.isna(value) else str(value) for value in values], "reason": reason}))
 
-    def add_unplaced(self, row: int, field: str, value: str, reason: str) -> None:
+    def add_unplaced(self, row: int, field: str, value: str, reason: Term) -> None:
         """Record a problem on a line that never became a data row (e.g. a truncated line)."""
         self._frames.append(pd.DataFrame({"position": [-1], "row": [row], "field": [field],
                                           "value": [value], "reason": [reason]}))
@@ -163,19 +164,18 @@ class ProblemLog:
     def first_error(self) -> BadInputError:
         problems = self.problems()
         first = problems.iloc[0]
-        found = "" if first["value"] is None else f", found {first['value']!r}"
         more = len(problems) - 1
-        tail = (f" ({more:,} more problem(s) in this file)" if more else "")
-        message = (f"{first['reason']}{found}{tail}. Nothing was imported: fix the file, or use "
-                   f"--skip-bad-rows to import the good {self.unit}s and list the rejected ones")
-        if self.unit == "row":
-            return BadInputError(message, file=str(self.path), row=int(first["row"]), field=first["field"])
-        return BadInputError(f"feature {int(first['row'])}: {message}", file=str(self.path),
-                             field=first["field"])
+        return BadInputError("error.rows_refused", file=str(self.path), row=int(first["row"]), field=first["field"],
+                             unit=self.unit, reason=first["reason"],
+                             found="" if first["value"] is None else term("problem.found", value=first["value"]),
+                             more=term("problem.more", count=more) if more else "",
+                             units=term(f"unit.{self.unit}s"))
 
     def rejected_frame(self) -> pd.DataFrame:
-        """One line per rejected row: its number, the fields and reasons, then its original values."""
+        """One line per rejected row: its number, the fields and reasons ('中文 / English'), then its
+        original values."""
         problems = self.problems()
+        problems["reason"] = problems["reason"].map(lambda reason: bilingual(reason.key, **reason.values))
         grouped = problems.groupby("row", sort=True).agg(
             position=("position", "max"),
             field=("field", lambda fields: "; ".join(dict.fromkeys(fields))),
@@ -245,11 +245,10 @@ def _header_names(data: bytes, path: Path, allow_duplicates: bool) -> list[str]:
     first_line = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
     names = [name.strip() for name in next(csv.reader([first_line]))]
     if not any(names):
-        raise BadInputError("the first line holds no column names", file=str(path), row=1)
+        raise BadInputError("error.no_column_names", file=str(path), row=1)
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates and not allow_duplicates:
-        raise BadInputError(f"column name(s) {', '.join(duplicates)} appear more than once",
-                            file=str(path), row=1)
+        raise BadInputError("error.repeated_columns", file=str(path), row=1, columns=duplicates)
     seen: dict[str, int] = {}
     unique = []
     for name in names:
@@ -277,7 +276,7 @@ def read_text_table(path: Path | str, *, progress: bool = False, allow_duplicate
     data = decoded_utf8(path)
     names = _header_names(data, path, allow_duplicate_columns)
     if len(data.split(b"\n", 1)) < 2 or not data.split(b"\n", 1)[1].strip():
-        raise BadInputError("the file has a header line but no data rows", file=str(path))
+        raise BadInputError("error.no_data_rows", file=str(path))
     invalid: list[tuple[int, str, int, int]] = []
 
     def note_invalid(row: pacsv.InvalidRow) -> str:
@@ -297,7 +296,7 @@ def read_text_table(path: Path | str, *, progress: bool = False, allow_duplicate
                     column_types={f"c{i}": pa.string() for i in range(len(names))},
                     null_values=NULL_TOKENS, strings_can_be_null=True, quoted_strings_can_be_null=True))
         except pa.ArrowInvalid as error:
-            raise BadInputError(f"not a readable CSV table: {error}", file=str(path)) from error
+            raise BadInputError("error.unreadable_csv", file=str(path), detail=str(error)) from error
     table = table.rename_columns(names)
     # Arrow numbers invalid rows by their line in the file (header = 1); they shift later rows.
     skipped = sorted(number for number, *_ in invalid)
@@ -307,7 +306,7 @@ def read_text_table(path: Path | str, *, progress: bool = False, allow_duplicate
     log = ProblemLog(path, labels, original_rows=_row_reader(table))
     for number, text, expected, actual in invalid:
         log.add_unplaced(number, "(whole row)", text[:200],
-                         f"expected {expected} fields, found {actual} (truncated or broken line)")
+                         term("reason.wrong_field_count", expected=expected, actual=actual))
     return TextTable(path, table, log)
 
 
@@ -341,9 +340,9 @@ def _parquet_slices(path: Path, rows: int | None, typed: bool) -> Iterator[TextT
         source = pq.ParquetFile(path)
         total = source.metadata.num_rows
     except (pa.ArrowInvalid, OSError) as error:
-        raise BadInputError(f"not a readable Parquet file: {error}", file=str(path)) from error
+        raise BadInputError("error.unreadable_parquet", file=str(path), detail=str(error)) from error
     if total == 0:
-        raise BadInputError("the file has no rows", file=str(path))
+        raise BadInputError("error.no_rows", file=str(path))
     slices = [source.read()] if rows is None else (pa.Table.from_batches([batch]) for batch in
                                                    source.iter_batches(batch_size=rows))
     first = 0
@@ -364,7 +363,7 @@ def parse_numbers(source: TextTable, column: str, field_name: str | None = None)
         numbers = pd.to_numeric(text, errors="coerce")
         bad = numbers.isna() & text.notna() & (text != "")
         source.log.add(np.flatnonzero(bad.to_numpy()), field_name or column, text[bad],
-                       "expected a number")
+                       term("reason.expected_number"))
         return numbers.to_numpy(dtype=float, na_value=np.nan)
 
 
@@ -383,8 +382,7 @@ def parse_times(source: TextTable, column: str) -> pd.Series:
     times = pd.concat([to_beijing_naive(_read_times(text[zoned], utc=True)),
                        _read_times(text[~zoned], utc=False)]).reindex(text.index)
     bad = times.isna() & text.notna() & (text != "")
-    source.log.add(np.flatnonzero(bad.to_numpy()), column, text[bad],
-                   "expected a date and time such as 2024-06-01 13:00")
+    source.log.add(np.flatnonzero(bad.to_numpy()), column, text[bad], term("reason.expected_time"))
     return times
 
 
@@ -418,14 +416,15 @@ def keep_rows(frame: pd.DataFrame, log: ProblemLog) -> pd.DataFrame:
     return frame.iloc[np.flatnonzero(keep)]
 
 
-def missing_columns_error(path: Path, what: str, aliases: Sequence[str], columns: Sequence[str]) -> BadInputError:
-    return BadInputError(
-        f"no {what} column: expected one of {', '.join(aliases)}; the file has {', '.join(columns)}",
-        file=str(path), row=1)
+def missing_columns_error(path: Path, what: Term | str, aliases: Sequence[str],
+                          columns: Sequence[str]) -> BadInputError:
+    """The refusal of a file lacking a column: ``what`` is a Term (``column.*``) or the header itself."""
+    return BadInputError("error.missing_column", file=str(path), row=1, what=what, expected=list(aliases),
+                         found=list(columns))
 
 
-def first_items(values: Iterable, limit: int = 8) -> str:
-    """'a, b, c and 12 more' for short report notes."""
-    items = list(values)
-    shown = ", ".join(str(item) for item in items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+def first_items(values: Iterable, limit: int = 8) -> list:
+    """The first ``limit`` values and, past them, 'and 12 more': a list for short report notes, joined
+    by the vocabulary in the reader's language."""
+    items = [str(item) for item in values]
+    return items[:limit] + ([term("note.more_items", count=len(items) - limit)] if len(items) > limit else [])

@@ -6,6 +6,7 @@ import pyproj
 
 from core.errors import BadInputError
 from core.gcj02 import gcj02_to_wgs84
+from core.vocabulary import term
 from ingest.common import TextTable, parse_numbers
 
 # China's extent in degrees, generous enough for the Nansha islands and the far west.
@@ -24,8 +25,7 @@ def parse_crs(crs: str, *, file: str | None = None) -> pyproj.CRS:
     try:
         return pyproj.CRS.from_user_input(int(crs) if crs.strip().isdigit() else crs)
     except pyproj.exceptions.CRSError as error:
-        raise BadInputError(f"unknown coordinate reference system {crs!r}: give e.g. EPSG:4326, "
-                            "EPSG:4490 or gcj02", file=file, field="crs") from error
+        raise BadInputError("error.unknown_crs", file=file, field="crs", crs=crs) from error
 
 
 def points_to_wgs84(lon: np.ndarray, lat: np.ndarray, crs: str | None, *,
@@ -48,9 +48,9 @@ def parse_positions(source: TextTable, lon_column: str, lat_column: str, crs: st
     lon, lat = parse_numbers(source, lon_column), parse_numbers(source, lat_column)
     half = np.isnan(lon) != np.isnan(lat)
     log.add(np.flatnonzero(half & np.isnan(lon)), lon_column, lon[half & np.isnan(lon)],
-            "expected a longitude as the latitude is given")
+            term("reason.missing_longitude"))
     log.add(np.flatnonzero(half & np.isnan(lat)), lat_column, lat[half & np.isnan(lat)],
-            "expected a latitude as the longitude is given")
+            term("reason.missing_latitude"))
     lon, lat = points_to_wgs84(lon, lat, crs, file=str(source.path))
     present = ~np.isnan(lon) & ~np.isnan(lat)
     inside_lon = (lon >= CHINA_LON[0]) & (lon <= CHINA_LON[1])
@@ -59,9 +59,9 @@ def parse_positions(source: TextTable, lon_column: str, lat_column: str, crs: st
     outside = present & ~(inside_lon & inside_lat) & ~swapped
     log.add(np.flatnonzero(swapped), f"{lon_column}/{lat_column}",
             [f"{x}, {y}" for x, y in zip(lon[swapped], lat[swapped])],
-            "longitude and latitude look swapped (longitude is east-west, 73-136 in China)")
+            term("reason.swapped_lon_lat", west=CHINA_LON[0], east=CHINA_LON[1]))
     log.add(np.flatnonzero(outside), f"{lon_column}/{lat_column}",
             [f"{x}, {y}" for x, y in zip(lon[outside], lat[outside])],
-            f"expected a position in China (longitude {CHINA_LON[0]}-{CHINA_LON[1]} E, "
-            f"latitude {CHINA_LAT[0]}-{CHINA_LAT[1]} N)")
+            term("reason.outside_china", west=CHINA_LON[0], east=CHINA_LON[1], south=CHINA_LAT[0],
+                 north=CHINA_LAT[1]))
     return lon, lat

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from core.timeutil import BEIJING_OFFSET
+from core.vocabulary import term
 from data.bulk import upsert
 from ingest.common import (ImportReport, ProblemLog, find_column, keep_rows, missing_columns_error,
                                    parse_numbers, read_text_table, settle_problems, write_rejected)
@@ -39,14 +40,14 @@ def parse_firms_file(path: Path | str, *, progress: bool = False) -> tuple[pd.Da
     lat, lon = parse_numbers(source, found["latitude"]), parse_numbers(source, found["longitude"])
     bad_lat = np.isnan(lat) | (np.abs(lat) > 90)
     bad_lon = np.isnan(lon) | (np.abs(lon) > 180)
-    log.add(np.flatnonzero(bad_lat), found["latitude"], lat[bad_lat], "expected a latitude -90 to 90")
-    log.add(np.flatnonzero(bad_lon), found["longitude"], lon[bad_lon], "expected a longitude -180 to 180")
+    log.add(np.flatnonzero(bad_lat), found["latitude"], lat[bad_lat], term("reason.expected_latitude_range"))
+    log.add(np.flatnonzero(bad_lon), found["longitude"], lon[bad_lon], term("reason.expected_longitude_range"))
     dates = source.table[found["acq_date"]].to_pandas().str.strip()
     clock = source.table[found["acq_time"]].to_pandas().str.strip().str.zfill(4)
     utc = pd.to_datetime(dates + " " + clock, format="%Y-%m-%d %H%M", errors="coerce")
     bad_time = utc.isna().to_numpy()
     log.add(np.flatnonzero(bad_time), f"{found['acq_date']}/{found['acq_time']}",
-            (dates + " " + clock)[bad_time], "expected acq_date YYYY-MM-DD and acq_time HHMM (UTC)")
+            (dates + " " + clock)[bad_time], term("reason.expected_acq_time"))
     frame = pd.DataFrame({"time": utc + BEIJING_OFFSET, "lon": lon, "lat": lat})
     frame["source"] = (source.table[instrument].to_pandas().str.strip().str.lower()
                        .map({"modis": "firms_modis", "viirs": "firms_viirs"}).fillna(kind)
@@ -63,7 +64,7 @@ def parse_firms_file(path: Path | str, *, progress: bool = False) -> tuple[pd.Da
     if daynight:
         values = source.table[daynight].to_pandas().str.strip().str.upper()
         bad = ~values.isin(["D", "N"]) & values.notna()
-        log.add(np.flatnonzero(bad.to_numpy()), daynight, values[bad], "expected D (day) or N (night)")
+        log.add(np.flatnonzero(bad.to_numpy()), daynight, values[bad], term("reason.expected_daynight"))
         frame["daynight"] = values.where(values.isin(["D", "N"]), None).astype(object)
     else:
         frame["daynight"] = None
@@ -81,13 +82,13 @@ def import_firms(store: Store, paths: Sequence[Path | str], *, skip_bad_rows: bo
     township whose polygon contains it, when townships are loaded."""
     parsed = [(Path(path), *parse_firms_file(path, progress=progress)) for path in paths]
     logs = [log for _, _, log in parsed]
-    report = ImportReport("fire points", files=[str(path) for path, _, _ in parsed])
+    report = ImportReport(term("imported.fire_points"), files=[str(path) for path, _, _ in parsed])
     report.rejected = settle_problems(logs, skip_bad_rows)
     frame = pd.concat([frame for _, frame, _ in parsed], ignore_index=True)
     before = len(frame)
     frame = frame.drop_duplicates("id", keep="last")
     if len(frame) < before:
-        report.notes.append(f"{before - len(frame):,} detection(s) appear in more than one input file: stored once")
+        report.notes.append(term("note.repeated_detections", count=before - len(frame)))
     with store.write(spatial=True) as con:
         counts = upsert(con, "fire_points", frame, ("id",), geometry="point", fill_township=True)
     report.new, report.updated, report.unchanged = counts.new, counts.updated, counts.unchanged

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core.vocabulary import Term, term
 from data.bulk import upsert
 from ingest.common import (ImportReport, TextTable, find_column, keep_rows, missing_columns_error,
                                    parse_numbers, parse_times, read_text_table, settle_problems, write_rejected)
@@ -32,7 +33,7 @@ CROSSINGS = {"in": "in", "enter": "in", "进": "in", "驶入": "in", "进入": "
              "出": "out", "驶出": "out", "离开": "out"}
 
 
-def _vocabulary(mapping: dict[str, str], expected: str) -> tuple[Callable[[str], object], str]:
+def _vocabulary(mapping: dict[str, str], expected: Term) -> tuple[Callable[[str], object], Term]:
     return (lambda text: mapping.get(text.strip().lower())), expected
 
 
@@ -43,14 +44,13 @@ def _machine_stage(text: str) -> int | None:
 
 
 # Value readers: text → stored value (None when unreadable), and what a person should have written.
-READERS: dict[str, tuple[Callable[[str], object], str]] = {
-    "machine_stage": (lambda text: _machine_stage(text),
-                      "an emission stage China I-IV (国一..国四, 'III', 3) or 国一前"),
-    "truck_standard": (emission_stage, "an emission standard China 0-VI (国三, 'China V', 5)"),
-    "fuel": _vocabulary(FUELS, "a fuel: diesel/柴油, gasoline/汽油, gas/天然气, electric/电, hybrid, other"),
-    "colour": _vocabulary(COLOURS, "a colour code: green/绿, blue/蓝, yellow/黄 or red/红"),
-    "finding": _vocabulary(FINDINGS, "a finding: sale/销售, use/使用 or none/未发现"),
-    "crossing": _vocabulary(CROSSINGS, "a crossing: in/驶入 or out/驶出"),
+READERS: dict[str, tuple[Callable[[str], object], Term]] = {
+    "machine_stage": (lambda text: _machine_stage(text), term("reason.expected_machine_stage")),
+    "truck_standard": (emission_stage, term("reason.expected_truck_standard")),
+    "fuel": _vocabulary(FUELS, term("reason.expected_fuel")),
+    "colour": _vocabulary(COLOURS, term("reason.expected_colour")),
+    "finding": _vocabulary(FINDINGS, term("reason.expected_finding")),
+    "crossing": _vocabulary(CROSSINGS, term("reason.expected_crossing")),
 }
 
 
@@ -68,10 +68,10 @@ class Field:
 
 @dataclass(frozen=True)
 class Layout:
-    """A mobile-source file kind: its table, natural key, fields and whether rows carry a position
-    (lon/lat in WGS84 after conversion: 'required', 'optional' or 'none')."""
+    """A mobile-source file kind: what it holds (``imported.*``), its table, natural key, fields and whether
+    rows carry a position (lon/lat in WGS84 after conversion: 'required', 'optional' or 'none')."""
 
-    what: str
+    what: Term
     table: str
     key: tuple[str, ...]
     fields: tuple[Field, ...]
@@ -83,7 +83,7 @@ PLATE = ("plate", "platenumber", "licenseplate", "车牌", "车牌号", "车牌�
 TIME = ("time", "datetime", "timestamp", "定位时间", "时间", "过车时间", "检查时间", "日期时间")
 
 LAYOUTS: dict[str, Layout] = {
-    "machinery": Layout("machinery", "machinery", ("code",), (
+    "machinery": Layout(term("imported.machinery"), "machinery", ("code",), (
         Field("code", CODE, required=True),
         Field("type", ("type", "machinetype", "机械类型", "机械种类", "类型")),
         Field("emission_stage", ("emissionstage", "stage", "排放阶段", "排放标准", "阶段"), "machine_stage"),
@@ -93,11 +93,11 @@ LAYOUTS: dict[str, Layout] = {
         Field("site", ("site", "worksite", "工地", "施工工地", "作业地点", "项目")),
         Field("colour_code", ("colourcode", "colorcode", "colour", "color", "标识颜色", "颜色", "码色"), "colour"),
     )),
-    "machinery-gps": Layout("machinery positions", "machinery_positions", ("machine_code", "time"), (
+    "machinery-gps": Layout(term("imported.machinery_positions"), "machinery_positions", ("machine_code", "time"), (
         Field("machine_code", CODE, required=True),
         Field("time", TIME, "time", required=True),
     ), position="required"),
-    "trucks": Layout("trucks", "trucks", ("plate",), (
+    "trucks": Layout(term("imported.trucks"), "trucks", ("plate",), (
         Field("plate", PLATE, required=True),
         Field("fuel", ("fuel", "fueltype", "燃料", "燃料类型", "燃料种类"), "fuel"),
         Field("gross_weight_t", ("grossweightt", "grossweight", "weight", "总质量", "总质量t", "总重"), "number",
@@ -105,13 +105,13 @@ LAYOUTS: dict[str, Layout] = {
         Field("emission_standard", ("emissionstandard", "standard", "排放标准", "排放阶段"), "truck_standard"),
         Field("permit_until", ("permituntil", "permit", "通行证有效期", "通行证到期", "许可到期"), "date"),
     )),
-    "truck-events": Layout("truck events", "truck_events", ("plate", "time"), (
+    "truck-events": Layout(term("imported.truck_events"), "truck_events", ("plate", "time"), (
         Field("plate", PLATE, required=True),
         Field("time", TIME, "time", required=True),
         Field("fence_id", ("fenceid", "fence", "围栏", "围栏编号", "卡口", "卡口编号")),
         Field("crossing", ("crossing", "direction", "方向", "进出", "进出方向"), "crossing"),
     ), position="optional"),
-    "coal-inspections": Layout("coal inspections", "coal_inspections", ("id",), (
+    "coal-inspections": Layout(term("imported.coal_inspections"), "coal_inspections", ("id",), (
         Field("id", ("id", "inspectionid", "编号", "记录编号", "检查编号")),
         Field("time", TIME, "time", required=True),
         Field("finding", ("finding", "result", "检查结果", "发现", "结果"), "finding", required=True),
@@ -134,7 +134,7 @@ def _read_field(source: TextTable, column: str | None, item: Field, rows: int) -
     text = _text(source, column)
     if item.required:
         blank = text.isna()
-        log.add(np.flatnonzero(blank.to_numpy()), column, text[blank], f"expected {item.name}")
+        log.add(np.flatnonzero(blank.to_numpy()), column, text[blank], term("reason.expected_field", field=item.name))
     if item.reader == "text":
         return text, None
     if item.reader == "time":
@@ -142,23 +142,23 @@ def _read_field(source: TextTable, column: str | None, item: Field, rows: int) -
     if item.reader == "date":
         days = pd.to_datetime(text, errors="coerce")
         bad = days.isna() & text.notna()
-        log.add(np.flatnonzero(bad.to_numpy()), column, text[bad], "expected a date such as 2025-06-30")
+        log.add(np.flatnonzero(bad.to_numpy()), column, text[bad], term("reason.expected_date_example"))
         return days.dt.date.astype(object).where(days.notna(), None), None
     if item.reader in ("number", "integer"):
         values = parse_numbers(source, column)
         if item.reader == "integer":
             fractional = ~np.isnan(values) & (values != np.round(values))
-            log.add(np.flatnonzero(fractional), column, values[fractional], "expected a whole number")
+            log.add(np.flatnonzero(fractional), column, values[fractional], term("reason.expected_whole_number"))
         if item.bounds:
             low, high = item.bounds
             outside = ~np.isnan(values) & ((values < low) | (values > high))
-            log.add(np.flatnonzero(outside), column, values[outside], f"expected a value from {low:g} to {high:g}")
+            log.add(np.flatnonzero(outside), column, values[outside], term("reason.expected_range", low=low, high=high))
         series = pd.Series(values)
         return (series.round().astype("Int64") if item.reader == "integer" else series), None
     read, expected = READERS[item.reader]
     values = text.map(lambda value: None if pd.isna(value) else read(value))
     bad = values.isna() & text.notna()
-    log.add(np.flatnonzero(bad.to_numpy()), column, text[bad], f"expected {expected}")
+    log.add(np.flatnonzero(bad.to_numpy()), column, text[bad], expected)
     if item.reader in ("machine_stage", "truck_standard"):
         return values.astype("Int64"), text
     return values.astype(object), None
@@ -189,7 +189,7 @@ def parse_mobile_file(path: Path | str, what: str, *, crs: str | None = None, pr
         lon_column, lat_column = find_column(columns, LON_ALIASES), find_column(columns, LAT_ALIASES)
         if lon_column is None or lat_column is None:
             if layout.position == "required" or (lon_column is None) != (lat_column is None):
-                missing = "longitude" if lon_column is None else "latitude"
+                missing = term("column.longitude" if lon_column is None else "column.latitude")
                 raise missing_columns_error(source.path, missing, LON_ALIASES if lon_column is None
                                             else LAT_ALIASES, columns)
             lon = lat = np.full(len(source), np.nan)
@@ -198,12 +198,12 @@ def parse_mobile_file(path: Path | str, what: str, *, crs: str | None = None, pr
             if layout.position == "required":
                 absent = np.isnan(lon) & np.isnan(lat)
                 source.log.add(np.flatnonzero(absent), f"{lon_column}/{lat_column}", [None] * int(absent.sum()),
-                               "expected a position (longitude and latitude)")
+                               term("reason.expected_position"))
         frame["lon"], frame["lat"] = lon, lat
     if what == "truck-events":
         unplaced = np.isnan(frame["lon"].to_numpy(dtype=float)) & frame["fence_id"].isna().to_numpy()
         source.log.add(np.flatnonzero(unplaced), "lon/lat/fence_id", [None] * int(unplaced.sum()),
-                       "expected a position or a fence id")
+                       term("reason.expected_position_or_fence"))
     frame = keep_rows(frame, source.log).reset_index(drop=True)
     if what == "coal-inspections":
         missing_id = frame["id"].isna()
@@ -226,8 +226,7 @@ def import_mobile(store: Store, what: str, paths: Sequence[Path | str], *, crs: 
     before = len(frame)
     frame = frame.drop_duplicates(list(layout.key), keep="last")
     if len(frame) < before:
-        report.notes.append(f"{before - len(frame):,} row(s) repeat an earlier row's "
-                            f"{' and '.join(layout.key)}: the last one is stored")
+        report.notes.append(term("note.repeated_keys", count=before - len(frame), key=list(layout.key)))
     with store.write() as con:
         counts = upsert(con, layout.table, frame, layout.key)
     report.new, report.updated, report.unchanged = counts.new, counts.updated, counts.unchanged

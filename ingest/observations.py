@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from core.errors import BadInputError
+from core.vocabulary import term
 from data.bulk import UpsertCounts, upsert
 from data.stations import station_aliases
 from ingest.common import (ImportReport, ProblemLog, TextTable, find_column, first_items,
@@ -60,7 +61,7 @@ class ParsedObservations:
     frame: pd.DataFrame
     log: ProblemLog
     ignored: list[str]
-    derived: list[str]
+    derived: list[str]  # the dew-point columns rh was derived from
 
 
 def wind_direction_degrees(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -93,10 +94,9 @@ def _co_unit(values: np.ndarray, unit: str | None, header: str, path: Path) -> s
         elif median >= CO_MEDIAN_MIN_UG:
             unit = "ug"
         else:
-            raise BadInputError(f"CO values (median {median:g}) could be mg/m³ or µg/m³: say which with "
-                                "--co-unit mg or --co-unit ug", file=str(path), field=header)
+            raise BadInputError("error.co_unit_ambiguous", file=str(path), field=header, median=median)
     if unit not in ("mg", "ug"):
-        raise BadInputError(f"unknown CO unit {unit!r}: expected mg or ug", file=str(path), field=header)
+        raise ValueError(f"unknown CO unit {unit!r}: expected mg or ug")
     return unit
 
 
@@ -137,11 +137,10 @@ def _times(source: TextTable) -> pd.Series:
         times = parse_times(source, time_column)
         field_name = time_column
     else:
-        raise missing_columns_error(source.path, "time", TIME_ALIASES + ("year+month+day+hour", "date+hour"),
-                                    columns)
+        raise missing_columns_error(source.path, term("column.time"),
+                                    TIME_ALIASES + ("year+month+day+hour", "date+hour"), columns)
     missing = np.flatnonzero(times.isna().to_numpy())
-    source.log.add(missing, field_name, [None] * len(missing),
-                   "expected a valid date and hour (hour 0-23)")
+    source.log.add(missing, field_name, [None] * len(missing), term("reason.expected_date_and_hour"))
     return times
 
 
@@ -157,9 +156,7 @@ def _station_codes(source: TextTable, column: str, station_codes: dict[str, str]
     present = encoded.indices.is_valid().to_numpy(zero_copy_only=False)
     per_row[present] = per_name[encoded.indices.to_numpy(zero_copy_only=False)[present]]
     unknown = np.flatnonzero(per_row < 0)
-    source.log.add(unknown, column, names.take(pa.array(unknown)).to_pylist(),
-                   "unknown station: import it first with `import stations`, or give the station list "
-                   "with --stations")
+    source.log.add(unknown, column, names.take(pa.array(unknown)).to_pylist(), term("reason.unknown_station"))
     return pd.Categorical.from_codes(per_row, categories=categories)
 
 
@@ -172,7 +169,7 @@ def parse_observation_table(source: TextTable, station_codes: dict[str, str], *,
     columns = source.columns
     station_column = find_column(columns, CODE_ALIASES + NAME_ALIASES)
     if station_column is None:
-        raise missing_columns_error(source.path, "station", CODE_ALIASES + NAME_ALIASES, columns)
+        raise missing_columns_error(source.path, term("column.station"), CODE_ALIASES + NAME_ALIASES, columns)
     log = source.log
     frame = pd.DataFrame({"station_code": _station_codes(source, station_column, station_codes),
                           "time": _times(source)})
@@ -189,7 +186,7 @@ def parse_observation_table(source: TextTable, station_codes: dict[str, str], *,
         used.add(wd_column)
         degrees, bad = wind_direction_degrees(source.table[wd_column].to_pandas())
         log.add(np.flatnonzero(bad.to_numpy()), wd_column, source.table[wd_column].to_pandas()[bad],
-                "expected a wind direction in degrees (0-360) or a compass point such as NNE")
+                term("reason.expected_wind_direction"))
         frame["wd"] = degrees.to_numpy()
     elif wd_column:
         used.add(wd_column)
@@ -199,7 +196,7 @@ def parse_observation_table(source: TextTable, station_codes: dict[str, str], *,
     if dewpoint_column and "rh" not in frame and "temp" in frame:
         used.add(dewpoint_column)
         frame["rh"] = relative_humidity(frame["temp"].to_numpy(), parse_numbers(source, dewpoint_column))
-        derived.append(f"rh from {dewpoint_column} and temperature")
+        derived.append(dewpoint_column)
     if "aqi_published" in frame:
         frame["aqi_published"] = frame["aqi_published"].round().astype("Int32")
     frame["source"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), categories=[source.path.name])
@@ -217,7 +214,7 @@ def finish_observations(frame: pd.DataFrame, report: ImportReport) -> pd.DataFra
     before = len(frame)
     frame = frame.drop_duplicates(["station_code", "time"], keep="last")
     if len(frame) < before:
-        report.notes.append(f"{before - len(frame):,} repeated station-hour(s) in the input: the last one was kept")
+        report.notes.append(term("note.repeated_station_hours", count=before - len(frame)))
     frame = frame.assign(quality_flag=quality_flags(frame).to_numpy())
     report.flagged += int((frame["quality_flag"] != 0).sum())
     return frame
@@ -274,7 +271,7 @@ def import_observations(store: Store, paths: Sequence[Path | str], *, stations_f
         settle_problems([parsed_stations.log], skip_bad_rows=False)
         station_codes.update(parsed_stations.aliases)
     paths = [Path(path) for path in paths]
-    report = ImportReport("observations", files=[str(path) for path in paths])
+    report = ImportReport(term("imported.observations"), files=[str(path) for path in paths])
     sources = pd.Index(dict.fromkeys(path.name for path in paths))
     logs: list[ProblemLog] = []
     pending: list[pd.DataFrame] = []
@@ -291,8 +288,8 @@ def import_observations(store: Store, paths: Sequence[Path | str], *, stations_f
     with store.write(spatial=parsed_stations is not None) as con:
         if parsed_stations is not None:
             station_counts = write_stations(con, parsed_stations.frame)
-            report.notes.append(f"stations from {parsed_stations.path.name}: {station_counts.new} new, "
-                                f"{station_counts.updated} updated, {station_counts.unchanged} unchanged")
+            report.notes.append(term("note.stations_from_file", file=parsed_stations.path.name, new=station_counts.new,
+                                     updated=station_counts.updated, unchanged=station_counts.unchanged))
         writer = ObservationWriter(con)
         for path in paths:
             unit = file_co_unit(path, co_unit)
@@ -312,8 +309,8 @@ def import_observations(store: Store, paths: Sequence[Path | str], *, stations_f
             store_pending(writer)
         writer.finish()
     if ignored:
-        report.notes.append(f"columns not stored: {first_items(sorted(ignored))}")
-    for text in sorted(derived):
-        report.notes.append(f"derived {text}")
+        report.notes.append(term("note.columns_not_stored", columns=first_items(sorted(ignored))))
+    for column in sorted(derived):
+        report.notes.append(term("note.rh_derived", column=column))
     report.rejected_files = write_rejected(logs, store.files_dir)
     return report

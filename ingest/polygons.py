@@ -13,6 +13,7 @@ import shapely
 
 from core.errors import BadInputError
 from core.gcj02 import gcj02_to_wgs84_xy
+from core.vocabulary import Term, term
 from data.bulk import upsert
 from ingest.common import (ImportReport, ProblemLog, find_column, header_key, keep_rows,
                                    missing_columns_error, settle_problems, write_rejected)
@@ -35,7 +36,7 @@ TOWNSHIP_KINDS = {"street": "street", "街道": "street", "town": "town", "镇":
 POLYGONAL = frozenset({"Polygon", "MultiPolygon"})
 
 
-def read_polygons(path: Path | str, *, crs: str | None = None) -> tuple[gpd.GeoDataFrame, ProblemLog, list[str]]:
+def read_polygons(path: Path | str, *, crs: str | None = None) -> tuple[gpd.GeoDataFrame, ProblemLog, list[Term]]:
     """Features of a vector file as polygons in EPSG:4326, with their problems and repair notes.
 
     ``crs`` overrides the file's CRS ('gcj02' for lon/lat taken from Gaode/Tencent maps, or any
@@ -47,9 +48,9 @@ def read_polygons(path: Path | str, *, crs: str | None = None) -> tuple[gpd.GeoD
     try:
         frame = gpd.read_file(path)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as error:
-        raise BadInputError(f"not a readable GeoJSON, GeoPackage or Shapefile: {error}", file=str(path)) from error
+        raise BadInputError("error.unreadable_vector", file=str(path), detail=str(error)) from error
     if frame.empty:
-        raise BadInputError("the file holds no features", file=str(path))
+        raise BadInputError("error.no_features", file=str(path))
     frame = frame.reset_index(drop=True)
     log = ProblemLog(path, np.arange(len(frame)), unit="feature",
                      original_rows=lambda positions: pd.DataFrame(frame.drop(columns="geometry").iloc[positions]))
@@ -57,27 +58,27 @@ def read_polygons(path: Path | str, *, crs: str | None = None) -> tuple[gpd.GeoD
     geometry = frame.geometry.array
     types = np.array([None if geom is None else geom.geom_type for geom in geometry], dtype=object)
     empty = np.array([geom is None or geom.is_empty for geom in geometry])
-    log.add(np.flatnonzero(empty), "geometry", [None] * int(empty.sum()), "the feature has no geometry")
+    log.add(np.flatnonzero(empty), "geometry", [None] * int(empty.sum()), term("reason.no_geometry"))
     wrong = ~empty & ~np.isin(types, list(POLYGONAL))
-    log.add(np.flatnonzero(wrong), "geometry", types[wrong], "expected a Polygon or MultiPolygon")
-    notes: list[str] = []
+    log.add(np.flatnonzero(wrong), "geometry", types[wrong], term("reason.expected_polygon"))
+    notes: list[Term] = []
     repaired = list(geometry)
     name_column = find_column(frame.columns, TOWNSHIP_NAME_ALIASES + ZONE_NAME_ALIASES)
     for position in np.flatnonzero(~empty & ~wrong & ~shapely.is_valid(np.asarray(geometry))):
         reason = shapely.is_valid_reason(geometry[position])
         fixed = _polygonal_part(shapely.make_valid(geometry[position]))
-        label = f" ({frame[name_column].iloc[position]})" if name_column else ""
+        label = term("note.feature_name", name=frame[name_column].iloc[position]) if name_column else ""
         if fixed is None:
-            log.add([position], "geometry", [reason], "invalid polygon that make_valid could not repair")
+            log.add([position], "geometry", [reason], term("reason.unrepairable_polygon"))
         else:
             repaired[position] = fixed
-            notes.append(f"{path.name} feature {position}{label}: invalid polygon ({reason}) repaired with make_valid")
+            notes.append(term("note.polygon_repaired", file=path.name, feature=position, name=label, reason=reason))
     frame = frame.set_geometry(gpd.GeoSeries(repaired, index=frame.index, crs="EPSG:4326"))
     bounds = frame.geometry.bounds
     outside = (~empty & ~wrong & ((bounds["minx"] < CHINA_LON[0]) | (bounds["maxx"] > CHINA_LON[1])
                                   | (bounds["miny"] < CHINA_LAT[0]) | (bounds["maxy"] > CHINA_LAT[1]))).to_numpy()
     log.add(np.flatnonzero(outside), "geometry", [None] * int(outside.sum()),
-            "the polygon lies outside China: check the coordinate system (--crs)")
+            term("reason.polygon_outside_china"))
     return frame, log, notes
 
 
@@ -98,8 +99,7 @@ def _to_wgs84(frame: gpd.GeoDataFrame, crs: str | None, path: Path) -> gpd.GeoDa
     if frame.crs is None:
         minx, miny, maxx, maxy = frame.total_bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            raise BadInputError("the file states no coordinate system and its coordinates are not degrees: "
-                                "give it with --crs (e.g. EPSG:4547)", file=str(path))
+            raise BadInputError("error.crs_not_degrees", file=str(path))
         return frame.set_crs("EPSG:4326")
     return frame.to_crs("EPSG:4326")
 
@@ -116,13 +116,14 @@ def _text_column(frame: gpd.GeoDataFrame, column: str) -> pd.Series:
     return frame[column].map(as_text).astype(object)
 
 
-def _required_text(frame: gpd.GeoDataFrame, log: ProblemLog, aliases: Sequence[str], what: str,
+def _required_text(frame: gpd.GeoDataFrame, log: ProblemLog, aliases: Sequence[str], what: Term,
                    path: Path) -> pd.Series:
     column = find_column([c for c in frame.columns if c != "geometry"], aliases)
     if column is None:
         raise missing_columns_error(path, what, aliases, [c for c in frame.columns if c != "geometry"])
     values = _text_column(frame, column)
-    log.add(np.flatnonzero(values.isna().to_numpy()), column, [None] * int(values.isna().sum()), f"expected a {what}")
+    log.add(np.flatnonzero(values.isna().to_numpy()), column, [None] * int(values.isna().sum()),
+            term("reason.expected_value", what=what))
     return values
 
 
@@ -135,15 +136,15 @@ def township_kind_from_name(name: str | None) -> str:
     return "town"
 
 
-def _write(store: Store, table: str, key: str, parts: list[tuple[pd.DataFrame, ProblemLog]], notes: list[str],
-           what: str, skip_bad_rows: bool, paths: list[Path]) -> ImportReport:
+def _write(store: Store, table: str, key: str, parts: list[tuple[pd.DataFrame, ProblemLog]], notes: list[Term],
+           what: Term, skip_bad_rows: bool, paths: list[Path]) -> ImportReport:
     logs = [log for _, log in parts]
     report = ImportReport(what, files=[str(path) for path in paths], notes=notes)
     report.rejected = settle_problems(logs, skip_bad_rows)
     frame = pd.concat([keep_rows(frame, log) for frame, log in parts], ignore_index=True)
     repeated = frame[key].duplicated(keep="last")
     if repeated.any():
-        report.notes.append(f"{int(repeated.sum())} feature(s) repeat a {key} given later: the last one was kept")
+        report.notes.append(term("note.repeated_features", count=int(repeated.sum()), key=key))
     frame = frame[~repeated]
     with store.write(spatial=True) as con:
         counts = upsert(con, table, frame, (key,), geometry="wkb")
@@ -160,8 +161,8 @@ def import_townships(store: Store, paths: Sequence[Path | str], *, crs: str | No
     for path in map(Path, paths):
         frame, log, repaired = read_polygons(path, crs=crs)
         notes += repaired
-        codes = _required_text(frame, log, TOWNSHIP_CODE_ALIASES, "township code", path)
-        names = _required_text(frame, log, TOWNSHIP_NAME_ALIASES, "township name", path)
+        codes = _required_text(frame, log, TOWNSHIP_CODE_ALIASES, term("column.township_code"), path)
+        names = _required_text(frame, log, TOWNSHIP_NAME_ALIASES, term("column.township_name"), path)
         kind_column = find_column(frame.columns, KIND_ALIASES)
         given = _text_column(frame, kind_column).map(lambda v: TOWNSHIP_KINDS.get((v or "").lower())) \
             if kind_column else pd.Series(None, index=frame.index, dtype=object)
@@ -174,7 +175,8 @@ def import_townships(store: Store, paths: Sequence[Path | str], *, crs: str | No
             if column:
                 rows[optional] = _text_column(frame, column)
         parts.append((rows, log))
-    return _write(store, "townships", "code", parts, notes, "townships", skip_bad_rows, list(map(Path, paths)))
+    return _write(store, "townships", "code", parts, notes, term("imported.townships"), skip_bad_rows,
+                  list(map(Path, paths)))
 
 
 def zone_kind(value: str | None) -> str | None:
@@ -188,23 +190,20 @@ def import_zones(store: Store, paths: Sequence[Path | str], *, kind: str | None 
     coal_ban, fuel_ban) applies to features without a kind column; an id column is the key, else
     the id is derived from kind and name so that re-imports update the same zone."""
     if kind is not None and zone_kind(kind) is None:
-        raise BadInputError(f"unknown zone kind {kind!r}: expected low_emission, nonroad_ban, coal_ban or fuel_ban",
-                            field="kind")
+        raise ValueError(f"unknown zone kind {kind!r}: expected low_emission, nonroad_ban, coal_ban or fuel_ban")
     parts, notes = [], []
     for path in map(Path, paths):
         frame, log, repaired = read_polygons(path, crs=crs)
         notes += repaired
-        names = _required_text(frame, log, ZONE_NAME_ALIASES, "zone name", path)
+        names = _required_text(frame, log, ZONE_NAME_ALIASES, term("column.zone_name"), path)
         kind_column = find_column(frame.columns, KIND_ALIASES)
         if kind_column is None and kind is None:
-            raise BadInputError("the file has no kind column: say which zones these are with "
-                                "--kind low_emission|nonroad_ban|coal_ban|fuel_ban", file=str(path))
+            raise BadInputError("error.no_zone_kind", file=str(path))
         if kind_column:
             given = _text_column(frame, kind_column)
             kinds = given.map(zone_kind).fillna(zone_kind(kind)) if kind else given.map(zone_kind)
             unknown = kinds.isna()
-            log.add(np.flatnonzero(unknown.to_numpy()), kind_column, given[unknown],
-                    "expected a zone kind: low_emission, nonroad_ban, coal_ban or fuel_ban (or 低排放区, 禁高区, 禁煤区, 禁燃区)")
+            log.add(np.flatnonzero(unknown.to_numpy()), kind_column, given[unknown], term("reason.unknown_zone_kind"))
         else:
             kinds = pd.Series(zone_kind(kind), index=frame.index, dtype=object)
         id_column = find_column([c for c in frame.columns if c != "geometry"], ZONE_ID_ALIASES)
@@ -218,7 +217,7 @@ def import_zones(store: Store, paths: Sequence[Path | str], *, kind: str | None 
             if column:
                 dates = pd.to_datetime(_text_column(frame, column), errors="coerce")
                 bad = dates.isna() & _text_column(frame, column).notna()
-                log.add(np.flatnonzero(bad.to_numpy()), column, frame[column][bad], "expected a date YYYY-MM-DD")
+                log.add(np.flatnonzero(bad.to_numpy()), column, frame[column][bad], term("reason.expected_date"))
                 rows[optional] = dates.dt.date
         parts.append((rows, log))
-    return _write(store, "zones", "id", parts, notes, "zones", skip_bad_rows, list(map(Path, paths)))
+    return _write(store, "zones", "id", parts, notes, term("imported.zones"), skip_bad_rows, list(map(Path, paths)))

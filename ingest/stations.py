@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import BadInputError
+from core.vocabulary import term
 from data.bulk import UpsertCounts, upsert
 from data.townships import township_lookup
 from ingest.common import (ImportReport, ProblemLog, TextTable, find_column, first_items, header_key,
@@ -69,21 +70,21 @@ def parse_stations(path: Path | str, *, kind: str | None = None, crs: str | None
     columns = source.columns
     code_column = find_column(columns, CODE_ALIASES)
     if code_column is None:
-        raise missing_columns_error(source.path, "station code", CODE_ALIASES, columns)
+        raise missing_columns_error(source.path, term("column.station_code"), CODE_ALIASES, columns)
     name_column = find_column([c for c in columns if c != code_column], NAME_ALIASES)
     lon_column, lat_column = find_column(columns, LON_ALIASES), find_column(columns, LAT_ALIASES)
     if (lon_column is None) != (lat_column is None):
-        raise missing_columns_error(source.path, "latitude" if lat_column is None else "longitude",
+        raise missing_columns_error(source.path, term("column.latitude" if lat_column is None else "column.longitude"),
                                     LAT_ALIASES if lat_column is None else LON_ALIASES, columns)
     log = source.log
     codes = _text(source, code_column)
     blank = codes.isna()
-    log.add(np.flatnonzero(blank), code_column, codes[blank], "expected a station code")
+    log.add(np.flatnonzero(blank), code_column, codes[blank], term("reason.expected_station_code"))
     repeated = codes.duplicated() & ~blank
-    log.add(np.flatnonzero(repeated), code_column, codes[repeated], "station code appears earlier in the file")
+    log.add(np.flatnonzero(repeated), code_column, codes[repeated], term("reason.repeated_station_code"))
     names = _text(source, name_column) if name_column else codes
     unnamed = names.isna() & ~blank
-    log.add(np.flatnonzero(unnamed), name_column or code_column, names[unnamed], "expected a station name")
+    log.add(np.flatnonzero(unnamed), name_column or code_column, names[unnamed], term("reason.expected_station_name"))
 
     frame = pd.DataFrame({"code": codes, "name": names.fillna(codes)})
     frame["kind"] = _kinds(source, kind, codes, log)
@@ -127,20 +128,17 @@ def _kinds(source: TextTable, kind: str | None, codes: pd.Series, log: ProblemLo
         given = _text(source, kind_column)
         kinds = given.map(station_kind)
         unknown = kinds.isna() & given.notna()
-        log.add(np.flatnonzero(unknown), kind_column, given[unknown],
-                "expected a station kind: national/国控, provincial/省控, township/乡镇站 or micro/微站")
+        log.add(np.flatnonzero(unknown), kind_column, given[unknown], term("reason.unknown_station_kind"))
         if kind is not None:
             return kinds.fillna(kind)
         missing = kinds.isna() & given.isna()
-        log.add(np.flatnonzero(missing), kind_column, given[missing], "expected a station kind")
+        log.add(np.flatnonzero(missing), kind_column, given[missing], term("reason.expected_station_kind"))
         return kinds
     if kind is not None:
         return pd.Series(kind, index=codes.index)
     if codes.dropna().map(lambda code: bool(NATIONAL_CODE.match(code))).all():
         return pd.Series("national", index=codes.index)
-    raise BadInputError("the file has no kind column and its codes are not national-network codes: "
-                        "say which kind these stations are with --kind national|provincial|township|micro",
-                        file=str(source.path))
+    raise BadInputError("error.no_station_kind", file=str(source.path))
 
 
 def write_stations(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> UpsertCounts:
@@ -160,7 +158,7 @@ def import_stations(store: Store, paths: Sequence[Path | str], *, kind: str | No
         township_codes = township_lookup(con)
     parsed = [parse_stations(path, kind=kind, crs=crs, township_codes=township_codes, progress=progress)
               for path in paths]
-    report = ImportReport("stations", files=[str(item.path) for item in parsed])
+    report = ImportReport(term("imported.stations"), files=[str(item.path) for item in parsed])
     report.rejected = settle_problems([item.log for item in parsed], skip_bad_rows)
     frame = pd.concat([keep_rows(item.frame, item.log) for item in parsed], ignore_index=True)
     frame = frame.drop_duplicates("code", keep="last")
@@ -169,11 +167,9 @@ def import_stations(store: Store, paths: Sequence[Path | str], *, kind: str | No
     report.new, report.updated, report.unchanged = counts.new, counts.updated, counts.unchanged
     unplaced = frame.loc[frame["lon"].isna(), "code"].tolist()
     if unplaced:
-        report.notes.append(f"{len(unplaced)} station(s) have no coordinates and are stored without a "
-                            f"position: {first_items(unplaced)}")
+        report.notes.append(term("note.stations_without_position", count=len(unplaced), codes=first_items(unplaced)))
     unknown = sorted({name for item in parsed for name in item.unknown_townships})
     if unknown:
-        report.notes.append(f"township(s) not in the store, so those stations are placed by their position "
-                            f"instead: {first_items(unknown)}")
+        report.notes.append(term("note.unknown_townships", townships=first_items(unknown)))
     report.rejected_files = write_rejected([item.log for item in parsed], store.files_dir)
     return report

@@ -115,8 +115,7 @@ def build_demo_store(path: Path, seed: int, year: int, *, replace: bool = False)
     path = Path(path)
     target = Store(path)
     if target.exists() and not replace:
-        raise ConflictError(f"a store already exists at {path}: add --replace to rebuild it from scratch (its users, "
-                            "tasks and imports are lost) / 该位置已有数据库")
+        raise ConflictError("error.store_exists", path=str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.building-"))
     try:
