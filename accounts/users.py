@@ -8,6 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from core.errors import BadInputError, ConflictError
 from core.policy import Role, User, require_user_admin
 from core.timeutil import now_beijing
+from core.vocabulary import term
 from data import townships as township_repo
 from data import users as repo
 from data.store import Store
@@ -23,8 +24,7 @@ def hash_password(password: str) -> str:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise BadInputError(f"password must have at least {MIN_PASSWORD_LENGTH} characters / "
-                            f"密码至少 {MIN_PASSWORD_LENGTH} 位", field="password")
+        raise BadInputError("error.password_too_short", field="password", min=MIN_PASSWORD_LENGTH)
 
 
 def resolve_township(store: Store, township: str) -> str:
@@ -32,7 +32,7 @@ def resolve_township(store: Store, township: str) -> str:
     with store.read() as con:
         code = township_repo.township_code(con, township)
     if code is None:
-        raise BadInputError(f"no township '{township}' in the store / 库中没有该乡镇", field="township")
+        raise BadInputError("error.no_such_township", field="township", township=township)
     return code
 
 
@@ -44,18 +44,17 @@ def add_user(store: Store, acting: User, name: str, password: str, role: Role | 
     role = Role(role)
     name = name.strip()
     if not name:
-        raise BadInputError("a user needs a name / 用户名不能为空", field="name")
+        raise BadInputError("error.user_needs_name", field="name")
     if role is Role.SYSTEM:
-        raise BadInputError("'system' is not a role a person can have", field="role")
+        raise BadInputError("error.role_not_for_people", field="role", role=term(f"role.{role.value}"))
     if (role is Role.TOWNSHIP) != (township is not None):
-        raise BadInputError("a township official needs --township, and only they may have one / "
-                            "乡镇用户必须指定乡镇", field="township")
+        raise BadInputError("error.township_role_needs_township", field="township")
     _check_password(password)
     township_code = resolve_township(store, township) if township is not None else None
     now = now_beijing()
     with store.write() as con:
         if repo.user_exists(con, name):
-            raise ConflictError(f"user '{name}' already exists / 用户已存在")
+            raise ConflictError("error.user_exists", user=name)
         repo.insert_user(con, name, hash_password(password), role.value, township_code, now)
     return User(name=name, role=role, township_code=township_code)
 
@@ -66,7 +65,7 @@ def set_password(store: Store, acting: User, name: str, password: str) -> None:
     _check_password(password)
     with store.write() as con:
         if not repo.update_password(con, name, hash_password(password), now_beijing()):
-            raise BadInputError(f"no user '{name}' / 用户不存在", field="name")
+            raise BadInputError("error.no_such_user", field="name", user=name)
 
 
 def set_active(store: Store, acting: User, name: str, active: bool) -> None:
@@ -74,7 +73,7 @@ def set_active(store: Store, acting: User, name: str, active: bool) -> None:
     require_user_admin(acting)
     with store.write() as con:
         if not repo.update_active(con, name, active, now_beijing()):
-            raise BadInputError(f"no user '{name}' / 用户不存在", field="name")
+            raise BadInputError("error.no_such_user", field="name", user=name)
 
 
 def list_users(store: Store, acting: User) -> pd.DataFrame:

@@ -41,10 +41,9 @@ def detect_image_format(upload: Upload, allowed_formats: Iterable[str], max_byte
     allowed = tuple(allowed_formats)
     size = len(upload.content)
     if size == 0:
-        raise BadInputError("the file is empty / 文件为空", file=upload.original_name)
+        raise BadInputError("error.photo_empty", file=upload.original_name)
     if size > max_bytes:
-        raise BadInputError(f"the file has {size:,} bytes, more than the {max_bytes:,} allowed / 文件过大",
-                            file=upload.original_name)
+        raise BadInputError("error.photo_too_large", file=upload.original_name, size=size, max_bytes=max_bytes)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -53,11 +52,10 @@ def detect_image_format(upload: Upload, allowed_formats: Iterable[str], max_byte
                 image.verify()
     except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError,
             OSError, SyntaxError, ValueError) as error:
-        raise BadInputError(f"not a readable image ({error}) / 不是可识别的图片",
-                            file=upload.original_name) from error
+        raise BadInputError("error.photo_unreadable", file=upload.original_name, detail=str(error)) from error
     if image_format not in allowed:
-        raise BadInputError(f"{image_format} images are not accepted; allowed: {', '.join(allowed)} / "
-                            "图片格式不允许", file=upload.original_name)
+        raise BadInputError("error.photo_format_not_allowed", file=upload.original_name, format=image_format,
+                            allowed=list(allowed))
     return image_format
 
 

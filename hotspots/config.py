@@ -153,20 +153,19 @@ class HotspotConfig:
 
     def __post_init__(self) -> None:
         if self.ratio_to_median <= 1.0:
-            raise BadInputError("ratio_to_median must exceed 1", field="ratio_to_median")
+            raise BadInputError("error.ratio_to_median_too_small", field="ratio_to_median")
         if self.min_hours < 1 or self.max_gap_hours < 0:
-            raise BadInputError("min_hours must be ≥ 1 and max_gap_hours ≥ 0", field="min_hours")
+            raise BadInputError("error.episode_hours_invalid", field="min_hours")
         unknown = set(self.weights) - {"intensity", "duration", "extent", "recurrence", "context"}
         if unknown or any(value < 0 for value in self.weights.values()) or sum(self.weights.values()) <= 0:
-            raise BadInputError("weights are intensity, duration, extent, recurrence, context, ≥ 0, not all 0",
-                                field="weights")
+            raise BadInputError("error.score_weights_invalid", field="weights")
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> HotspotConfig:
         """A copy with the given fields replaced; mappings are merged into the default ones."""
         names = {item.name for item in fields(self)}
         unknown = set(overrides) - names
         if unknown:
-            raise BadInputError(f"unknown hotspot setting(s) {sorted(unknown)}", field="hotspot_config")
+            raise BadInputError("error.unknown_hotspot_settings", field="hotspot_config", names=sorted(unknown))
         changes: dict[str, Any] = {}
         for name, value in overrides.items():
             current = getattr(self, name)

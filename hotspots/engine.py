@@ -325,7 +325,7 @@ def check_zones(store: Store, first_day: dt.date, last_day: dt.date) -> CheckRes
     (kinds 'mobile' and 'coal', scored like every other hotspot; ids per machine/truck and day, so a
     re-run updates, never duplicates)."""
     if last_day < first_day:
-        raise BadInputError("--to is before --from", field="to")
+        raise BadInputError("error.to_before_from", field="to")
     config = configured()
     start, end = _window(first_day, last_day)
     with store.read(spatial=True) as con:

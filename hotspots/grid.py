@@ -32,7 +32,7 @@ def region_grid(region, crs: CRS, resolution_m: float, cell_m: float) -> tuple[A
     the projected ``crs``, its edges snapped to multiples of ``cell_m`` so cells stay put from run to
     run. Returns the affine transform and (rows, columns)."""
     if cell_m % resolution_m:
-        raise BadInputError("grid_cell_m must be a multiple of grid_resolution_m", field="grid_cell_m")
+        raise BadInputError("error.grid_cell_not_multiple", field="grid_cell_m")
     west, south, east, north = gpd.GeoSeries([region], crs="EPSG:4326").to_crs(crs).total_bounds
     west, south = np.floor(west / cell_m) * cell_m, np.floor(south / cell_m) * cell_m
     east, north = np.ceil(east / cell_m) * cell_m, np.ceil(north / cell_m) * cell_m
@@ -48,7 +48,7 @@ def idw_surface(lons: np.ndarray, lats: np.ndarray, values: np.ndarray, region, 
     valid = ~np.isnan(values)
     lons, lats, values = np.asarray(lons)[valid], np.asarray(lats)[valid], np.asarray(values, float)[valid]
     if len(values) == 0:
-        raise BadInputError("no station values to interpolate", field="pm25")
+        raise BadInputError("error.no_station_values", field="pm25")
     crs = crs or gpd.GeoSeries([region], crs="EPSG:4326").estimate_utm_crs()
     transform, shape = region_grid(region, crs, config.grid_resolution_m, config.grid_cell_m)
     stations = gpd.GeoSeries.from_xy(lons, lats, crs="EPSG:4326").to_crs(crs)

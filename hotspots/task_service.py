@@ -15,7 +15,7 @@ import pandas as pd
 
 from core.errors import BadInputError, ConflictError
 from core.policy import require_export
-from core.vocabulary import label
+from core.vocabulary import bilingual, label
 from core.settings import get_settings
 from core.timeutil import now_beijing
 from core.policy import SYSTEM_USER, User
@@ -28,14 +28,14 @@ from data.tasks import HandlingListFilter
 from hotspots.tasks import (FIELD_KIND, GRADES, OWING_STATES, SWEPT_STATES, Action, Task, TaskState, authorise,
                             deadline_for, next_state)
 
-CHANGED_BY_SOMEONE_ELSE = "已被他人修改，请刷新后重试 / changed by someone else: reload and try again"
-SWEEP_COMMENT = "逾期自动督办 / overdue: escalated by the sweep"
+# Stored in the event log as text, so in both languages.
+SWEEP_COMMENT = bilingual("note.escalated_by_sweep")
 
 
 def _text(value: str | None, field: str, required: bool = False) -> str | None:
     cleaned = value.strip() if value is not None else ""
     if required and not cleaned:
-        raise BadInputError(f"'{field}' must not be empty / 不能为空", field=field)
+        raise BadInputError("error.text_required", field=field)
     return cleaned or None
 
 
@@ -47,7 +47,7 @@ def _now(now: datetime | None) -> datetime:
 def _task(row: dict | None, task_id: str) -> Task:
     """The Task a stored row describes; BadInputError when there is none."""
     if row is None:
-        raise BadInputError(f"no task '{task_id}' / 交办单不存在", field="task_id")
+        raise BadInputError("error.no_such_task", field="task_id", task=task_id)
     return Task(**{**row, "state": TaskState(row["state"])})
 
 
@@ -71,7 +71,7 @@ def _change(store: Store, spatial: bool = False
     except BaseException as error:
         discard(written)
         if isinstance(error, duckdb.TransactionException) and "conflict" in str(error).lower():
-            raise ConflictError(CHANGED_BY_SOMEONE_ELSE) from error
+            raise ConflictError("error.changed_by_someone_else") from error
         raise
 
 
@@ -103,18 +103,17 @@ def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, depar
     with _change(store) as (con, written):
         hotspot = hotspot_repo.read_hotspot(con, hotspot_id)
         if hotspot is None:
-            raise BadInputError(f"no hotspot '{hotspot_id}' / 热点不存在", field="hotspot_id")
+            raise BadInputError("error.no_such_hotspot", field="hotspot_id", hotspot=hotspot_id)
         hotspot_repo.claim_hotspot(con, hotspot_id)
         existing = repo.open_task_of_hotspot(con, hotspot_id, TaskState.CLOSED.value)
         if existing is not None:
-            raise ConflictError(f"热点已有未办结的交办单 {existing} / "
-                                f"hotspot already has the open task {existing}")
+            raise ConflictError("error.hotspot_has_open_task", task=existing)
         grade = grade or hotspot["grade"]
         if grade is None:
-            raise BadInputError("the hotspot has no grade: give one (I, II, III) / 请指定等级", field="grade")
+            raise BadInputError("error.hotspot_without_grade", field="grade", known=list(GRADES))
         township_code = township_code or hotspot["township_code"]
         if township_code is None or not township_repo.township_exists(con, township_code):
-            raise BadInputError("name the responsible township / 请指定责任乡镇", field="township_code")
+            raise BadInputError("error.township_required", field="township_code")
         kind_label = label("task_kind", hotspot["kind"], "zh")  # the stored title is Chinese, as officials file it
         pollutant = (hotspot["pollutant"] or "").upper()
         task = Task(id=_new_task_id(now), hotspot_id=hotspot_id, kind=hotspot["kind"], grade=grade,
@@ -136,9 +135,9 @@ def record_field_observation(store: Store, user: User, lon: float, lat: float, *
     township is the one containing the position unless given. ``now`` is naive Beijing time."""
     authorise(user, Action.RECORD_OBSERVATION, None)
     if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
-        raise BadInputError(f"position ({lon}, {lat}) is not a longitude/latitude", field="lon/lat")
+        raise BadInputError("error.not_a_position", field="lon/lat", lon=lon, lat=lat)
     if grade not in GRADES:
-        raise BadInputError(f"grade must be one of {', '.join(GRADES)}", field="grade")
+        raise BadInputError("error.unknown_grade", field="grade", grade=grade, known=list(GRADES))
     settings = get_settings()
     now = _now(now)
     title = _text(title, "title", required=True)
@@ -146,8 +145,7 @@ def record_field_observation(store: Store, user: User, lon: float, lat: float, *
     with _change(store, spatial=True) as (con, written):
         township_code = township_code or township_repo.township_at(con, lon, lat)
         if township_code is None or not township_repo.township_exists(con, township_code):
-            raise BadInputError("the position is in no known township: name one / "
-                                "位置不在任何乡镇内，请指定乡镇", field="township_code")
+            raise BadInputError("error.position_outside_townships", field="township_code")
         task = Task(id=_new_task_id(now), hotspot_id=None, kind=FIELD_KIND, grade=grade,
                     township_code=township_code, department=_text(department, "department"), title=title,
                     instructions=None, state=TaskState.PENDING,
@@ -169,7 +167,7 @@ def _act(store: Store, user: User, task_id: str, action: Action, *, comment: str
         task = _task(repo.read_task(con, task_id), task_id)
         authorise(user, action, task.township_code)
         if expected_version is not None and expected_version != task.version:
-            raise ConflictError(CHANGED_BY_SOMEONE_ELSE)
+            raise ConflictError("error.changed_by_someone_else")
         target = next_state(task.state, action, [Action(code) for code in repo.read_actions(con, task_id)],
                             returns_for_accountability=settings.accountability_after_returns,
                             escalations_for_accountability=settings.accountability_after_escalations)
@@ -177,19 +175,18 @@ def _act(store: Store, user: User, task_id: str, action: Action, *, comment: str
             # Each time the township is (again) asked to act, it gets a fresh period for the grade.
             deadline = deadline or deadline_for(task.grade, now, settings.task_deadline_hours)
             if deadline <= now:
-                raise BadInputError("the deadline must be in the future / 期限须晚于当前时间",
-                                    field="deadline")
+                raise BadInputError("error.deadline_not_in_future", field="deadline")
         else:
             deadline = task.deadline
         changed = dataclasses.replace(
             task, state=target, deadline=deadline, department=department or task.department,
             instructions=instructions or task.instructions, version=task.version + 1, updated_at=now)
         if target in OWING_STATES and changed.department is None:
-            raise BadInputError("name the responsible department / 请指定责任部门", field="department")
+            raise BadInputError("error.department_required", field="department")
         if not repo.update_task_if_unchanged(con, task_id, task.version, state=changed.state.value,
                                              deadline=changed.deadline, department=changed.department,
                                              instructions=changed.instructions, updated_at=now):
-            raise ConflictError(CHANGED_BY_SOMEONE_ELSE)
+            raise ConflictError("error.changed_by_someone_else")
         _record_event(con, store, written, changed, user, action, task.state, comment, photos, now)
         return changed
 
@@ -236,7 +233,7 @@ def add_evidence(store: Store, user: User, task_id: str, *, photos: Sequence[Upl
     """Attach photos and/or a note to an open task without moving it (inspector, supervisor)."""
     comment = _text(comment, "comment")
     if not photos and comment is None:
-        raise BadInputError("evidence needs a photo or a note / 请提供照片或说明", field="photos")
+        raise BadInputError("error.evidence_empty", field="photos")
     return _act(store, user, task_id, Action.ADD_EVIDENCE, comment=comment, photos=photos,
                 expected_version=expected_version, now=now)
 
@@ -279,7 +276,7 @@ def task_attachments(store: Store, task_id: str) -> pd.DataFrame:
 def attachment_path(store: Store, task_id: str, name: str) -> Path:
     """Where the attachment ``name`` of ``task_id`` is on disk; BadInputError for any other name."""
     if name not in set(task_attachments(store, task_id)["name"]):
-        raise BadInputError(f"task '{task_id}' has no attachment '{name}'", field="name")
+        raise BadInputError("error.no_such_attachment", field="name", task=task_id, name=name)
     return store.attachments_dir / name
 
 

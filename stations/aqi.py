@@ -27,7 +27,7 @@ def iaqi(concentration, item: str, version: str, above_table=None) -> np.ndarray
     check_version(version)
     points = BREAKPOINTS[version].get(item)
     if points is None:
-        raise BadInputError(f"unknown AQI item {item!r}", field="item")
+        raise ValueError(f"unknown AQI item {item!r}")
     values = np.asarray(concentration, dtype=float)
     segment = np.clip(np.searchsorted(points, values, side="left"), 1, len(points) - 1)
     low, high = points[segment - 1], points[segment]
@@ -87,8 +87,7 @@ def _versions(frame: pd.DataFrame, version: str | None, time_column: str) -> np.
     if version is not None:
         return np.full(len(frame), check_version(version))
     if time_column not in frame:
-        raise BadInputError(f"a '{time_column}' column is needed to pick the standard in force",
-                            field=time_column)
+        raise BadInputError("error.column_needed_for_standard", field=time_column)
     return versions_in_force(frame[time_column])
 
 
@@ -125,8 +124,7 @@ def hourly_aqi(frame: pd.DataFrame, version: str | None = None, require_all: boo
         if edition == "2012":
             needs_24h = (rows.get("so2", pd.Series(dtype=float)) > 800).any()
             if needs_24h and "so2_24h" not in rows:
-                raise BadInputError("SO2 above 800 µg/m³ under the 2012 standard needs the trailing "
-                                    "24-hour mean in column 'so2_24h'", field="so2_24h")
+                raise BadInputError("error.so2_24h_needed", field="so2_24h")
             if "so2_24h" in rows:
                 substitutes["so2_1h"] = iaqi(rows["so2_24h"], "so2_24h", edition)
         parts.append(_combine(_iaqi_frame(rows, dict(HOURLY_ITEMS), edition, substitutes), require_all))

@@ -39,7 +39,7 @@ def rank_store(store: Store, period: Period, *, by: str = "composite", version: 
         fire_points = count_fire_points(con, period.start, period.end)
         dust_days = read_sand_dust_days(con, span.start, span.end)
     if station_townships.empty:
-        raise BadInputError("the store has no township stations to rank")
+        raise BadInputError("error.no_township_stations")
     townships = (station_townships.drop_duplicates(KEY)[[KEY, "township"]]
                  .rename(columns={"township": "name"}))
     return rank_townships(finish_daily(aggregates, key=KEY), period, edition, by=by, townships=townships,
@@ -49,7 +49,7 @@ def rank_store(store: Store, period: Period, *, by: str = "composite", version: 
 
 
 TREND_COLUMNS = ["month", "township_code", "township", "composite_index", "pm25", "pm10", "rank", "valid",
-                 "invalid_reason", "standard_version"]
+                 "invalid_reason", "invalid_reason_zh", "standard_version"]
 
 
 def monthly_trend(store: Store, last_month: str, months: int = 12, *, version: str | None = None) -> pd.DataFrame:
@@ -64,13 +64,13 @@ def monthly_trend(store: Store, last_month: str, months: int = 12, *, version: s
 
     Returns TREND_COLUMNS, one row per month and township with a township station: composite_index,
     pm25, pm10 (µg/m³, period means), rank 1 = lowest composite among that month's valid townships
-    (none when invalid), valid and invalid_reason.
+    (none when invalid), valid, invalid_reason and invalid_reason_zh.
     """
     if months < 1:
-        raise BadInputError(f"a trend needs at least one month, not {months}", field="months")
+        raise BadInputError("error.trend_months_too_few", field="months", months=months)
     last = Period.parse(last_month)
     if last.whole_months != 1:
-        raise BadInputError(f"last month {last_month!r} is not one calendar month (YYYY-MM)", field="last_month")
+        raise BadInputError("error.not_one_month", field="last_month", month=last_month)
     span = Period(last.shifted_months(1 - months).start, last.end)
     settings = get_settings()
     edition = ranking_version(span, version)
@@ -79,7 +79,7 @@ def monthly_trend(store: Store, last_month: str, months: int = 12, *, version: s
         aggregates = township_daily_aggregates(con, span.start, span.end)
         dust_days = read_sand_dust_days(con, span.start, span.end)
     if station_townships.empty:
-        raise BadInputError("the store has no township stations to rank")
+        raise BadInputError("error.no_township_stations")
     names = station_townships.drop_duplicates(KEY).set_index(KEY)["township"]
     daily = finish_daily(aggregates, key=KEY)
     frames = []
@@ -106,7 +106,8 @@ def station_aqi(store: Store, station_code: str, day: dt.date, *, hourly: bool =
                                                     start + dt.timedelta(days=1), [station_code])
     hours = hours.sort_values("time").reset_index(drop=True)
     if not (hours["time"] >= start).any():
-        raise BadInputError(f"no observations of station {station_code} on {day:%Y-%m-%d}", field="station")
+        raise BadInputError("error.no_station_observations", field="station", station=station_code,
+                            day=f"{day:%Y-%m-%d}")
     if hourly:
         hours["so2_24h"] = trailing_24h_means(hours, "so2")
         hours = hours[hours["time"] >= start].reset_index(drop=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from core.vocabulary import Term, term, translate
 from stations.aqi import aqi_levels, daily_aqi
 from stations.standards import POLLUTANTS, composite_config
 
@@ -20,6 +22,8 @@ PERIOD_SOURCES = {"so2": ("so2", "mean"), "no2": ("no2", "mean"), "pm10": ("pm10
                   "pm25": ("pm25", "mean"), "co": ("co", 0.95), "o3": ("o3_8h", 0.90)}
 STATISTIC_COLUMNS = {"so2": "so2", "no2": "no2", "pm10": "pm10", "pm25": "pm25", "co": "co_p95",
                      "o3": "o3_8h_p90"}
+# Why a row is invalid, per language: English as the command line prints it, Chinese for the pages.
+REASON_COLUMNS = {"en": "invalid_reason", "zh": "invalid_reason_zh"}
 
 
 def required_days(start: dt.date, end: dt.date) -> int:
@@ -36,6 +40,11 @@ def required_days(start: dt.date, end: dt.date) -> int:
     if start == dt.date(start.year, 1, 1) and end == dt.date(start.year, 12, 31):
         return YEAR_MIN_DAYS
     return math.ceil(days * YEAR_MIN_DAYS / 365 - 1e-9)
+
+
+def reason_text(reasons: Sequence[Term], lang: str):
+    """The reasons (``reason.*`` Terms) a row is invalid, joined, in ``lang``; NA when there are none."""
+    return translate("reason.separator", lang).join(reason.render(lang) for reason in reasons) or pd.NA
 
 
 def _in_period(daily: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -72,7 +81,7 @@ def period_composite(daily: pd.DataFrame, start: dt.date, end: dt.date, version:
     Sand-dust days (``dust_days``: date, and ``key`` NULL for the whole region) are left out of PM10
     and PM2.5, and the days a PM statistic needs drop by the number of dust days. A pollutant with
     fewer valid days than required_days makes the row invalid: ``valid`` False, ``invalid_reason``
-    says why, and composite_index is NaN (its statistics stay visible).
+    (English) and ``invalid_reason_zh`` say why, and composite_index is NaN (its statistics stay visible).
     """
     config = composite_config(version, divisors, weights)
     rows = _in_period(daily, start, end).copy()
@@ -83,7 +92,7 @@ def period_composite(daily: pd.DataFrame, start: dt.date, end: dt.date, version:
     needed = required_days(start, end)
     grouped = rows.groupby(key)
     result = pd.DataFrame(index=pd.Index(sorted(rows[key].unique()), name=key))
-    reasons = pd.Series("", index=result.index)
+    reasons = pd.Series([[] for _ in result.index], index=result.index, dtype=object)
     for pollutant in POLLUTANTS:
         column, statistic = PERIOD_SOURCES[pollutant]
         values = grouped[column]
@@ -94,13 +103,14 @@ def period_composite(daily: pd.DataFrame, start: dt.date, end: dt.date, version:
         need = needed - dust_count.reindex(result.index, fill_value=0) if pollutant in PM_POLLUTANTS \
             else pd.Series(needed, index=result.index)
         need = need.clip(lower=1)
-        short = count < need
-        reasons[short] += (f"{pollutant}: " + count[short].astype(str) + " valid days < "
-                           + need[short].astype(str) + " required; ")
+        for code in result.index[count < need]:
+            reasons.at[code].append(term("reason.too_few_valid_days", pollutant=pollutant, days=int(count[code]),
+                                         required=int(need[code])))
         result[f"si_{pollutant}"] = config.loc[pollutant, "weight"] * result[name] / config.loc[pollutant, "divisor"]
     sub_indices = result[[f"si_{pollutant}" for pollutant in POLLUTANTS]]
-    result["valid"] = reasons == ""
-    result["invalid_reason"] = reasons.str.rstrip("; ").replace("", pd.NA)
+    result["valid"] = reasons.map(len) == 0
+    for lang, column in REASON_COLUMNS.items():
+        result[column] = reasons.map(lambda row: reason_text(row, lang))
     result["composite_index"] = sub_indices.sum(axis=1, min_count=len(POLLUTANTS)).where(result["valid"])
     matrix = sub_indices.to_numpy(dtype=float)
     measured = ~np.isnan(matrix).all(axis=1)

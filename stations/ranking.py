@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.errors import BadInputError
+from core.vocabulary import term
 from stations.aqi import daily_aqi
-from stations.composite import aqi_day_counts, period_composite
+from stations.composite import REASON_COLUMNS, aqi_day_counts, period_composite, reason_text
 from stations.daily import daily_statistics
 from stations.standards import POLLUTANTS, check_version
 
@@ -22,7 +23,8 @@ RANK_KEYS = {"composite": ("composite_index", False), "pm25": ("pm25", False), "
 RANKING_COLUMNS = ["rank", "township_code", "township", "composite_index", "pm25", "pm10", "so2", "no2",
                    "co_p95", "o3_8h_p90", "good_day_ratio", "heavy_days", "valid_days",
                    "composite_yoy_pct", "pm25_yoy_pct", "fire_points", "deduction_cny", "rank_change",
-                   "primary_pollutant", "valid", "invalid_reason", "standard_version", "period"]
+                   "primary_pollutant", "valid", "invalid_reason", "invalid_reason_zh", "standard_version",
+                   "period"]
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -53,7 +55,7 @@ class Period:
         start = cls._bound(first, is_end=False, text=text)
         end = cls._bound(last or first, is_end=True, text=text)
         if end < start:
-            raise BadInputError(f"period {text!r} ends before it starts", field="period")
+            raise BadInputError("error.period_ends_before_start", field="period", period=text)
         return cls(start, end)
 
     @staticmethod
@@ -68,8 +70,8 @@ class Period:
             if match := _DAY.match(part):
                 return dt.date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError as error:
-            raise BadInputError(f"period {text!r}: {error}", field="period") from error
-        raise BadInputError(f"period {text!r} is not YYYY, YYYY-MM, YYYY-MM-DD or A..B", field="period")
+            raise BadInputError("error.period_not_a_date", field="period", period=text, detail=str(error)) from error
+        raise BadInputError("error.period_format", field="period", period=text)
 
     @property
     def whole_months(self) -> int:
@@ -137,8 +139,10 @@ def township_composite(daily: pd.DataFrame, span: Period, version: str, codes: p
     data is listed invalid with the reason 'no observations in the period'."""
     composite = period_composite(daily, span.start, span.end, version, key=KEY, dust_days=dust_days,
                                  divisors=divisors, weights=weights).set_index(KEY).reindex(codes)
-    composite["invalid_reason"] = composite["invalid_reason"].where(composite["valid"].notna(),
-                                                                    "no observations in the period")
+    observed = composite["valid"].notna()
+    for lang, column in REASON_COLUMNS.items():
+        composite[column] = composite[column].where(
+            observed, reason_text([term("reason.no_observations_in_period")], lang))
     composite["valid"] = composite["valid"].astype("boolean").fillna(False)
     return composite
 
@@ -179,13 +183,13 @@ def rank_townships(daily: pd.DataFrame, period: Period, version: str, *, by: str
     concentrations, indices and changes rank better, a higher good-day ratio ranks better.
 
     Returns RANKING_COLUMNS, ranked rows first: rank 1 is the best; a township whose period fails
-    the validity rules has no rank and says why in invalid_reason. Concentrations µg/m³ (co_p95
-    mg/m³), ratios 0–1, yoy in percent (negative = improved), deduction in CNY, rank_change =
-    previous period's rank − this rank (positive = moved up).
+    the validity rules has no rank and says why in invalid_reason (English) and invalid_reason_zh.
+    Concentrations µg/m³ (co_p95 mg/m³), ratios 0–1, yoy in percent (negative = improved), deduction
+    in CNY, rank_change = previous period's rank − this rank (positive = moved up).
     """
     check_version(version)
     if by not in RANK_KEYS:
-        raise BadInputError(f"cannot rank by {by!r}; choose one of {', '.join(RANK_KEYS)}", field="by")
+        raise BadInputError("error.unknown_rank_key", field="by", by=by, known=list(RANK_KEYS))
     if townships is None:
         townships = pd.DataFrame({KEY: sorted(daily[KEY].unique()), "name": pd.NA})
     codes = pd.Index(townships[KEY], name=KEY)

@@ -82,8 +82,7 @@ DEFAULT_DIVISORS = MappingProxyType({
 def check_version(version: str) -> str:
     """The version itself if it is one of VERSIONS; BadInputError otherwise."""
     if version not in VERSIONS:
-        raise BadInputError(f"unknown standard version {version!r}; expected one of {', '.join(VERSIONS)}",
-                            field="version")
+        raise BadInputError("error.unknown_standard_version", field="version", version=version, known=list(VERSIONS))
     return version
 
 
@@ -112,10 +111,10 @@ def composite_config(version: str, divisors: dict | None = None,
     for table, name in ((overrides, "divisor"), (weights or {}, "weight")):
         unknown = set(table) - set(POLLUTANTS)
         if unknown:
-            raise BadInputError(f"unknown pollutant(s) {sorted(unknown)} in composite {name}s", field=name)
+            raise BadInputError("error.unknown_composite_pollutants", field=name, pollutants=sorted(unknown))
     frame = pd.DataFrame({"pollutant": list(POLLUTANTS)})
     frame["divisor"] = [float(overrides.get(p, DEFAULT_DIVISORS[version][p])) for p in POLLUTANTS]
     frame["weight"] = [float((weights or {}).get(p, 1.0)) for p in POLLUTANTS]
     if (frame["divisor"] <= 0).any() or (frame["weight"] < 0).any():
-        raise BadInputError("composite divisors must be positive and weights non-negative", field="divisor")
+        raise BadInputError("error.composite_settings_invalid", field="divisor")
     return frame.set_index("pollutant")

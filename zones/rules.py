@@ -45,10 +45,10 @@ def _hours(text: str) -> tuple[time, time]:
     """'06:00-22:00' → (06:00, 22:00); '24:00' as an end means the end of the day."""
     match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*[-–~至]\s*(\d{1,2}):(\d{2})\s*", str(text))
     if not match:
-        raise BadInputError(f"expected hours such as 06:00-22:00, found {text!r}", field="rules.hours")
+        raise BadInputError("error.hours_format", field="rules.hours", found=text)
     start_h, start_m, end_h, end_m = (int(part) for part in match.groups())
     if start_h > 23 or end_h > 24 or start_m > 59 or end_m > 59 or (end_h == 24 and end_m):
-        raise BadInputError(f"hours out of range in {text!r}", field="rules.hours")
+        raise BadInputError("error.hours_out_of_range", field="rules.hours", hours=text)
     return time(start_h, start_m), (time.max if end_h == 24 else time(end_h, end_m))
 
 
@@ -164,13 +164,13 @@ def parse_rules(kind: str, rules_json: str | None):
     """The typed rule of a zone of ``kind`` from its rules JSON; keys the rule does not know (notes,
     descriptions) are ignored, missing ones take the documented defaults."""
     if kind not in RULE_TYPES:
-        raise BadInputError(f"unknown zone kind {kind!r}", field="kind")
+        raise BadInputError("error.unknown_zone_kind", field="kind", kind=kind)
     try:
         rules = json.loads(rules_json) if rules_json else {}
     except json.JSONDecodeError as error:
-        raise BadInputError(f"zone rules are not valid JSON: {error}", field="rules") from error
+        raise BadInputError("error.zone_rules_not_json", field="rules", detail=str(error)) from error
     if not isinstance(rules, dict):
-        raise BadInputError("zone rules must be a JSON object", field="rules")
+        raise BadInputError("error.zone_rules_not_object", field="rules")
     cls = RULE_TYPES[kind]
     values = _known(rules, cls)
     for name, value in values.items():

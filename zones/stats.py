@@ -166,7 +166,7 @@ def zone_stats(store: Store, on: date) -> ZoneStats:
         zones = read_zones(con, on=on)
         townships = read_townships(con)
     if townships.empty and zones.empty:
-        raise BadInputError("the store has no townships or zones: import them or build the demo")
+        raise BadInputError("error.no_townships_or_zones")
     crs = local_crs(townships, zones)
     raster = store.landcover_path
     return ZoneStats(on, crs.to_string(), zone_areas(zones, crs), builtup_coverage(zones, townships, raster, crs),
