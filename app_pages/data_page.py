@@ -7,11 +7,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.session import escape_markdown, t
+from app_pages.session import current_language, escape_markdown, t
 from app_pages.sidebar import current_user
 from app_pages.store_access import hotspots_for, open_store, store_busy_guard, store_overview
 from core.errors import LantianError
 from core.policy import User, may_upload, sees_supervisor_findings
+from core.vocabulary import label
 from commands.imports import STATION_KINDS, ZONE_KINDS
 from ingest.cnemc import import_cnemc
 from ingest.common import ImportReport
@@ -27,6 +28,7 @@ from data.hotspots import HotspotFilter
 IMPORTERS = {"stations": import_stations, "observations": import_observations, "cnemc": import_cnemc,
              "firms": import_firms, "townships": import_townships, "zones": import_zones}
 KIND_CHOICES = {"stations": STATION_KINDS, "zones": ZONE_KINDS}
+KIND_DOMAINS = {"stations": "station_kind", "zones": "zone_kind"}  # where core.vocabulary labels each kind
 CRS_KINDS = ("stations", "townships", "zones")
 # Shapefiles arrive as several files sharing one stem; GeoPackage and GeoJSON as one.
 UPLOAD_TYPES = ["csv", "txt", "parquet", "geojson", "json", "gpkg", "shp", "shx", "dbf", "prj", "cpg"]
@@ -53,12 +55,14 @@ def import_uploads(store: Store, what: str, files: list[tuple[str, bytes]], *, k
 
 
 def _upload(store: Store) -> None:
+    lang = current_language()
     st.subheader(t("upload_title"))
     what_column, kind_column, crs_column = st.columns(3)
     what = what_column.selectbox(t("upload_what"), list(IMPORTERS), key="upload_what",
                                  format_func=lambda key: t(f"import_{key}"))
     kind = (kind_column.selectbox(t("upload_kind"), [None, *KIND_CHOICES[what]], key="upload_kind",
-                                  format_func=lambda k: t("from_file") if k is None else k)
+                                  format_func=lambda k: t("from_file") if k is None
+                                  else label(KIND_DOMAINS[what], k, lang))
             if what in KIND_CHOICES else None)
     crs = crs_column.text_input(t("upload_crs"), key="upload_crs") if what in CRS_KINDS else None
     skip = st.checkbox(t("skip_bad_rows"), key="upload_skip")
@@ -69,11 +73,11 @@ def _upload(store: Store) -> None:
                 report = import_uploads(store, what, [(f.name, f.getvalue()) for f in files], kind=kind, crs=crs,
                                         skip_bad_rows=skip)
         except LantianError as error:
-            st.error(escape_markdown(error))
+            st.error(escape_markdown(error.render(lang)))
             return
-        st.success(escape_markdown(report.summary()))
+        st.success(escape_markdown(report.summary(lang)))
         for note in report.notes:
-            st.caption(escape_markdown(note))
+            st.caption(escape_markdown(note.render(lang)))
 
 
 def _headers(columns) -> dict[str, str]:

@@ -60,7 +60,7 @@ def _act(label: str, action: Callable[[], object]) -> None:
         with store_busy_guard():
             action()
     except LantianError as error:
-        st.error(escape_markdown(error))
+        st.error(escape_markdown(error.render(current_language())))
         return
     st.session_state[FLASH_KEY] = t("action_done", action=label)
     st.rerun()
@@ -173,7 +173,9 @@ def _ranked_hotspots(store: Store, user: User, selection: HandlingListFilter) ->
     untasked = ranked[ranked["task_state"].isna()].head(50)
     if untasked.empty:
         return
-    labels = {row.id: f"#{row.rank} · {row.kind} · {row.township_name} · {row.grade}" for row in untasked.itertuples()}
+    lang = current_language()
+    labels = {row.id: f"#{row.rank} · {label('hotspot_kind', row.kind, lang)} · {row.township_name} · {row.grade}"
+              for row in untasked.itertuples()}
     chosen = st.selectbox(t("hotspot_to_task"), list(labels), format_func=labels.get, key="hotspot_to_task")
     if st.button(t("create_task"), key="create_task"):
         _act(t("create_task"), lambda: task_service.create_task_from_hotspot(store, user, chosen))

@@ -19,6 +19,7 @@ from core.policy import User, may_take
 from hotspots import task_service
 from data.hotspots import HotspotFilter
 from core.settings import get_settings
+from core.vocabulary import label
 from layers.assets import asset_base_url
 from layers.charts import factor_chart, wind_rose_chart, wind_rose_table
 from layers.clicks import selection_from_map
@@ -94,7 +95,9 @@ def _hotspot_panel(store, user: User | None, hotspot_id: str, ranked: pd.DataFra
     if rows.empty:
         return
     hotspot = rows.iloc[0]
-    st.subheader(t("hotspot_detail", rank=int(hotspot["rank"]), kind=hotspot["kind"], grade=hotspot["grade"]))
+    lang = current_language()
+    st.subheader(t("hotspot_detail", rank=int(hotspot["rank"]), kind=label("hotspot_kind", hotspot["kind"], lang),
+                   grade=hotspot["grade"]))
     why_column, sources_column = st.columns(2)
     parts = json.loads(hotspot["score_parts"] or "{}")
     why_column.markdown(t("hotspot_why", score=f"{hotspot['score']:.1f}"))
@@ -107,13 +110,13 @@ def _hotspot_panel(store, user: User | None, hotspot_id: str, ranked: pd.DataFra
     else:
         sources_column.dataframe(sources, hide_index=True, key="hotspot_sources")
     if pd.notna(hotspot["task_state"]):
-        st.markdown(t("hotspot_task", task=hotspot["task_id"], state=hotspot["task_state"]))
+        st.markdown(t("hotspot_task", task=hotspot["task_id"], state=label("task_state", hotspot["task_state"], lang)))
     elif may_take(user, "create") and st.button(t("create_task"), key="create_task"):
         try:
             with store_busy_guard():
                 task = task_service.create_task_from_hotspot(store, user, hotspot_id)
         except LantianError as error:
-            st.error(escape_markdown(error))
+            st.error(escape_markdown(error.render(lang)))
         else:
             st.success(t("task_created", task=task.id))
 
@@ -168,7 +171,7 @@ def render() -> None:
                                 hotspots=map_hotspots(ranked) if not ranked.empty else None, hotspot_tasks=tasks,
                                 legends=tuple(legends))
     except BadInputError as error:  # a base-map setting the administrator must fix
-        st.error(escape_markdown(error))
+        st.error(escape_markdown(error.render(lang)))
         st.stop()
     # Only a click on a feature reruns the page: panning and zooming return nothing.
     returned = st_folium(folium_map, key="region_map", height=MAP_HEIGHT_PX, use_container_width=True,

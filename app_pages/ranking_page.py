@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.session import escape_markdown, t
+from app_pages.session import current_language, escape_markdown, t
 from app_pages.sidebar import current_user
 from app_pages.store_access import latest_hour, open_store, ranking, store_busy_guard, trend
 from core.errors import BadInputError
@@ -66,7 +66,7 @@ def render() -> None:
         with store_busy_guard():
             table = ranking(store, period, by)
     except BadInputError as error:
-        st.warning(escape_markdown(error))
+        st.warning(escape_markdown(error.render(current_language())))
         return
     own_code = user.township_code if user is not None else None
     st.caption(t("ranking_caption", ranked=int(table["rank"].notna().sum()), total=len(table),

@@ -7,12 +7,15 @@ import sys
 from datetime import date
 
 import geopandas as gpd
+import pandas as pd
 
 from core.errors import BadInputError
 from core.policy import SYSTEM_USER
+from core.vocabulary import label
 from data.store import Store
 from data.hotspots import HotspotFilter
 from hotspots.engine import detect_and_store
+from hotspots.schema import KIND_CODES
 from hotspots.service import visible_hotspots
 
 LIST_COLUMNS = ["id", "kind", "rank", "score", "grade", "township_name", "station_code", "pollutant", "start_time",
@@ -23,12 +26,20 @@ FORMATS = ("table", "csv", "json", "geojson")
 
 def _detect(args: argparse.Namespace) -> int:
     if args.end < args.start:
-        raise BadInputError("--to is before --from", field="to")
+        raise BadInputError("error.detect_to_before_from", field="to")
     counts = detect_and_store(Store(args.db), args.start, args.end)
     new, updated = counts.pop("new"), counts.pop("updated")
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items())) or "none"
     print(f"hotspots {args.start}…{args.end}: {new} new, {updated} updated ({kinds})")
     return 0
+
+
+def _labelled(rows: pd.DataFrame) -> pd.DataFrame:
+    """The listed columns with each kind's Chinese label beside its code, as the map and the export name it."""
+    shown = rows[LIST_COLUMNS].copy()
+    shown.insert(shown.columns.get_loc("kind") + 1, "kind_label",
+                 shown["kind"].map(lambda code: label("hotspot_kind", code, "zh")))
+    return shown
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -51,11 +62,11 @@ def _list(args: argparse.Namespace) -> int:
             shown[column] = shown[column].map(lambda text: json.loads(text) if text else None)
         sys.stdout.write(shown.to_json(orient="records", date_format="iso", force_ascii=False) + "\n")
     elif args.format == "csv":
-        sys.stdout.write(rows[LIST_COLUMNS].to_csv(index=False))
+        sys.stdout.write(_labelled(rows).to_csv(index=False))
     elif rows.empty:
         print("no hotspots match")
     else:
-        print(rows[LIST_COLUMNS].to_string(index=False, na_rep=""))
+        print(_labelled(rows).to_string(index=False, na_rep=""))
     return 0
 
 
@@ -71,7 +82,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     detect.set_defaults(handler=_detect)
     listing = actions.add_parser("list", parents=[common], help="the stored hotspots, best first")
     listing.add_argument("--top", type=int, metavar="N", help="only the first N")
-    listing.add_argument("--kind", action="append", choices=("station", "dust", "fire", "grid", "anomaly"),
+    listing.add_argument("--kind", action="append", choices=KIND_CODES,
                          help="only this kind (repeatable)")
     listing.add_argument("--township", help="township code or Chinese name")
     listing.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD",

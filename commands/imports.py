@@ -6,6 +6,7 @@ import sys
 
 import duckdb
 
+from commands import both_languages
 from ingest.cnemc import import_cnemc
 from ingest.common import ImportReport
 from ingest.firms import import_firms
@@ -56,9 +57,9 @@ def _import(args: argparse.Namespace) -> ImportReport:
 
 
 def _print(report: ImportReport) -> None:
-    print(report.summary())
+    print(both_languages(report.summary))
     for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {both_languages(note.render)}", file=sys.stderr)
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

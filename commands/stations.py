@@ -64,7 +64,7 @@ def _dust_day(args: argparse.Namespace) -> int:
     with store.write() as con:
         if args.township and con.execute("SELECT count(*) FROM townships WHERE code = ?",
                                          [args.township]).fetchone()[0] == 0:
-            raise BadInputError(f"no township {args.township!r} in the store", field="township")
+            raise BadInputError("error.no_township_in_store", field="township", township=args.township)
         mark_sand_dust_day(con, args.date, args.township, args.note)
     print(f"sand-dust day {args.date} marked for {args.township or 'the whole region'}")
     return 0

@@ -47,7 +47,7 @@ def _read_password(args: argparse.Namespace) -> str:
         return sys.stdin.readline().rstrip("\r\n")
     first = getpass.getpass("password: ")
     if getpass.getpass("again: ") != first:
-        raise BadInputError("the two passwords differ", field="password")
+        raise BadInputError("error.passwords_differ", field="password")
     return first
 
 
@@ -87,7 +87,7 @@ def _export_handling_list(args: argparse.Namespace) -> int:
     out = Path(args.out)
     exporter = EXPORTERS.get(out.suffix.lower())
     if exporter is None:
-        raise BadInputError(f"the output must end in one of {', '.join(EXPORTERS)}", file=str(out))
+        raise BadInputError("error.export_suffix_unknown", file=str(out), suffixes=list(EXPORTERS))
     frame = task_service.handling_list(Store(args.db), SYSTEM_USER, _selection(args))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(exporter(frame))

@@ -14,8 +14,6 @@ import branca.colormap
 import folium
 from folium.elements import JSCSSMixin
 
-from core.errors import LantianError
-
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 PACKAGES_DIR = STATIC_DIR / "node_modules"
 # Streamlit serves ./static at <baseUrlPath>/app/static; the map runs in a same-origin component
@@ -57,7 +55,7 @@ def _local_links(links: list[tuple[str, str]], base_url: str) -> list[tuple[str,
     local: list[tuple[str, str]] = []
     for name, url in links:
         if name not in LOCAL_ASSETS:
-            raise LantianError(
+            raise ValueError(
                 f"folium asset {name!r} ({url}) has no local copy: add its npm package to "
                 "static/package.json and its file to layers.assets.LOCAL_ASSETS")
         relative = LOCAL_ASSETS[name]
@@ -82,7 +80,7 @@ def localize_assets(folium_map: folium.Map, base_url: str = asset_base_url()) ->
     """
     for element in _elements(folium_map):
         if isinstance(element, branca.colormap.ColorMap):
-            raise LantianError("branca colormaps load d3 from a CDN; draw the legend as HTML")
+            raise ValueError("branca colormaps load d3 from a CDN; draw the legend as HTML")
         if isinstance(element, JSCSSMixin):
             element.default_js = _local_links(element.default_js, base_url)
             element.default_css = _local_links(element.default_css, base_url)

@@ -36,8 +36,7 @@ def tile_sources(tiles: str, tianditu_key: str = "") -> list[TileSource]:
                            "&copy; OpenStreetMap contributors", subdomains="abc", max_zoom=19)]
     if tiles == "tianditu":
         if not tianditu_key:
-            raise BadInputError("Tianditu tiles need a web key: set LANTIAN_TIANDITU_KEY",
-                                field="tianditu_key")
+            raise BadInputError("error.tianditu_key_missing", field="tianditu_key")
         wmts = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
                 "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
                 "&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}")
@@ -49,7 +48,7 @@ def tile_sources(tiles: str, tianditu_key: str = "") -> list[TileSource]:
                            "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
                            "&style=8&x={x}&y={y}&z={z}",
                            "&copy; 高德 AutoNavi", subdomains="1234", gcj02=True)]
-    raise BadInputError(f"unknown tiles {tiles!r}; choose one of {', '.join(TILE_CHOICES)}", field="tiles")
+    raise BadInputError("error.unknown_tiles", field="tiles", tiles=tiles, known=list(TILE_CHOICES))
 
 
 def build_basemap(bounds: tuple[float, float, float, float], tiles: str = "osm",

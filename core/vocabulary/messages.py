@@ -294,6 +294,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                                     "en": "the store has no townships or zones: import them or build the demo"},
 
     # --- commands/, layers/, app_pages/ ---
+    "error.detect_to_before_from": {"zh": "结束日期（--to）早于开始日期（--from）", "en": "--to is before --from"},
+    "error.no_township_in_store": {"zh": "数据库中没有编码为“{township}”的乡镇", "en": "no township '{township}' in the store"},
+    "error.passwords_differ": {"zh": "两次输入的密码不一致", "en": "the two passwords differ"},
+    "error.export_suffix_unknown": {"zh": "导出文件名须以下列扩展名之一结尾：{suffixes}",
+                                    "en": "the output must end in one of {suffixes}"},
+    "error.tianditu_key_missing": {"zh": "使用天地图底图需要天地图 Web 服务密钥，请设置 LANTIAN_TIANDITU_KEY",
+                                   "en": "Tianditu tiles need a web key: set LANTIAN_TIANDITU_KEY"},
+    "error.unknown_tiles": {"zh": "没有“{tiles}”这种底图；可选：{known}", "en": "unknown tiles '{tiles}'; choose one of {known}"},
 
 
 }
