@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 
 from core.errors import LantianError
+from core.logs import configure_logging
+from data.store import Store
 
 # Each module contributes its commands through register(subparsers, common).
 COMMAND_MODULES = ("commands.store", "commands.stations", "commands.tasks", "commands.imports",
@@ -27,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Results go to stdout; the log file beside the store keeps the record, stderr only warnings.
+    configure_logging(Store(getattr(args, "db", None)).logs_dir, stderr_level=logging.WARNING)
     try:
         return args.handler(args) or 0
     except LantianError as error:

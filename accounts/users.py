@@ -6,6 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from core.errors import BadInputError, ConflictError
+from core.logs import logger
 from core.policy import Role, User, require_user_admin
 from core.timeutil import now_beijing
 from core.vocabulary import term
@@ -15,6 +16,7 @@ from data.store import Store
 
 MIN_PASSWORD_LENGTH = 8
 _HASHER = PasswordHasher()
+LOG = logger("signin")
 
 
 def hash_password(password: str) -> str:
@@ -90,12 +92,15 @@ def authenticate(store: Store, name: str, password: str) -> User | None:
     if row is None:
         # Hash anyway so a missing name takes as long as a wrong password.
         _HASHER.hash(password)
+        LOG.warning("sign-in refused for %r: no active user of that name", name)
         return None
     encoded, role, township_code = row
     try:
         _HASHER.verify(encoded, password)
     except (VerificationError, InvalidHashError):
+        LOG.warning("sign-in refused for %r: wrong password", name)
         return None
+    LOG.info("sign-in of %r (%s)", name, role)
     if _HASHER.check_needs_rehash(encoded):
         with store.write() as con:
             repo.update_password(con, name, hash_password(password), now_beijing())

@@ -2,9 +2,6 @@
 the observation hours that failed quality checks."""
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
 from app_pages.session import current_language, escape_markdown, t
@@ -13,20 +10,15 @@ from app_pages.store_access import hotspots_for, open_store, store_busy_guard, s
 from core.errors import LantianError
 from core.policy import User, may_upload, sees_supervisor_findings
 from core.vocabulary import label
-from commands.imports import STATION_KINDS, ZONE_KINDS
-from ingest.cnemc import import_cnemc
-from ingest.common import ImportReport
-from ingest.firms import import_firms
-from ingest.observations import import_observations
-from ingest.polygons import import_townships, import_zones
-from ingest.stations import import_stations
-from data.quality import describe_flags
-from data.store import Store
 from data.hotspots import HotspotFilter
+from data.quality import describe_flags
+from data.stations import STATION_KINDS
+from data.store import Store
+from data.zones import ZONE_KINDS
+from ingest.service import import_uploads
 
-# What can be uploaded -> the CLI's importer (`lantian import <what>`), called with the same options.
-IMPORTERS = {"stations": import_stations, "observations": import_observations, "cnemc": import_cnemc,
-             "firms": import_firms, "townships": import_townships, "zones": import_zones}
+# The registers the page offers for upload (ingest.service.REGISTERS, as `lantian import <what>` takes them).
+UPLOADABLE = ("stations", "observations", "cnemc", "firms", "townships", "zones")
 KIND_CHOICES = {"stations": STATION_KINDS, "zones": ZONE_KINDS}
 KIND_DOMAINS = {"stations": "station_kind", "zones": "zone_kind"}  # where core.vocabulary labels each kind
 CRS_KINDS = ("stations", "townships", "zones")
@@ -34,31 +26,11 @@ CRS_KINDS = ("stations", "townships", "zones")
 UPLOAD_TYPES = ["csv", "txt", "parquet", "geojson", "json", "gpkg", "shp", "shx", "dbf", "prj", "cpg"]
 
 
-def import_uploads(store: Store, what: str, files: list[tuple[str, bytes]], *, kind: str | None = None,
-                   crs: str | None = None, skip_bad_rows: bool = False) -> ImportReport:
-    """Write the uploaded ``files`` ((name, bytes) pairs) under their own names into a temporary folder
-    and import them with the CLI's importer for ``what``; its BadInputError names the file and row.
-    Rejected rows (with ``skip_bad_rows``) are written beside the temporary copies and discarded."""
-    options: dict[str, object] = {"skip_bad_rows": skip_bad_rows}
-    if what in KIND_CHOICES:
-        options["kind"] = kind
-    if what in CRS_KINDS:
-        options["crs"] = crs or None
-    with tempfile.TemporaryDirectory(prefix="lantian-upload-") as folder:
-        paths = []
-        for name, content in files:
-            path = Path(folder) / Path(name).name  # never trust a path in an uploaded name
-            path.write_bytes(content)
-            paths.append(path)
-        importable = [p for p in paths if p.suffix.lower() not in (".shx", ".dbf", ".prj", ".cpg")]
-        return IMPORTERS[what](store, importable, **options)
-
-
-def _upload(store: Store) -> None:
+def _upload(store: Store, user: User) -> None:
     lang = current_language()
     st.subheader(t("upload_title"))
     what_column, kind_column, crs_column = st.columns(3)
-    what = what_column.selectbox(t("upload_what"), list(IMPORTERS), key="upload_what",
+    what = what_column.selectbox(t("upload_what"), UPLOADABLE, key="upload_what",
                                  format_func=lambda key: t(f"import_{key}"))
     kind = (kind_column.selectbox(t("upload_kind"), [None, *KIND_CHOICES[what]], key="upload_kind",
                                   format_func=lambda k: t("from_file") if k is None
@@ -70,8 +42,8 @@ def _upload(store: Store) -> None:
     if st.button(t("upload_run"), key="upload_run", disabled=not files):
         try:
             with store_busy_guard():
-                report = import_uploads(store, what, [(f.name, f.getvalue()) for f in files], kind=kind, crs=crs,
-                                        skip_bad_rows=skip)
+                report = import_uploads(store, user, what, [(f.name, f.getvalue()) for f in files], kind=kind,
+                                        crs=crs or None, skip_bad_rows=skip)
         except LantianError as error:
             st.error(escape_markdown(error.render(lang)))
             return
@@ -119,7 +91,7 @@ def render() -> None:
     with store_busy_guard():
         store = open_store()
     if may_upload(user):
-        _upload(store)
+        _upload(store, user)
     _holdings(store, user, show_anomalies=sees_supervisor_findings(user))
 
 

@@ -3,23 +3,24 @@ the actions the signed-in role may take, and downloads of the list as Excel, CSV
 from __future__ import annotations
 
 from collections.abc import Callable
+
 import streamlit as st
 
 from app_pages.session import current_language, escape_markdown, t
 from app_pages.sidebar import current_user
 from app_pages.store_access import hotspots_for, open_store, region_frames, store_busy_guard
 from core.errors import LantianError
-from core.timeutil import now_beijing
 from core.policy import EXPORT_ROLES, User, may_take, task_actions
+from core.timeutil import now_beijing
 from core.vocabulary import label
+from data.hotspots import HotspotFilter
 from data.store import Store
+from data.tasks import HandlingListFilter
 from hotspots import task_service
 from hotspots.attachments import Upload
 from hotspots.exports import EXPORTERS
-from data.hotspots import HotspotFilter
-from data.tasks import HandlingListFilter
-from layers.region_map import FALLBACK_BOUNDS
 from hotspots.tasks import GRADES, TASK_KINDS, Action, TaskState
+from layers.region_map import FALLBACK_BOUNDS
 
 FLASH_KEY = "task_flash"
 HOTSPOT_COLUMNS = ["rank", "kind", "grade", "score", "township_name", "station_code", "pollutant", "peak",

@@ -12,14 +12,25 @@ from streamlit_folium import st_folium
 
 from app_pages.session import current_language, escape_markdown, t
 from app_pages.sidebar import current_user
-from app_pages.store_access import (dust_sources, fire_points, hotspots_for, latest_hour, latest_tasks, open_store,
-                                    ranking, region_frames, station_detail, stations_at_hour, store_busy_guard)
+from app_pages.store_access import (
+    dust_sources,
+    fire_points,
+    hotspots_for,
+    latest_hour,
+    latest_tasks,
+    open_store,
+    ranking,
+    region_frames,
+    station_detail,
+    stations_at_hour,
+    store_busy_guard,
+)
 from core.errors import BadInputError, LantianError
 from core.policy import User, may_take
-from hotspots import task_service
-from data.hotspots import HotspotFilter
 from core.settings import get_settings
 from core.vocabulary import label
+from data.hotspots import HotspotFilter
+from hotspots import task_service
 from layers.assets import asset_base_url
 from layers.charts import factor_chart, wind_rose_chart, wind_rose_table
 from layers.clicks import selection_from_map

@@ -11,6 +11,8 @@ from app_pages.sidebar import current_user
 from app_pages.store_access import latest_hour, open_store, ranking, store_busy_guard, trend
 from core.errors import BadInputError
 from core.settings import get_settings
+from core.vocabulary import label
+from stations.composite import REASON_COLUMNS
 from stations.ranking import RANK_KEYS
 from stations.standards import composite_config
 
@@ -41,7 +43,11 @@ def _styled(table: pd.DataFrame, own_code: str | None):
     def highlight(row: pd.Series) -> list[str]:
         return [HIGHLIGHT if row.name == own_code else ""] * len(row)
 
-    shown = table.set_index("township_code")[TABLE_COLUMNS]
+    shown = table.set_index("township_code")
+    # The reason a township is unranked, in the reader's language (stations.composite.REASON_COLUMNS).
+    shown = shown.assign(invalid_reason=shown[REASON_COLUMNS[current_language()]])[TABLE_COLUMNS]
+    shown = shown.assign(primary_pollutant=shown["primary_pollutant"].map(
+        lambda code: label("pollutant", code, current_language())))
     return shown.style.apply(highlight, axis=1).format(na_rep="—").format(
         {"composite_index": "{:.2f}", "pm25": "{:.1f}", "pm10": "{:.1f}", "good_day_ratio": "{:.0%}",
          "composite_yoy_pct": "{:+.1f}%", "deduction_cny": "{:,.0f}"}, na_rep="—")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from accounts.users import authenticate
 from app_pages.session import current_language, escape_markdown, language_picker, t
 from app_pages.store_access import open_store, store_busy_guard
-from accounts.users import authenticate
 from core.policy import Role, User
 from core.vocabulary import label
 

@@ -17,28 +17,28 @@ import streamlit as st
 
 from app_pages.session import t
 from core.errors import StoreBusyError
+from core.logs import configure_logging
 from core.policy import User
 from core.settings import get_settings
-from data.store import Store
-from ingest.demo import build_demo_store
-from hotspots import task_service
 from data.hotspots import HotspotFilter
-from hotspots.service import visible_hotspots
 from data.sources import read_dust_sources, read_fire_points
-from data.stations import latest_observation_time, read_hourly_observations, read_quality_counts
-from data.store import read_holdings
+from data.stations import latest_observation_time, read_hourly_observations, read_quality_counts, read_stations
+from data.store import Store, read_holdings
+from data.townships import read_townships
+from data.zones import read_zones
+from hotspots import task_service
+from hotspots.service import visible_hotspots
+from ingest.demo import build_demo_store
 from stations.aqi import hourly_aqi
 from stations.assessment import monthly_trend, rank_store
 from stations.daily import trailing_24h_means
 from stations.ranking import Period
-from data.stations import read_stations
-from data.townships import read_townships
-from data.zones import read_zones
 
 
 @st.cache_resource(show_spinner=False)
 def _prepared_store(db_path: str, demo_seed: int, demo_year: int) -> Store:
     store = Store(db_path)
+    configure_logging(store.logs_dir)
     if not store.exists():
         build_demo_store(store.path, demo_seed, demo_year)
     store.migrate()

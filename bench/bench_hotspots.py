@@ -25,9 +25,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
 
 import province  # noqa: E402
+from report import Figure, measure, script_main, timed  # noqa: E402
+
 from hotspots.config import HotspotConfig  # noqa: E402
 from hotspots.episodes import floor_values  # noqa: E402
-from report import Figure, measure, timed, script_main  # noqa: E402
 
 TARGETS = {"fires": "< 5 s", "episodes": "< 5 s", "engine": "< 5 s"}
 
@@ -76,8 +77,8 @@ def cluster_fires(which: str, fires: str, output: str) -> dict:
 
 def station_episodes_of(which: str, db: str, start: str, end: str, output: str) -> dict:
     """Contender: the station episodes of start ≤ time < end (ISO, Beijing) from the store."""
-    from data.store import Store
     from data.stations import read_hourly_observations, read_network_medians
+    from data.store import Store
     from hotspots.episodes import station_episodes
 
     config = HotspotConfig()

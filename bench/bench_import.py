@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
 
 import province  # noqa: E402
-from report import Figure, measure, timed, script_main  # noqa: E402
+from report import Figure, measure, script_main, timed  # noqa: E402
 
 REAL = REPO.parent / "shared" / "real" / "beijing_multisite"
 BEIJING_START, BEIJING_END = "2014-03-01", "2015-03-01"
@@ -49,8 +49,8 @@ def read_csv(*paths: str) -> dict:
 
 def import_beijing(stations_file: str, *paths: str) -> dict:
     """Contender: the Beijing CSV files into a fresh store beside them."""
-    from ingest.observations import import_observations
     from data.store import Store
+    from ingest.observations import import_observations
 
     store = Store(Path(paths[0]).with_name("beijing.duckdb"))
     store.migrate()

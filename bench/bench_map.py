@@ -31,8 +31,8 @@ sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
 from report import Figure, format_table, machine_lines  # noqa: E402
 
-from ingest.demo import build_demo_store  # noqa: E402
 from data.store import Store  # noqa: E402
+from ingest.demo import build_demo_store  # noqa: E402
 from tests.app_support import new_offline_context, offline_chromium, running_app  # noqa: E402
 
 SEED, YEAR = 7, 2025
@@ -54,14 +54,14 @@ def _page_load_seconds(page, url: str) -> float:
 
 def _app_map_html_bytes(db: Path) -> int:
     """Bytes of the folium document the map page builds for the store's newest hour (public view)."""
-    from layers.legend import quantile_classes
-    from layers.region_map import region_map
     from data.sources import read_dust_sources, read_fire_points
     from data.stations import latest_observation_time, read_stations
     from data.townships import read_townships
+    from data.zones import read_zones
+    from layers.legend import quantile_classes
+    from layers.region_map import region_map
     from stations.assessment import rank_store
     from stations.ranking import Period
-    from data.zones import read_zones
 
     store = Store(db)
     with store.read(spatial=True) as con:

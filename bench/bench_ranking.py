@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
 
 import province  # noqa: E402
-from report import Figure, measure, timed, script_main  # noqa: E402
+from report import Figure, measure, script_main, timed  # noqa: E402
 
 TARGETS = {"year": "< 2 s and ≥ 10× pandas", "month": ""}
 
@@ -36,9 +36,9 @@ def rank_project(db: str, period: str, output: str) -> dict:
 
 def rank_pandas(db: str, period: str, output: str) -> dict:
     """Baseline: every hourly row of the data span into pandas, then the pure ranking."""
-    from data.store import Store
     from data.sources import count_fire_points
     from data.stations import read_hourly_observations, read_station_townships
+    from data.store import Store
     from stations.ranking import Period, rank_from_hourly
 
     parsed = Period.parse(period)

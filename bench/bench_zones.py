@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
 
 import province  # noqa: E402
-from report import Figure, measure, timed, script_main  # noqa: E402
+from report import Figure, measure, script_main, timed  # noqa: E402
 
 
 def _baseline(positions: pd.DataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -287,11 +287,11 @@ def load_store(data: ProvinceData, db: Path, *, observations: bool = True) -> St
     loaded through the project's importers, and (with ``observations``) its hourly observations."""
     import geopandas as gpd
 
+    from data.bulk import upsert
+    from data.store import Store
     from ingest.observations import import_observations
     from ingest.polygons import import_townships, import_zones
-    from data.bulk import upsert
     from ingest.stations import import_stations
-    from data.store import Store
 
     store = Store(db, busy_timeout_s=30)
     store.migrate()

@@ -12,8 +12,8 @@ import pandas as pd
 from core.errors import BadInputError
 from core.policy import SYSTEM_USER
 from core.vocabulary import label
-from data.store import Store
 from data.hotspots import HotspotFilter
+from data.store import Store
 from hotspots.engine import detect_and_store
 from hotspots.schema import KIND_CODES
 from hotspots.service import visible_hotspots

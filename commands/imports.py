@@ -6,18 +6,13 @@ import sys
 
 import duckdb
 
-from commands import both_languages
-from ingest.cnemc import import_cnemc
-from ingest.common import ImportReport
-from ingest.firms import import_firms
-from ingest.mobile import LAYOUTS as MOBILE_LAYOUTS, import_mobile
-from ingest.observations import import_observations
-from ingest.polygons import import_townships, import_zones
-from ingest.stations import import_stations
+from core.policy import SYSTEM_USER
+from core.vocabulary import both_languages
+from data.stations import STATION_KINDS
 from data.store import Store
-
-STATION_KINDS = ("national", "provincial", "township", "micro")
-ZONE_KINDS = ("low_emission", "nonroad_ban", "coal_ban", "fuel_ban")
+from data.zones import ZONE_KINDS
+from ingest.common import ImportReport
+from ingest.service import import_files
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -36,30 +31,15 @@ def _run(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> ImportReport:
     store = Store(args.db)
     store.migrate()
-    options = {"skip_bad_rows": args.skip_bad_rows, "progress": True}
-    what = args.what
-    if what == "stations":
-        report = import_stations(store, args.files, kind=args.kind, crs=args.crs, **options)
-    elif what == "observations":
-        report = import_observations(store, args.files, stations_file=args.stations, co_unit=args.co_unit,
-                                     **options)
-    elif what == "cnemc":
-        report = import_cnemc(store, args.files, **options)
-    elif what == "firms":
-        report = import_firms(store, args.files, **options)
-    elif what == "townships":
-        report = import_townships(store, args.files, crs=args.crs, skip_bad_rows=args.skip_bad_rows)
-    elif what in MOBILE_LAYOUTS:
-        report = import_mobile(store, what, args.files, crs=getattr(args, "crs", None), **options)
-    else:
-        report = import_zones(store, args.files, kind=args.kind, crs=args.crs, skip_bad_rows=args.skip_bad_rows)
-    return report
+    return import_files(store, SYSTEM_USER, args.what, args.files, skip_bad_rows=args.skip_bad_rows, progress=True,
+                        kind=getattr(args, "kind", None), crs=getattr(args, "crs", None),
+                        stations_file=getattr(args, "stations", None), co_unit=getattr(args, "co_unit", None))
 
 
 def _print(report: ImportReport) -> None:
     print(both_languages(report.summary))
     for note in report.notes:
-        print(f"note: {both_languages(note.render)}", file=sys.stderr)
+        print(f"note: {note}", file=sys.stderr)
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -8,8 +8,8 @@ import sys
 import pandas as pd
 
 from core.errors import BadInputError
-from data.store import Store
 from data.stations import mark_sand_dust_day
+from data.store import Store
 from stations.assessment import rank_store, station_aqi
 from stations.ranking import RANK_KEYS, Period
 from stations.standards import STANDARD_NAMES, VERSIONS
@@ -46,7 +46,8 @@ def _rank(args: argparse.Namespace) -> int:
             f"{int(ranking['rank'].notna().sum())} of {len(ranking)} townships ranked")
     print(note, file=sys.stderr if args.format != "table" else sys.stdout)
     for row in ranking[ranking["rank"].isna()].itertuples():
-        print(f"  unranked {row.township_code} {row.township}: {row.invalid_reason}", file=sys.stderr)
+        print(f"  unranked {row.township_code} {row.township}: {row.invalid_reason_zh} / {row.invalid_reason}",
+              file=sys.stderr)
     _emit(ranking, args.format, RANK_CSV_COLUMNS, RANK_EXTRA_COLUMNS)
     return 0
 

@@ -7,14 +7,14 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from accounts.users import add_user, list_users, set_active, set_password
 from core.errors import BadInputError
 from core.policy import STORED_ROLES, SYSTEM_USER
-from accounts.users import add_user, list_users, set_active, set_password
+from core.vocabulary import label
 from data.store import Store
+from data.tasks import HandlingListFilter
 from hotspots import task_service
 from hotspots.exports import EXPORTERS
-from data.tasks import HandlingListFilter
-from core.vocabulary import label
 from hotspots.tasks import TaskState
 
 

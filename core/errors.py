@@ -26,8 +26,9 @@ class LantianError(Exception):
         return self.message(lang)
 
     def __str__(self) -> str:
-        chinese, english = self.render("zh"), self.render("en")
-        return chinese if chinese == english else f"{chinese} / {english}"
+        from core.vocabulary import both_languages
+
+        return both_languages(self.render)
 
 
 class BadInputError(LantianError):

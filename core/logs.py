@@ -17,17 +17,19 @@ def logger(name: str) -> logging.Logger:
     return logging.getLogger(f"{ROOT_LOGGER}.{name}")
 
 
-def configure_logging(log_dir: Path | None, level: int = logging.INFO, to_stderr: bool = True) -> None:
-    """Send Lantian's records to stderr and, with ``log_dir`` (Store.logs_dir), to ``lantian.log`` there,
-    rotated at 5 MB with 5 old files kept. Calling it again (Streamlit reruns, tests) replaces the
-    handlers instead of adding more."""
+def configure_logging(log_dir: Path | None, stderr_level: int = logging.INFO) -> None:
+    """Send Lantian's records from INFO up to ``lantian.log`` in ``log_dir`` (Store.logs_dir; rotated at
+    5 MB, 5 old files kept) and those from ``stderr_level`` up to stderr (the CLI passes WARNING: it prints
+    its own results). Calling it again (Streamlit reruns, tests) replaces the handlers, never adds more."""
     root = logging.getLogger(ROOT_LOGGER)
-    root.setLevel(level)
+    root.setLevel(logging.INFO)
     for handler in list(root.handlers):
         root.removeHandler(handler)
         handler.close()
     formatter = logging.Formatter(FORMAT)
-    handlers: list[logging.Handler] = [logging.StreamHandler()] if to_stderr else []
+    stderr = logging.StreamHandler()
+    stderr.setLevel(stderr_level)
+    handlers: list[logging.Handler] = [stderr]
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.handlers.RotatingFileHandler(log_dir / LOG_FILE, maxBytes=MAX_BYTES,

@@ -8,7 +8,6 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-
 HOTSPOT_COLUMNS = ("id", "kind", "township_code", "station_code", "pollutant", "start_time", "end_time", "peak",
                    "peak_ratio", "grade", "score", "score_parts", "sources", "context", "lon", "lat", "place",
                    "hours", "audience")

@@ -14,6 +14,9 @@ from core.errors import BadInputError
 from data.geo import frame_to_geodataframe
 from data.quality import EXCLUDED_FROM_STATISTICS
 
+# The station kinds the stations table allows (its CHECK constraint); labels: 'station_kind.<code>'.
+STATION_KINDS = ("national", "provincial", "township", "micro")
+
 
 def read_stations(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...] | None = None) -> gpd.GeoDataFrame:
     """Stations that have a position (EPSG:4326), optionally only the given kinds."""

@@ -11,6 +11,7 @@ import duckdb_extension_spatial
 import pandas as pd
 
 from core.errors import BadInputError, StoreBusyError
+from core.logs import logger
 from core.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -20,6 +21,8 @@ SPATIAL_EXTENSION = (Path(duckdb_extension_spatial.__file__).parent / "extension
 # DuckDB lets one process hold the file for writing and then refuses every other process;
 # within one process it refuses a connection whose read-only setting differs from an open one.
 # Both are transient when every connection is short-lived, so they are retried, not reported.
+FIRST_PAUSE_S = 0.05
+LOG = logger("store")
 _TRANSIENT_MARKERS = ("Could not set lock", "Conflicting lock", "different configuration")
 
 
@@ -101,7 +104,7 @@ class Store:
             raise BadInputError("error.no_store", file=str(self.path))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + self.busy_timeout_s
-        pause = 0.05
+        pause = FIRST_PAUSE_S
         while True:
             try:
                 return duckdb.connect(str(self.path), read_only=read_only)
@@ -109,8 +112,12 @@ class Store:
                 if not _is_transient(error):
                     raise
                 if time.monotonic() >= deadline:
+                    LOG.error("store %s still busy after %.0f s: giving up", self.path, self.busy_timeout_s)
                     raise StoreBusyError("error.store_busy", path=str(self.path),
                                          seconds=self.busy_timeout_s) from error
+                if pause == FIRST_PAUSE_S:
+                    LOG.info("store %s is busy (another process writes): waiting up to %.0f s", self.path,
+                             self.busy_timeout_s)
                 time.sleep(pause)
                 pause = min(pause * 2, 0.5)
 

@@ -9,6 +9,9 @@ import pandas as pd
 
 from data.geo import frame_to_geodataframe
 
+# The zone kinds the zones table allows (its CHECK constraint); labels: 'zone_kind.<code>'.
+ZONE_KINDS = ("low_emission", "nonroad_ban", "coal_ban", "fuel_ban")
+
 
 def read_zones(con: duckdb.DuckDBPyConnection, on: date | None = None) -> gpd.GeoDataFrame:
     """Zone polygons (EPSG:4326) with id, name, kind, rules (JSON text), validity dates;

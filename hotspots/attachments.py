@@ -14,7 +14,6 @@ from PIL import Image, UnidentifiedImageError
 from core.errors import BadInputError
 
 
-
 @dataclass(frozen=True)
 class Upload:
     """A file as a person sent it: the name they gave (display only) and its bytes."""

@@ -1,9 +1,10 @@
 """Thresholds and score weights of the hotspot engine, one frozen object with every default documented."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from core.errors import BadInputError
 

@@ -13,10 +13,19 @@ from shapely.ops import unary_union
 
 from core.errors import BadInputError
 from core.timeutil import now_beijing
-from data.store import Store
 from data.hotspots import read_hotspot_history, upsert_hotspots
 from data.sources import read_dust_readings, read_dust_sources, read_enterprises, read_fire_points
-from data.stations import MEDIAN_POLLUTANTS, read_hourly_observations, read_network_medians
+from data.stations import MEDIAN_POLLUTANTS, read_hourly_observations, read_network_medians, read_stations
+from data.store import Store
+from data.townships import read_townships
+from data.zones import (
+    read_coal_inspections,
+    read_machinery,
+    read_machinery_positions,
+    read_truck_events,
+    read_trucks,
+    read_zones,
+)
 from hotspots.anomalies import data_anomalies
 from hotspots.attribution import attribute
 from hotspots.config import HotspotConfig, configured
@@ -25,13 +34,9 @@ from hotspots.fires import classify_fire_points, fire_events
 from hotspots.grid import grid_cells, idw_surface, raster_surface, top_cells, write_surface
 from hotspots.schema import STORED_COLUMNS, Audience, HotspotKind, detections
 from hotspots.scoring import grades, recurrence, recurring_days, score_parts, total_score
-from data.stations import read_stations
-from data.townships import read_townships
-from zones.membership import points_frame, township_containing, zones_containing
-from data.zones import (read_coal_inspections, read_machinery, read_machinery_positions, read_truck_events,
-                        read_trucks, read_zones)
 from hotspots.violations import violation_detections
 from zones.enforcement import coal_violations, machinery_violations, truck_violations
+from zones.membership import points_frame, township_containing, zones_containing
 
 # Observations are read this far either side of the window so an episode crossing its edge keeps its
 # true start and end (and so its id) whichever window finds it.
@@ -131,9 +136,9 @@ def _fire_rows(events: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
         sources=[[{"id": e, "kind": "enterprise", "distance_m": 0.0}] if isinstance(e, str) else []
                  for e in events["enterprise_id"]],
         details=[{"fire_class": c, "points": int(p), "credible_points": round(float(q), 2), "days": int(d),
-                  "place_days": int(seen), "pass_events": int(n), "enterprise_id": e, "landcover": int(l),
+                  "place_days": int(seen), "pass_events": int(n), "enterprise_id": e, "landcover": int(cover),
                   "fire_point_ids": ids}
-                 for c, p, q, d, seen, n, e, l, ids in zip(
+                 for c, p, q, d, seen, n, e, cover, ids in zip(
                      events["fire_class"], events["points"], events["credible_points"], events["days"],
                      events["place_days"], events["events"], events["enterprise_id"], events["landcover"],
                      events["point_ids"])])
@@ -149,8 +154,8 @@ def _reading_rows(readings: pd.DataFrame) -> pd.DataFrame:
         pollutant=readings["metric"], start_time=start, end_time=start, hours=720, peak=readings["value"],
         peak_ratio=readings["over_limit"], peak_over_threshold=readings["over_limit"], against_limit=True,
         lon=readings["lon"], lat=readings["lat"], township_code=readings["township_code"],
-        details=[{"metric": m, "limit": float(l), "source_id": s, "reading_id": i}
-                 for m, l, s, i in zip(readings["metric"], readings["limit"], readings["source_id"], readings["id"])])
+        details=[{"metric": m, "limit": float(limit), "source_id": s, "reading_id": i}
+                 for m, limit, s, i in zip(readings["metric"], readings["limit"], readings["source_id"], readings["id"])])
 
 
 def _grid_rows(store: Store | None, observations: pd.DataFrame, stations: gpd.GeoDataFrame, region,

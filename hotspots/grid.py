@@ -8,9 +8,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import rasterio
-from rasterio.transform import Affine
 from pyproj import CRS
 from rasterio.features import geometry_mask
+from rasterio.transform import Affine
 from rasterio.warp import Resampling, reproject
 from scipy.spatial import cKDTree
 

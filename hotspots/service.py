@@ -6,9 +6,8 @@ import dataclasses
 import pandas as pd
 
 from core.policy import User, sees_supervisor_findings
-from data.store import Store
 from data.hotspots import HotspotFilter, read_hotspots
-
+from data.store import Store
 
 
 def visible_hotspots(store: Store, user: User, selection: HotspotFilter, top: int | None = None) -> pd.DataFrame:

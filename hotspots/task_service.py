@@ -14,21 +14,32 @@ import duckdb
 import pandas as pd
 
 from core.errors import BadInputError, ConflictError
-from core.policy import require_export
-from core.vocabulary import bilingual, label
+from core.logs import logger
+from core.policy import SYSTEM_USER, User, require_export
 from core.settings import get_settings
 from core.timeutil import now_beijing
-from core.policy import SYSTEM_USER, User
-from data.store import Store
+from core.vocabulary import bilingual, label
 from data import hotspots as hotspot_repo
 from data import tasks as repo
 from data import townships as township_repo
-from hotspots.attachments import SavedAttachment, Upload, discard, save_attachments
+from data.store import Store
 from data.tasks import HandlingListFilter
-from hotspots.tasks import (FIELD_KIND, GRADES, OWING_STATES, SWEPT_STATES, Action, Task, TaskState, authorise,
-                            deadline_for, next_state)
+from hotspots.attachments import SavedAttachment, Upload, discard, save_attachments
+from hotspots.tasks import (
+    FIELD_KIND,
+    GRADES,
+    OWING_STATES,
+    SWEPT_STATES,
+    Action,
+    Task,
+    TaskState,
+    authorise,
+    deadline_for,
+    next_state,
+)
 
 # Stored in the event log as text, so in both languages.
+LOG = logger("tasks")
 SWEEP_COMMENT = bilingual("note.escalated_by_sweep")
 
 
@@ -53,6 +64,11 @@ def _task(row: dict | None, task_id: str) -> Task:
 
 def _row(task: Task) -> dict:
     return {**dataclasses.asdict(task), "state": task.state.value}
+
+
+def _log_action(user: User, action: Action, task: Task) -> None:
+    """One log line per committed task action (who, what, which task, where it stands now)."""
+    LOG.info("task %s: %s by %s (%s) -> %s", task.id, action.value, user.name, user.role.value, task.state.value)
 
 
 def _new_task_id(now: datetime) -> str:
@@ -124,7 +140,8 @@ def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, depar
                     lon=hotspot["lon"], lat=hotspot["lat"], version=1, created_at=now, updated_at=now)
         repo.insert_task(con, _row(task))
         _record_event(con, store, written, task, user, Action.CREATE, None, None, (), now)
-        return task
+    _log_action(user, Action.CREATE, task)
+    return task
 
 
 def record_field_observation(store: Store, user: User, lon: float, lat: float, *, title: str,
@@ -153,7 +170,8 @@ def record_field_observation(store: Store, user: User, lon: float, lat: float, *
                     lon=lon, lat=lat, version=1, created_at=now, updated_at=now)
         repo.insert_task(con, _row(task))
         _record_event(con, store, written, task, user, Action.RECORD_OBSERVATION, None, description, photos, now)
-        return task
+    _log_action(user, Action.RECORD_OBSERVATION, task)
+    return task
 
 
 def _act(store: Store, user: User, task_id: str, action: Action, *, comment: str | None = None,
@@ -188,7 +206,8 @@ def _act(store: Store, user: User, task_id: str, action: Action, *, comment: str
                                              instructions=changed.instructions, updated_at=now):
             raise ConflictError("error.changed_by_someone_else")
         _record_event(con, store, written, changed, user, action, task.state, comment, photos, now)
-        return changed
+    _log_action(user, action, changed)
+    return changed
 
 
 def assign(store: Store, user: User, task_id: str, *, department: str | None = None,

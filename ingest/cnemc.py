@@ -9,11 +9,21 @@ import pandas as pd
 
 from core.vocabulary import term
 from data.stations import add_missing_stations
-from ingest.common import (DUPLICATE_MARK, ImportReport, ProblemLog, find_column, first_items, keep_rows,
-                                   missing_columns_error, parse_numbers, read_text_table, settle_problems,
-                                   write_rejected)
-from ingest.observations import ObservationWriter, finish_observations
 from data.store import Store
+from ingest.common import (
+    DUPLICATE_MARK,
+    ImportReport,
+    ProblemLog,
+    find_column,
+    first_items,
+    keep_rows,
+    missing_columns_error,
+    parse_numbers,
+    read_text_table,
+    settle_problems,
+    write_rejected,
+)
+from ingest.observations import ObservationWriter, finish_observations
 
 # Hourly types and where they are stored. The *_24h and O3_8h types are rolling means the network
 # publishes; they are recomputed from the hourly values, so they are read (validated) but not stored.

@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from core.errors import BadInputError
 from core.timeutil import BEIJING
-from core.vocabulary import Term, bilingual, term, translate
+from core.vocabulary import Term, term, translate
 
 # Files smaller than this read too fast for a progress bar to help.
 PROGRESS_MIN_BYTES = 1_000_000
@@ -175,7 +175,7 @@ class ProblemLog:
         """One line per rejected row: its number, the fields and reasons ('中文 / English'), then its
         original values."""
         problems = self.problems()
-        problems["reason"] = problems["reason"].map(lambda reason: bilingual(reason.key, **reason.values))
+        problems["reason"] = problems["reason"].map(str)
         grouped = problems.groupby("row", sort=True).agg(
             position=("position", "max"),
             field=("field", lambda fields: "; ".join(dict.fromkeys(fields))),

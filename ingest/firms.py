@@ -11,9 +11,18 @@ import pandas as pd
 from core.timeutil import BEIJING_OFFSET
 from core.vocabulary import term
 from data.bulk import upsert
-from ingest.common import (ImportReport, ProblemLog, find_column, keep_rows, missing_columns_error,
-                                   parse_numbers, read_text_table, settle_problems, write_rejected)
 from data.store import Store
+from ingest.common import (
+    ImportReport,
+    ProblemLog,
+    find_column,
+    keep_rows,
+    missing_columns_error,
+    parse_numbers,
+    read_text_table,
+    settle_problems,
+    write_rejected,
+)
 
 REQUIRED = ("latitude", "longitude", "acq_date", "acq_time")
 

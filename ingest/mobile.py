@@ -12,11 +12,21 @@ import pandas as pd
 
 from core.vocabulary import Term, term
 from data.bulk import upsert
-from ingest.common import (ImportReport, TextTable, find_column, keep_rows, missing_columns_error,
-                                   parse_numbers, parse_times, read_text_table, settle_problems, write_rejected)
+from data.store import Store
+from ingest.common import (
+    ImportReport,
+    TextTable,
+    find_column,
+    keep_rows,
+    missing_columns_error,
+    parse_numbers,
+    parse_times,
+    read_text_table,
+    settle_problems,
+    write_rejected,
+)
 from ingest.coordinates import parse_positions
 from ingest.stations import LAT_ALIASES, LON_ALIASES
-from data.store import Store
 from zones.rules import emission_stage
 
 FUELS = {"diesel": "diesel", "柴油": "diesel", "gasoline": "gasoline", "petrol": "gasoline", "汽油": "gasoline",

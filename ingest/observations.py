@@ -16,15 +16,26 @@ import pyarrow.parquet as pq
 from core.errors import BadInputError
 from core.vocabulary import term
 from data.bulk import UpsertCounts, upsert
-from data.stations import station_aliases
-from ingest.common import (ImportReport, ProblemLog, TextTable, find_column, first_items,
-                                   header_unit, is_parquet, keep_rows, missing_columns_error, parse_numbers,
-                                   parse_times, read_table_slices, settle_problems,
-                                   write_rejected)
-from ingest.stations import CODE_ALIASES, NAME_ALIASES, ParsedStations, parse_stations, write_stations
 from data.quality import quality_flags
+from data.stations import refresh_township_days, station_aliases, township_days_current
 from data.store import Store
-from data.stations import refresh_township_days, township_days_current
+from ingest.common import (
+    ImportReport,
+    ProblemLog,
+    TextTable,
+    find_column,
+    first_items,
+    header_unit,
+    is_parquet,
+    keep_rows,
+    missing_columns_error,
+    parse_numbers,
+    parse_times,
+    read_table_slices,
+    settle_problems,
+    write_rejected,
+)
+from ingest.stations import CODE_ALIASES, NAME_ALIASES, ParsedStations, parse_stations, write_stations
 
 TIME_ALIASES = ("time", "datetime", "timestamp", "timepoint", "时间", "监测时间", "日期时间", "数据时间", "采样时间")
 DATE_ALIASES = ("date", "日期")

@@ -15,10 +15,18 @@ from core.errors import BadInputError
 from core.gcj02 import gcj02_to_wgs84_xy
 from core.vocabulary import Term, term
 from data.bulk import upsert
-from ingest.common import (ImportReport, ProblemLog, find_column, header_key, keep_rows,
-                                   missing_columns_error, settle_problems, write_rejected)
-from ingest.coordinates import CHINA_LAT, CHINA_LON, is_gcj02, parse_crs
 from data.store import Store
+from ingest.common import (
+    ImportReport,
+    ProblemLog,
+    find_column,
+    header_key,
+    keep_rows,
+    missing_columns_error,
+    settle_problems,
+    write_rejected,
+)
+from ingest.coordinates import CHINA_LAT, CHINA_LON, is_gcj02, parse_crs
 
 TOWNSHIP_CODE_ALIASES = ("code", "townshipcode", "adcode", "乡镇代码", "乡镇编码", "行政区划代码", "代码", "编码",
                          "xzqdm", "xzqhdm")

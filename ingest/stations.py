@@ -13,12 +13,22 @@ import pandas as pd
 from core.errors import BadInputError
 from core.vocabulary import term
 from data.bulk import UpsertCounts, upsert
-from data.townships import township_lookup
-from ingest.common import (ImportReport, ProblemLog, TextTable, find_column, first_items, header_key,
-                                   keep_rows, missing_columns_error, read_text_table,
-                                   settle_problems, write_rejected)
-from ingest.coordinates import parse_positions
 from data.store import Store
+from data.townships import township_lookup
+from ingest.common import (
+    ImportReport,
+    ProblemLog,
+    TextTable,
+    find_column,
+    first_items,
+    header_key,
+    keep_rows,
+    missing_columns_error,
+    read_text_table,
+    settle_problems,
+    write_rejected,
+)
+from ingest.coordinates import parse_positions
 
 CODE_ALIASES = ("code", "stationcode", "sitecode", "监测点编码", "站点编码", "站点代码", "站点编号", "编码",
                 "站号", "stationid", "siteid", "station", "site", "id")

@@ -14,7 +14,6 @@ import pandas as pd
 from core.vocabulary import label, translate
 
 
-
 def _present(value: object) -> bool:
     return value is not None and not (not isinstance(value, str) and pd.isna(value))
 

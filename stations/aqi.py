@@ -5,8 +5,15 @@ import numpy as np
 import pandas as pd
 
 from core.errors import BadInputError
-from stations.standards import (BREAKPOINTS, DAILY_ITEMS, HOURLY_ITEMS, IAQI_STEPS, LEVELS,
-                                check_version, versions_in_force)
+from stations.standards import (
+    BREAKPOINTS,
+    DAILY_ITEMS,
+    HOURLY_ITEMS,
+    IAQI_STEPS,
+    LEVELS,
+    check_version,
+    versions_in_force,
+)
 
 # 2012 items whose table stops below IAQI 500: above the end the 2012 edition switches to another
 # item's IAQI (SO2 1h > 800 → SO2 24h; O3 8h > 800 → O3 1h); the 2026 edition holds the last IAQI.

@@ -7,9 +7,14 @@ import pandas as pd
 
 from core.errors import BadInputError
 from core.settings import get_settings
-from data.store import Store
 from data.sources import count_fire_points
-from data.stations import read_hourly_observations, read_sand_dust_days, read_station_townships, township_daily_aggregates
+from data.stations import (
+    read_hourly_observations,
+    read_sand_dust_days,
+    read_station_townships,
+    township_daily_aggregates,
+)
+from data.store import Store
 from stations.aqi import daily_aqi, hourly_aqi
 from stations.daily import daily_statistics, finish_daily, trailing_24h_means
 from stations.ranking import KEY, Period, rank_by, rank_townships, township_composite

@@ -110,7 +110,7 @@ def period_composite(daily: pd.DataFrame, start: dt.date, end: dt.date, version:
     sub_indices = result[[f"si_{pollutant}" for pollutant in POLLUTANTS]]
     result["valid"] = reasons.map(len) == 0
     for lang, column in REASON_COLUMNS.items():
-        result[column] = reasons.map(lambda row: reason_text(row, lang))
+        result[column] = reasons.map(lambda row, lang=lang: reason_text(row, lang))
     result["composite_index"] = sub_indices.sum(axis=1, min_count=len(POLLUTANTS)).where(result["valid"])
     matrix = sub_indices.to_numpy(dtype=float)
     measured = ~np.isnan(matrix).all(axis=1)

@@ -48,7 +48,7 @@ class Period:
     end: dt.date
 
     @classmethod
-    def parse(cls, text: str) -> "Period":
+    def parse(cls, text: str) -> Period:
         """"2024-01" (a month), "2024" (a year), "2024-01..2024-03" (months) or
         "2024-01-05..2024-02-10" (days; months and days may be mixed)."""
         first, _, last = text.strip().partition("..")
@@ -95,19 +95,19 @@ class Period:
             return f"{self.start:%Y-%m}..{self.end:%Y-%m}"
         return f"{self.start:%Y-%m-%d}..{self.end:%Y-%m-%d}"
 
-    def shifted_months(self, months: int) -> "Period":
+    def shifted_months(self, months: int) -> Period:
         start = _add_months(self.start, months)
         end_month = _add_months(self.end.replace(day=1), months)
         return Period(start, _month_end(end_month.year, end_month.month))
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The period of the same length just before: the previous month(s) or year, else the
         preceding equal number of days."""
         if months := self.whole_months:
             return self.shifted_months(-months)
         return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
 
-    def year_ago(self) -> "Period":
+    def year_ago(self) -> Period:
         """The same period one year earlier (29 February becomes the 28th)."""
         if self.whole_months:
             return self.shifted_months(-12)
@@ -117,7 +117,7 @@ class Period:
 
         return Period(back(self.start), back(self.end))
 
-    def data_span(self) -> "Period":
+    def data_span(self) -> Period:
         """Every date a ranking of this period reads: it, the previous period, and both a year back."""
         return Period(min(self.previous().year_ago().start, self.year_ago().start), self.end)
 

@@ -17,12 +17,12 @@ import pandas as pd
 from shapely.geometry import box
 
 from data.store import Store
+from data.zones import ZONE_KINDS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Jiaozuo's districts and counties (410802-410883) and Jiyuan (419001): Qinyang and its neighbours.
 REGION_ADCODE_PREFIX = 4108
 JIYUAN_ADCODE = 419001
-ZONE_KINDS = ("low_emission", "nonroad_ban", "coal_ban", "fuel_ban")
 # Talks to the local server directly, whatever proxy the environment names.
 _LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 

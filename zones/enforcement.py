@@ -11,6 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from core.vocabulary import Term, term
 from zones.membership import in_force, points_frame, township_containing, zone_hits
 from zones.rules import CoalBanRule, LowEmissionRule, parse_rules, stage_label
 
@@ -29,7 +30,7 @@ class Enforcement:
     """What one check found: violations (VIOLATION_COLUMNS) and what could not be judged."""
 
     violations: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
+    notes: list[Term] = field(default_factory=list)
 
 
 def _zones_of(zones: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
@@ -126,8 +127,8 @@ def machinery_violations(positions: pd.DataFrame, machinery: pd.DataFrame, zones
                 "colour_code": row["colour_code"], "owner": row["owner"], "site": row["site"]}
 
     violations = _per_day(judged, "machine_code", "machinery", ban_zones, townships, details)
-    notes = [f"{len(unknown)} machine(s) seen in a 禁高区 are not in the registry and were not judged: "
-             + ", ".join(map(str, sorted(unknown)[:8]))] if len(unknown) else []
+    notes = [term("note.machines_not_in_registry", count=len(unknown), codes=sorted(map(str, unknown))[:8])
+             ] if len(unknown) else []
     return Enforcement(violations, notes)
 
 
@@ -166,8 +167,8 @@ def truck_violations(events: pd.DataFrame, trucks: pd.DataFrame, zones: gpd.GeoD
                 "fences": sorted({str(value) for value in judged.loc[judged["plate"] == row["plate"], "fence_id"].dropna()})}
 
     violations = _per_day(judged, "plate", "truck", lez, townships, details)
-    notes = [f"{len(unknown)} plate(s) seen in a low-emission zone are not in the truck registry and were "
-             "not judged: " + ", ".join(map(str, sorted(unknown)[:8]))] if len(unknown) else []
+    notes = [term("note.trucks_not_in_registry", count=len(unknown), plates=sorted(map(str, unknown))[:8])
+             ] if len(unknown) else []
     return Enforcement(violations, notes)
 
 

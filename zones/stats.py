@@ -18,9 +18,8 @@ from shapely.ops import unary_union
 from core.errors import BadInputError
 from data.store import Store
 from data.townships import read_townships
-from data.zones import read_zones
+from data.zones import ZONE_KINDS, read_zones
 
-ZONE_KINDS = ("low_emission", "nonroad_ban", "coal_ban", "fuel_ban")
 BUILT_UP_NAME = "built-up"
 BUILT_UP_CLASS = 2
 FUEL_BAN_REQUIRED_SHARE = 0.8

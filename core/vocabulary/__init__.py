@@ -8,7 +8,7 @@ keyed ``<domain>.<code>``, e.g. ``hotspot_kind.mobile``) and ``messages`` (error
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +49,9 @@ class Term:
     def render(self, lang: str) -> str:
         return translate(self.key, lang, **self.values)
 
+    def __str__(self) -> str:
+        return both_languages(self.render)
+
 
 def term(key: str, **values: Any) -> Term:
     """A Term for ``key``: a message, label or string to be rendered in whichever language reads it."""
@@ -63,10 +66,17 @@ def code_term(domain: str, code: object) -> Term | str:
     return Term(key) if key in VOCABULARY else str(code)
 
 
+def _missing(code: object) -> bool:
+    try:
+        return code is None or bool(code != code)  # NaN is the only value unequal to itself
+    except TypeError:  # pandas' NA refuses to be a bool
+        return True
+
+
 def label(domain: str, code: object, lang: str = DEFAULT_LANGUAGE) -> str:
     """The label of ``code`` in ``domain`` in ``lang``; '—' for a missing code, the code itself when
     the vocabulary does not know it."""
-    if code is None or (isinstance(code, float) and code != code):
+    if _missing(code):
         return MISSING
     found = code_term(domain, getattr(code, "value", code))
     return found.render(lang) if isinstance(found, Term) else found
@@ -97,7 +107,13 @@ def translate(key: str, lang: str = DEFAULT_LANGUAGE, **values: Any) -> str:
     return text.format(**{name: _rendered(value, lang) for name, value in values.items()}) if values else text
 
 
-def bilingual(key: str, **values: Any) -> str:
-    """'中文 / English' of ``key``, for the command line and files read by either."""
-    chinese, english = translate(key, "zh", **values), translate(key, "en", **values)
+def both_languages(render: Callable[[str], str]) -> str:
+    """'中文 / English' of a text that renders itself per language (a Term, an error, a report's summary),
+    as the command line prints it and files read by either keep it; one text when both are the same."""
+    chinese, english = render("zh"), render("en")
     return chinese if chinese == english else f"{chinese} / {english}"
+
+
+def bilingual(key: str, **values: Any) -> str:
+    """'中文 / English' of ``key`` with its values."""
+    return both_languages(lambda lang: translate(key, lang, **values))

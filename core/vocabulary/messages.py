@@ -208,6 +208,12 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
     # --- hotspots/, zones/, stations/, accounts/ ---
+    "note.machines_not_in_registry": {"zh": "有 {count} 台机械在禁高区内出现，但不在非道路移动机械登记中，未予判定：{codes}",
+                                      "en": "{count} machine(s) seen in a 禁高区 are not in the registry and were not "
+                                            "judged: {codes}"},
+    "note.trucks_not_in_registry": {"zh": "有 {count} 辆车在低排放区内出现，但不在货车登记中，未予判定：{plates}",
+                                    "en": "{count} plate(s) seen in a low-emission zone are not in the truck registry "
+                                          "and were not judged: {plates}"},
     # User accounts (accounts.users)
     "error.password_too_short": {"zh": "密码至少需要 {min} 位", "en": "password must have at least {min} characters"},
     "error.no_such_township": {"zh": "库中没有乡镇“{township}”", "en": "no township '{township}' in the store"},

@@ -13,20 +13,28 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from core.errors import ConflictError
+from data.bulk import replace_demo_content
+from data.stations import refresh_township_days
+from data.store import Store
 from ingest.demo.accounts import add_demo_accounts
 from ingest.demo.dust import dust_readings
 from ingest.demo.fires import fire_points
 from ingest.demo.fleets import fleet_frames
-from ingest.demo.geography import (CITY, DEMO_SOURCE, TOWNSHIP_SOURCE, TOWNSHIPS, rules_json, township_at,
-                                 township_polygons, zones)
+from ingest.demo.geography import (
+    CITY,
+    DEMO_SOURCE,
+    TOWNSHIP_SOURCE,
+    TOWNSHIPS,
+    rules_json,
+    township_at,
+    township_polygons,
+    zones,
+)
 from ingest.demo.landcover import write_landcover
 from ingest.demo.layout import DUST_SOURCES, ENTERPRISES, stations
 from ingest.demo.observations import simulate
 from ingest.demo.planted import planted_events
-from data.bulk import replace_demo_content
-from core.errors import ConflictError
-from data.store import Store
-from data.stations import refresh_township_days
 
 # Each generator draws from its own stream, so changing one never reshuffles another.
 _STREAM_OBSERVATIONS, _STREAM_FIRES, _STREAM_DUST, _STREAM_FLEETS = 1, 2, 3, 4

@@ -2,11 +2,11 @@
 tasks so the hotspot handling page is not empty on first start."""
 from __future__ import annotations
 
-from core.policy import Role, User
 from accounts.users import add_user, list_users
-from ingest.demo.geography import TOWNSHIPS
+from core.policy import Role, User
 from data.store import Store
 from hotspots import task_service
+from ingest.demo.geography import TOWNSHIPS
 
 # (name, password, role, township name). Demo only: the README tells administrators to change them.
 DEMO_ACCOUNTS: tuple[tuple[str, str, Role, str | None], ...] = (

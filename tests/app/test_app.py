@@ -14,10 +14,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages.session import escape_markdown
-from core.vocabulary import translate
 from core.settings import get_settings
-from data.store import Store
+from core.vocabulary import translate
 from data.stations import read_stations
+from data.store import Store
 from data.townships import read_townships
 from tests.app_support import REPO_ROOT, fill_region_store
 

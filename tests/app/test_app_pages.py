@@ -13,15 +13,14 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages.session import escape_markdown
 from app_pages.sidebar import USER_KEY
-from core.policy import visible_pages
-from core.errors import BadInputError
-from core.vocabulary import translate
+from core.errors import BadInputError, PermissionDeniedError
+from core.policy import Role, User, visible_pages
 from core.settings import get_settings
-from core.policy import Role, User
-from ingest.demo.accounts import DEMO_ACCOUNTS
+from core.vocabulary import translate
 from data.store import Store
-from hotspots import task_service
 from data.townships import read_townships
+from hotspots import task_service
+from ingest.demo.accounts import DEMO_ACCOUNTS
 from tests.app_support import REPO_ROOT
 
 APP = str(REPO_ROOT / "app.py")
@@ -219,13 +218,15 @@ def test_inspector_cannot_upload_but_sees_holdings_and_anomalies(demo_copy):
 
 
 def test_supervisor_upload_uses_the_cli_importers_and_their_messages(demo_copy, tmp_path):
-    from app_pages.data_page import import_uploads
+    from ingest.service import import_uploads
 
     bad = "code,name,lon,lat\nW1,微站1,35.07,112.60\n"  # lon/lat swapped: the importer's own message
     with pytest.raises(BadInputError) as refused:
-        import_uploads(demo_copy, "stations", [("stations.csv", bad.encode())], kind="micro")
+        import_uploads(demo_copy, SUPERVISOR, "stations", [("stations.csv", bad.encode())], kind="micro")
+    with pytest.raises(PermissionDeniedError):  # the upload rule is the service's, not only the page's
+        import_uploads(demo_copy, INSPECTOR, "stations", [("stations.csv", bad.encode())], kind="micro")
     good = "code,name,lon,lat\nW9,新微站,112.60,35.07\n"
-    report = import_uploads(demo_copy, "stations", [("stations.csv", good.encode())], kind="micro")
+    report = import_uploads(demo_copy, SUPERVISOR, "stations", [("stations.csv", good.encode())], kind="micro")
     assert report.stored == 1
     assert "stations.csv" in str(refused.value)
     with demo_copy.read() as con:

@@ -1,15 +1,12 @@
 """The app in Debian's chromium with every non-local request blocked: the Leaflet map still draws."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
 from data.store import Store
-from tests.app_support import (REPO_ROOT, fill_region_store, load_map, new_offline_context, offline_chromium,
-                               running_app)
-
+from tests.app_support import REPO_ROOT, fill_region_store, load_map, new_offline_context, offline_chromium, running_app
 
 ARTIFACTS = REPO_ROOT / "artifacts"
 

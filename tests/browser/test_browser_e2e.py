@@ -10,14 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from core.policy import visible_pages
+from core.policy import User, visible_pages
 from core.vocabulary import translate
-from core.policy import User
-from ingest.demo.accounts import DEMO_ACCOUNTS
 from hotspots.tasks import TaskState
-from tests.app_support import (MAP_FRAME, REPO_ROOT, demo_copy, new_offline_context, offline_chromium,
-                               running_app)
-
+from ingest.demo.accounts import DEMO_ACCOUNTS
+from tests.app_support import MAP_FRAME, REPO_ROOT, demo_copy, new_offline_context, offline_chromium, running_app
 
 ARTIFACTS = REPO_ROOT / "artifacts"
 WAIT_MS = 60_000

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from core.gcj02 import gcj02_to_wgs84, wgs84_to_gcj02
+from data.quality import QualityFlag, describe_flags, quality_flags
 from ingest.common import header_key, header_unit
 from ingest.observations import relative_humidity, wind_direction_degrees
-from data.quality import QualityFlag, describe_flags, quality_flags
 
 
 def test_gcj02_matches_the_published_reference_point_and_inverts():

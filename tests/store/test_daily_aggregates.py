@@ -8,10 +8,15 @@ import pandas as pd
 import pytest
 
 from core.errors import BadInputError
+from data.stations import (
+    read_hourly_observations,
+    read_station_townships,
+    township_daily_aggregates,
+    township_days_current,
+)
+from data.store import Store
 from ingest import observations
 from ingest.observations import import_observations
-from data.store import Store
-from data.stations import read_hourly_observations, read_station_townships, township_daily_aggregates, township_days_current
 from stations.assessment import rank_store
 from stations.daily import daily_statistics, finish_daily
 from stations.ranking import KEY, Period, rank_from_hourly, township_hourly

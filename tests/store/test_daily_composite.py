@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.store import Store
 from data.stations import mark_sand_dust_day, read_sand_dust_days
+from data.store import Store
 from stations.composite import aqi_day_counts, period_composite, required_days
 from stations.daily import daily_max_8h, daily_statistics
 

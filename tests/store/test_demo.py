@@ -14,9 +14,9 @@ import shapely
 from pyproj import Geod
 from shapely import wkb as shapely_wkb
 
+from data.store import Store
 from ingest.demo import build_demo
 from ingest.demo.planted import controls, planted_events
-from data.store import Store
 from tests.conftest import DEMO_SEED, DEMO_YEAR
 
 REPO = Path(__file__).resolve().parents[2]

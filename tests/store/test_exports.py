@@ -15,11 +15,19 @@ import cli
 from core.errors import PermissionDeniedError
 from core.policy import SYSTEM_USER
 from data.store import Store
+from data.tasks import HandlingListFilter
 from hotspots import task_service as ts
 from hotspots.exports import display_width, summary_by_township, to_geojson, to_xlsx
-from data.tasks import HandlingListFilter
-from tests.tasks_support import (INSPECTOR, KEJING_OFFICIAL, SUPERVISOR, T0, ZHICHENG_OFFICIAL, photo,
-                                region, seed_region)
+from tests.tasks_support import (
+    INSPECTOR,
+    KEJING_OFFICIAL,
+    SUPERVISOR,
+    T0,
+    ZHICHENG_OFFICIAL,
+    photo,
+    region,
+    seed_region,
+)
 
 HOUR = timedelta(hours=1)
 EXPECTED_HEADERS = ["交办单号", "标题", "类型", "等级", "责任乡镇", "乡镇编码", "责任部门", "状态", "整改期限",

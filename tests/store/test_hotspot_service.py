@@ -1,12 +1,12 @@
 """Which ranked hotspots each role sees (hotspots.service), and that `hotspots list` applies the same rule."""
 from __future__ import annotations
 
-import cli
 import pytest
 
+import cli
 from core.policy import SYSTEM_USER
-from data.store import Store
 from data.hotspots import HotspotFilter
+from data.store import Store
 from hotspots.service import visible_hotspots
 from tests.tasks_support import ADMIN, INSPECTOR, KEJING_OFFICIAL, SUPERVISOR, region
 

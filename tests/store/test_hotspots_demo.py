@@ -13,11 +13,11 @@ import pytest
 import rasterio
 
 import cli
-from ingest.demo.planted import PlantedEvent, controls, planted_events
-from data.store import Store
 from data.hotspots import HotspotFilter, read_hotspots
+from data.store import Store
 from hotspots.attribution import bearing_distance
 from hotspots.engine import detect_and_store
+from ingest.demo.planted import PlantedEvent, controls, planted_events
 from tests.conftest import DEMO_YEAR
 
 YEAR_START, YEAR_END = dt.date(DEMO_YEAR, 1, 1), dt.date(DEMO_YEAR, 12, 31)

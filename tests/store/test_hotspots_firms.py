@@ -8,10 +8,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from ingest.firms import import_firms
 from data.sources import read_enterprises, read_fire_points
 from hotspots.config import HotspotConfig
 from hotspots.fires import classify_fire_points, cluster_fire_points, fire_events
+from ingest.firms import import_firms
 
 BOX_FILE = "MODIS_C6_1_Global_7d_20220528-20220604_box_110-117E_31-37N.csv"
 DAY = dt.date(2022, 5, 30)        # the busiest day of the week: 102 daytime detections

@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 
 from core.errors import BadInputError
+from data.quality import QualityFlag
+from data.store import Store
 from ingest.cnemc import import_cnemc
 from ingest.observations import import_observations
 from ingest.polygons import import_townships, import_zones
 from ingest.stations import import_stations
-from data.quality import QualityFlag
-from data.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
 STATIONS_CSV = "监测点编码,监测点名称,经度,纬度\nJY01,济源市监测站,112.60,35.07\nJY02,沁园街道站,112.58,35.09\n"

@@ -10,12 +10,12 @@ import pytest
 import shapely
 
 from core.gcj02 import wgs84_to_gcj02
+from data.store import Store
 from ingest.cnemc import import_cnemc
 from ingest.firms import import_firms
 from ingest.observations import import_observations
 from ingest.polygons import import_townships, import_zones
 from ingest.stations import import_stations
-from data.store import Store
 
 
 @pytest.fixture(scope="module")

@@ -16,13 +16,14 @@ from pyproj import Geod
 from shapely.geometry import box
 
 from core.errors import BadInputError
+from data.stations import STATION_KINDS
+from data.zones import ZONE_KINDS
 from layers.assets import STATIC_DIR, localize_assets, missing_asset_files
 from layers.basemap import tile_sources
 from layers.overlays import DISPLAY_GRID_DEG, DISPLAY_SIMPLIFY_DEG, display_geometries
 from layers.region_map import region_map
-from tests.app_support import ZONE_KINDS, real_region
+from tests.app_support import real_region
 
-STATION_KINDS = ("national", "provincial", "township", "micro")
 LINK_PATTERN = re.compile(r'<(?:script src|link rel="stylesheet" href)="([^"]+)"')
 
 

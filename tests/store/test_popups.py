@@ -5,14 +5,14 @@ import json
 
 from app_pages.map_page import map_hotspots
 from app_pages.store_access import hotspots_for, latest_tasks
-from data.store import Store
-from hotspots import task_service as ts
 from data.hotspots import HotspotFilter
-from layers.popups import hotspot_popup_html, task_popup_html
-from layers.region_map import region_map
 from data.stations import read_stations
+from data.store import Store
 from data.townships import read_townships
 from data.zones import read_zones
+from hotspots import task_service as ts
+from layers.popups import hotspot_popup_html, task_popup_html
+from layers.region_map import region_map
 from tests.tasks_support import KEJING_OFFICIAL, SUPERVISOR, T0, region
 
 __all__ = ["region"]

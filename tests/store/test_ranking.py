@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 import cli
-from data.store import Store
 from data.sources import count_fire_points
 from data.stations import read_hourly_observations, read_station_townships, township_daily_aggregates
+from data.store import Store
 from stations import assessment
 from stations.assessment import monthly_trend, rank_store
 from stations.ranking import Period, rank_from_hourly

@@ -10,15 +10,25 @@ import pytest
 import cli
 from core.errors import BadInputError, ConflictError, PermissionDeniedError
 from core.policy import SYSTEM_USER, Role, User
-from data.store import Store
 from data import hotspots as hotspot_repo
 from data import tasks as repo
+from data.store import Store
+from data.tasks import HandlingListFilter
 from hotspots import task_service as ts
 from hotspots.attachments import Upload
-from data.tasks import HandlingListFilter
 from hotspots.tasks import Action, TaskState, next_state
-from tests.tasks_support import (ADMIN, INSPECTOR, KEJING, KEJING_OFFICIAL, SUPERVISOR, T0, ZHICHENG,
-                                ZHICHENG_OFFICIAL, photo, region)
+from tests.tasks_support import (
+    ADMIN,
+    INSPECTOR,
+    KEJING,
+    KEJING_OFFICIAL,
+    SUPERVISOR,
+    T0,
+    ZHICHENG,
+    ZHICHENG_OFFICIAL,
+    photo,
+    region,
+)
 
 HOUR = timedelta(hours=1)
 __all__ = ["region"]  # the fixture is imported for pytest to find

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ingest.firms import import_firms
-from data.store import Store
 from data.sources import count_fire_points
+from data.store import Store
 from data.townships import read_townships
+from ingest.firms import import_firms
 from zones.membership import points_frame, township_containing
 
 WEST, EAST = "419001100", "419001102"

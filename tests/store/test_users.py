@@ -6,9 +6,9 @@ import io
 import pytest
 
 import cli
+from accounts.users import add_user, authenticate, list_users, set_active, set_password
 from core.errors import BadInputError, ConflictError, PermissionDeniedError
 from core.policy import Role
-from accounts.users import add_user, authenticate, list_users, set_active, set_password
 from data.store import Store
 from tests.tasks_support import ADMIN, KEJING, SUPERVISOR, region
 
