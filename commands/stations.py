@@ -7,10 +7,8 @@ import sys
 
 import pandas as pd
 
-from core.errors import BadInputError
-from data.stations import mark_sand_dust_day
 from data.store import Store
-from stations.assessment import rank_store, station_aqi
+from stations.assessment import mark_dust_day, rank_store, station_aqi
 from stations.ranking import RANK_KEYS, Period
 from stations.standards import STANDARD_NAMES, VERSIONS
 
@@ -61,12 +59,7 @@ def _aqi(args: argparse.Namespace) -> int:
 
 
 def _dust_day(args: argparse.Namespace) -> int:
-    store = Store(args.db)
-    with store.write() as con:
-        if args.township and con.execute("SELECT count(*) FROM townships WHERE code = ?",
-                                         [args.township]).fetchone()[0] == 0:
-            raise BadInputError("error.no_township_in_store", field="township", township=args.township)
-        mark_sand_dust_day(con, args.date, args.township, args.note)
+    mark_dust_day(Store(args.db), args.date, args.township, args.note)
     print(f"sand-dust day {args.date} marked for {args.township or 'the whole region'}")
     return 0
 

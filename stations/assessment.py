@@ -9,12 +9,14 @@ from core.errors import BadInputError
 from core.settings import get_settings
 from data.sources import count_fire_points
 from data.stations import (
+    mark_sand_dust_day,
     read_hourly_observations,
     read_sand_dust_days,
     read_station_townships,
     township_daily_aggregates,
 )
 from data.store import Store
+from data.townships import township_exists
 from stations.aqi import daily_aqi, hourly_aqi
 from stations.daily import daily_statistics, finish_daily, trailing_24h_means
 from stations.ranking import KEY, Period, rank_by, rank_townships, township_composite
@@ -128,3 +130,12 @@ def station_aqi(store: Store, station_code: str, day: dt.date, *, hourly: bool =
     frame[iaqi_columns] = frame[iaqi_columns].astype("Int64")
     lead = ["time", "aqi", "level", "primary_pollutant"]
     return frame[lead + iaqi_columns + ["name_zh", "name_en", "colour"]]
+
+
+def mark_dust_day(store: Store, day: dt.date, township: str | None = None, note: str | None = None) -> None:
+    """Mark ``day`` (Beijing date) as a sand-dust day (例外事件) for the township with code ``township``, or for
+    the whole region with None; marking it again replaces the note."""
+    with store.write() as con:
+        if township is not None and not township_exists(con, township):
+            raise BadInputError("error.no_township_in_store", field="township", township=township)
+        mark_sand_dust_day(con, day, township, note)

@@ -1,27 +1,20 @@
 """The label of every stored code a user can see, by domain: (Chinese, English)."""
 from __future__ import annotations
 
+HOTSPOT_KINDS: dict[str, tuple[str, str]] = {
+    "station": ("站点高值", "Station high value"),
+    "dust": ("扬尘", "Dust"),
+    "fire": ("火点", "Fire"),
+    "grid": ("热点网格", "Hotspot grid cell"),
+    "anomaly": ("数据异常", "Data anomaly"),
+    "mobile": ("移动源", "Mobile source"),
+    "coal": ("散煤", "Scattered coal"),
+}
+
 CODES: dict[str, dict[str, tuple[str, str]]] = {
-    "hotspot_kind": {
-        "station": ("站点高值", "Station high value"),
-        "dust": ("扬尘", "Dust"),
-        "fire": ("火点", "Fire"),
-        "grid": ("热点网格", "Hotspot grid cell"),
-        "anomaly": ("数据异常", "Data anomaly"),
-        "mobile": ("移动源", "Mobile source"),
-        "coal": ("散煤", "Scattered coal"),
-    },
+    "hotspot_kind": HOTSPOT_KINDS,
     # A task is made from a hotspot (its kind) or recorded in the field.
-    "task_kind": {
-        "station": ("站点高值", "Station high value"),
-        "dust": ("扬尘", "Dust"),
-        "fire": ("火点", "Fire"),
-        "grid": ("热点网格", "Hotspot grid cell"),
-        "anomaly": ("数据异常", "Data anomaly"),
-        "mobile": ("移动源", "Mobile source"),
-        "coal": ("散煤", "Scattered coal"),
-        "field": ("现场巡查", "Field observation"),
-    },
+    "task_kind": {**HOTSPOT_KINDS, "field": ("现场巡查", "Field observation")},
     "task_state": {
         "pending": ("待交办", "pending"),
         "assigned": ("已交办", "assigned"),

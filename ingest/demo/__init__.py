@@ -111,14 +111,15 @@ def build_demo(store: Store, seed: int, year: int) -> dict[str, int]:
 
 
 def build_demo_store(path: Path, seed: int, year: int, *, replace: bool = False) -> dict[str, int]:
-    """A new store at ``path`` holding the demo region (build_demo) with its year's hotspots detected, as
-    a daily detection run would leave it; returns the rows written per table and ``hotspots``.
+    """A new store at ``path`` holding the demo region (build_demo) with its year's hotspots detected and
+    its zones checked, as the daily runs would leave it; returns the rows written per table and
+    ``hotspots`` (all kinds, zone violations included).
 
     Built atomically: everything is written in a private folder beside ``path`` and the database file
     takes its real name only once complete, so a build that dies half-way leaves no store that a later
     start would take for a finished one. An existing store is refused unless ``replace``; then it is
     swapped for the new one (its users, tasks and imports are gone)."""
-    from hotspots.engine import detect_and_store
+    from hotspots.engine import check_zones, detect_and_store
 
     path = Path(path)
     target = Store(path)
@@ -129,8 +130,10 @@ def build_demo_store(path: Path, seed: int, year: int, *, replace: bool = False)
     try:
         staged = Store(building / path.name)
         written = build_demo(staged, seed=seed, year=year)
-        written["hotspots"] = sum(count for kind, count in detect_and_store(
-            staged, dt.date(year, 1, 1), dt.date(year, 12, 31)).items() if kind not in ("new", "updated"))
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        detected = detect_and_store(staged, first, last)
+        violations = check_zones(staged, first, last)
+        written["hotspots"] = detected["new"] + violations.new
         if replace:
             target.wal_path.unlink(missing_ok=True)
             shutil.rmtree(target.files_dir, ignore_errors=True)
