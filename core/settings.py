@@ -83,7 +83,7 @@ class Settings(BaseSettings):
         default={},
         description="Overrides of the hotspot engine's thresholds and score weights, by field name of "
                     "hotspots.config.HotspotConfig (where every default is documented). JSON, e.g. "
-                    'LANTIAN_HOTSPOT_CONFIG=\'{"ratio_to_median": 2.0, "weights": {"context": 0.3}}\'.',
+                    'LANTIAN_HOTSPOT_CONFIG=\'{"ratio_to_median": {"so2": 4.0}, "weights": {"context": 0.3}}\'.',
     )
     landcover_path: Path | None = Field(
         default=None,
