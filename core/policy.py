@@ -41,6 +41,7 @@ PAGE_ROLES: dict[str, frozenset[Role] | None] = {
     "map": EVERYONE,
     "ranking": EVERYONE,
     "hotspots": frozenset({Role.INSPECTOR, Role.TOWNSHIP, Role.SUPERVISOR, Role.ADMIN}),
+    "fires": frozenset({Role.INSPECTOR, Role.TOWNSHIP, Role.SUPERVISOR, Role.ADMIN}),
     "data": frozenset({Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN}),
 }
 # Who imports registers, observations and boundaries (the data page's uploads and the CLI).
@@ -59,6 +60,21 @@ TASK_ACTION_ROLES: dict[str, frozenset[Role]] = {
     "escalate": frozenset({Role.SUPERVISOR, Role.SYSTEM}),
     "add_evidence": frozenset({Role.INSPECTOR, Role.SUPERVISOR}),
 }
+# Fire-point review action code -> roles that may take it (hotspots.fire_review's states say when). A
+# fire point costs its township money only once a person has confirmed it (认定): inspectors in the field
+# and supervisors confirm or strike off; the township may appeal a confirmation; a supervisor decides;
+# the system proposes strike-offs and links one fire's reports from several sources.
+FIRE_ACTION_ROLES: dict[str, frozenset[Role]] = {
+    "propose": frozenset({Role.SYSTEM}),
+    "link": frozenset({Role.SYSTEM}),
+    "confirm": frozenset({Role.INSPECTOR, Role.SUPERVISOR}),
+    "strike_off": frozenset({Role.INSPECTOR, Role.SUPERVISOR}),
+    "appeal": frozenset({Role.TOWNSHIP}),
+    "accept_appeal": frozenset({Role.SUPERVISOR}),
+    "reject_appeal": frozenset({Role.SUPERVISOR}),
+}
+# Who records a problem of the deduction schedule other than a fire point (an open-burning case, a boiler).
+DEDUCTION_ENTRY_ROLES = frozenset({Role.SUPERVISOR, Role.SYSTEM})
 # Exporting the handling list is not a task action but is limited the same way.
 EXPORT_ROLES = frozenset({Role.SUPERVISOR, Role.SYSTEM})
 USER_ADMIN_ROLES = frozenset({Role.ADMIN, Role.SYSTEM})
@@ -117,3 +133,30 @@ def require_export(user: User) -> None:
 def require_user_admin(user: User) -> None:
     if user.role not in USER_ADMIN_ROLES:
         raise PermissionDeniedError("error.admin_only", user=user.name, role=term(f"role.{user.role.value}"))
+
+
+def may_review_fire(user: User | None, action: str) -> bool:
+    """Whether ``user``'s role may take the fire-point review action ``action`` (an action or its code)."""
+    return user is not None and user.role in FIRE_ACTION_ROLES[str(getattr(action, "value", action))]
+
+
+def own_township_only(user: User | None) -> str | None:
+    """The township a township official is limited to (their own), None for every other role."""
+    return user.township_code if user is not None and user.role is Role.TOWNSHIP else None
+
+
+def require_fire_action(user: User, action: str, township: str | None) -> None:
+    """PermissionDeniedError unless ``user`` may take the review ``action`` on a fire point of
+    ``township``; township officials act only on their own township's points."""
+    code = str(getattr(action, "value", action))
+    if not may_review_fire(user, code):
+        raise PermissionDeniedError("error.role_may_not_act", role=term(f"role.{user.role.value}"),
+                                    action=term(f"fire_action.{code}"))
+    if user.role is Role.TOWNSHIP and township != user.township_code:
+        raise PermissionDeniedError("error.own_township_fire_points", user=user.name, own=user.township_code or "—",
+                                    township=township or "—")
+
+
+def require_deduction_entry(user: User) -> None:
+    if user.role not in DEDUCTION_ENTRY_ROLES:
+        raise PermissionDeniedError("error.deduction_entry_not_allowed", role=term(f"role.{user.role.value}"))

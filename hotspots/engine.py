@@ -30,6 +30,7 @@ from hotspots.anomalies import data_anomalies
 from hotspots.attribution import attribute
 from hotspots.config import HotspotConfig, configured
 from hotspots.episodes import dust_reading_exceedances, floor_values, rule_of, station_episodes
+from hotspots.fire_review import propose as propose_strike_offs
 from hotspots.fires import classify_fire_points, fire_events
 from hotspots.grid import grid_cells, idw_surface, raster_surface, top_cells, write_surface
 from hotspots.schema import STORED_COLUMNS, Audience, HotspotKind, detections
@@ -344,11 +345,14 @@ def score_and_attribute(hotspots: pd.DataFrame, history: pd.DataFrame, townships
 
 def detect_and_store(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | None = None) -> dict[str, int]:
     """Detect the window and upsert its hotspots in one write transaction; returns counts by kind and
-    'new' / 'updated'. Migrates the store first (the engine needs migration 0005)."""
+    'new' / 'updated'. Then the window's fire points not yet reviewed get the classification's
+    strike-off proposals and their duplicate reports linked (hotspots.fire_review.propose), so the
+    daily run leaves them ready for review. Migrates the store first."""
     store.migrate()
     hotspots = detect(store, start, end, config)
     with store.write(spatial=True) as con:
         new, updated = upsert_hotspots(con, hotspots, now_beijing()) if len(hotspots) else (0, 0)
+    propose_strike_offs(store, start, end, config)
     counts = hotspots["kind"].value_counts().to_dict()
     return {**{str(k): int(v) for k, v in counts.items()}, "new": new, "updated": updated}
 
