@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -26,6 +27,7 @@ from stations.ranking import Period
 
 FLASH_KEY = "fire_flash"
 LISTED = ["time", "township_name", "source", "state", "proposed_reason", "reason", "charged_cny", "appeals"]
+PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
 LEDGER = ["incurred_on", "township_name", "problem_type", "amount_cny", "basis", "note", "recorded_at", "recorded_by"]
 
 
@@ -69,22 +71,26 @@ def _summary(points: pd.DataFrame, owed: pd.DataFrame) -> None:
 
 
 def _evidence(row: pd.Series) -> list[str]:
-    """What the chosen point's record and the classification say, one line each."""
+    """What the chosen point's record and the classification say, one Markdown line each (texts from
+    registers and imports escaped)."""
     lang = current_language()
     frp = "—" if pd.isna(row["frp"]) else f"{row['frp']:.1f}"
-    lines = [t("fire_position", lon=f"{row['lon']:.5f}", lat=f"{row['lat']:.5f}", frp=frp,
-               confidence=row["confidence"] if isinstance(row["confidence"], str) else "—")]
+    lines = [t("fire_state_line", state=label("fire_state", row["state"], lang),
+               source=label("fire_source", row["source"], lang), time=f"{row['time']:%Y-%m-%d %H:%M}"),
+             t("fire_position", lon=f"{row['lon']:.5f}", lat=f"{row['lat']:.5f}", frp=frp,
+               confidence=escape_markdown(label("fire_confidence", row["confidence"], lang)))]
     if isinstance(row["proposed_reason"], str):
         lines.append(t("fire_proposal", reason=label("strike_reason", row["proposed_reason"], lang)))
         evidence = json.loads(row["proposal"]) if isinstance(row["proposal"], str) else {}
         if evidence.get("enterprise_id"):
-            lines.append(t("fire_proposal_enterprise", enterprise=evidence["enterprise_id"]))
+            lines.append(t("fire_proposal_enterprise",
+                           enterprise=escape_markdown(evidence.get("enterprise_name") or evidence["enterprise_id"])))
         if evidence.get("persistent"):
             lines.append(t("fire_proposal_persistent", days=evidence.get("place_days", "—")))
         if evidence.get("landcover"):
             lines.append(t("fire_proposal_landcover", landcover=label("landcover", str(evidence["landcover"]), lang)))
     if isinstance(row["duplicate_of"], str):
-        lines.append(t("fire_merged", other=row["duplicate_of"]))
+        lines.append(t("fire_merged", other=escape_markdown(row["duplicate_of"])))
     if isinstance(row["reason"], str):
         lines.append(t("fire_decided", reason=label("strike_reason", row["reason"], lang)))
     if row["charged_cny"]:
@@ -106,7 +112,7 @@ def _history(store: Store, point_id: str) -> None:
             reason=history["reason"].map(lambda code: label("strike_reason", code, lang)))
         columns = {"occurred_at": "col_occurred_at", "actor": "col_actor", "action": "col_action",
                    "to_state": "col_to_state", "reason": "fire_col_reason", "comment": "col_comment"}
-        st.dataframe(shown[list(columns)], key="fire_history", hide_index=True, use_container_width=True,
+        st.dataframe(shown[list(columns)], key="fire_history", hide_index=True, width="stretch",
                      column_config={column: t(key) for column, key in columns.items()})
     if not photos.empty:
         st.markdown(f"**{t('task_photos', count=len(photos))}**")
@@ -115,9 +121,12 @@ def _history(store: Store, point_id: str) -> None:
                          caption=f"{photo.uploaded_by} · {photo.uploaded_at:%Y-%m-%d %H:%M}")
 
 
-def _reason_choice(key: str, proposed: str | None) -> str:
+def _reason_choice(key: str, proposed: str | None) -> str | None:
+    """The fixed list of strike-off reasons, the proposed one chosen; none chosen when nothing was
+    proposed, so a hasty click cannot strike a point off for a reason nobody gave."""
     codes = [reason.value for reason in StrikeReason]
-    return st.selectbox(t("strike_reason"), codes, index=codes.index(proposed) if proposed in codes else 0, key=key,
+    return st.selectbox(t("strike_reason"), codes, index=codes.index(proposed) if proposed in codes else None, key=key,
+                        placeholder=t("choose_reason"),
                         format_func=lambda code: label("strike_reason", code, current_language()))
 
 
@@ -130,28 +139,35 @@ def _actions(store: Store, user: User, review: FireReview) -> None:
     lock = {"expected_version": review.version}
     point = review.fire_point_id
     name = {action: label("fire_action", action.value, current_language()) for action in FireAction}
-    if FireAction.CONFIRM in allowed:
+    def confirm_form() -> None:
         with st.form("fire_confirm"):
             note = st.text_area(t("confirm_note"), key="confirm_note")
             photos = st.file_uploader(t("confirm_photos"), accept_multiple_files=True, key="confirm_photos",
-                                      type=["jpg", "jpeg", "png", "webp"])
+                                      type=PHOTO_TYPES)
             if st.form_submit_button(name[FireAction.CONFIRM], type="primary"):
                 _act(name[FireAction.CONFIRM], lambda: fire_review.confirm(
                     store, user, point, note=note, photos=_uploads(photos), **lock))
-    if FireAction.STRIKE_OFF in allowed:
+
+    def strike_off_form() -> None:
         with st.form("fire_strike_off"):
             reason = _reason_choice("strike_reason", review.proposed_reason)
             note = st.text_input(t("strike_note"), key="strike_note")
-            photos = st.file_uploader(t("photos"), accept_multiple_files=True, key="strike_photos",
-                                      type=["jpg", "jpeg", "png", "webp"])
-            if st.form_submit_button(name[FireAction.STRIKE_OFF]):
+            photos = st.file_uploader(t("photos"), accept_multiple_files=True, key="strike_photos", type=PHOTO_TYPES)
+            if st.form_submit_button(name[FireAction.STRIKE_OFF], type="primary" if review.proposed_reason else "secondary"):
                 _act(name[FireAction.STRIKE_OFF], lambda: fire_review.strike_off(
                     store, user, point, reason=reason, note=note, photos=_uploads(photos), **lock))
+
+    # What the classification proposes comes first: agreeing with it is the likelier step.
+    forms = {FireAction.CONFIRM: confirm_form, FireAction.STRIKE_OFF: strike_off_form}
+    order = [FireAction.STRIKE_OFF, FireAction.CONFIRM] if review.proposed_reason else [FireAction.CONFIRM,
+                                                                                         FireAction.STRIKE_OFF]
+    for action in order:
+        if action in allowed:
+            forms[action]()
     if FireAction.APPEAL in allowed:
         with st.form("fire_appeal"):
             evidence = st.text_area(t("appeal_evidence"), key="appeal_evidence")
-            photos = st.file_uploader(t("photos"), accept_multiple_files=True, key="appeal_photos",
-                                      type=["jpg", "jpeg", "png", "webp"])
+            photos = st.file_uploader(t("photos"), accept_multiple_files=True, key="appeal_photos", type=PHOTO_TYPES)
             if st.form_submit_button(name[FireAction.APPEAL]):
                 _act(name[FireAction.APPEAL], lambda: fire_review.appeal(
                     store, user, point, evidence=evidence, photos=_uploads(photos), **lock))
@@ -209,10 +225,26 @@ def _ledger(ledger: pd.DataFrame) -> None:
         return
     lang = current_language()
     st.subheader(t("ledger_title"))
-    shown = ledger.assign(problem_type=ledger["problem_type"].map(lambda code: label("problem_type", code, lang)))
-    st.dataframe(shown[LEDGER], key="deduction_ledger", hide_index=True, use_container_width=True,
+    shown = ledger.assign(problem_type=ledger["problem_type"].map(lambda code: label("problem_type", code, lang)),
+                          incurred_on=pd.to_datetime(ledger["incurred_on"]).dt.strftime("%Y-%m-%d"),
+                          recorded_at=ledger["recorded_at"].dt.strftime("%Y-%m-%d %H:%M"),
+                          note=ledger["note"].fillna(""))
+    st.dataframe(shown[LEDGER], key="deduction_ledger", hide_index=True, width="stretch",
                  column_config={**{column: t(f"ledger_col_{column}") for column in LEDGER},
                                 "amount_cny": st.column_config.NumberColumn(t("ledger_col_amount_cny"), format="%,.0f")})
+
+
+def first_to_act_on(user: User, points: pd.DataFrame) -> str:
+    """The point the page opens on: the first the user can act on now, an appeal before a point nobody
+    has proposed anything for, and that before one the classification proposes to strike off."""
+    def urgency(row: pd.Series) -> int:
+        review = fire_review.review_from_row(row)
+        if not fire_review.actions_now(user, review):
+            return 3
+        return 0 if review.state is FireState.APPEALED else 2 if review.proposed_reason else 1
+
+    order = points.apply(urgency, axis=1)
+    return points["id"].iloc[int(np.argmin(order.to_numpy()))]
 
 
 def render() -> None:
@@ -251,17 +283,19 @@ def render() -> None:
         _record_problem(store, user, names, period)
         _ledger(ledger)
         return
-    st.dataframe(_labels(points)[LISTED], key="fire_table", hide_index=True, use_container_width=True,
+    st.dataframe(_labels(points)[LISTED], key="fire_table", hide_index=True, width="stretch",
                  column_config={**{column: t(f"fire_col_{column}") for column in LISTED},
                                 "charged_cny": st.column_config.NumberColumn(t("fire_col_charged_cny"), format="%,.0f")})
     _batch(store, user, points)
     lang = current_language()
-    titles = {row.id: f"{row.time:%m-%d %H:%M} · {row.township_name or '—'} · {label('fire_state', row.state, lang)}"
+    titles = {row.id: f"{row.time:%m-%d %H:%M} · {row.township_name or '—'} · {label('fire_source', row.source, lang)}"
               for row in points.itertuples()}
-    point_id = st.selectbox(t("choose_fire_point"), list(titles), key="chosen_fire_point", format_func=titles.get)
+    ids = list(titles)
+    point_id = st.selectbox(t("choose_fire_point"), ids, index=ids.index(first_to_act_on(user, points)),
+                            key="chosen_fire_point", format_func=titles.get)
     row = points.set_index("id").loc[point_id].copy()
     row["id"] = point_id
-    st.markdown("  \n".join(escape_markdown(line) for line in _evidence(row)))
+    st.markdown("  \n".join(_evidence(row)))
     _history(store, point_id)
     with store_busy_guard():
         review = fire_review.get_review(store, point_id)

@@ -135,7 +135,8 @@ def _text(value) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _review(row: Mapping) -> FireReview:
+def review_from_row(row: Mapping) -> FireReview:
+    """The FireReview of a data.fire_reviews.read_fire_reviews row (a mapping or a Series)."""
     text = _text
     return FireReview(fire_point_id=row["id"], time=pd.Timestamp(row["time"]).to_pydatetime(),
                       township_code=text(row["township_code"]), state=FireState(row["state"]),
@@ -168,7 +169,7 @@ def actions_now(user: User | None, review: FireReview, rules: ReviewRules = Revi
 def _reason(code: str | None, required: bool) -> str | None:
     if code is None or code == "":
         if required:
-            raise BadInputError("error.strike_reason_required", field="reason",
+            raise BadInputError("error.strike_reason_required",
                                 known=[term(f"strike_reason.{item.value}") for item in StrikeReason])
         return None
     try:
@@ -241,7 +242,7 @@ def _act(store: Store, user: User, fire_point_id: str, action: FireAction, *, re
         row = repo.read_fire_review(con, fire_point_id)
         if row is None:
             raise BadInputError("error.no_such_fire_point", field="fire_point_id", fire_point=fire_point_id)
-        review = _review(row)
+        review = review_from_row(row)
         if expected_version is not None and expected_version != review.version:
             raise ConflictError("error.changed_by_someone_else")
         changed, event_id = _apply(con, review, user, action, now, reason=reason, comment=comment)
@@ -258,12 +259,12 @@ def confirm(store: Store, user: User, fire_point_id: str, *, note: str, photos: 
     a note (inspector, supervisor); it is charged the schedule's amount, dated the fire's day."""
     note = clean_text(note, "note", required=True)
     if not photos:
-        raise BadInputError("error.confirm_needs_photo", field="photos")
+        raise BadInputError("error.confirm_needs_photo")   # the message names what is missing
     return _act(store, user, fire_point_id, FireAction.CONFIRM, comment=note, photos=photos,
                 expected_version=expected_version, now=now)
 
 
-def strike_off(store: Store, user: User, fire_point_id: str, *, reason: str, note: str | None = None,
+def strike_off(store: Store, user: User, fire_point_id: str, *, reason: str | None, note: str | None = None,
                photos: Sequence[Upload] = (), expected_version: int | None = None,
                now: dt.datetime | None = None) -> FireReview:
     """Strike a pending fire point off (核减) with a reason from StrikeReason (inspector, supervisor)."""
@@ -305,7 +306,7 @@ def strike_off_as_proposed(store: Store, user: User, fire_point_ids: Sequence[st
             row = repo.read_fire_review(con, fire_point_id)
             if row is None:
                 raise BadInputError("error.no_such_fire_point", field="fire_point_id", fire_point=fire_point_id)
-            review = _review(row)
+            review = review_from_row(row)
             if review.proposed_reason is None:
                 raise BadInputError("error.no_proposal", field="fire_point_id", fire_point=fire_point_id)
             changed.append(_apply(con, review, user, FireAction.STRIKE_OFF, now, reason=review.proposed_reason,
@@ -316,11 +317,13 @@ def strike_off_as_proposed(store: Store, user: User, fire_point_ids: Sequence[st
 
 # --- what the classification proposes and how reports of one fire are matched (the system's part) ---
 
-def proposed_reasons(classified: pd.DataFrame, township_codes: pd.Series) -> tuple[pd.Series, pd.Series]:
+def proposed_reasons(classified: pd.DataFrame, township_codes: pd.Series,
+                     names: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
     """For each classified fire point (hotspots.fires.classify_fire_points' columns), the strike-off the
     classification proposes (a StrikeReason code or None) and its evidence (JSON text or None):
     outside every township; industrial heat (inside a plant's buffered footprint, or a place seen on
-    many days over several months); a fire on forest or mountain land."""
+    many days over several months, named from ``names``: enterprise id → name); a fire on forest or
+    mountain land."""
     outside = township_codes.isna().to_numpy()
     industrial = (classified["fire_class"] == "industrial").to_numpy()
     forest = (classified["landcover"] == FOREST_LANDCOVER).to_numpy()
@@ -328,6 +331,7 @@ def proposed_reasons(classified: pd.DataFrame, township_codes: pd.Series) -> tup
                         [StrikeReason.OUTSIDE_REGION.value, StrikeReason.INDUSTRIAL_HEAT.value,
                          StrikeReason.FOREST_FIRE.value], "")
     evidence = [json.dumps({"enterprise_id": enterprise if isinstance(enterprise, str) else None,
+                            "enterprise_name": names.get(enterprise),
                             "persistent": bool(persistent), "place_days": int(days), "landcover": int(cover),
                             "credibility": round(float(credible), 2)}, ensure_ascii=False, sort_keys=True)
                 if reason else None
@@ -397,13 +401,13 @@ def propose(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | 
         return counts
     classified = classify_fire_points(points, history, enterprises, store.landcover_path, config)
     townships = reviews["township_code"].reindex(classified["id"]).set_axis(classified.index)
-    reasons, evidence = proposed_reasons(classified, townships)
+    reasons, evidence = proposed_reasons(classified, townships, dict(zip(enterprises["id"], enterprises["name"])))
     duplicates = match_reports(points, decided, rules)
     with change(store, spatial=True) as (con, _):
         for index, point_id in points["id"].items():
             if point_id in decided:
                 continue
-            review = _review({**reviews.loc[point_id].to_dict(), "id": point_id})
+            review = review_from_row({**reviews.loc[point_id].to_dict(), "id": point_id})
             if review.state is not FireState.PENDING:
                 continue
             duplicate_of, reason = _text(duplicates[index]), _text(reasons[index])
@@ -438,7 +442,7 @@ def get_review(store: Store, fire_point_id: str) -> FireReview:
         row = repo.read_fire_review(con, fire_point_id)
     if row is None:
         raise BadInputError("error.no_such_fire_point", field="fire_point_id", fire_point=fire_point_id)
-    return _review(row)
+    return review_from_row(row)
 
 
 def review_history(store: Store, fire_point_id: str) -> pd.DataFrame:

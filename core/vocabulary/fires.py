@@ -142,4 +142,10 @@ ENTRIES: dict[str, dict[str, str]] = {
     "landcover.2": {"zh": "建设用地", "en": "built-up"},
     "landcover.3": {"zh": "林地/山地", "en": "forest or mountain"},
     "landcover.4": {"zh": "水体", "en": "water"},
+    "fire_state_line": {"zh": "**{state}** · {source} · {time}", "en": "**{state}** · {source} · {time}"},
+    # VIIRS confidence classes as FIRMS gives them (MODIS gives 0–100, shown as it is)
+    "fire_confidence.l": {"zh": "低", "en": "low"},
+    "fire_confidence.n": {"zh": "中（标称）", "en": "nominal"},
+    "fire_confidence.h": {"zh": "高", "en": "high"},
+    "choose_reason": {"zh": "请选择核减原因", "en": "Choose a reason"},
 }
