@@ -6,7 +6,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from data.sources import PLACED_FIRE_POINTS, day_bounds
+from data.sources import day_bounds, placed_fire_points
 
 # The review states a fire point is counted under in a township's figures (hotspots.fire_review's
 # states): an appealed point stays charged until the appeal is decided; a merged one is another
@@ -54,10 +54,13 @@ def township_deductions(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.
     Returns DEDUCTION_COLUMNS, one row per township with a fire point or a deduction (its code and
     Chinese name): fire_points
     (pending + confirmed + struck off; merged duplicates are not counted again), and deduction_cny
-    (CNY, every problem type). Points outside every township are left out. Needs a spatial connection.
+    (CNY, every problem type). Points outside every township are left out. Loads the spatial
+    extension only when a point must be placed by the polygons.
     """
+    params = {**day_bounds(start, end), "ids": None, "as_of": as_of, "confirmed": list(CONFIRMED_STATES),
+              "first": start, "last": end}
     return con.execute(
-        f"WITH placed AS ({PLACED_FIRE_POINTS}), "
+        f"WITH placed AS ({placed_fire_points(con, params)}), "
         "states AS (SELECT fire_point_id, arg_max(to_state, id) AS state FROM fire_review_events "
         "           WHERE $as_of IS NULL OR occurred_at <= $as_of GROUP BY 1), "
         "counted AS (SELECT p.township_code, coalesce(s.state, 'pending') AS state FROM placed p "
@@ -75,9 +78,7 @@ def township_deductions(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.
         "       coalesce(fire_points_struck_off, 0)::BIGINT AS fire_points_struck_off, "
         "       coalesce(deduction_cny, 0.0) AS deduction_cny "
         "FROM fires FULL JOIN money USING (township_code) LEFT JOIN townships t ON t.code = township_code "
-        "ORDER BY township_code",
-        {**day_bounds(start, end), "ids": None, "as_of": as_of, "confirmed": list(CONFIRMED_STATES),
-         "first": start, "last": end}).df()
+        "ORDER BY township_code", params).df()
 
 
 def read_deductions(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date,

@@ -8,7 +8,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from data.sources import PLACED_FIRE_POINTS
+from data.sources import placed_fire_points
 
 REVIEW_FIELDS = ("state", "proposed_reason", "proposal", "reason", "duplicate_of", "appeals", "updated_at")
 # A detection nobody has looked at has no review row: it is pending, at version 0.
@@ -22,13 +22,16 @@ def read_fire_reviews(con: duckdb.DuckDBPyConnection, start: dt.datetime | None,
     township (code or Chinese name), in one review state, or with the given ids, oldest first.
 
     Columns: id, source, satellite, time, lon, lat (EPSG:4326), confidence, frp (MW), daynight,
-    township_code (placed as data.sources.PLACED_FIRE_POINTS; None outside every township),
+    township_code (placed as data.sources.placed_fire_points; None outside every township),
     township_name, state ('pending' when never reviewed), proposed_reason, proposal (JSON text),
     reason, duplicate_of, appeals, version (0 when never reviewed), updated_at, charged_cny (the net
-    of the deduction ledger for the point). Needs a spatial connection.
+    of the deduction ledger for the point). Loads the spatial extension only when a point must be
+    placed by the polygons.
     """
+    params = {"start": start, "end": end, "ids": list(ids) if ids is not None else None, "township": township,
+              "state": state, "pending": PENDING}
     return con.execute(
-        f"WITH placed AS ({PLACED_FIRE_POINTS}), "
+        f"WITH placed AS ({placed_fire_points(con, params)}), "
         "charged AS (SELECT fire_point_id, sum(amount_cny) AS charged_cny FROM deductions "
         "            WHERE fire_point_id IS NOT NULL GROUP BY 1) "
         "SELECT f.id, f.source, f.satellite, f.time, f.lon, f.lat, f.confidence, f.frp, f.daynight, "
@@ -40,9 +43,7 @@ def read_fire_reviews(con: duckdb.DuckDBPyConnection, start: dt.datetime | None,
         "LEFT JOIN fire_reviews r ON r.fire_point_id = f.id "
         "LEFT JOIN charged c ON c.fire_point_id = f.id "
         "WHERE ($township IS NULL OR p.township_code = $township OR t.name = $township) "
-        "AND ($state IS NULL OR coalesce(r.state, $pending) = $state) ORDER BY f.time, f.id",
-        {"start": start, "end": end, "ids": list(ids) if ids is not None else None, "township": township,
-         "state": state, "pending": PENDING}).df()
+        "AND ($state IS NULL OR coalesce(r.state, $pending) = $state) ORDER BY f.time, f.id", params).df()
 
 
 def read_fire_review(con: duckdb.DuckDBPyConnection, fire_point_id: str) -> dict[str, Any] | None:

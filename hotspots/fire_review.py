@@ -238,7 +238,7 @@ def _act(store: Store, user: User, fire_point_id: str, action: FireAction, *, re
     """A person's review change in one transaction: the change, its photos and its ledger row."""
     now = moment(now)
     schedule = schedule or configured_schedule()
-    with change(store, spatial=True) as (con, written):
+    with change(store) as (con, written):
         row = repo.read_fire_review(con, fire_point_id)
         if row is None:
             raise BadInputError("error.no_such_fire_point", field="fire_point_id", fire_point=fire_point_id)
@@ -301,7 +301,7 @@ def strike_off_as_proposed(store: Store, user: User, fire_point_ids: Sequence[st
     now = moment(now)
     note = clean_text(note, "note")
     changed = []
-    with change(store, spatial=True) as (con, _):
+    with change(store) as (con, _):
         for fire_point_id in dict.fromkeys(fire_point_ids):
             row = repo.read_fire_review(con, fire_point_id)
             if row is None:
@@ -390,7 +390,7 @@ def propose(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | 
     now = moment(now)
     begin = dt.datetime.combine(start, dt.time())
     finish = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
-    with store.read(spatial=True) as con:
+    with store.read() as con:
         points = read_fire_points(con, begin, finish)
         history = read_fire_points(con, begin - dt.timedelta(days=config.fire_lookback_days), begin)
         enterprises = read_enterprises(con)
@@ -403,7 +403,7 @@ def propose(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | 
     townships = reviews["township_code"].reindex(classified["id"]).set_axis(classified.index)
     reasons, evidence = proposed_reasons(classified, townships, dict(zip(enterprises["id"], enterprises["name"])))
     duplicates = match_reports(points, decided, rules)
-    with change(store, spatial=True) as (con, _):
+    with change(store) as (con, _):
         for index, point_id in points["id"].items():
             if point_id in decided:
                 continue
@@ -430,7 +430,7 @@ def list_fire_points(store: Store, user: User | None, start: dt.date, end: dt.da
     read_fire_reviews' columns), of ``township`` (code or name) and ``state`` when given. A township
     official sees their own township's points, whatever ``township`` asks."""
     township = own_township_only(user) or township
-    with store.read(spatial=True) as con:
+    with store.read() as con:
         return repo.read_fire_reviews(con, dt.datetime.combine(start, dt.time()),
                                       dt.datetime.combine(end + dt.timedelta(days=1), dt.time()),
                                       township=township, state=state)
@@ -438,7 +438,7 @@ def list_fire_points(store: Store, user: User | None, start: dt.date, end: dt.da
 
 def get_review(store: Store, fire_point_id: str) -> FireReview:
     """The fire point's review as it stands (any signed-in role may look)."""
-    with store.read(spatial=True) as con:
+    with store.read() as con:
         row = repo.read_fire_review(con, fire_point_id)
     if row is None:
         raise BadInputError("error.no_such_fire_point", field="fire_point_id", fire_point=fire_point_id)
@@ -467,7 +467,7 @@ def attachment_path(store: Store, fire_point_id: str, name: str) -> Path:
 def township_deductions(store: Store, start: dt.date, end: dt.date, as_of: dt.datetime | None = None) -> pd.DataFrame:
     """Per township: fire points of start…end by review state and the period's deductions as they
     stood at ``as_of`` (data.deductions.township_deductions)."""
-    with store.read(spatial=True) as con:
+    with store.read() as con:
         return ledger.township_deductions(con, start, end, as_of)
 
 

@@ -42,7 +42,7 @@ def rank_store(store: Store, period: Period, *, by: str = "composite", version: 
     settings = get_settings()
     edition = ranking_version(period, version)
     span = period.data_span()
-    with store.read(spatial=True) as con:
+    with store.read() as con:
         station_townships = read_station_townships(con)
         aggregates = township_daily_aggregates(con, span.start, span.end)
         deductions = township_deductions(con, period.start, period.end, as_of)
