@@ -11,16 +11,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app_pages.actions import run_action, signed_in_page, uploads
 from app_pages.ranking_page import month_choices
 from app_pages.session import current_language, escape_markdown, t
-from app_pages.sidebar import current_user
 from app_pages.store_access import deductions, fire_reviews, latest_hour, open_store, region_frames, store_busy_guard
-from core.errors import LantianError
 from core.policy import DEDUCTION_ENTRY_ROLES, User, may_review_fire, own_township_only
 from core.vocabulary import label
 from data.store import Store
 from hotspots import fire_review
-from hotspots.attachments import Upload
 from hotspots.deductions import configured_schedule
 from hotspots.fire_review import FIRE_POINT, FireAction, FireReview, FireState, StrikeReason
 from stations.ranking import Period
@@ -43,19 +41,7 @@ def _labels(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _act(done: str, action: Callable[[], object]) -> None:
-    """Run a service call; a refusal or bad input shows its message, success reruns with a notice."""
-    try:
-        with store_busy_guard():
-            action()
-    except LantianError as error:
-        st.error(escape_markdown(error.render(current_language())))
-        return
-    st.session_state[FLASH_KEY] = t("action_done", action=done)
-    st.rerun()
-
-
-def _uploads(files) -> list[Upload]:
-    return [Upload(original_name=file.name, content=file.getvalue()) for file in files or []]
+    run_action(FLASH_KEY, done, action)
 
 
 def _summary(points: pd.DataFrame, owed: pd.DataFrame) -> None:
@@ -146,7 +132,7 @@ def _actions(store: Store, user: User, review: FireReview) -> None:
                                       type=PHOTO_TYPES)
             if st.form_submit_button(name[FireAction.CONFIRM], type="primary"):
                 _act(name[FireAction.CONFIRM], lambda: fire_review.confirm(
-                    store, user, point, note=note, photos=_uploads(photos), **lock))
+                    store, user, point, note=note, photos=uploads(photos), **lock))
 
     def strike_off_form() -> None:
         with st.form("fire_strike_off"):
@@ -155,7 +141,7 @@ def _actions(store: Store, user: User, review: FireReview) -> None:
             photos = st.file_uploader(t("photos"), accept_multiple_files=True, key="strike_photos", type=PHOTO_TYPES)
             if st.form_submit_button(name[FireAction.STRIKE_OFF], type="primary" if review.proposed_reason else "secondary"):
                 _act(name[FireAction.STRIKE_OFF], lambda: fire_review.strike_off(
-                    store, user, point, reason=reason, note=note, photos=_uploads(photos), **lock))
+                    store, user, point, reason=reason, note=note, photos=uploads(photos), **lock))
 
     # What the classification proposes comes first: agreeing with it is the likelier step.
     forms = {FireAction.CONFIRM: confirm_form, FireAction.STRIKE_OFF: strike_off_form}
@@ -170,7 +156,7 @@ def _actions(store: Store, user: User, review: FireReview) -> None:
             photos = st.file_uploader(t("photos"), accept_multiple_files=True, key="appeal_photos", type=PHOTO_TYPES)
             if st.form_submit_button(name[FireAction.APPEAL]):
                 _act(name[FireAction.APPEAL], lambda: fire_review.appeal(
-                    store, user, point, evidence=evidence, photos=_uploads(photos), **lock))
+                    store, user, point, evidence=evidence, photos=uploads(photos), **lock))
     if FireAction.ACCEPT_APPEAL in allowed:
         with st.form("fire_decide"):
             reason = _reason_choice("decide_reason", None)
@@ -249,13 +235,9 @@ def first_to_act_on(user: User, points: pd.DataFrame) -> str:
 
 def render() -> None:
     """Draw the page."""
-    st.title(t("fires_title"))
-    user = current_user()
+    user = signed_in_page("fires_title", "sign_in_for_fires", FLASH_KEY)
     if user is None:
-        st.info(t("sign_in_for_fires"))
         return
-    if FLASH_KEY in st.session_state:
-        st.success(st.session_state.pop(FLASH_KEY))
     with store_busy_guard():
         store = open_store()
         townships = region_frames(store)[0]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from core.errors import PermissionDeniedError
-from core.vocabulary import term
+from core.vocabulary import Term, term
 
 
 class Role(str, Enum):
@@ -112,12 +112,17 @@ def require_action(user: User, action: str, task_township: str | None) -> None:
     """PermissionDeniedError unless ``user`` may take ``action`` on a task of ``task_township``; township
     officials act only on their own township's tasks."""
     code = str(getattr(action, "value", action))
-    if not may_take(user, code):
-        raise PermissionDeniedError("error.role_may_not_act", role=term(f"role.{user.role.value}"),
-                                    action=term(f"task_action.{code}"))
-    if user.role is Role.TOWNSHIP and task_township != user.township_code:
-        raise PermissionDeniedError("error.own_township_only", user=user.name, own=user.township_code or "—",
-                                    township=task_township or "—")
+    _require(user, may_take(user, code), term(f"task_action.{code}"), task_township, "error.own_township_only")
+
+
+def _require(user: User, permitted: bool, action: Term, township: str | None, own_township_key: str) -> None:
+    """PermissionDeniedError unless the role is ``permitted`` the ``action`` and, for a township
+    official, ``township`` is their own (refused with ``own_township_key``)."""
+    if not permitted:
+        raise PermissionDeniedError("error.role_may_not_act", role=term(f"role.{user.role.value}"), action=action)
+    if user.role is Role.TOWNSHIP and township != user.township_code:
+        raise PermissionDeniedError(own_township_key, user=user.name, own=user.township_code or "—",
+                                    township=township or "—")
 
 
 def require_upload(user: User) -> None:
@@ -149,12 +154,7 @@ def require_fire_action(user: User, action: str, township: str | None) -> None:
     """PermissionDeniedError unless ``user`` may take the review ``action`` on a fire point of
     ``township``; township officials act only on their own township's points."""
     code = str(getattr(action, "value", action))
-    if not may_review_fire(user, code):
-        raise PermissionDeniedError("error.role_may_not_act", role=term(f"role.{user.role.value}"),
-                                    action=term(f"fire_action.{code}"))
-    if user.role is Role.TOWNSHIP and township != user.township_code:
-        raise PermissionDeniedError("error.own_township_fire_points", user=user.name, own=user.township_code or "—",
-                                    township=township or "—")
+    _require(user, may_review_fire(user, code), term(f"fire_action.{code}"), township, "error.own_township_fire_points")
 
 
 def require_deduction_entry(user: User) -> None:

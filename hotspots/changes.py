@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 
@@ -54,3 +55,11 @@ def save_photos(store: Store, written: list[SavedAttachment], photos: Sequence[U
     saved = save_attachments(store.attachments_dir, photos, settings.attachment_formats, settings.attachment_max_bytes)
     written.extend(saved)
     return [dataclasses.asdict(item) for item in saved]
+
+
+def stored_photo(store: Store, known: set[str], name: str, owner: str) -> Path:
+    """Where the attachment ``name`` of ``owner`` (a task or a fire point) is on disk, if it is among the
+    ``known`` names stored for it; BadInputError for any other name, so no path is ever built from input."""
+    if name not in known:
+        raise BadInputError("error.no_such_attachment", field="name", task=owner, name=name)
+    return store.attachments_dir / name

@@ -36,7 +36,7 @@ from data.sources import read_enterprises, read_fire_points
 from data.store import Store
 from data.townships import township_exists
 from hotspots.attachments import Upload
-from hotspots.changes import change, clean_text, moment, save_photos
+from hotspots.changes import change, clean_text, moment, save_photos, stored_photo
 from hotspots.config import HotspotConfig, configured
 from hotspots.deductions import DeductionSchedule, configured_schedule
 from hotspots.fires import classify_fire_points
@@ -459,9 +459,7 @@ def review_attachments(store: Store, fire_point_id: str) -> pd.DataFrame:
 
 def attachment_path(store: Store, fire_point_id: str, name: str) -> Path:
     """Where the photo ``name`` of the point is on disk; BadInputError for any other name."""
-    if name not in set(review_attachments(store, fire_point_id)["name"]):
-        raise BadInputError("error.no_such_attachment", field="name", task=fire_point_id, name=name)
-    return store.attachments_dir / name
+    return stored_photo(store, set(review_attachments(store, fire_point_id)["name"]), name, fire_point_id)
 
 
 def township_deductions(store: Store, start: dt.date, end: dt.date, as_of: dt.datetime | None = None) -> pd.DataFrame:

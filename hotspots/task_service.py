@@ -23,7 +23,7 @@ from data import townships as township_repo
 from data.store import Store
 from data.tasks import HandlingListFilter
 from hotspots.attachments import SavedAttachment, Upload
-from hotspots.changes import change, clean_text, moment, save_photos
+from hotspots.changes import change, clean_text, moment, save_photos, stored_photo
 from hotspots.tasks import (
     FIELD_KIND,
     GRADES,
@@ -262,9 +262,7 @@ def task_attachments(store: Store, task_id: str) -> pd.DataFrame:
 
 def attachment_path(store: Store, task_id: str, name: str) -> Path:
     """Where the attachment ``name`` of ``task_id`` is on disk; BadInputError for any other name."""
-    if name not in set(task_attachments(store, task_id)["name"]):
-        raise BadInputError("error.no_such_attachment", field="name", task=task_id, name=name)
-    return store.attachments_dir / name
+    return stored_photo(store, set(task_attachments(store, task_id)["name"]), name, task_id)
 
 
 def list_tasks(store: Store, selection: HandlingListFilter = HandlingListFilter(),
