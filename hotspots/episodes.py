@@ -1,5 +1,4 @@
-"""Station high-value and dust episodes: per-hour network medians and spreads, the pollutant-aware high-hour rule
-(ratio to the other stations, robust z-score, floor), run-length merge with gaps."""
+"""Station high-value and dust episodes: the pollutant-aware high-hour rule, run-length merge with gaps."""
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -1,7 +1,7 @@
-"""A fire point's life before it costs money: pending (待核查) → confirmed (确认) or struck off (核减), with the
-classification's proposals, one fire's reports from several sources linked, appeals, and the dated
-deductions each decision writes. Every change follows hotspots.task_service's pattern: permission, state,
-optimistic lock, event appended in the same transaction, photos removed if it fails."""
+"""A fire point's review before it costs money: 待核查 → 确认 or 核减, appeals, proposals, linked duplicates, deductions.
+
+Every change follows hotspots.task_service's pattern: permission, state, optimistic lock, event appended in
+the same transaction, photos removed if it fails."""
 from __future__ import annotations
 
 import dataclasses
