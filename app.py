@@ -18,6 +18,7 @@ PAGES = {
                        url_path="ranking"),
     "hotspots": st.Page("app_pages/hotspots_page.py", title=t("hotspots_page"),
                         icon=":material/local_fire_department:", url_path="hotspots"),
+    "fires": st.Page("app_pages/fires_page.py", title=t("fires_page"), icon=":material/fact_check:", url_path="fires"),
     "data": st.Page("app_pages/data_page.py", title=t("data_page"), icon=":material/database:", url_path="data"),
 }
 st.navigation([PAGES[key] for key in visible_pages(user)]).run()

@@ -19,7 +19,8 @@ from stations.standards import composite_config
 SUB_INDICES = {"so2": "so2", "no2": "no2", "pm10": "pm10", "pm25": "pm25", "co": "co_p95", "o3": "o3_8h_p90"}
 HIGHLIGHT = "background-color: #fff3b0; font-weight: 600"
 TABLE_COLUMNS = ["rank", "rank_change", "township", "composite_index", "pm25", "pm10", "good_day_ratio",
-                 "composite_yoy_pct", "primary_pollutant", "fire_points", "deduction_cny", "invalid_reason"]
+                 "composite_yoy_pct", "primary_pollutant", "fire_points", "fire_points_pending",
+                 "fire_points_confirmed", "fire_points_struck_off", "deduction_cny", "invalid_reason"]
 
 
 def month_choices(latest: pd.Timestamp, months: int = 12) -> list[str]:

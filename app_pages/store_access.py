@@ -26,7 +26,7 @@ from data.stations import latest_observation_time, read_hourly_observations, rea
 from data.store import Store, read_holdings
 from data.townships import read_townships
 from data.zones import read_zones
-from hotspots import task_service
+from hotspots import fire_review, task_service
 from hotspots.service import visible_hotspots
 from ingest.demo import build_demo_store
 from stations.aqi import hourly_aqi
@@ -212,3 +212,31 @@ def hotspots_for(store: Store, user: User, selection: HotspotFilter, top: int | 
     """Ranked hotspots matching ``selection`` that ``user`` may see (hotspots.service.visible_hotspots)
     with the id and state of each one's latest task (NaN: none yet)."""
     return _hotspots(str(store.path), store_version(store), user, selection, top)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _fire_reviews(db_path: str, version: tuple[int, int], user: User, start: dt.date, end: dt.date,
+                  township: str | None, state: str | None) -> pd.DataFrame:
+    return fire_review.list_fire_points(Store(db_path), user, start, end, township=township, state=state)
+
+
+def fire_reviews(store: Store, user: User, start: dt.date, end: dt.date, township: str | None = None,
+                 state: str | None = None) -> pd.DataFrame:
+    """The fire points dated start…end with their review, as ``user`` may see them
+    (hotspots.fire_review.list_fire_points)."""
+    return _fire_reviews(str(store.path), store_version(store), user, start, end, township, state)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _deductions(db_path: str, version: tuple[int, int], start: dt.date, end: dt.date,
+                township: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    store = Store(db_path)
+    return (fire_review.township_deductions(store, start, end),
+            fire_review.read_ledger(store, start, end, township))
+
+
+def deductions(store: Store, start: dt.date, end: dt.date, township: str | None = None
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per township, the fire points of start…end by review state and the deductions, and the ledger
+    rows dated in the period (of ``township`` when given)."""
+    return _deductions(str(store.path), store_version(store), start, end, township)

@@ -15,10 +15,12 @@ Both contenders of a pair must give the same result; the script checks it.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,24 +30,32 @@ import province  # noqa: E402
 from report import Figure, measure, script_main, timed  # noqa: E402
 
 from hotspots.config import HotspotConfig  # noqa: E402
-from hotspots.episodes import floor_values  # noqa: E402
+from hotspots.episodes import thresholds  # noqa: E402
 
 TARGETS = {"fires": "< 5 s", "episodes": "< 5 s", "engine": "< 5 s"}
 
 
 def _baseline_episodes(observations: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
-    """Hour by hour: the network median and the high stations; then each station's high hours walked
-    in order, merging across gaps, keeping episodes with a long enough consecutive run."""
+    """Hour by hour: each station against the median of the other stations and the hour's MAD; then
+    each station's high hours walked in order, merging across gaps, keeping episodes with a long
+    enough consecutive run."""
     high = []
     for time_of, hour in observations.groupby("time"):
         for pollutant in config.pollutants:
             values = hour[pollutant]
             if values.count() < config.min_network_stations:
                 continue
-            median = values.median()
-            floor = floor_values(pollutant, pd.Series([time_of]), config)[0]
-            threshold = max(config.ratio_to_median * median, floor)
-            for station, value in zip(hour["station_code"], values):
+            mad = (values - values.median()).abs().median()
+            ordered = np.sort(values.dropna().to_numpy())
+            middle = ((len(ordered) - 2) // 2, (len(ordered) - 1) // 2)   # the others' middle ranks
+            medians = []
+            for value in values:
+                # Leaving the value out shifts every rank at or above its own by one.
+                rank = bisect.bisect_left(ordered, value)
+                medians.append(np.nan if np.isnan(value) else
+                               sum(ordered[p if p < rank else p + 1] for p in middle) / 2.0)
+            limits = thresholds(pollutant, medians, [mad] * len(medians), pd.Series([time_of] * len(medians)), config)
+            for station, value, median, threshold in zip(hour["station_code"], values, medians, limits):
                 if median > 0 and value >= threshold:
                     high.append((station, pollutant, time_of, value))
     rows = []

@@ -36,7 +36,7 @@ def rank_project(db: str, period: str, output: str) -> dict:
 
 def rank_pandas(db: str, period: str, output: str) -> dict:
     """Baseline: every hourly row of the data span into pandas, then the pure ranking."""
-    from data.sources import count_fire_points
+    from data.deductions import township_deductions
     from data.stations import read_hourly_observations, read_station_townships
     from data.store import Store
     from stations.ranking import Period, rank_from_hourly
@@ -49,10 +49,10 @@ def rank_pandas(db: str, period: str, output: str) -> dict:
             hours = read_hourly_observations(con, dt.datetime.combine(span.start, dt.time()),
                                                         dt.datetime.combine(span.end + dt.timedelta(days=1), dt.time()))
             station_townships = read_station_townships(con)
-            fire_points = count_fire_points(con, parsed.start, parsed.end)
+            deductions = township_deductions(con, parsed.start, parsed.end)
         townships = (station_townships.drop_duplicates("township_code")[["township_code", "township"]]
                      .rename(columns={"township": "name"}))
-        return rank_from_hourly(hours, station_townships, parsed, "2012", townships=townships, fire_points=fire_points)
+        return rank_from_hourly(hours, station_townships, parsed, "2012", townships=townships, deductions=deductions)
 
     seconds, ranking = timed(rank)
     ranking.to_parquet(output, index=False)

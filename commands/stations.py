@@ -7,6 +7,7 @@ import sys
 
 import pandas as pd
 
+from commands.fires import as_of_time
 from data.store import Store
 from stations.assessment import mark_dust_day, rank_store, station_aqi
 from stations.ranking import RANK_KEYS, Period
@@ -14,7 +15,8 @@ from stations.standards import STANDARD_NAMES, VERSIONS
 
 RANK_CSV_COLUMNS = ["rank", "township", "composite_index", "pm25", "pm10", "so2", "no2", "co_p95",
                     "o3_8h_p90", "good_day_ratio", "heavy_days", "valid_days", "composite_yoy_pct",
-                    "fire_points", "deduction_cny", "rank_change"]
+                    "fire_points", "fire_points_pending", "fire_points_confirmed", "fire_points_struck_off",
+                    "deduction_cny", "rank_change"]
 # Table and JSON also say why a township is unranked and which standard and period apply.
 RANK_EXTRA_COLUMNS = ["township_code", "pm25_yoy_pct", "primary_pollutant", "invalid_reason",
                       "standard_version", "period"]
@@ -38,7 +40,7 @@ def _emit(frame: pd.DataFrame, fmt: str, csv_columns: list[str], extra_columns: 
 
 def _rank(args: argparse.Namespace) -> int:
     period = Period.parse(args.period)
-    ranking = rank_store(Store(args.db), period, by=args.by, version=args.standard)
+    ranking = rank_store(Store(args.db), period, by=args.by, version=args.standard, as_of=args.as_of)
     version = ranking["standard_version"].iloc[0]
     note = (f"ranking {period.label} by {args.by} under {STANDARD_NAMES[version]}; "
             f"{int(ranking['rank'].notna().sum())} of {len(ranking)} townships ranked")
@@ -72,6 +74,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     rank.add_argument("--by", choices=list(RANK_KEYS), default="composite", help="ranking key (default composite)")
     rank.add_argument("--standard", choices=VERSIONS, default=None,
                       help="standard edition for every township and period (default: in force at period end)")
+    rank.add_argument("--as-of", type=as_of_time, default=None, metavar="YYYY-MM-DD[THH:MM]",
+                      help="fire points and deductions as they stood then (default: now)")
     rank.add_argument("--format", choices=formats, default="table")
     rank.set_defaults(handler=_rank)
 

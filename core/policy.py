@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from core.errors import PermissionDeniedError
-from core.vocabulary import term
+from core.vocabulary import Term, term
 
 
 class Role(str, Enum):
@@ -41,6 +41,7 @@ PAGE_ROLES: dict[str, frozenset[Role] | None] = {
     "map": EVERYONE,
     "ranking": EVERYONE,
     "hotspots": frozenset({Role.INSPECTOR, Role.TOWNSHIP, Role.SUPERVISOR, Role.ADMIN}),
+    "fires": frozenset({Role.INSPECTOR, Role.TOWNSHIP, Role.SUPERVISOR, Role.ADMIN}),
     "data": frozenset({Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN}),
 }
 # Who imports registers, observations and boundaries (the data page's uploads and the CLI).
@@ -59,6 +60,21 @@ TASK_ACTION_ROLES: dict[str, frozenset[Role]] = {
     "escalate": frozenset({Role.SUPERVISOR, Role.SYSTEM}),
     "add_evidence": frozenset({Role.INSPECTOR, Role.SUPERVISOR}),
 }
+# Fire-point review action code -> roles that may take it (hotspots.fire_review's states say when). A
+# fire point costs its township money only once a person has confirmed it (认定): inspectors in the field
+# and supervisors confirm or strike off; the township may appeal a confirmation; a supervisor decides;
+# the system proposes strike-offs and links one fire's reports from several sources.
+FIRE_ACTION_ROLES: dict[str, frozenset[Role]] = {
+    "propose": frozenset({Role.SYSTEM}),
+    "link": frozenset({Role.SYSTEM}),
+    "confirm": frozenset({Role.INSPECTOR, Role.SUPERVISOR}),
+    "strike_off": frozenset({Role.INSPECTOR, Role.SUPERVISOR}),
+    "appeal": frozenset({Role.TOWNSHIP}),
+    "accept_appeal": frozenset({Role.SUPERVISOR}),
+    "reject_appeal": frozenset({Role.SUPERVISOR}),
+}
+# Who records a problem of the deduction schedule other than a fire point (an open-burning case, a boiler).
+DEDUCTION_ENTRY_ROLES = frozenset({Role.SUPERVISOR, Role.SYSTEM})
 # Exporting the handling list is not a task action but is limited the same way.
 EXPORT_ROLES = frozenset({Role.SUPERVISOR, Role.SYSTEM})
 USER_ADMIN_ROLES = frozenset({Role.ADMIN, Role.SYSTEM})
@@ -96,12 +112,17 @@ def require_action(user: User, action: str, task_township: str | None) -> None:
     """PermissionDeniedError unless ``user`` may take ``action`` on a task of ``task_township``; township
     officials act only on their own township's tasks."""
     code = str(getattr(action, "value", action))
-    if not may_take(user, code):
-        raise PermissionDeniedError("error.role_may_not_act", role=term(f"role.{user.role.value}"),
-                                    action=term(f"task_action.{code}"))
-    if user.role is Role.TOWNSHIP and task_township != user.township_code:
-        raise PermissionDeniedError("error.own_township_only", user=user.name, own=user.township_code or "—",
-                                    township=task_township or "—")
+    _require(user, may_take(user, code), term(f"task_action.{code}"), task_township, "error.own_township_only")
+
+
+def _require(user: User, permitted: bool, action: Term, township: str | None, own_township_key: str) -> None:
+    """PermissionDeniedError unless the role is ``permitted`` the ``action`` and, for a township
+    official, ``township`` is their own (refused with ``own_township_key``)."""
+    if not permitted:
+        raise PermissionDeniedError("error.role_may_not_act", role=term(f"role.{user.role.value}"), action=action)
+    if user.role is Role.TOWNSHIP and township != user.township_code:
+        raise PermissionDeniedError(own_township_key, user=user.name, own=user.township_code or "—",
+                                    township=township or "—")
 
 
 def require_upload(user: User) -> None:
@@ -117,3 +138,25 @@ def require_export(user: User) -> None:
 def require_user_admin(user: User) -> None:
     if user.role not in USER_ADMIN_ROLES:
         raise PermissionDeniedError("error.admin_only", user=user.name, role=term(f"role.{user.role.value}"))
+
+
+def may_review_fire(user: User | None, action: str) -> bool:
+    """Whether ``user``'s role may take the fire-point review action ``action`` (an action or its code)."""
+    return user is not None and user.role in FIRE_ACTION_ROLES[str(getattr(action, "value", action))]
+
+
+def own_township_only(user: User | None) -> str | None:
+    """The township a township official is limited to (their own), None for every other role."""
+    return user.township_code if user is not None and user.role is Role.TOWNSHIP else None
+
+
+def require_fire_action(user: User, action: str, township: str | None) -> None:
+    """PermissionDeniedError unless ``user`` may take the review ``action`` on a fire point of
+    ``township``; township officials act only on their own township's points."""
+    code = str(getattr(action, "value", action))
+    _require(user, may_review_fire(user, code), term(f"fire_action.{code}"), township, "error.own_township_fire_points")
+
+
+def require_deduction_entry(user: User) -> None:
+    if user.role not in DEDUCTION_ENTRY_ROLES:
+        raise PermissionDeniedError("error.deduction_entry_not_allowed", role=term(f"role.{user.role.value}"))

@@ -72,10 +72,14 @@ class Settings(BaseSettings):
         description="Optional per-pollutant weights of the composite index's sub-indices (default 1 each, "
                     'as HJ 663). JSON, e.g. LANTIAN_COMPOSITE_WEIGHTS=\'{"pm25": 3, "no2": 2}\'.',
     )
-    fire_point_deduction_cny: float = Field(
-        default=50_000.0,
-        description="CNY deducted from a township per fire point in the ranked period (Qinyang: open "
-                    "burning 50,000 CNY a case).",
+    deduction_schedule: dict[str, dict[str, Any]] = Field(
+        default={},
+        description="Overrides of the deduction schedule, by problem type of hotspots.deductions."
+                    "DeductionSchedule (where every default amount and its source is documented: a confirmed "
+                    "fire point 500,000 CNY, Henan's rule; Qinyang's list for open burning 50,000, coal boilers "
+                    "100,000, ...). Each entry: first_cny (a township's first case in a year), then_cny (each "
+                    "further case; default the same), source. JSON, e.g. Xuchang's fire-point rule: "
+                    'LANTIAN_DEDUCTION_SCHEDULE=\'{"fire_point": {"first_cny": 100000, "then_cny": 10000}}\'.',
     )
 
     # Hotspot engine (hotspots/)
@@ -83,7 +87,7 @@ class Settings(BaseSettings):
         default={},
         description="Overrides of the hotspot engine's thresholds and score weights, by field name of "
                     "hotspots.config.HotspotConfig (where every default is documented). JSON, e.g. "
-                    'LANTIAN_HOTSPOT_CONFIG=\'{"ratio_to_median": 2.0, "weights": {"context": 0.3}}\'.',
+                    'LANTIAN_HOTSPOT_CONFIG=\'{"ratio_to_median": {"so2": 4.0}, "weights": {"context": 0.3}}\'.',
     )
     landcover_path: Path | None = Field(
         default=None,

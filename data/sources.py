@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 from data.geo import frame_to_geodataframe
+from data.store import load_spatial
 
 
 def read_fire_points(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime) -> gpd.GeoDataFrame:
@@ -21,21 +22,40 @@ def read_fire_points(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")
 
 
-def count_fire_points(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Fire points per township with start ≤ date ≤ end (Beijing): township_code, fire_points.
-    A point without a township_code is placed by point-in-polygon (a point on a shared border counts
-    once, for the lowest code, as zones.membership places it). Needs a spatial connection."""
-    # Points that carry their township are counted without touching the polygons; only the rest
-    # are joined spatially (a join over every point would test each against every township).
-    return con.execute(
-        "WITH period AS (SELECT id, township_code, geom FROM fire_points WHERE time >= $start AND time < $end) "
-        "SELECT township_code, count(*) AS fire_points FROM ("
-        "SELECT township_code FROM period WHERE township_code IS NOT NULL "
-        "UNION ALL SELECT min(t.code) FROM period f JOIN townships t ON ST_Intersects(t.geom, f.geom) "
-        "WHERE f.township_code IS NULL GROUP BY f.id) GROUP BY ALL ORDER BY 1",
-        {"start": dt.datetime.combine(start, dt.time()),
-         "end": dt.datetime.combine(end + dt.timedelta(days=1), dt.time())},
-    ).df()
+# The fire points with start ≤ time < end (naive Beijing; NULL bounds are open; all when $ids is NULL,
+# else those ids), built from constant text only.
+_FIRE_POINTS_IN_SCOPE = ("SELECT id, township_code, geom FROM fire_points WHERE ($start IS NULL OR time >= $start) "
+                         "AND ($end IS NULL OR time < $end) AND ($ids IS NULL OR list_contains($ids, id))")
+# Each of them with the township it counts for: the one it was imported with, else the township polygon
+# containing it (the lowest code on a shared border, as zones.membership places it), else NULL (outside
+# every township). Points that carry their township are placed without touching the polygons; only the
+# rest are joined spatially (a join over every point would test each against every township).
+_PLACED_BY_POLYGON = (
+    f"WITH period AS ({_FIRE_POINTS_IN_SCOPE}), "
+    "placed AS (SELECT f.id, min(t.code) AS code FROM period f JOIN townships t ON ST_Intersects(t.geom, f.geom) "
+    "WHERE f.township_code IS NULL GROUP BY f.id) "
+    "SELECT p.id, coalesce(p.township_code, placed.code) AS township_code FROM period p LEFT JOIN placed USING (id)")
+_PLACED_BY_CODE = f"SELECT id, township_code FROM ({_FIRE_POINTS_IN_SCOPE})"
+
+
+def placed_fire_points(con: duckdb.DuckDBPyConnection, params: dict) -> str:
+    """The query (parameters $start, $end, $ids, as ``params`` holds them) of each fire point in scope
+    with the township it counts for, to use as a subquery. When a point lacks its township the spatial
+    extension is loaded on ``con`` and the polygons place it; when every point carries one (importers
+    fill it from the polygons) no spatial work is done at all."""
+    scope = {name: params[name] for name in ("start", "end", "ids")}
+    unplaced = con.execute(f"SELECT count(*) FROM ({_FIRE_POINTS_IN_SCOPE}) WHERE township_code IS NULL",
+                           scope).fetchone()[0]
+    if not unplaced:
+        return _PLACED_BY_CODE
+    load_spatial(con)
+    return _PLACED_BY_POLYGON
+
+
+def day_bounds(start: dt.date, end: dt.date) -> dict[str, dt.datetime]:
+    """The timestamps [start 00:00, end + 1 day 00:00) of the Beijing dates start…end."""
+    return {"start": dt.datetime.combine(start, dt.time()),
+            "end": dt.datetime.combine(end + dt.timedelta(days=1), dt.time())}
 
 
 def read_dust_sources(con: duckdb.DuckDBPyConnection) -> gpd.GeoDataFrame:

@@ -29,7 +29,8 @@ from data.zones import (
 from hotspots.anomalies import data_anomalies
 from hotspots.attribution import attribute
 from hotspots.config import HotspotConfig, configured
-from hotspots.episodes import dust_reading_exceedances, station_episodes
+from hotspots.episodes import dust_reading_exceedances, floor_values, rule_of, station_episodes
+from hotspots.fire_review import propose as propose_strike_offs
 from hotspots.fires import classify_fire_points, fire_events
 from hotspots.grid import grid_cells, idw_surface, raster_surface, top_cells, write_surface
 from hotspots.schema import STORED_COLUMNS, Audience, HotspotKind, detections
@@ -69,9 +70,23 @@ def _station_rows(episodes: pd.DataFrame, stations: gpd.GeoDataFrame, config: Ho
         wind_from=located["wind_from"], wind_speed=located["wind_speed"], grade=located["grade"],
         details=[{"high_hours": int(h), "peak_time": str(t), "pm25_pm10": None if pd.isna(r) else round(float(r), 3),
                   "wind_from": None if pd.isna(w) else round(float(w), 1),
-                  "wind_speed": None if pd.isna(s) else round(float(s), 2)}
-                 for h, t, r, w, s in zip(located["high_hours"], located["peak_time"], located["pm25_pm10"],
-                                          located["wind_from"], located["wind_speed"])])
+                  "wind_speed": None if pd.isna(s) else round(float(s), 2),
+                  "rule": _station_rule(kind, pollutant, t, config),
+                  "at_peak": {"median": round(float(m), 3), "threshold": round(float(limit), 3),
+                              "robust_z": round(float(z), 2)}}
+                 for h, t, r, w, s, kind, pollutant, m, limit, z in zip(
+                     located["high_hours"], located["peak_time"], located["pm25_pm10"], located["wind_from"],
+                     located["wind_speed"], located["kind"], located["pollutant"], located["peak_median"],
+                     located["peak_threshold"], located["peak_z"])])
+
+
+def _station_rule(kind: str, pollutant: str, peak_time: pd.Timestamp, config: HotspotConfig) -> dict:
+    """The thresholds an episode passed, as the hotspot card states them: the pollutant's station rule
+    with the floor that applied at its peak (the IAQI-100 concentration where the rule names none),
+    and for coarse dust the PM2.5/PM10 bound."""
+    rule = {**rule_of(pollutant, config),
+            "floor_at_peak": float(floor_values(pollutant, pd.Series([peak_time]), config)[0])}
+    return {**rule, "dust_max_pm25_pm10": config.dust_max_pm25_pm10} if kind == HotspotKind.DUST.value else rule
 
 
 def _episode_extent(episodes: pd.DataFrame, config: HotspotConfig) -> np.ndarray:
@@ -114,8 +129,17 @@ def _anomaly_rows(anomalies: pd.DataFrame, stations: gpd.GeoDataFrame, config: H
         peak_over_threshold=located["flagged_hours"] / minimum,
         extent=np.where(located["anomaly"] == "flatline", located["peak"], 1).astype(float),
         lon=located["lon"], lat=located["lat"], township_code=located["township_code"], audience=Audience.SUPERVISOR,
-        details=[{"anomaly": a, "measure": m, "flagged_hours": int(n)}
+        details=[{"anomaly": a, "measure": m, "flagged_hours": int(n), "rule": _anomaly_rule(a, config)}
                  for a, m, n in zip(located["anomaly"], located["measure"], located["flagged_hours"])])
+
+
+def _anomaly_rule(anomaly: str, config: HotspotConfig) -> dict:
+    """The thresholds of the data-anomaly rule that fired, as the hotspot card states them."""
+    return {"flatline": {"flatline_min_hours": config.flatline_min_hours,
+                         "flatline_min_pollutants": config.flatline_min_pollutants},
+            "pm25_above_pm10": {"pm25_excess_hours": config.pm25_excess_hours},
+            "sudden_drop": {"drop_to_median": config.drop_to_median, "drop_from_previous": config.drop_from_previous,
+                            "drop_min_median": config.drop_min_median}}.get(anomaly, {})
 
 
 def _fire_rows(events: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
@@ -137,11 +161,25 @@ def _fire_rows(events: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
                  for e in events["enterprise_id"]],
         details=[{"fire_class": c, "points": int(p), "credible_points": round(float(q), 2), "days": int(d),
                   "place_days": int(seen), "pass_events": int(n), "enterprise_id": e, "landcover": int(cover),
-                  "fire_point_ids": ids}
+                  "fire_point_ids": ids, "rule": _fire_rule(c, config)}
                  for c, p, q, d, seen, n, e, cover, ids in zip(
                      events["fire_class"], events["points"], events["credible_points"], events["days"],
                      events["place_days"], events["events"], events["enterprise_id"], events["landcover"],
                      events["point_ids"])])
+
+
+def _fire_rule(fire_class: str, config: HotspotConfig) -> dict:
+    """The thresholds behind a fire hotspot, as the hotspot card states them: how detections join a
+    burning episode, or what makes a place persistent industrial heat."""
+    if fire_class == "industrial":
+        return {"persistent_radius_m": config.persistent_radius_m, "persistent_min_days": config.persistent_min_days,
+                "persistent_min_months": config.persistent_min_months,
+                "footprint_buffer_m": config.footprint_buffer_m, "fire_lookback_days": config.fire_lookback_days}
+    return {"fire_eps_m": config.fire_eps_m, "fire_merge_m": config.fire_merge_m,
+            "fire_merge_days": config.fire_merge_days, "fire_min_points": config.fire_min_points}
+
+
+READING_UNITS = {"road_dust_load": "g/m²", "dustfall": "t/(km²·month)"}
 
 
 def _reading_rows(readings: pd.DataFrame) -> pd.DataFrame:
@@ -154,7 +192,8 @@ def _reading_rows(readings: pd.DataFrame) -> pd.DataFrame:
         pollutant=readings["metric"], start_time=start, end_time=start, hours=720, peak=readings["value"],
         peak_ratio=readings["over_limit"], peak_over_threshold=readings["over_limit"], against_limit=True,
         lon=readings["lon"], lat=readings["lat"], township_code=readings["township_code"],
-        details=[{"metric": m, "limit": float(limit), "source_id": s, "reading_id": i}
+        details=[{"metric": m, "limit": float(limit), "source_id": s, "reading_id": i,
+                  "rule": {"limit": float(limit), "unit": READING_UNITS[m]}}
                  for m, limit, s, i in zip(readings["metric"], readings["limit"], readings["source_id"], readings["id"])])
 
 
@@ -189,7 +228,9 @@ def _grid_rows(store: Store | None, observations: pd.DataFrame, stations: gpd.Ge
             end_time=month_end, hours=hours_used, peak=top["value"], peak_ratio=top["value"] / top["regional_mean"],
             peak_over_threshold=top["value"] / top["regional_mean"], lon=top["lon"], lat=top["lat"],
             details=[{"period": label, "method": method, "regional_mean": round(mean, 1), "excess": round(excess, 3),
-                      "cell_m": config.grid_cell_m, "raster": str(raster) if raster else None}
+                      "cell_m": config.grid_cell_m, "raster": str(raster) if raster else None,
+                      "rule": {"grid_cell_m": config.grid_cell_m, "grid_top_n": config.grid_top_n,
+                               "grid_min_excess": config.grid_min_excess}}
                      for mean, excess in zip(top["regional_mean"], top["excess"])]))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -304,11 +345,14 @@ def score_and_attribute(hotspots: pd.DataFrame, history: pd.DataFrame, townships
 
 def detect_and_store(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | None = None) -> dict[str, int]:
     """Detect the window and upsert its hotspots in one write transaction; returns counts by kind and
-    'new' / 'updated'. Migrates the store first (the engine needs migration 0005)."""
+    'new' / 'updated'. Then the window's fire points not yet reviewed get the classification's
+    strike-off proposals and their duplicate reports linked (hotspots.fire_review.propose), so the
+    daily run leaves them ready for review. Migrates the store first."""
     store.migrate()
     hotspots = detect(store, start, end, config)
     with store.write(spatial=True) as con:
         new, updated = upsert_hotspots(con, hotspots, now_beijing()) if len(hotspots) else (0, 0)
+    propose_strike_offs(store, start, end, config)
     counts = hotspots["kind"].value_counts().to_dict()
     return {**{str(k): int(v) for k, v in counts.items()}, "new": new, "updated": updated}
 

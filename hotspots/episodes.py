@@ -1,4 +1,4 @@
-"""Station high-value and dust episodes: per-hour network medians, high hours, run-length merge with gaps."""
+"""Station high-value and dust episodes: the pollutant-aware high-hour rule, run-length merge with gaps."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -11,18 +11,26 @@ from stations.standards import BREAKPOINTS, HOURLY_ITEMS, versions_in_force
 
 
 def network_medians(observations: pd.DataFrame, pollutants: Sequence[str]) -> pd.DataFrame:
-    """Per hour: the median and the number of valid stations of each pollutant.
+    """Per hour: the median, the median absolute deviation and the number of valid stations of each
+    pollutant.
 
     ``observations`` has station_code, time (naive Beijing) and pollutant columns (µg/m³, CO mg/m³).
-    Returns time plus ``<p>_median`` and ``<p>_count`` columns, one row per hour. This is the pandas
-    reference for data.hotspots.read_network_medians (the same figures computed in DuckDB).
+    Returns time plus ``<p>_median``, ``<p>_mad`` (median of |value − median|) and ``<p>_count``
+    columns, one row per hour. This is the pandas reference for data.stations.read_network_medians
+    (the same figures computed in DuckDB).
     """
     grouped = observations.groupby("time", sort=True)
     frame = pd.DataFrame(index=grouped.size().index)
     for pollutant in pollutants:
+        median = grouped[pollutant].transform("median")
         frame[f"{pollutant}_median"] = grouped[pollutant].median()
+        frame[f"{pollutant}_mad"] = (observations[pollutant] - median).abs().groupby(observations["time"]).median()
         frame[f"{pollutant}_count"] = grouped[pollutant].count().astype("int64")
     return frame.reset_index()
+
+
+# 1.4826 × MAD estimates the standard deviation of normally distributed values (1 / Φ⁻¹(0.75)).
+MAD_TO_SD = 1.4826
 
 
 def floor_values(pollutant: str, times: pd.Series, config: HotspotConfig) -> np.ndarray:
@@ -36,23 +44,83 @@ def floor_values(pollutant: str, times: pd.Series, config: HotspotConfig) -> np.
     return np.where(versions == "2026", BREAKPOINTS["2026"][item][2], BREAKPOINTS["2012"][item][2])
 
 
+def robust_spread(pollutant: str, mad: np.ndarray, config: HotspotConfig) -> np.ndarray:
+    """The z-score's denominator per hour: 1.4826 × MAD, never below the pollutant's spread floor."""
+    return np.maximum(MAD_TO_SD * np.nan_to_num(np.asarray(mad, dtype=float), nan=0.0),
+                      config.spread_floors.get(pollutant, 0.0))
+
+
+def thresholds(pollutant: str, median: np.ndarray, mad: np.ndarray, times: pd.Series,
+               config: HotspotConfig) -> np.ndarray:
+    """The concentration a station must reach in each hour to be high for ``pollutant``: the largest of
+    ratio_to_median × the median, the median plus robust_z robust spreads, and the floor."""
+    median = np.asarray(median, dtype=float)
+    return np.maximum.reduce([config.ratio_to_median[pollutant] * median,
+                              median + config.robust_z * robust_spread(pollutant, mad, config),
+                              floor_values(pollutant, times, config)])
+
+
+def rule_of(pollutant: str, config: HotspotConfig) -> dict:
+    """The station rule for ``pollutant`` as a person reads it on the hotspot card: every threshold
+    with its unit (the floor None means the IAQI-100 concentration of the edition in force)."""
+    return {"ratio_to_median": config.ratio_to_median[pollutant], "robust_z": config.robust_z,
+            "floor": config.floors.get(pollutant), "unit": "mg/m³" if pollutant == "co" else "µg/m³",
+            "min_hours": config.min_hours, "max_gap_hours": config.max_gap_hours,
+            "min_network_stations": config.min_network_stations}
+
+
+def median_of_others(times: pd.Series, values: np.ndarray) -> np.ndarray:
+    """For each value, the median of the other stations' values in the same hour (NaN for a missing
+    value or an hour with no other value): a station's own plume must not lift the level it is
+    compared with, which in a network of eight moves the median by half a rank.
+
+    Vectorised: each hour's values sorted once; the others' median of the value at rank r among n is
+    read from the order statistics around the middle, skipping rank r itself.
+    """
+    values = np.asarray(values, dtype=float)
+    result = np.full(len(values), np.nan)
+    valid = np.flatnonzero(~np.isnan(values))
+    if len(valid) == 0:
+        return result
+    hours = pd.factorize(pd.Series(times).to_numpy())[0]
+    order = valid[np.lexsort((values[valid], hours[valid]))]
+    ordered, ordered_hours = values[order], hours[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(ordered_hours)) + 1]
+    counts = np.diff(np.r_[starts, len(order)])
+    start = np.repeat(starts, counts)
+    rank = np.arange(len(order)) - start
+    others = np.repeat(counts, counts) - 1
+    shared = others >= 1
+    start, rank, others, order = start[shared], rank[shared], others[shared], order[shared]
+
+    def others_at(position: np.ndarray) -> np.ndarray:
+        # Position among the others, sorted, is position among all unless at or past the value's own rank.
+        return ordered[start + np.where(position < rank, position, position + 1)]
+
+    result[order] = (others_at((others - 1) // 2) + others_at(others // 2)) / 2.0
+    return result
+
+
 def high_hours(observations: pd.DataFrame, medians: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
     """The station-hours well above the network: one row per station, hour and pollutant that is high.
 
-    A value is high at ≥ ``ratio_to_median`` × the same-hour median of the valid stations and above
-    the pollutant's floor (DESIGN: "above the IAQI-100 concentration"), in an hour with at least ``min_network_stations`` valid stations. Returns
-    station_code, time, pollutant, value, median, threshold, ratio (value / median), pm25, pm10, ws, wd.
+    A value is high at or above its hour's threshold (``thresholds``: ratio to the other stations'
+    median, robust z-score and floor, per pollutant), in an hour with at least
+    ``min_network_stations`` valid stations and a positive median of the others. The z-score's spread
+    is the hour's MAD over all its stations (from ``medians``; one station moves it by at most a
+    rank). Returns station_code, time, pollutant, value, median (the others'), threshold, ratio
+    (value / median), z (robust z-score), pm25, pm10, ws, wd.
     """
     merged = observations.merge(medians, on="time", how="left")
     parts = []
     for pollutant in config.pollutants:
         value = merged[pollutant].to_numpy(dtype=float)
-        median = merged[f"{pollutant}_median"].to_numpy(dtype=float)
+        median = median_of_others(merged["time"], value)
+        mad = merged[f"{pollutant}_mad"].to_numpy(dtype=float)
         enough = merged[f"{pollutant}_count"].fillna(0).to_numpy() >= config.min_network_stations
-        floor = floor_values(pollutant, merged["time"], config)
-        threshold = np.maximum(config.ratio_to_median * median, floor)
+        threshold = thresholds(pollutant, median, mad, merged["time"], config)
         with np.errstate(invalid="ignore"):
-            high = enough & (value >= config.ratio_to_median * median) & (value > floor) & (median > 0)
+            high = enough & (value >= threshold) & (median > 0)
         rows = np.flatnonzero(high)
         if len(rows) == 0:
             continue
@@ -62,8 +130,9 @@ def high_hours(observations: pd.DataFrame, medians: pd.DataFrame, config: Hotspo
         part["median"] = median[rows]
         part["threshold"] = threshold[rows]
         part["ratio"] = value[rows] / median[rows]
+        part["z"] = (value[rows] - median[rows]) / robust_spread(pollutant, mad[rows], config)
         parts.append(part)
-    columns = ["station_code", "time", "pollutant", "value", "median", "threshold", "ratio",
+    columns = ["station_code", "time", "pollutant", "value", "median", "threshold", "ratio", "z",
                "pm25", "pm10", "ws", "wd"]
     if not parts:
         return pd.DataFrame(columns=columns)
@@ -120,11 +189,13 @@ def station_episodes(observations: pd.DataFrame, medians: pd.DataFrame, config: 
     ws (m/s), wd (degrees the wind comes from). ``medians``: network_medians' shape. One row per
     episode: kind, station_code, pollutant, start, end (first and last high hour), hours (end − start
     + 1), high_hours, peak, peak_time, peak_ratio (peak / that hour's median), peak_over_threshold,
+    peak_median, peak_threshold and peak_z (that hour's median, threshold and robust z-score),
     pm25_pm10 (median over the episode's hours), wind_from, wind_speed, grade.
     """
     flagged = high_hours(observations, medians, config)
     columns = ["kind", "station_code", "pollutant", "start", "end", "hours", "high_hours", "peak", "peak_time",
-               "peak_ratio", "peak_over_threshold", "pm25_pm10", "wind_from", "wind_speed", "grade"]
+               "peak_ratio", "peak_over_threshold", "peak_median", "peak_threshold", "peak_z", "pm25_pm10",
+               "wind_from", "wind_speed", "grade"]
     if flagged.empty:
         return pd.DataFrame(columns=columns)
     flagged["episode"] = merge_runs(flagged, ["station_code", "pollutant"], config.max_gap_hours,
@@ -140,6 +211,7 @@ def station_episodes(observations: pd.DataFrame, medians: pd.DataFrame, config: 
         "start": grouped["time"].min(), "end": grouped["time"].max(), "high_hours": grouped.size(),
         "peak": peak_rows["value"], "peak_time": peak_rows["time"], "peak_ratio": peak_rows["ratio"],
         "peak_over_threshold": peak_rows["value"] / peak_rows["threshold"],
+        "peak_median": peak_rows["median"], "peak_threshold": peak_rows["threshold"], "peak_z": peak_rows["z"],
         "pm25_pm10": grouped["pm_ratio"].median()})
     episodes = episodes.join(circular_mean_wind(flagged, "episode"))
     episodes["hours"] = ((episodes["end"] - episodes["start"]) / pd.Timedelta(hours=1)).astype("int64") + 1

@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -17,14 +16,14 @@ from core.errors import BadInputError, ConflictError
 from core.logs import logger
 from core.policy import SYSTEM_USER, User, require_export
 from core.settings import get_settings
-from core.timeutil import now_beijing
 from core.vocabulary import bilingual, label
 from data import hotspots as hotspot_repo
 from data import tasks as repo
 from data import townships as township_repo
 from data.store import Store
 from data.tasks import HandlingListFilter
-from hotspots.attachments import SavedAttachment, Upload, discard, save_attachments
+from hotspots.attachments import SavedAttachment, Upload
+from hotspots.changes import change, clean_text, moment, save_photos, stored_photo
 from hotspots.tasks import (
     FIELD_KIND,
     GRADES,
@@ -41,18 +40,6 @@ from hotspots.tasks import (
 # Stored in the event log as text, so in both languages.
 LOG = logger("tasks")
 SWEEP_COMMENT = bilingual("note.escalated_by_sweep")
-
-
-def _text(value: str | None, field: str, required: bool = False) -> str | None:
-    cleaned = value.strip() if value is not None else ""
-    if required and not cleaned:
-        raise BadInputError("error.text_required", field=field)
-    return cleaned or None
-
-
-def _now(now: datetime | None) -> datetime:
-    """The given time, or the Beijing clock to the second (what people read in lists and exports)."""
-    return now if now is not None else now_beijing().replace(microsecond=0)
 
 
 def _task(row: dict | None, task_id: str) -> Task:
@@ -75,22 +62,6 @@ def _new_task_id(now: datetime) -> str:
     return f"T{now:%Y%m%d}-{uuid.uuid4().hex[:8]}"
 
 
-@contextmanager
-def _change(store: Store, spatial: bool = False
-            ) -> Iterator[tuple[duckdb.DuckDBPyConnection, list[SavedAttachment]]]:
-    """A task transaction plus the list of attachment files it writes, removed again if it fails.
-    DuckDB's write-write conflict between two sessions is reported as ConflictError."""
-    written: list[SavedAttachment] = []
-    try:
-        with store.write(spatial=spatial) as con:
-            yield con, written
-    except BaseException as error:
-        discard(written)
-        if isinstance(error, duckdb.TransactionException) and "conflict" in str(error).lower():
-            raise ConflictError("error.changed_by_someone_else") from error
-        raise
-
-
 def _record_event(con: duckdb.DuckDBPyConnection, store: Store, written: list[SavedAttachment], task: Task,
                   user: User, action: Action, from_state: TaskState | None, comment: str | None,
                   photos: Sequence[Upload], now: datetime) -> None:
@@ -98,12 +69,9 @@ def _record_event(con: duckdb.DuckDBPyConnection, store: Store, written: list[Sa
     event_id = repo.append_event(con, task.id, actor=user.name, role=user.role.value, action=action.value,
                                  from_state=from_state.value if from_state else None, to_state=task.state.value,
                                  comment=comment, occurred_at=now)
-    if photos:
-        settings = get_settings()
-        saved = save_attachments(store.attachments_dir, photos, settings.attachment_formats,
-                                 settings.attachment_max_bytes)
-        written.extend(saved)
-        repo.insert_attachments(con, task.id, event_id, [dataclasses.asdict(item) for item in saved], user.name, now)
+    saved = save_photos(store, written, photos)
+    if saved:
+        repo.insert_attachments(con, task.id, event_id, saved, user.name, now)
 
 
 def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, department: str | None = None,
@@ -115,8 +83,8 @@ def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, depar
     Refused (ConflictError) while the hotspot already has an open task. ``now`` is naive Beijing time."""
     authorise(user, Action.CREATE, None)
     settings = get_settings()
-    now = _now(now)
-    with _change(store) as (con, written):
+    now = moment(now)
+    with change(store) as (con, written):
         hotspot = hotspot_repo.read_hotspot(con, hotspot_id)
         if hotspot is None:
             raise BadInputError("error.no_such_hotspot", field="hotspot_id", hotspot=hotspot_id)
@@ -133,9 +101,9 @@ def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, depar
         kind_label = label("task_kind", hotspot["kind"], "zh")  # the stored title is Chinese, as officials file it
         pollutant = (hotspot["pollutant"] or "").upper()
         task = Task(id=_new_task_id(now), hotspot_id=hotspot_id, kind=hotspot["kind"], grade=grade,
-                    township_code=township_code, department=_text(department, "department"),
-                    title=_text(title, "title") or f"{kind_label}{pollutant}热点处置（{grade}级）",
-                    instructions=_text(instructions, "instructions"), state=TaskState.PENDING,
+                    township_code=township_code, department=clean_text(department, "department"),
+                    title=clean_text(title, "title") or f"{kind_label}{pollutant}热点处置（{grade}级）",
+                    instructions=clean_text(instructions, "instructions"), state=TaskState.PENDING,
                     deadline=deadline_for(grade, now, settings.task_deadline_hours),
                     lon=hotspot["lon"], lat=hotspot["lat"], version=1, created_at=now, updated_at=now)
         repo.insert_task(con, _row(task))
@@ -156,15 +124,15 @@ def record_field_observation(store: Store, user: User, lon: float, lat: float, *
     if grade not in GRADES:
         raise BadInputError("error.unknown_grade", field="grade", grade=grade, known=list(GRADES))
     settings = get_settings()
-    now = _now(now)
-    title = _text(title, "title", required=True)
-    description = _text(description, "description", required=True)
-    with _change(store, spatial=True) as (con, written):
+    now = moment(now)
+    title = clean_text(title, "title", required=True)
+    description = clean_text(description, "description", required=True)
+    with change(store, spatial=True) as (con, written):
         township_code = township_code or township_repo.township_at(con, lon, lat)
         if township_code is None or not township_repo.township_exists(con, township_code):
             raise BadInputError("error.position_outside_townships", field="township_code")
         task = Task(id=_new_task_id(now), hotspot_id=None, kind=FIELD_KIND, grade=grade,
-                    township_code=township_code, department=_text(department, "department"), title=title,
+                    township_code=township_code, department=clean_text(department, "department"), title=title,
                     instructions=None, state=TaskState.PENDING,
                     deadline=deadline_for(grade, now, settings.task_deadline_hours),
                     lon=lon, lat=lat, version=1, created_at=now, updated_at=now)
@@ -180,8 +148,8 @@ def _act(store: Store, user: User, task_id: str, action: Action, *, comment: str
          instructions: str | None = None) -> Task:
     """The one path every change to an existing task takes: permission, state, lock, update, event."""
     settings = get_settings()
-    now = _now(now)
-    with _change(store) as (con, written):
+    now = moment(now)
+    with change(store) as (con, written):
         task = _task(repo.read_task(con, task_id), task_id)
         authorise(user, action, task.township_code)
         if expected_version is not None and expected_version != task.version:
@@ -215,15 +183,15 @@ def assign(store: Store, user: User, task_id: str, *, department: str | None = N
            expected_version: int | None = None, now: datetime | None = None) -> Task:
     """Assign a pending task to its township and department (supervisor). The deadline (naive Beijing
     time) defaults to now plus the grade's hours."""
-    return _act(store, user, task_id, Action.ASSIGN, comment=_text(comment, "comment"),
+    return _act(store, user, task_id, Action.ASSIGN, comment=clean_text(comment, "comment"),
                 expected_version=expected_version, now=now, deadline=deadline,
-                department=_text(department, "department"), instructions=_text(instructions, "instructions"))
+                department=clean_text(department, "department"), instructions=clean_text(instructions, "instructions"))
 
 
 def submit_feedback(store: Store, user: User, task_id: str, measures: str, *, photos: Sequence[Upload] = (),
                     expected_version: int | None = None, now: datetime | None = None) -> Task:
     """Report the measures taken, with photos (the task's township official only)."""
-    return _act(store, user, task_id, Action.SUBMIT_FEEDBACK, comment=_text(measures, "measures", required=True),
+    return _act(store, user, task_id, Action.SUBMIT_FEEDBACK, comment=clean_text(measures, "measures", required=True),
                 photos=photos, expected_version=expected_version, now=now)
 
 
@@ -232,9 +200,9 @@ def review(store: Store, user: User, task_id: str, *, approve: bool, comment: st
     """Close the task after review, or return it for rework with a reason (supervisor). The return that
     reaches the configured count marks it for accountability instead."""
     if approve:
-        return _act(store, user, task_id, Action.CLOSE, comment=_text(comment, "comment"),
+        return _act(store, user, task_id, Action.CLOSE, comment=clean_text(comment, "comment"),
                     expected_version=expected_version, now=now)
-    return _act(store, user, task_id, Action.RETURN, comment=_text(comment, "comment", required=True),
+    return _act(store, user, task_id, Action.RETURN, comment=clean_text(comment, "comment", required=True),
                 expected_version=expected_version, now=now)
 
 
@@ -242,7 +210,7 @@ def escalate(store: Store, user: User, task_id: str, *, comment: str | None = No
              expected_version: int | None = None, now: datetime | None = None) -> Task:
     """Press the township (督办) with a fresh deadline (supervisor, or the sweep). The escalation that
     reaches the configured count marks the task for accountability instead."""
-    return _act(store, user, task_id, Action.ESCALATE, comment=_text(comment, "comment"),
+    return _act(store, user, task_id, Action.ESCALATE, comment=clean_text(comment, "comment"),
                 expected_version=expected_version, now=now)
 
 
@@ -250,7 +218,7 @@ def add_evidence(store: Store, user: User, task_id: str, *, photos: Sequence[Upl
                  comment: str | None = None, expected_version: int | None = None,
                  now: datetime | None = None) -> Task:
     """Attach photos and/or a note to an open task without moving it (inspector, supervisor)."""
-    comment = _text(comment, "comment")
+    comment = clean_text(comment, "comment")
     if not photos and comment is None:
         raise BadInputError("error.evidence_empty", field="photos")
     return _act(store, user, task_id, Action.ADD_EVIDENCE, comment=comment, photos=photos,
@@ -260,7 +228,7 @@ def add_evidence(store: Store, user: User, task_id: str, *, photos: Sequence[Upl
 def sweep_overdue(store: Store, now: datetime | None = None) -> list[str]:
     """Escalate every task past its deadline (as the system user) and return their ids. A task someone
     changes meanwhile is left for the next sweep. ``now`` is naive Beijing time."""
-    now = _now(now)
+    now = moment(now)
     with store.read() as con:
         candidates = repo.read_sweepable(con, now, [state.value for state in SWEPT_STATES])
     escalated = []
@@ -294,9 +262,7 @@ def task_attachments(store: Store, task_id: str) -> pd.DataFrame:
 
 def attachment_path(store: Store, task_id: str, name: str) -> Path:
     """Where the attachment ``name`` of ``task_id`` is on disk; BadInputError for any other name."""
-    if name not in set(task_attachments(store, task_id)["name"]):
-        raise BadInputError("error.no_such_attachment", field="name", task=task_id, name=name)
-    return store.attachments_dir / name
+    return stored_photo(store, set(task_attachments(store, task_id)["name"]), name, task_id)
 
 
 def list_tasks(store: Store, selection: HandlingListFilter = HandlingListFilter(),
@@ -304,7 +270,7 @@ def list_tasks(store: Store, selection: HandlingListFilter = HandlingListFilter(
     """Tasks matching ``selection`` as handling-list rows (any role may browse); see
     ``data.tasks.read_handling_list`` for the columns."""
     with store.read() as con:
-        return repo.read_handling_list(con, selection, _now(now), [state.value for state in OWING_STATES])
+        return repo.read_handling_list(con, selection, moment(now), [state.value for state in OWING_STATES])
 
 
 def handling_list(store: Store, user: User, selection: HandlingListFilter = HandlingListFilter(),

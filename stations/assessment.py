@@ -7,7 +7,7 @@ import pandas as pd
 
 from core.errors import BadInputError
 from core.settings import get_settings
-from data.sources import count_fire_points
+from data.deductions import township_deductions
 from data.stations import (
     mark_sand_dust_day,
     read_hourly_observations,
@@ -30,29 +30,30 @@ def ranking_version(period: Period, version: str | None = None) -> str:
     return check_version(chosen)
 
 
-def rank_store(store: Store, period: Period, *, by: str = "composite", version: str | None = None) -> pd.DataFrame:
+def rank_store(store: Store, period: Period, *, by: str = "composite", version: str | None = None,
+               as_of: dt.datetime | None = None) -> pd.DataFrame:
     """The township ranking of ``period`` from the store (stations.ranking.rank_townships' columns).
 
     Hourly → daily aggregation runs in DuckDB (township_daily_aggregates); validity,
-    percentiles, AQI and ranks run in the pure functions. Divisors, weights and the deduction per
-    fire point come from the settings.
+    percentiles, AQI and ranks run in the pure functions. Divisors and weights come from the
+    settings; fire points by review state and the deductions from the dated ledger, as they stood at
+    ``as_of`` (naive Beijing; None: now), so a period's amount can be read again after later reviews.
     """
     settings = get_settings()
     edition = ranking_version(period, version)
     span = period.data_span()
-    with store.read(spatial=True) as con:
+    with store.read() as con:
         station_townships = read_station_townships(con)
         aggregates = township_daily_aggregates(con, span.start, span.end)
-        fire_points = count_fire_points(con, period.start, period.end)
+        deductions = township_deductions(con, period.start, period.end, as_of)
         dust_days = read_sand_dust_days(con, span.start, span.end)
     if station_townships.empty:
         raise BadInputError("error.no_township_stations")
     townships = (station_townships.drop_duplicates(KEY)[[KEY, "township"]]
                  .rename(columns={"township": "name"}))
     return rank_townships(finish_daily(aggregates, key=KEY), period, edition, by=by, townships=townships,
-                          fire_points=fire_points, dust_days=dust_days,
-                          deduction_per_fire_point=settings.fire_point_deduction_cny,
-                          divisors=settings.composite_divisors, weights=settings.composite_weights)
+                          deductions=deductions, dust_days=dust_days, divisors=settings.composite_divisors,
+                          weights=settings.composite_weights)
 
 
 TREND_COLUMNS = ["month", "township_code", "township", "composite_index", "pm25", "pm10", "rank", "valid",

@@ -1,4 +1,5 @@
-"""The monthly/annual township ranking: composite index, PM, good days, year-on-year, fire points, rank change."""
+"""The monthly/annual township ranking: composite index, PM, good days, year-on-year, fire points and deductions,
+rank change."""
 from __future__ import annotations
 
 import calendar
@@ -22,9 +23,14 @@ RANK_KEYS = {"composite": ("composite_index", False), "pm25": ("pm25", False), "
              "yoy_pm25": ("pm25_yoy_pct", False)}
 RANKING_COLUMNS = ["rank", "township_code", "township", "composite_index", "pm25", "pm10", "so2", "no2",
                    "co_p95", "o3_8h_p90", "good_day_ratio", "heavy_days", "valid_days",
-                   "composite_yoy_pct", "pm25_yoy_pct", "fire_points", "deduction_cny", "rank_change",
+                   "composite_yoy_pct", "pm25_yoy_pct", "fire_points", "fire_points_pending", "fire_points_confirmed",
+                   "fire_points_struck_off", "deduction_cny", "rank_change",
                    "primary_pollutant", "valid", "invalid_reason", "invalid_reason_zh", "standard_version",
                    "period"]
+
+# What rank_townships takes from the deductions per township (fire points by review state, CNY owed).
+DEDUCTION_FIGURES = ("fire_points", "fire_points_pending", "fire_points_confirmed", "fire_points_struck_off",
+                     "deduction_cny")
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -170,16 +176,18 @@ def rank_by(assessed: pd.DataFrame, by: str) -> pd.Series:
 
 
 def rank_townships(daily: pd.DataFrame, period: Period, version: str, *, by: str = "composite",
-                   townships: pd.DataFrame | None = None, fire_points: pd.DataFrame | None = None,
-                   dust_days: pd.DataFrame | None = None, deduction_per_fire_point: float = 50_000.0,
-                   divisors: dict | None = None, weights: dict | None = None) -> pd.DataFrame:
+                   townships: pd.DataFrame | None = None, deductions: pd.DataFrame | None = None,
+                   dust_days: pd.DataFrame | None = None, divisors: dict | None = None,
+                   weights: dict | None = None) -> pd.DataFrame:
     """Rank townships over ``period`` under one standard ``version`` (for every township and for the
     previous and year-ago periods alike).
 
     ``daily``: township daily values (daily.daily_statistics with key township_code) covering
     period.data_span(). ``townships``: township_code and name of every township to list (default:
-    those in ``daily``). ``fire_points``: township_code, fire_points (count in the period).
-    ``dust_days``: date, township_code (NULL = whole region). ``by``: one of RANK_KEYS; lower
+    those in ``daily``). ``deductions``: one row per township (data.deductions.township_deductions):
+    township_code, fire_points, fire_points_pending, fire_points_confirmed, fire_points_struck_off
+    (the period's fire points by review state) and deduction_cny (what the period's confirmed problems
+    cost it); townships without a row have none. ``dust_days``: date, township_code (NULL = whole region). ``by``: one of RANK_KEYS; lower
     concentrations, indices and changes rank better, a higher good-day ratio ranks better.
 
     Returns RANKING_COLUMNS, ranked rows first: rank 1 is the best; a township whose period fails
@@ -198,10 +206,10 @@ def rank_townships(daily: pd.DataFrame, period: Period, version: str, *, by: str
     previous = _assess(daily, aqi, period.previous(), version, codes, dust_days, divisors, weights)
     current["rank"] = rank_by(current, by)
     current["rank_change"] = rank_by(previous, by) - current["rank"]
-    fires = (fire_points.set_index(KEY)["fire_points"] if fire_points is not None and len(fire_points)
-             else pd.Series(dtype="int64"))
-    current["fire_points"] = fires.reindex(codes, fill_value=0).astype("int64")
-    current["deduction_cny"] = current["fire_points"] * float(deduction_per_fire_point)
+    owed = (deductions.set_index(KEY) if deductions is not None else pd.DataFrame(columns=[KEY, *DEDUCTION_FIGURES])
+            .set_index(KEY))[list(DEDUCTION_FIGURES)].reindex(codes).fillna(0)
+    for column in DEDUCTION_FIGURES:
+        current[column] = owed[column].astype("float64" if column == "deduction_cny" else "int64")
     current["township"] = townships.set_index(KEY)["name"].reindex(codes)
     current["standard_version"] = version
     current["period"] = period.label

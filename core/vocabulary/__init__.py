@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.vocabulary.codes import CODES
+from core.vocabulary.fires import ENTRIES as FIRE_ENTRIES
 from core.vocabulary.interface import INTERFACE
 from core.vocabulary.messages import MESSAGES
 
@@ -36,7 +37,7 @@ def _merged(*tables: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, 
     return merged
 
 
-VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES)
+VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES, FIRE_ENTRIES)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ from tests.app_support import REPO_ROOT
 APP = str(REPO_ROOT / "app.py")
 TIMEOUT_S = 180
 PAGES = {"map": "app_pages/map_page.py", "ranking": "app_pages/ranking_page.py",
-         "hotspots": "app_pages/hotspots_page.py", "data": "app_pages/data_page.py"}
+         "hotspots": "app_pages/hotspots_page.py", "data": "app_pages/data_page.py",
+         "fires": "app_pages/fires_page.py"}
 KEJING = "419001100"
 SUPERVISOR = User("duban", Role.SUPERVISOR)
 INSPECTOR = User("xuncha", Role.INSPECTOR)
@@ -78,10 +79,10 @@ def _table(at: AppTest, column: str):
 
 def test_roles_see_the_pages_the_design_gives_them():
     assert visible_pages(None) == ["map", "ranking"]
-    assert visible_pages(TOWNSHIP) == ["map", "ranking", "hotspots"]
-    assert visible_pages(INSPECTOR) == ["map", "ranking", "hotspots", "data"]
-    assert visible_pages(SUPERVISOR) == ["map", "ranking", "hotspots", "data"]
-    assert visible_pages(ADMIN) == ["map", "ranking", "hotspots", "data"]
+    assert visible_pages(TOWNSHIP) == ["map", "ranking", "hotspots", "fires"]
+    assert visible_pages(INSPECTOR) == ["map", "ranking", "hotspots", "fires", "data"]
+    assert visible_pages(SUPERVISOR) == ["map", "ranking", "hotspots", "fires", "data"]
+    assert visible_pages(ADMIN) == ["map", "ranking", "hotspots", "fires", "data"]
 
 
 def test_signed_out_visitor_cannot_open_hotspots(demo_copy):

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import cli
-from data.sources import count_fire_points
+from data.deductions import township_deductions
 from data.stations import read_hourly_observations, read_station_townships, township_daily_aggregates
 from data.store import Store
 from stations import assessment
@@ -129,8 +129,7 @@ def _pure_ranking(store: Store, period: Period, by: str) -> pd.DataFrame:
 
 def _assert_same_ranking(store: Store, period: Period, by: str) -> None:
     fast = rank_store(store, period, by=by, version="2012")
-    pd.testing.assert_frame_equal(_pure_ranking(store, period, by).drop(columns=["fire_points", "deduction_cny"]),
-                                  fast.drop(columns=["fire_points", "deduction_cny"]), check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(_pure_ranking(store, period, by), fast, check_exact=False, rtol=1e-9)
 
 
 def test_store_sql_path_agrees_with_pure_path(beijing):
@@ -168,7 +167,7 @@ def test_yoy_rank_change_and_fire_points(beijing):
     assert (ranking["fire_points"] == 0).all()
 
 
-def test_fire_points_counted_by_polygon_and_deducted(store: Store):
+def test_fire_points_counted_by_polygon(store: Store):
     with store.write(spatial=True) as con:
         for code, x in (("A", 112.0), ("B", 113.0)):
             con.execute("INSERT INTO townships (code, name, geom) VALUES (?, ?, ST_GeomFromText(?))",
@@ -182,7 +181,7 @@ def test_fire_points_counted_by_polygon_and_deducted(store: Store):
                         "VALUES (?, 'official', ?, ?, 35.05, ?, ST_Point(?, 35.05))",
                         [fire_id, time, lon, township, lon])
     with store.read(spatial=True) as con:
-        counts = count_fire_points(con, dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+        counts = township_deductions(con, dt.date(2024, 6, 1), dt.date(2024, 6, 30))
     assert dict(zip(counts["township_code"], counts["fire_points"])) == {"A": 2, "B": 1}
 
 
@@ -199,7 +198,8 @@ def test_cli_rank_csv_and_json(beijing):
     assert code == 0
     lines = text.splitlines()
     assert lines[0] == ("rank,township,composite_index,pm25,pm10,so2,no2,co_p95,o3_8h_p90,good_day_ratio,"
-                        "heavy_days,valid_days,composite_yoy_pct,fire_points,deduction_cny,rank_change")
+                        "heavy_days,valid_days,composite_yoy_pct,fire_points,fire_points_pending,"
+                        "fire_points_confirmed,fire_points_struck_off,deduction_cny,rank_change")
     assert len(lines) == 13
     frame = pd.read_csv(io.StringIO(text))
     assert frame["good_day_ratio"].dropna().between(0, 1).all()
@@ -249,7 +249,10 @@ def test_cli_ranks_the_demo_region(demo_store: Store):
     ranked = frame[frame["rank"].notna()]
     assert len(ranked) > 0
     assert ranked["composite_index"].is_monotonic_increasing
-    assert (frame["deduction_cny"] == frame["fire_points"] * 50_000).all()
+    # Nothing in the demo is confirmed yet: its fire points wait for review and cost nothing.
+    states = frame["fire_points_pending"] + frame["fire_points_confirmed"] + frame["fire_points_struck_off"]
+    assert (states == frame["fire_points"]).all() and frame["fire_points"].sum() > 0
+    assert (frame["deduction_cny"] == 0).all()
 
 
 def test_incomplete_townships_are_listed_unranked_with_the_reason():

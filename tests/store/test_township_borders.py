@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from data.sources import count_fire_points
+from data.deductions import township_deductions
 from data.store import Store
 from data.townships import read_townships
 from ingest.firms import import_firms
@@ -33,7 +33,7 @@ def test_border_point_goes_to_the_lowest_code_on_every_path(store: Store, tmp_pa
     import_firms(store, [firms])
     with store.read(spatial=True) as con:
         stored = dict(con.execute("SELECT lon, township_code FROM fire_points").fetchall())
-        counted = count_fire_points(con, dt.date(2024, 6, 10), dt.date(2024, 6, 10))
+        counted = township_deductions(con, dt.date(2024, 6, 10), dt.date(2024, 6, 10))
         townships = read_townships(con)
     assert stored == {112.6: WEST, 112.65: EAST, 112.9: None}
     assert dict(zip(counted["township_code"], counted["fire_points"])) == {WEST: 1, EAST: 1}
@@ -47,5 +47,5 @@ def test_ranking_count_places_points_stored_without_a_township_once(store: Store
         con.execute("INSERT INTO fire_points (id, source, time, lon, lat, geom) VALUES "
                     "('f1', 'official', TIMESTAMP '2024-06-10 13:30', 112.6, 35.05, ST_Point(112.6, 35.05))")
     with store.read(spatial=True) as con:
-        counted = count_fire_points(con, dt.date(2024, 6, 10), dt.date(2024, 6, 10))
+        counted = township_deductions(con, dt.date(2024, 6, 10), dt.date(2024, 6, 10))
     assert dict(zip(counted["township_code"], counted["fire_points"])) == {WEST: 1}
