@@ -15,6 +15,7 @@ from typing import Any
 from core.vocabulary.codes import CODES
 from core.vocabulary.interface import INTERFACE
 from core.vocabulary.messages import MESSAGES
+from core.vocabulary.registers import ENTRIES as REGISTER_ENTRIES
 
 DEFAULT_LANGUAGE = "zh"
 LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
@@ -36,7 +37,7 @@ def _merged(*tables: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, 
     return merged
 
 
-VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES)
+VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES, REGISTER_ENTRIES)
 
 
 @dataclass(frozen=True)
