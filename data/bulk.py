@@ -115,6 +115,9 @@ _TABLES: dict[str, tuple[str, str, str]] = {
         "code, name, kind, township_code, city, lon, lat, source, geom",
         "code, name, kind, township_code, city, lon, lat, source, ST_Point(lon, lat)",
         "source = 'demo' OR code IN (SELECT code FROM demo_frame)"),
+    "station_aliases": (
+        "alias, station_code, source", "alias, station_code, source",
+        "source = 'demo' OR station_code IN (SELECT station_code FROM demo_frame)"),
     "observations": (
         "station_code, time, pm25, pm10, so2, no2, o3, co, ws, wd, temp, rh, aqi_published, quality_flag, source",
         "station_code, time, pm25, pm10, so2, no2, o3, co, ws, wd, temp, rh, aqi_published, quality_flag, source",

@@ -154,7 +154,7 @@ def parse_dust_sources(path: Path | str, *, townships: dict[str, str], kind: str
                        dtype=float).reshape(-1, 2)
     frame["anchor_lon"], frame["anchor_lat"] = anchors[:, 0], anchors[:, 1]
     named = frame.pop("township")
-    frame["township_code"] = named.map(lambda value: None if value is None else townships.get(township_key(value)))
+    frame["township_code"] = named.map(lambda value: None if pd.isna(value) else townships.get(township_key(value)))
     frame = without_problems(frame, source.log)
     missing = frame["id"].isna()
     frame.loc[missing, "id"] = [dust_source_id(k, n) for k, n in zip(frame.loc[missing, "kind"],

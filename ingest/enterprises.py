@@ -124,7 +124,7 @@ def parse_enterprises(path: Path | str, *, townships: dict[str, str], crs: str |
     frame["lon"], frame["lat"] = lon, lat
     frame["footprint"] = wkb_values(np.where(polygonal, geometry, None))
     named = frame.pop("township")
-    frame["township_code"] = named.map(lambda value: None if value is None else townships.get(township_key(value)))
+    frame["township_code"] = named.map(lambda value: None if pd.isna(value) else townships.get(township_key(value)))
     frame = without_problems(frame, source.log)
     missing = frame["id"].isna()
     frame.loc[missing, "id"] = [enterprise_id(*row) for row in frame.loc[missing, ["name", "lon", "lat"]].itertuples(

@@ -77,7 +77,8 @@ def _table_features(source: TextTable, crs: str | None, wkt_aliases: tuple[str, 
     if column is not None:
         text = source.table[column].to_pandas().str.strip()
         given = text.notna() & (text != "")
-        parsed = shapely.from_wkt(text.where(given, None).to_numpy(dtype=object), on_invalid="ignore")
+        parsed = shapely.from_wkt(np.array([value if ok else None for value, ok in zip(text, given)], dtype=object),
+                                  on_invalid="ignore")
         bad = given.to_numpy() & pd.isna(parsed)
         source.log.add(np.flatnonzero(bad), column, text[bad], term("reason.expected_wkt"))
         geometry = np.where(bad, None, parsed).astype(object)

@@ -54,6 +54,11 @@ class Field:
     header: str | None = None
     example: str | None = None
 
+    def __post_init__(self):
+        # The template's header is always one the importer reads.
+        if self.header is not None and header_key(self.header) not in self.aliases:
+            object.__setattr__(self, "aliases", (*self.aliases, header_key(self.header)))
+
     @property
     def template_header(self) -> str:
         return self.header or self.aliases[0]
@@ -122,3 +127,14 @@ def read_fields(source: TextTable, fields: Sequence[Field], *, optional: Sequenc
 def aliases_of(*headers: str) -> tuple[str, ...]:
     """Headers as they are written (Chinese, English, with units) in the header_key form find_column matches."""
     return tuple(dict.fromkeys(header_key(header) for header in headers))
+
+
+def spelled(mapping: Mapping[str, str], code: object) -> object:
+    """How an official writes ``code`` in a register: the first Chinese word ``mapping`` reads as it
+    (diesel → 柴油), else the code itself (None stays None)."""
+    if code is None or (isinstance(code, float) and np.isnan(code)):
+        return None
+    for word, value in mapping.items():
+        if value == code and any("\u4e00" <= char <= "\u9fff" for char in word):
+            return word
+    return code

@@ -89,7 +89,7 @@ def parse_fire_report(source: TextTable, kind: str, *, townships: dict[str, str]
                          "confidence": frame["confidence"] if "confidence" in frame else None,
                          "place_name": frame["place_name"], "attrs": _other_columns(source, used)})
     rows["township_code"] = frame["township"].map(
-        lambda value: None if value is None else townships.get(township_key(value)))
+        lambda value: None if pd.isna(value) else townships.get(township_key(value)))
     if kind == "video":
         # The camera and the alarm's type are what a video alarm is known by: kept with the other columns.
         extra = [{key: value for key, value in (("device", d), ("alarm_type", a)) if value is not None}

@@ -30,6 +30,7 @@ from ingest.common import (
     write_rejected,
 )
 from ingest.coordinates import LAT_ALIASES, LON_ALIASES, parse_positions
+from ingest.fields import text_values
 from ingest.polygons import township_key, township_kind_from_name
 
 CODE_ALIASES = ("code", "stationcode", "sitecode", "监测点编码", "站点编码", "站点代码", "站点编号", "编码",
@@ -90,30 +91,30 @@ def parse_stations(path: Path | str, *, kind: str | None = None, crs: str | None
         raise missing_columns_error(source.path, term("column.latitude" if lat_column is None else "column.longitude"),
                                     LAT_ALIASES if lat_column is None else LON_ALIASES, columns)
     log = source.log
-    codes = _text(source, code_column)
+    codes = text_values(source, code_column)
     blank = codes.isna()
     log.add(np.flatnonzero(blank), code_column, codes[blank], term("reason.expected_station_code"))
     repeated = codes.duplicated() & ~blank
     log.add(np.flatnonzero(repeated), code_column, codes[repeated], term("reason.repeated_station_code"))
-    names = _text(source, name_column) if name_column else codes
+    names = text_values(source, name_column) if name_column else codes
     unnamed = names.isna() & ~blank
     log.add(np.flatnonzero(unnamed), name_column or code_column, names[unnamed], term("reason.expected_station_name"))
 
     frame = pd.DataFrame({"code": codes, "name": names.fillna(codes)})
     frame["kind"] = _kinds(source, kind, codes, log)
     township_column = find_column(columns, TOWNSHIP_ALIASES)
-    frame["township_named"] = (_text(source, township_column) if township_column
+    frame["township_named"] = (text_values(source, township_column) if township_column
                                else pd.Series(None, index=frame.index, dtype=object))
     city_column = find_column(columns, CITY_ALIASES)
     if city_column:
-        frame["city"] = _text(source, city_column)
+        frame["city"] = text_values(source, city_column)
     if lon_column:
         lon, lat = parse_positions(source, lon_column, lat_column, crs)
     else:
         lon = lat = np.full(len(frame), np.nan)
     frame["lon"], frame["lat"] = lon, lat
     frame["source"] = source.path.name
-    pairs = [pd.DataFrame({"alias": _text(source, column), "station_code": codes})
+    pairs = [pd.DataFrame({"alias": text_values(source, column), "station_code": codes})
              for column in columns if column in (code_column, name_column) or header_is_alias(column)]
     aliases = pd.concat(pairs, ignore_index=True).dropna().drop_duplicates().assign(source=source.path.name)
     return ParsedStations(source.path, frame, log, aliases.reset_index(drop=True))
@@ -145,15 +146,10 @@ def header_is_alias(column: str) -> bool:
     return header_key(column) in CODE_ALIASES + NAME_ALIASES + OTHER_NAME_ALIASES
 
 
-def _text(source: TextTable, column: str) -> pd.Series:
-    values = source.table[column].to_pandas().str.strip()
-    return values.where(values != "", None).astype(object)
-
-
 def _kinds(source: TextTable, kind: str | None, codes: pd.Series, log: ProblemLog) -> pd.Series:
     kind_column = find_column(source.columns, KIND_ALIASES)
     if kind_column:
-        given = _text(source, kind_column)
+        given = text_values(source, kind_column)
         kinds = given.map(station_kind)
         unknown = kinds.isna() & given.notna()
         log.add(np.flatnonzero(unknown), kind_column, given[unknown], term("reason.unknown_station_kind"))
@@ -186,7 +182,7 @@ def write_station_list(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, alia
     the township whose boundary contains it, and when none does, the named township is created by its
     name, without a boundary (a boundary or register imported later gives it its official code)."""
     lookup = township_lookup(con)
-    named = frame["township_named"].map(lambda value: None if value is None else township_key(value))
+    named = frame["township_named"].map(lambda value: None if pd.isna(value) else township_key(value))
     stations = frame.drop(columns="township_named").assign(township_code=named.map(lookup).astype(object))
     stations["township_code"] = stations["township_code"].where(stations["township_code"].notna(), None)
     counts = upsert(con, "stations", stations, ("code",), geometry="point", fill_township=True)

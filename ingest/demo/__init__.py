@@ -96,6 +96,10 @@ def demo_frames(seed: int, year: int) -> dict[str, pd.DataFrame]:
                                      "parent_code": [CITY_CODE[:2] + "0000"]}),
         "townships": townships,
         "stations": station_frame,
+        # The names a station list gives the stations (code and name), as an imported list keeps them.
+        "station_aliases": pd.concat([pd.DataFrame({"alias": station_frame[column], "station_code": station_frame["code"],
+                                                    "source": DEMO_SOURCE}) for column in ("code", "name")],
+                                     ignore_index=True),
         "enterprises": enterprises,
         "zones": zone_frame,
         "dust_sources": dust_sources,
