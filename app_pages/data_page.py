@@ -1,12 +1,19 @@
-"""The data page: upload files through the same importers as the CLI, see what the store holds, and see
-the observation hours that failed quality checks."""
+"""The data page: upload every register through the same importers as the CLI (each with its templates to
+download), see what the store holds, the township register (townships without a boundary), the rasters,
+and the observation hours that failed quality checks."""
 from __future__ import annotations
 
 import streamlit as st
 
 from app_pages.session import current_language, escape_markdown, t
 from app_pages.sidebar import current_user
-from app_pages.store_access import hotspots_for, open_store, store_busy_guard, store_overview
+from app_pages.store_access import (
+    hotspots_for,
+    open_store,
+    register_overview,
+    store_busy_guard,
+    store_overview,
+)
 from core.errors import LantianError
 from core.policy import User, may_upload, sees_supervisor_findings
 from core.vocabulary import label
@@ -15,35 +22,72 @@ from data.quality import describe_flags
 from data.stations import STATION_KINDS
 from data.store import Store
 from data.zones import ZONE_KINDS
-from ingest.service import import_uploads
+from ingest.dust import DUST_KINDS
+from ingest.fires import FIRE_KINDS
+from ingest.rasters import RASTER_KINDS
+from ingest.service import REGISTERS, import_uploads
+from ingest.templates import TEMPLATES, template_csv, template_xlsx
 
-# The registers the page offers for upload (ingest.service.REGISTERS, as `lantian import <what>` takes them).
-UPLOADABLE = ("stations", "observations", "cnemc", "firms", "townships", "zones")
-KIND_CHOICES = {"stations": STATION_KINDS, "zones": ZONE_KINDS}
-KIND_DOMAINS = {"stations": "station_kind", "zones": "zone_kind"}  # where core.vocabulary labels each kind
-CRS_KINDS = ("stations", "townships", "zones")
+# The registers the page offers for upload: every one `lantian import <what>` takes, in the same order.
+UPLOADABLE = tuple(REGISTERS)
+# Registers whose files may lack a kind column: the kinds to choose from and where the vocabulary labels them.
+KIND_CHOICES = {"stations": (STATION_KINDS, "station_kind"), "zones": (ZONE_KINDS, "zone_kind"),
+                "dust-sources": (tuple(dict.fromkeys(DUST_KINDS.values())), "source_kind"),
+                "fires": (FIRE_KINDS, "fire_source"), "raster": (RASTER_KINDS, "raster_kind")}
 # Shapefiles arrive as several files sharing one stem; GeoPackage and GeoJSON as one.
-UPLOAD_TYPES = ["csv", "txt", "parquet", "geojson", "json", "gpkg", "shp", "shx", "dbf", "prj", "cpg"]
+UPLOAD_TYPES = ["csv", "txt", "xlsx", "xlsm", "parquet", "geojson", "json", "gpkg", "shp", "shx", "dbf", "prj", "cpg",
+                "tif", "tiff"]
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _templates(what: str) -> None:
+    """Download buttons for the register's templates (CSV and Excel), or why it has none."""
+    names = [name for name, template in TEMPLATES.items() if template.register == what]
+    if not names:
+        st.caption(t("no_template"))
+        return
+    lang = current_language()
+    st.caption(t("template_caption"))
+    for name in names:
+        titled = len(names) > 1
+        csv_column, xlsx_column = st.columns(2)
+        csv_column.download_button(
+            t("template_download", format=f"{t(f'template_of_{name}')} CSV" if titled else "CSV"),
+            template_csv(name), file_name=f"{name}.csv", mime="text/csv", key=f"template_csv_{name}",
+            use_container_width=True)
+        xlsx_column.download_button(
+            t("template_download", format=f"{t(f'template_of_{name}')} Excel" if titled else "Excel"),
+            template_xlsx(name, lang), file_name=f"{name}.xlsx", mime=XLSX_MIME, key=f"template_xlsx_{name}",
+            use_container_width=True)
 
 
 def _upload(store: Store, user: User) -> None:
     lang = current_language()
     st.subheader(t("upload_title"))
-    what_column, kind_column, crs_column = st.columns(3)
-    what = what_column.selectbox(t("upload_what"), UPLOADABLE, key="upload_what",
-                                 format_func=lambda key: t(f"import_{key}"))
-    kind = (kind_column.selectbox(t("upload_kind"), [None, *KIND_CHOICES[what]], key="upload_kind",
-                                  format_func=lambda k: t("from_file") if k is None
-                                  else label(KIND_DOMAINS[what], k, lang))
-            if what in KIND_CHOICES else None)
-    crs = crs_column.text_input(t("upload_crs"), key="upload_crs") if what in CRS_KINDS else None
+    what = st.selectbox(t("upload_what"), UPLOADABLE, key="upload_what", format_func=lambda key: t(f"import_{key}"))
+    options = REGISTERS[what].options
+    _templates(what)
+    choices = []
+    if what in KIND_CHOICES:
+        choices.append("kind")
+    choices += [name for name in ("crs", "sheet", "period") if name in options]
+    columns = st.columns(max(len(choices), 1))
+    given: dict[str, str | None] = {}
+    for column, name in zip(columns, choices):
+        if name == "kind":
+            kinds, domain = KIND_CHOICES[what]
+            given["kind"] = column.selectbox(t("upload_kind"), [None, *kinds], key="upload_kind",
+                                             format_func=lambda k, d=domain: t("from_file") if k is None
+                                             else label(d, k, lang))
+        else:
+            given[name] = column.text_input(t(f"upload_{name}"), key=f"upload_{name}").strip() or None
     skip = st.checkbox(t("skip_bad_rows"), key="upload_skip")
     files = st.file_uploader(t("upload_files"), accept_multiple_files=True, type=UPLOAD_TYPES, key="upload_files")
-    if st.button(t("upload_run"), key="upload_run", disabled=not files):
+    if st.button(t("upload_run"), key="upload_run", disabled=not files, type="primary"):
         try:
             with store_busy_guard():
-                report = import_uploads(store, user, what, [(f.name, f.getvalue()) for f in files], kind=kind,
-                                        crs=crs or None, skip_bad_rows=skip)
+                report = import_uploads(store, user, what, [(f.name, f.getvalue()) for f in files], skip_bad_rows=skip,
+                                        **given)
         except LantianError as error:
             st.error(escape_markdown(error.render(lang)))
             return
@@ -55,6 +99,33 @@ def _upload(store: Store, user: User) -> None:
 def _headers(columns) -> dict[str, str]:
     """Column name -> its header in the interface language (the ``col_`` strings of core.vocabulary)."""
     return {column: t(f"col_{column}") for column in columns}
+
+
+def _register(store: Store) -> None:
+    """The township register, townships still without a boundary named first, and the stored rasters."""
+    lang = current_language()
+    with store_busy_guard():
+        townships, rasters = register_overview(store)
+    st.subheader(t("townships_title"))
+    unbounded = townships[~townships["has_boundary"]]
+    if unbounded.empty:
+        st.caption(t("all_townships_bounded"))
+    else:
+        st.warning(escape_markdown(t("townships_without_boundary", count=len(unbounded),
+                                     names="、".join(unbounded["name"].head(12)))))
+    if not townships.empty:
+        shown = townships.assign(kind=townships["kind"].map(lambda code: label("township_kind", code, lang)))
+        columns = ["code", "name", "kind", "county", "city", "has_boundary", "provisional", "stations"]
+        st.dataframe(shown[columns], key="township_register", hide_index=True, use_container_width=True,
+                     column_config=_headers(columns))
+    st.subheader(t("rasters_title"))
+    if rasters.empty:
+        st.caption(t("no_rasters"))
+        return
+    shown = rasters.assign(kind=rasters["kind"].map(lambda code: label("raster_kind", code, lang)))
+    columns = ["kind", "period", "source", "crs"]
+    st.dataframe(shown[columns], key="rasters", hide_index=True, use_container_width=True,
+                 column_config=_headers(columns))
 
 
 def _holdings(store: Store, user: User, show_anomalies: bool) -> None:
@@ -93,6 +164,7 @@ def render() -> None:
     if may_upload(user):
         _upload(store, user)
     _holdings(store, user, show_anomalies=sees_supervisor_findings(user))
+    _register(store)
 
 
 if __name__ == "__main__":

@@ -21,10 +21,11 @@ from core.logs import configure_logging
 from core.policy import User
 from core.settings import get_settings
 from data.hotspots import HotspotFilter
+from data.rasters import read_rasters
 from data.sources import read_dust_sources, read_fire_points
 from data.stations import latest_observation_time, read_hourly_observations, read_quality_counts, read_stations
 from data.store import Store, read_holdings
-from data.townships import read_townships
+from data.townships import read_township_register, read_townships
 from data.zones import read_zones
 from hotspots import task_service
 from hotspots.service import visible_hotspots
@@ -212,3 +213,15 @@ def hotspots_for(store: Store, user: User, selection: HotspotFilter, top: int | 
     """Ranked hotspots matching ``selection`` that ``user`` may see (hotspots.service.visible_hotspots)
     with the id and state of each one's latest task (NaN: none yet)."""
     return _hotspots(str(store.path), store_version(store), user, selection, top)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _register_overview(db_path: str, version: tuple[int, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with Store(db_path).read() as con:
+        return read_township_register(con), read_rasters(con)
+
+
+def register_overview(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every township, with or without a boundary (read_township_register), and the stored rasters
+    (read_rasters), for the data page."""
+    return _register_overview(str(store.path), store_version(store))

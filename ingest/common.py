@@ -59,6 +59,10 @@ class ImportReport:
     def stored(self) -> int:
         return self.new + self.updated + self.unchanged
 
+    def render(self, lang: str) -> str:
+        """The summary, so a report can stand as a value in a message (rendered in its reader's language)."""
+        return self.summary(lang)
+
     def summary(self, lang: str = "zh") -> str:
         """One line for the CLI and the upload page, in ``lang``."""
         files = self.files[0] if len(self.files) == 1 else term("note.file_count", count=len(self.files))

@@ -63,7 +63,7 @@ def read_feature_table(path: Path | str, *, crs: str | None = None, sheet: str |
         raise BadInputError("error.no_features", file=str(path))
     frame = _to_wgs84(frame.reset_index(drop=True), crs, path)
     properties = frame.drop(columns=frame.geometry.name)
-    table = pa.table({str(column): pa.array(properties[column].map(property_text).tolist(), type=pa.string())
+    table = pa.table({str(column): pa.array([property_text(value) for value in properties[column]], type=pa.string())
                       for column in properties.columns})
     log = ProblemLog(path, np.arange(len(frame)), unit="feature",
                      original_rows=lambda positions: pd.DataFrame(properties.iloc[positions]))

@@ -44,7 +44,7 @@ class Field:
     """One stored column: the headers that may hold it (header_key form, preferred first), how its text is
     read (text, number, integer, time, date, boolean, or a Reader), whether a row needs it, the range a
     number must lie in, and what its template shows: ``header`` (an accepted header, with its unit;
-    default the first alias) and ``example``."""
+    default the first alias) and ``example``; ``label`` names it in messages (a ``column.*`` key)."""
 
     name: str
     aliases: tuple[str, ...]
@@ -53,6 +53,7 @@ class Field:
     bounds: tuple[float, float] | None = None
     header: str | None = None
     example: str | None = None
+    label: str | None = None  # the vocabulary key naming the field in a message (default: its header)
 
     def __post_init__(self):
         # The template's header is always one the importer reads.
@@ -117,7 +118,8 @@ def read_fields(source: TextTable, fields: Sequence[Field], *, optional: Sequenc
     for item in fields:
         column = find_column(columns, item.aliases)
         if column is None and item.required and item.name not in optional:
-            raise missing_columns_error(source.path, item.template_header, item.aliases, columns)
+            what = term(item.label) if item.label else item.template_header
+            raise missing_columns_error(source.path, what, item.aliases, columns)
         if column is not None:
             found[item.name] = column
         frame[item.name] = read_field(source, column, item, len(source)).set_axis(frame.index)

@@ -42,8 +42,9 @@ TERRAINS = {"urban": "urban", "城区": "urban", "城市": "urban", "plain": "pl
 COUNTY_DIGITS, TOWNSHIP_DIGITS = 6, 9
 
 TOWNSHIP_FIELDS = (
-    Field("code", TOWNSHIP_CODE_ALIASES, required=True, header="乡镇代码", example="419001100"),
-    Field("name", TOWNSHIP_NAME_ALIASES, required=True, header="乡镇名称", example="克井镇"),
+    Field("code", TOWNSHIP_CODE_ALIASES, required=True, header="乡镇代码", example="419001100",
+          label="column.township_code"),
+    Field("name", TOWNSHIP_NAME_ALIASES, required=True, header="乡镇名称", example="克井镇", label="column.township_name"),
     Field("kind", KIND_ALIASES, vocabulary_reader(TOWNSHIP_KINDS, term("reason.expected_township_kind")),
           header="类型", example="镇"),
     Field("county_code", ("countycode", "县区代码", "区县代码", "县级代码", "县代码", "所属县区代码"), header="区县代码"),
@@ -57,7 +58,7 @@ TOWNSHIP_FIELDS = (
 )
 ZONE_FIELDS = (
     Field("id", ZONE_ID_ALIASES, header="编号", example="zone-coal-01"),
-    Field("name", ZONE_NAME_ALIASES, required=True, header="名称", example="禁煤区"),
+    Field("name", ZONE_NAME_ALIASES, required=True, header="名称", example="禁煤区", label="column.zone_name"),
     Field("kind", KIND_ALIASES, vocabulary_reader(ZONE_KINDS, term("reason.unknown_zone_kind")), header="类型",
           example="禁煤区"),
     Field("rules", ("rules", "规则", "管控规则", "规则json"), header="管控规则",

@@ -91,7 +91,7 @@ def inspect_raster(path: Path, kind: str, region: tuple[float, float, float, flo
             unknown = sorted(set(np.unique(valid).tolist()) - set(LANDCOVER_CLASSES))
             if unknown:
                 raise BadInputError("error.landcover_classes", file=str(path), found=unknown[:12],
-                                    expected=[f"{code} {name}" for code, name in LANDCOVER_CLASSES.items()])
+                                    expected=[term(f"landcover_class.{code}") for code in LANDCOVER_CLASSES])
         return {"crs": raster.crs.to_string(), "width": raster.width, "height": raster.height,
                 "west": west, "south": south, "east": east, "north": north,
                 "nodata": None if raster.nodata is None else float(raster.nodata)}

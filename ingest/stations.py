@@ -36,7 +36,7 @@ from ingest.polygons import township_key, township_kind_from_name
 CODE_ALIASES = ("code", "stationcode", "sitecode", "监测点编码", "站点编码", "站点代码", "站点编号", "编码",
                 "站号", "stationid", "siteid", "station", "site", "id")
 NAME_ALIASES = ("name", "namezh", "stationname", "sitename", "监测点名称", "站点名称", "站名", "名称",
-                "监测点")
+                "监测点", "站点")
 KIND_ALIASES = ("kind", "stationkind", "stationtype", "type", "类型", "站点类型", "站点类别", "站类")
 TOWNSHIP_ALIASES = ("townshipcode", "township", "乡镇代码", "乡镇编码", "乡镇", "乡镇街道", "乡镇名称", "街道")
 CITY_ALIASES = ("city", "城市", "市")
@@ -180,24 +180,33 @@ def write_station_list(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, alia
 
     A named township the store holds (by name or code) is the station's; otherwise the station goes to
     the township whose boundary contains it, and when none does, the named township is created by its
-    name, without a boundary (a boundary or register imported later gives it its official code)."""
+    name, without a boundary (a boundary or register imported later gives it its official code). A
+    national station without a named township counts for the city only and is not placed by position."""
     lookup = township_lookup(con)
     named = frame["township_named"].map(lambda value: None if pd.isna(value) else township_key(value))
     stations = frame.drop(columns="township_named").assign(township_code=named.map(lookup).astype(object))
     stations["township_code"] = stations["township_code"].where(stations["township_code"].notna(), None)
-    counts = upsert(con, "stations", stations, ("code",), geometry="point", fill_township=True)
+    # A national station counts for the city (stations.township_code NULL) unless its row names a township:
+    # only the others are placed by position.
+    national = (stations["kind"] == "national").to_numpy()
+    counts = [upsert(con, "stations", stations[~national], ("code",), geometry="point", fill_township=True),
+              upsert(con, "stations", stations[national], ("code",), geometry="point")]
+    counts = UpsertCounts(*(sum(getattr(part, name) for part in counts) for name in ("new", "updated", "unchanged")))
     upsert(con, "station_aliases", aliases, ("alias", "station_code"))
     unknown = pd.DataFrame({"station_code": stations["code"], "township_code": named})[
         named.notna() & stations["township_code"].isna()]
     created: list[str] = []
     placed: list[str] = []
     if not unknown.empty:
-        names = unknown.drop_duplicates("township_code").assign(
-            name=lambda rows: rows["township_code"], kind=lambda rows: rows["name"].map(township_kind_from_name),
-            source=frame["source"].iloc[0]).rename(columns={"township_code": "code"})
-        add_named_townships(con, names[["code", "name", "kind", "source"]])
+        # Placed by position where a boundary contains them; the rest take the township they name, which
+        # is created by that name (no foreign keys: the order of the two writes does not matter).
         given = set(assign_named_townships(con, unknown))
-        created = sorted(set(unknown.loc[unknown["station_code"].isin(given), "township_code"]))
+        named_for = unknown[unknown["station_code"].isin(given)].drop_duplicates("township_code")
+        names = pd.DataFrame({"code": named_for["township_code"], "name": named_for["township_code"],
+                              "kind": named_for["township_code"].map(township_kind_from_name),
+                              "source": frame["source"].iloc[0]})
+        add_named_townships(con, names)
+        created = sorted(names["code"])
         placed = sorted(set(unknown["township_code"]) - set(created))
     return StationListWrite(counts, placed, created)
 

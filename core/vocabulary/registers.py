@@ -30,6 +30,10 @@ _CODES: dict[str, dict[str, tuple[str, str]]] = {
     "raster_kind": {
         "satellite_pm25": ("卫星 PM2.5", "satellite PM2.5"), "landcover": ("土地覆盖", "land cover"),
     },
+    "landcover_class": {
+        "1": ("1 耕地", "1 cropland"), "2": ("2 建设用地", "2 built-up"), "3": ("3 林地/山地", "3 forest/mountain"),
+        "4": ("4 水体", "4 water"),
+    },
     "admin_level": {
         "province": ("省", "province"), "city": ("地市", "city"), "county": ("区县", "county"),
     },
@@ -126,7 +130,6 @@ ENTRIES: dict[str, dict[str, str]] = {
                              "en": "Import: python cli.py import {register} FILE, or upload it on the Data page."},
     "template.required_columns": {"zh": "必填列：{columns}", "en": "Required columns: {columns}"},
     # The folder import and the other commands (commands/imports.py, commands/store.py)
-    "note.folder_file": {"zh": "{file}（{what}）：{summary}", "en": "{file} ({what}): {summary}"},
     "note.folder_unrecognised": {"zh": "以下文件无法从文件名判断数据类型，未导入：{files}",
                                  "en": "not recognised by their names, not imported: {files}"},
     "note.folder_refused": {"zh": "{file}（{what}）被拒收，后续文件未导入：{files}",
@@ -151,6 +154,8 @@ ENTRIES: dict[str, dict[str, str]] = {
     "upload_period": {"zh": "月份（卫星 PM2.5，如 2025-03；空为文件名中的月份）",
                       "en": "Month (satellite PM2.5, e.g. 2025-03; empty: the one in the file's name)"},
     "template_download": {"zh": "下载模板（{format}）", "en": "Template ({format})"},
+    "template_of_fires": {"zh": "官方卫星火点", "en": "official fire list"},
+    "template_of_fires-video": {"zh": "蓝天卫士报警", "en": "video alarms"},
     "template_caption": {"zh": "模板含可识别的中文表头、单位和一行示例；CSV 与 Excel 均可导入。",
                          "en": "The template has the headers the importer reads, their units and one example row; "
                                "CSV and Excel both import."},

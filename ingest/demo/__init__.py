@@ -58,12 +58,9 @@ def demo_frames(seed: int, year: int) -> dict[str, pd.DataFrame]:
         "terrain": [t.terrain for t in TOWNSHIPS], "illustrative": True, "source": TOWNSHIP_SOURCE,
         "provisional": False, "county_code": None, "city_code": CITY_CODE,
         "geom_wkb": _wkb(polygons[t.code] for t in TOWNSHIPS)})
-    # The city's stations, national ones included, count for the township they stand in, as an
-    # imported station list places them.
     station_frame = pd.DataFrame({
         "code": [s.code for s in network], "name": [s.name for s in network],
-        "kind": [s.kind for s in network],
-        "township_code": [s.township_code or township_at(s.lon, s.lat) for s in network],
+        "kind": [s.kind for s in network], "township_code": [s.township_code for s in network],
         "city": CITY, "lon": [s.lon for s in network], "lat": [s.lat for s in network],
         "source": DEMO_SOURCE})
     enterprises = pd.DataFrame({

@@ -77,8 +77,7 @@ def _zones(frames: dict[str, pd.DataFrame], folder: Path) -> Path:
 
 def _stations(frames: dict[str, pd.DataFrame], names: dict[str, str]) -> pd.DataFrame:
     stations = frames["stations"]
-    # The national stations' list names no township: the importer places them by position.
-    named = stations["township_code"].where(stations["kind"] != "national")
+    named = stations["township_code"]
     return _table("stations", {"code": stations["code"], "name": stations["name"],
                                "kind": stations["kind"].map(lambda kind: spelled(STATION_KINDS, kind)),
                                "township": named.map(names), "city": stations["city"], "lon": stations["lon"],
