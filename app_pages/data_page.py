@@ -3,6 +3,7 @@ download), see what the store holds, the township register (townships without a 
 and the observation hours that failed quality checks."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app_pages.session import current_language, escape_markdown, t
@@ -92,6 +93,9 @@ def _upload(store: Store, user: User) -> None:
             st.error(escape_markdown(error.render(lang)))
             return
         st.success(escape_markdown(report.summary(lang)))
+        for name, content in report.rejected_downloads:
+            st.download_button(t("rejected_download", file=name), content, file_name=name, mime="text/csv",
+                               key=f"rejected_{name}")
         for note in report.notes:
             st.caption(escape_markdown(note.render(lang)))
 
@@ -114,7 +118,8 @@ def _register(store: Store) -> None:
         st.warning(escape_markdown(t("townships_without_boundary", count=len(unbounded),
                                      names="、".join(unbounded["name"].head(12)))))
     if not townships.empty:
-        shown = townships.assign(kind=townships["kind"].map(lambda code: label("township_kind", code, lang)))
+        shown = townships.assign(kind=townships["kind"].map(lambda code: label("township_kind", code, lang)),
+                                 county=townships["county"].fillna(""), city=townships["city"].fillna(""))
         columns = ["code", "name", "kind", "county", "city", "has_boundary", "provisional", "stations"]
         st.dataframe(shown[columns], key="township_register", hide_index=True, use_container_width=True,
                      column_config=_headers(columns))
@@ -128,15 +133,26 @@ def _register(store: Store) -> None:
                  column_config=_headers(columns))
 
 
-def _holdings(store: Store, user: User, show_anomalies: bool) -> None:
+def _holdings(store: Store) -> None:
     with store_busy_guard():
-        holdings, flagged = store_overview(store)
-        detected = hotspots_for(store, user, HotspotFilter(kinds=("anomaly",))) if show_anomalies else None
+        holdings, _ = store_overview(store)
     st.subheader(t("holdings_title"))
-    st.dataframe(holdings.assign(data=holdings["data"].map(lambda key: t(f"table_{key}"))), key="holdings",
-                 hide_index=True, use_container_width=True, column_config=_headers(holdings.columns))
-    if not show_anomalies:
-        return
+    shown = holdings.assign(data=holdings["data"].map(lambda key: t(f"table_{key}")),
+                            **{column: holdings[column].map(_when) for column in ("first", "last")})
+    st.dataframe(shown, key="holdings", hide_index=True, use_container_width=True,
+                 column_config=_headers(holdings.columns))
+
+
+def _when(value) -> str:
+    """A time as the page shows it: to the minute, blank when there is none."""
+    return "" if pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
+
+
+def _anomalies(store: Store, user: User) -> None:
+    """Detected data anomalies and the hours flagged on import (supervisors and inspectors)."""
+    with store_busy_guard():
+        _, flagged = store_overview(store)
+        detected = hotspots_for(store, user, HotspotFilter(kinds=("anomaly",)))
     st.subheader(t("anomalies_title"))
     st.caption(t("detected_anomalies"))
     anomaly_columns = ["rank", "station_code", "township_name", "start_time", "end_time", "hours", "context"]
@@ -163,8 +179,10 @@ def render() -> None:
         store = open_store()
     if may_upload(user):
         _upload(store, user)
-    _holdings(store, user, show_anomalies=sees_supervisor_findings(user))
+    _holdings(store)
     _register(store)
+    if sees_supervisor_findings(user):
+        _anomalies(store, user)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,8 @@ class ImportReport:
     ``what`` names what was imported (``imported.*``); ``flagged`` counts stored rows with a non-zero
     quality flag; ``notes`` are lines a person should read (stations without coordinates, repaired
     polygons, ignored columns...), each rendered with ``note.render(lang)``; ``rejected_files`` are the
-    CSVs holding rejected rows with their reasons (only with skip_bad_rows).
+    CSVs holding rejected rows with their reasons (only with skip_bad_rows), ``rejected_downloads`` the
+    same for an upload, as (name, bytes).
     """
 
     what: Term
@@ -54,6 +55,8 @@ class ImportReport:
     flagged: int = 0
     notes: list[Term] = field(default_factory=list)
     rejected_files: list[Path] = field(default_factory=list)
+    # An upload's rejected-rows files, kept in memory (name, CSV bytes): their folder is gone after it.
+    rejected_downloads: list[tuple[str, bytes]] = field(default_factory=list)
 
     @property
     def stored(self) -> int:

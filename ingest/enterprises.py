@@ -113,13 +113,14 @@ def parse_enterprises(path: Path | str, *, townships: dict[str, str], crs: str |
     check_shapes(features, POLYGONAL | {"Point"}, term("reason.expected_polygon_or_point"), required=False)
     geometry = features.geometry
     polygonal = np.array([geom is not None and geom.geom_type in POLYGONAL for geom in geometry], dtype=bool)
-    # A table needs its lon/lat columns unless a WKT footprint column can stand in for them.
-    lon, lat = read_positions(source, crs, required=is_table(source.path) and not features.shaped)
+    # A table needs its lon/lat columns (each row a position) unless a WKT footprint column can stand in.
+    required = is_table(source.path) and not features.shaped
+    lon, lat = read_positions(source, crs, required=required)
     lon, lat = np.array(lon, dtype=float), np.array(lat, dtype=float)
     shaped = ~pd.isna(geometry) & np.isnan(lon)
     anchors = [geom if geom.geom_type == "Point" else geom.representative_point() for geom in geometry[shaped]]
     lon[shaped], lat[shaped] = shapely.get_x(anchors), shapely.get_y(anchors)
-    absent = np.isnan(lon) | np.isnan(lat)
+    absent = (np.isnan(lon) | np.isnan(lat)) & (not required)
     source.log.add(np.flatnonzero(absent), "lon/lat", [None] * int(absent.sum()), term("reason.expected_position"))
     frame["lon"], frame["lat"] = lon, lat
     frame["footprint"] = wkb_values(np.where(polygonal, geometry, None))

@@ -27,8 +27,9 @@ from ingest.coordinates import CHINA_LAT, CHINA_LON
 from ingest.tables import add_counts
 
 RASTER_KINDS = ("satellite_pm25", "landcover")
-# The land-cover classes the fire rules read (hotspots.config.landcover_credibility), 0 = nodata.
-LANDCOVER_CLASSES = {1: "cropland", 2: "built-up", 3: "forest/mountain", 4: "water"}
+# The land-cover classes the fire rules read (hotspots.config.landcover_credibility: 1 cropland, 2 built-up,
+# 3 forest/mountain, 4 water; labels landcover_class.*), 0 = nodata.
+LANDCOVER_CLASSES = (1, 2, 3, 4)
 PERIOD = re.compile(r"(\d{4})-?(\d{2})")
 
 

@@ -89,7 +89,8 @@ def import_files(store: Store, user: User, what: str, paths: Sequence[Path | str
 
 def import_uploads(store: Store, user: User, what: str, files: Sequence[tuple[str, bytes]], **options) -> ImportReport:
     """import_files for uploaded ``files`` ((name, bytes) pairs): written under their own names (never a
-    path from the name) into a temporary folder, which is removed with any rejected-rows files after."""
+    path from the name) into a temporary folder, which is removed after; the report names the files as
+    uploaded and holds the rejected-rows files in ``rejected_downloads``."""
     with tempfile.TemporaryDirectory(prefix="lantian-upload-") as folder:
         paths = []
         for name, content in files:
@@ -97,4 +98,9 @@ def import_uploads(store: Store, user: User, what: str, files: Sequence[tuple[st
             path.write_bytes(content)
             paths.append(path)
         importable = [path for path in paths if path.suffix.lower() not in SIDECAR_SUFFIXES]
-        return import_files(store, user, what, importable, **options)
+        report = import_files(store, user, what, importable, **options)
+        # The temporary folder goes: the report names the files as uploaded and keeps their rejected rows.
+        report.files = [Path(name).name for name in report.files]
+        report.rejected_downloads = [(path.name, path.read_bytes()) for path in report.rejected_files]
+        report.rejected_files = []
+        return report

@@ -154,6 +154,7 @@ ENTRIES: dict[str, dict[str, str]] = {
     "upload_period": {"zh": "月份（卫星 PM2.5，如 2025-03；空为文件名中的月份）",
                       "en": "Month (satellite PM2.5, e.g. 2025-03; empty: the one in the file's name)"},
     "template_download": {"zh": "下载模板（{format}）", "en": "Template ({format})"},
+    "rejected_download": {"zh": "下载拒收的行（{file}）", "en": "Rejected rows ({file})"},
     "template_of_fires": {"zh": "官方卫星火点", "en": "official fire list"},
     "template_of_fires-video": {"zh": "蓝天卫士报警", "en": "video alarms"},
     "template_caption": {"zh": "模板含可识别的中文表头、单位和一行示例；CSV 与 Excel 均可导入。",
