@@ -143,6 +143,21 @@ def parse_townships(path: Path | str, *, crs: str | None = None, sheet: str | No
     return frame[TOWNSHIP_COLUMNS + given + ["geom"]], source.log, notes
 
 
+def _settled(parsed: list[tuple[pd.DataFrame, ProblemLog, list[Term]]], what: Term, key: str,
+             paths: Sequence[Path | str], skip_bad_rows: bool) -> tuple[ImportReport, pd.DataFrame, list[ProblemLog]]:
+    """The report (with the files' repair notes), the rows of every file without the rows that have
+    problems (refused on the first unless skipping) and, for a ``key`` given twice, only its last row."""
+    logs = [log for _, log, _ in parsed]
+    report = ImportReport(what, files=[str(path) for path in paths], notes=[note for _, _, notes in parsed
+                                                                           for note in notes])
+    report.rejected = settle_problems(logs, skip_bad_rows)
+    frame = pd.concat([without_problems(rows, log) for rows, log, _ in parsed], ignore_index=True)
+    repeated = frame[key].duplicated(keep="last")
+    if repeated.any():
+        report.notes.append(term("note.repeated_features", count=int(repeated.sum()), key=key))
+    return report, frame[~repeated], logs
+
+
 TOWNSHIP_COLUMNS = ["code", "name", "kind", "provisional", "source"]
 # Stored only when a file gives them (or its codes imply them), so a register without a column leaves
 # what a boundary file said as it was.
@@ -157,15 +172,7 @@ def import_townships(store: Store, paths: Sequence[Path | str], *, crs: str | No
     takes the code of the incoming township of that name (data.townships.attach_named_townships); a
     register row without a boundary leaves a stored boundary as it was."""
     parsed = [parse_townships(path, crs=crs, sheet=sheet) for path in paths]
-    logs = [log for _, log, _ in parsed]
-    report = ImportReport(term("imported.townships"), files=[str(path) for path in paths],
-                          notes=[note for _, _, notes in parsed for note in notes])
-    report.rejected = settle_problems(logs, skip_bad_rows)
-    frame = pd.concat([without_problems(rows, log) for rows, log, _ in parsed], ignore_index=True)
-    repeated = frame["code"].duplicated(keep="last")
-    if repeated.any():
-        report.notes.append(term("note.repeated_features", count=int(repeated.sum()), key="code"))
-    frame = frame[~repeated]
+    report, frame, logs = _settled(parsed, term("imported.townships"), "code", paths, skip_bad_rows)
     bounded = frame["geom"].notna()
     stored = [column for column in frame.columns if column not in ("county", "city", "geom")]
     with store.write(spatial=True) as con:
@@ -234,15 +241,8 @@ def import_zones(store: Store, paths: Sequence[Path | str], *, kind: str | None 
     if kind is not None and zone_kind(kind) is None:
         raise ValueError(f"unknown zone kind {kind!r}: expected low_emission, nonroad_ban, coal_ban or fuel_ban")
     parsed = [parse_zones(path, kind=kind, crs=crs, sheet=sheet) for path in paths]
-    logs = [log for _, log, _ in parsed]
-    report = ImportReport(term("imported.zones"), files=[str(path) for path in paths],
-                          notes=[note for _, _, notes in parsed for note in notes])
-    report.rejected = settle_problems(logs, skip_bad_rows)
-    frame = pd.concat([without_problems(rows, log) for rows, log, _ in parsed], ignore_index=True)
-    repeated = frame["id"].duplicated(keep="last")
-    if repeated.any():
-        report.notes.append(term("note.repeated_features", count=int(repeated.sum()), key="id"))
+    report, frame, logs = _settled(parsed, term("imported.zones"), "id", paths, skip_bad_rows)
     with store.write(spatial=True) as con:
-        add_counts(report, upsert(con, "zones", frame[~repeated], ("id",), geometry="wkb"))
+        add_counts(report, upsert(con, "zones", frame, ("id",), geometry="wkb"))
     report.rejected_files = write_rejected(logs, store.files_dir)
     return report
