@@ -21,10 +21,11 @@ from core.logs import configure_logging
 from core.policy import User
 from core.settings import get_settings
 from data.hotspots import HotspotFilter
+from data.rasters import read_rasters
 from data.sources import read_dust_sources, read_fire_points
 from data.stations import latest_observation_time, read_hourly_observations, read_quality_counts, read_stations
 from data.store import Store, read_holdings
-from data.townships import read_townships
+from data.townships import read_township_register, read_townships
 from data.zones import read_zones
 from hotspots import fire_review, task_service
 from hotspots.service import visible_hotspots
@@ -240,3 +241,15 @@ def deductions(store: Store, start: dt.date, end: dt.date, township: str | None 
     """Per township, the fire points of start…end by review state and the deductions, and the ledger
     rows dated in the period (of ``township`` when given)."""
     return _deductions(str(store.path), store_version(store), start, end, township)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _register_overview(db_path: str, version: tuple[int, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with Store(db_path).read() as con:
+        return read_township_register(con), read_rasters(con)
+
+
+def register_overview(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every township, with or without a boundary (read_township_register), and the stored rasters
+    (read_rasters), for the data page."""
+    return _register_overview(str(store.path), store_version(store))

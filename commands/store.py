@@ -5,10 +5,19 @@ import argparse
 import time
 
 from core.settings import get_settings
+from core.vocabulary import bilingual
 from data.store import Store
 
 
 def _demo(args: argparse.Namespace) -> int:
+    if args.files is not None:
+        from ingest.demo.files import write_demo_files
+
+        written = write_demo_files(args.files, seed=args.seed, year=args.year)
+        print(bilingual("note.demo_files_written", count=len(written), folder=str(args.files)))
+        for path in written:
+            print(f"  {path.name}")
+        return 0
     from ingest.demo import build_demo_store
 
     store = Store(args.db)
@@ -53,6 +62,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                       help="calendar year of hourly history (default %(default)s)")
     demo.add_argument("--replace", action="store_true",
                       help="replace an existing store at --db (its users, tasks and imports are lost)")
+    demo.add_argument("--files", metavar="DIR",
+                      help="write the demo region into DIR as the register files a city hands over (one per "
+                           "register, as the templates), for `import folder DIR`, instead of building a store")
     demo.set_defaults(handler=_demo)
 
     info = subparsers.add_parser("info", parents=[common], help="row counts per table")

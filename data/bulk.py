@@ -30,29 +30,31 @@ def _identifiers(names: Sequence[str]) -> list[str]:
 
 
 def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, key: Sequence[str], *,
-           geometry: str | None = None, fill_township: bool = False) -> UpsertCounts:
+           geometry: str | None = None, fill_township: bool = False, wkb: Sequence[str] = ()) -> UpsertCounts:
     """Insert or update ``frame``'s rows in ``table`` on the natural ``key``, touching only the
     columns the frame has; rows equal to what is stored are left alone and counted unchanged.
 
     ``geometry``: None (no geom column), 'point' (geom = ST_Point(lon, lat), NULL without a
     position) or 'wkb' (the frame's ``geom`` column holds WKB in EPSG:4326). Spatial SQL needs a
     connection with the spatial extension loaded. ``fill_township`` sets a NULL township_code from
-    the township polygon containing (lon, lat).
+    the township polygon containing (lon, lat). ``wkb`` names further geometry columns the frame holds
+    as WKB in EPSG:4326 (an enterprise's footprint beside its position).
     """
     _identifiers([table, *key, *frame.columns])
-    columns = [column for column in frame.columns if column != "geom"]
+    columns = [column for column in frame.columns if column != "geom" and column not in wkb]
     con.register("import_incoming", frame)
     try:
-        return _upsert_registered(con, table, columns, key, geometry, fill_township)
+        return _upsert_registered(con, table, columns, key, geometry, fill_township, list(wkb))
     finally:
         con.unregister("import_incoming")
 
 
 def _upsert_registered(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], key: Sequence[str],
-                       geometry: str | None, fill_township: bool) -> UpsertCounts:
+                       geometry: str | None, fill_township: bool, wkb: list[str]) -> UpsertCounts:
     source = "import_incoming"
-    if geometry or fill_township:
-        select = [f'"{column}"' for column in columns]
+    if geometry or fill_township or wkb:
+        select = [f'"{column}"' for column in columns] + [f'ST_GeomFromWKB("{column}") AS "{column}"'
+                                                          for column in wkb]
         if geometry == "wkb":
             select.append('ST_GeomFromWKB("geom") AS geom')
         elif geometry == "point":
@@ -68,7 +70,7 @@ def _upsert_registered(con: duckdb.DuckDBPyConnection, table: str, columns: list
                     f"ON ST_Intersects(t.geom, ST_Point(s.lon, s.lat)) "
                     f"WHERE s.township_code IS NULL AND s.lon IS NOT NULL GROUP BY s.rowid) placed "
                     f"WHERE {STAGE}.rowid = placed.row_id")
-    stored = columns + (["geom"] if geometry else [])
+    stored = columns + wkb + (["geom"] if geometry else [])
     values = [column for column in stored if column not in key]
     joined = " AND ".join(f's."{column}" = t."{column}"' for column in key)
     column_list = ", ".join(f'"{column}"' for column in stored)
@@ -101,14 +103,21 @@ def _upsert_registered(con: duckdb.DuckDBPyConnection, table: str, columns: list
 # For each table: the columns written, how geometry is made from the frame, and which rows are demo
 # content (by marker, or by key, so a rebuild replaces rows rather than duplicating them).
 _TABLES: dict[str, tuple[str, str, str]] = {
+    "admin_units": (
+        "code, name, level, parent_code", "code, name, level, parent_code",
+        "code IN (SELECT code FROM demo_frame)"),
     "townships": (
-        "code, name, name_en, kind, terrain, illustrative, source, geom",
-        "code, name, name_en, kind, terrain, illustrative, source, ST_GeomFromWKB(geom_wkb)",
+        "code, name, name_en, kind, terrain, illustrative, source, provisional, county_code, city_code, geom",
+        "code, name, name_en, kind, terrain, illustrative, source, provisional, county_code, city_code, "
+        "ST_GeomFromWKB(geom_wkb)",
         "source = 'demo (illustrative)' OR code IN (SELECT code FROM demo_frame)"),
     "stations": (
         "code, name, kind, township_code, city, lon, lat, source, geom",
         "code, name, kind, township_code, city, lon, lat, source, ST_Point(lon, lat)",
         "source = 'demo' OR code IN (SELECT code FROM demo_frame)"),
+    "station_aliases": (
+        "alias, station_code, source", "alias, station_code, source",
+        "source = 'demo' OR station_code IN (SELECT station_code FROM demo_frame)"),
     "observations": (
         "station_code, time, pm25, pm10, so2, no2, o3, co, ws, wd, temp, rh, aqi_published, quality_flag, source",
         "station_code, time, pm25, pm10, so2, no2, o3, co, ws, wd, temp, rh, aqi_published, quality_flag, source",
@@ -118,16 +127,18 @@ _TABLES: dict[str, tuple[str, str, str]] = {
         "id, name, kind, rules, valid_from, valid_to, source, ST_GeomFromWKB(geom_wkb)",
         "source = 'demo' OR id IN (SELECT id FROM demo_frame)"),
     "enterprises": (
-        "id, name, industry, emits, township_code, lon, lat, footprint, geom",
-        "id, name, industry, emits, township_code, lon, lat, ST_GeomFromWKB(footprint_wkb), ST_Point(lon, lat)",
+        "id, name, industry, emits, township_code, lon, lat, permit_number, stack_height_m, performance_grade, "
+        "responsible_unit, footprint, geom",
+        "id, name, industry, emits, township_code, lon, lat, permit_number, stack_height_m, performance_grade, "
+        "responsible_unit, ST_GeomFromWKB(footprint_wkb), ST_Point(lon, lat)",
         "id LIKE 'demo-%'"),
     "dust_sources": (
-        "id, kind, name, township_code, attrs, geom",
-        "id, kind, name, township_code, attrs, ST_GeomFromWKB(geom_wkb)",
+        "id, kind, name, township_code, attrs, responsible_unit, geom",
+        "id, kind, name, township_code, attrs, responsible_unit, ST_GeomFromWKB(geom_wkb)",
         "id LIKE 'demo-%'"),
     "dust_readings": (
-        "id, metric, date, value, source_id, township_code, lon, lat",
-        "id, metric, date, value, source_id, township_code, lon, lat",
+        "id, metric, date, value, source_id, place_name, township_code, lon, lat",
+        "id, metric, date, value, source_id, place_name, township_code, lon, lat",
         "id LIKE 'demo-%'"),
     "fire_points": (
         "id, source, satellite, time, lon, lat, confidence, frp, brightness, daynight, township_code, geom",

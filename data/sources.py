@@ -59,10 +59,13 @@ def day_bounds(start: dt.date, end: dt.date) -> dict[str, dt.datetime]:
 
 
 def read_dust_sources(con: duckdb.DuckDBPyConnection) -> gpd.GeoDataFrame:
-    """Construction sites, roads and stockpiles (EPSG:4326; points for sites and stockpiles, lines for
-    roads): id, kind, name, township_code."""
+    """Construction sites, roads and stockpiles (EPSG:4326; points or polygons for sites, points for
+    stockpiles, lines for roads): id, kind, name, township_code, attrs (JSON text: area, phase and the
+    "six 100%" checks of a site, a road's grade, a stockpile's material and cover), responsible_unit,
+    responsible_person, responsible_phone."""
     return frame_to_geodataframe(con.execute(
-        "SELECT id, kind, name, township_code, geom FROM dust_sources ORDER BY id").df())
+        "SELECT id, kind, name, township_code, attrs, responsible_unit, responsible_person, responsible_phone, "
+        "geom FROM dust_sources ORDER BY id").df())
 
 
 def read_dust_readings(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -77,9 +80,11 @@ def _json_list(text: str | None) -> list:
 
 
 def read_enterprises(con: duckdb.DuckDBPyConnection) -> gpd.GeoDataFrame:
-    """Registered enterprises (EPSG:4326): id, name, industry, emits (list), township_code, lon, lat;
-    geometry is the plant footprint, or the position when there is none."""
-    frame = con.execute("SELECT id, name, industry, emits, township_code, lon, lat, "
+    """Registered enterprises (EPSG:4326): id, name, industry, emits (list), township_code, lon, lat,
+    permit_number, stack_height_m (m), performance_grade (绩效分级), responsible_unit, responsible_person,
+    responsible_phone; geometry is the plant footprint, or the position when there is none."""
+    frame = con.execute("SELECT id, name, industry, emits, township_code, lon, lat, permit_number, stack_height_m, "
+                        "performance_grade, responsible_unit, responsible_person, responsible_phone, "
                         "coalesce(footprint, geom) AS geom FROM enterprises ORDER BY id").df()
     frame["emits"] = frame["emits"].map(_json_list)
     return frame_to_geodataframe(frame)

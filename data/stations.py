@@ -170,8 +170,26 @@ def read_quality_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def station_aliases(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """code and name of every stored station, for matching the station column of observations."""
-    return con.execute("SELECT code, name FROM stations").df()
+    """Every name by which files may call a stored station: alias, station_code — each station's code and
+    name and every identifier its station lists carried (station_aliases), once per pair."""
+    return con.execute(
+        "SELECT code AS alias, code AS station_code FROM stations UNION SELECT name, code FROM stations "
+        "UNION SELECT alias, station_code FROM station_aliases").df()
+
+
+def assign_named_townships(con: duckdb.DuckDBPyConnection, named: pd.DataFrame) -> list[str]:
+    """Give the stations of ``named`` (station_code, township_code) that still have no township the one
+    named for them (after placement by position found none); returns the station codes given one."""
+    con.register("named_station_townships", named[["station_code", "township_code"]])
+    try:
+        placed = [row[0] for row in con.execute(
+            "SELECT s.code FROM stations s JOIN named_station_townships n ON n.station_code = s.code "
+            "WHERE s.township_code IS NULL ORDER BY s.code").fetchall()]
+        con.execute("UPDATE stations SET township_code = n.township_code FROM named_station_townships n "
+                    "WHERE n.station_code = stations.code AND stations.township_code IS NULL")
+    finally:
+        con.unregister("named_station_townships")
+    return placed
 
 
 def add_missing_stations(con: duckdb.DuckDBPyConnection, codes: Sequence[str], kind: str,

@@ -193,6 +193,9 @@ def read_holdings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "UNION ALL SELECT 'zones', count(*), NULL, NULL FROM zones "
         "UNION ALL SELECT 'fire_points', count(*), min(time), max(time) FROM fire_points "
         "UNION ALL SELECT 'dust_sources', count(*), NULL, NULL FROM dust_sources "
+        "UNION ALL SELECT 'dust_readings', count(*), min(date)::TIMESTAMP, max(date)::TIMESTAMP FROM dust_readings "
+        "UNION ALL SELECT 'enterprises', count(*), NULL, NULL FROM enterprises "
+        "UNION ALL SELECT 'rasters', count(*), NULL, NULL FROM rasters "
         "UNION ALL SELECT 'hotspots', count(*), min(start_time), max(end_time) FROM hotspots "
         "UNION ALL SELECT 'tasks', count(*), min(created_at), max(created_at) FROM tasks"
     ).df()

@@ -1,22 +1,28 @@
-"""What every importer shares: reading text tables in UTF-8 or GBK, recognising headers, parsing
-numbers, collecting bad rows, refusing or skipping them, and the report an import returns."""
+"""What every importer shares: reading text tables (CSV in UTF-8 or GBK, Excel, Parquet), recognising
+headers, parsing numbers, collecting bad rows, refusing or skipping them, and the report an import returns."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import math
 import re
 import sys
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 from tqdm import tqdm
 
 from core.errors import BadInputError
@@ -36,7 +42,8 @@ class ImportReport:
     ``what`` names what was imported (``imported.*``); ``flagged`` counts stored rows with a non-zero
     quality flag; ``notes`` are lines a person should read (stations without coordinates, repaired
     polygons, ignored columns...), each rendered with ``note.render(lang)``; ``rejected_files`` are the
-    CSVs holding rejected rows with their reasons (only with skip_bad_rows).
+    CSVs holding rejected rows with their reasons (only with skip_bad_rows), ``rejected_downloads`` the
+    same for an upload, as (name, bytes).
     """
 
     what: Term
@@ -48,10 +55,16 @@ class ImportReport:
     flagged: int = 0
     notes: list[Term] = field(default_factory=list)
     rejected_files: list[Path] = field(default_factory=list)
+    # An upload's rejected-rows files, kept in memory (name, CSV bytes): their folder is gone after it.
+    rejected_downloads: list[tuple[str, bytes]] = field(default_factory=list)
 
     @property
     def stored(self) -> int:
         return self.new + self.updated + self.unchanged
+
+    def render(self, lang: str) -> str:
+        """The summary, so a report can stand as a value in a message (rendered in its reader's language)."""
+        return self.summary(lang)
 
     def summary(self, lang: str = "zh") -> str:
         """One line for the CLI and the upload page, in ``lang``."""
@@ -243,12 +256,16 @@ DUPLICATE_MARK = "#"
 
 def _header_names(data: bytes, path: Path, allow_duplicates: bool) -> list[str]:
     first_line = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
-    names = [name.strip() for name in next(csv.reader([first_line]))]
+    return _unique_names([name.strip() for name in next(csv.reader([first_line]))], path, allow_duplicates, 1)
+
+
+def _unique_names(names: list[str], path: Path, allow_duplicates: bool, row: int) -> list[str]:
+    """The header's names, a repeated NAME refused (or, when allowed, its second copy called NAME#2)."""
     if not any(names):
-        raise BadInputError("error.no_column_names", file=str(path), row=1)
+        raise BadInputError("error.no_column_names", file=str(path), row=row)
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates and not allow_duplicates:
-        raise BadInputError("error.repeated_columns", file=str(path), row=1, columns=duplicates)
+        raise BadInputError("error.repeated_columns", file=str(path), row=row, columns=duplicates)
     seen: dict[str, int] = {}
     unique = []
     for name in names:
@@ -261,18 +278,38 @@ def is_parquet(path: Path) -> bool:
     return path.suffix.lower() in (".parquet", ".pq")
 
 
-def read_text_table(path: Path | str, *, progress: bool = False, allow_duplicate_columns: bool = False) -> TextTable:
-    """Read a CSV (UTF-8 or GBK) or Parquet file with every column as text.
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+OLD_EXCEL_SUFFIXES = (".xls", ".et")
+
+
+def is_excel(path: Path) -> bool:
+    return path.suffix.lower() in EXCEL_SUFFIXES
+
+
+def is_table(path: Path) -> bool:
+    """Whether the file is one of the table formats every register accepts (CSV/TXT, Excel, Parquet)."""
+    return path.suffix.lower() in (".csv", ".txt", *EXCEL_SUFFIXES, ".parquet", ".pq")
+
+
+def read_text_table(path: Path | str, *, progress: bool = False, allow_duplicate_columns: bool = False,
+                    sheet: str | None = None) -> TextTable:
+    """Read a CSV (UTF-8 or GBK), Excel (.xlsx: the first sheet, or ``sheet`` by name or 1-based number)
+    or Parquet file with every column as text.
 
     A repeated column name is refused unless ``allow_duplicate_columns``; then the second copy
     of NAME is called NAME#2 and the caller decides.
 
     Lines with too few or too many fields (a truncated last line, a stray comma) become problems
-    in the table's log, tied to their line number, instead of silently filled with blanks.
+    in the table's log, tied to their line number, instead of silently filled with blanks. Rows are
+    numbered as the file shows them: the CSV line (header = 1) or the Excel row.
     """
     path = Path(path)
     if is_parquet(path):
         return next(_parquet_slices(path, rows=None, typed=False))
+    if is_excel(path):
+        return _excel_table(path, sheet, allow_duplicate_columns)
+    if path.suffix.lower() in OLD_EXCEL_SUFFIXES:
+        raise BadInputError("error.old_excel", file=str(path))
     data = decoded_utf8(path)
     names = _header_names(data, path, allow_duplicate_columns)
     if len(data.split(b"\n", 1)) < 2 or not data.split(b"\n", 1)[1].strip():
@@ -310,12 +347,82 @@ def read_text_table(path: Path | str, *, progress: bool = False, allow_duplicate
     return TextTable(path, table, log)
 
 
+def excel_cell_text(value: object) -> str | None:
+    """An Excel cell as the text a CSV of it would hold: whole numbers without '.0' (a code typed as
+    1001 stays '1001'), other numbers in full, dates and times in ISO form, the null words blank."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    text = str(value).strip()
+    return None if text in NULL_TOKENS else text
+
+
+def _worksheet(book, sheet: str | None, path: Path):
+    if sheet is None:
+        return book.worksheets[0]
+    if sheet in book.sheetnames:
+        return book[sheet]
+    if sheet.strip().isdigit() and 1 <= int(sheet) <= len(book.worksheets):
+        return book.worksheets[int(sheet) - 1]
+    raise BadInputError("error.unknown_sheet", file=str(path), field="sheet", sheet=sheet, sheets=book.sheetnames)
+
+
+def _excel_table(path: Path, sheet: str | None, allow_duplicates: bool) -> TextTable:
+    """The sheet as text: the header is the first row with two or more cells filled (a title row above it,
+    as official registers have, is passed over); empty rows are left out; each row keeps its Excel number."""
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise BadInputError("error.unreadable_excel", file=str(path), detail=str(error)) from error
+    try:
+        rows = _worksheet(book, sheet, path).iter_rows(values_only=True)
+        header_row, header = 0, None
+        for number, values in enumerate(rows, start=1):
+            cells = [excel_cell_text(value) for value in values]
+            if sum(cell is not None for cell in cells) >= 2:
+                header_row, header = number, cells
+                break
+        if header is None:
+            raise BadInputError("error.no_column_names", file=str(path), row=1)
+        while header and header[-1] is None:
+            header.pop()
+        names = _unique_names([name or f"column_{get_column_letter(index + 1)}" for index, name in enumerate(header)],
+                              path, allow_duplicates, header_row)
+        labels, columns = [], [[] for _ in names]
+        for number, values in enumerate(rows, start=header_row + 1):
+            cells = [excel_cell_text(value) for value in values[:len(names)]]
+            if all(cell is None for cell in cells):
+                continue
+            labels.append(number)
+            for index, column in enumerate(columns):
+                column.append(cells[index] if index < len(cells) else None)
+    finally:
+        book.close()
+    if not labels:
+        raise BadInputError("error.no_data_rows", file=str(path))
+    table = pa.table({name: pa.array(column, type=pa.string()) for name, column in zip(names, columns)})
+    log = ProblemLog(path, np.asarray(labels, dtype=np.int64), original_rows=_row_reader(table))
+    return TextTable(path, table, log)
+
+
 def _row_reader(table: pa.Table) -> Callable[[np.ndarray], pd.DataFrame]:
     """Reads the original text of rows only for the rows that are rejected."""
     return lambda positions: table.take(pa.array(positions, type=pa.int64())).to_pandas()
 
 
-def read_table_slices(path: Path | str, *, rows: int, progress: bool = False) -> Iterator[TextTable]:
+def read_table_slices(path: Path | str, *, rows: int, progress: bool = False,
+                      sheet: str | None = None) -> Iterator[TextTable]:
     """A Parquet file as consecutive slices of at most ``rows`` rows, numeric and date/time columns
     kept in their types (parse_numbers and parse_times read them without going through text), each
     slice with its own log numbered by the row in the whole file; any other file as one TextTable
@@ -324,7 +431,7 @@ def read_table_slices(path: Path | str, *, rows: int, progress: bool = False) ->
     if is_parquet(path):
         yield from _parquet_slices(path, rows=rows, typed=True)
     else:
-        yield read_text_table(path, progress=progress)
+        yield read_text_table(path, progress=progress, sheet=sheet)
 
 
 def _kept_type(column: pa.ChunkedArray, typed: bool) -> pa.ChunkedArray:

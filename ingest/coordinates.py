@@ -7,12 +7,14 @@ import pyproj
 from core.errors import BadInputError
 from core.gcj02 import gcj02_to_wgs84
 from core.vocabulary import term
-from ingest.common import TextTable, parse_numbers
+from ingest.common import TextTable, find_column, missing_columns_error, parse_numbers
 
 # China's extent in degrees, generous enough for the Nansha islands and the far west.
 CHINA_LON = (73.0, 136.0)
 CHINA_LAT = (3.0, 54.0)
 GCJ02_NAMES = frozenset({"gcj02", "gcj-02", "gcj", "mars"})
+LON_ALIASES = ("lon", "lng", "longitude", "long", "经度", "x")
+LAT_ALIASES = ("lat", "latitude", "纬度", "y")
 
 
 def is_gcj02(crs: str | None) -> bool:
@@ -64,4 +66,25 @@ def parse_positions(source: TextTable, lon_column: str, lat_column: str, crs: st
             [f"{x}, {y}" for x, y in zip(lon[outside], lat[outside])],
             term("reason.outside_china", west=CHINA_LON[0], east=CHINA_LON[1], south=CHINA_LAT[0],
                  north=CHINA_LAT[1]))
+    return lon, lat
+
+
+def read_positions(source: TextTable, crs: str | None, *, required: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The rows' positions (WGS84 degrees, converted from ``crs``) from the table's longitude and
+    latitude columns. Without both columns the file is refused when positions are ``required`` (or
+    when it has only one of them), else every position is NaN; a required row without a position is a
+    problem in the table's log."""
+    columns = source.columns
+    lon_column, lat_column = find_column(columns, LON_ALIASES), find_column(columns, LAT_ALIASES)
+    if lon_column is None or lat_column is None:
+        if required or (lon_column is None) != (lat_column is None):
+            missing = term("column.longitude" if lon_column is None else "column.latitude")
+            raise missing_columns_error(source.path, missing, LON_ALIASES if lon_column is None else LAT_ALIASES,
+                                        columns)
+        return np.full(len(source), np.nan), np.full(len(source), np.nan)
+    lon, lat = parse_positions(source, lon_column, lat_column, crs)
+    if required:
+        absent = np.isnan(lon) & np.isnan(lat)
+        source.log.add(np.flatnonzero(absent), f"{lon_column}/{lat_column}", [None] * int(absent.sum()),
+                       term("reason.expected_position"))
     return lon, lat

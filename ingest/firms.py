@@ -15,6 +15,7 @@ from data.store import Store
 from ingest.common import (
     ImportReport,
     ProblemLog,
+    TextTable,
     find_column,
     keep_rows,
     missing_columns_error,
@@ -33,10 +34,15 @@ def fire_point_id(source: str, satellite: str | None, time: pd.Timestamp, lat: f
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 
-def parse_firms_file(path: Path | str, *, progress: bool = False) -> tuple[pd.DataFrame, ProblemLog]:
+def parse_firms_file(path: Path | str, *, progress: bool = False, sheet: str | None = None
+                     ) -> tuple[pd.DataFrame, ProblemLog]:
     """One FIRMS file as fire-point rows: time in Beijing time (acq_date + acq_time are UTC),
     lon/lat WGS84, brightness K (MODIS brightness, VIIRS bright_ti4), FRP MW, confidence as given."""
-    source = read_text_table(path, progress=progress)
+    return parse_firms_table(read_text_table(path, progress=progress, sheet=sheet))
+
+
+def parse_firms_table(source: TextTable) -> tuple[pd.DataFrame, ProblemLog]:
+    """parse_firms_file of a table already read: the rows without problems, and the log."""
     columns = source.columns
     found = {name: find_column(columns, (name.replace("_", ""),)) for name in REQUIRED}
     for name, column in found.items():
@@ -84,22 +90,41 @@ def parse_firms_file(path: Path | str, *, progress: bool = False) -> tuple[pd.Da
     return frame, log
 
 
+def store_fire_points(store: Store, report: ImportReport, parsed: Sequence[tuple[pd.DataFrame, ProblemLog]], *,
+                      skip_bad_rows: bool) -> ImportReport:
+    """Store parsed fire-point frames (without their problem rows) in one transaction: refused on the
+    first problem unless ``skip_bad_rows``; a point in several files is stored once (noted); files of one
+    shape are upserted together, each with exactly the columns it has (a FIRMS file has no report
+    number, an official list no FRP)."""
+    logs = [log for _, log in parsed]
+    report.rejected = settle_problems(logs, skip_bad_rows)
+    shapes: dict[tuple[str, ...], list[pd.DataFrame]] = {}
+    for frame, _ in parsed:
+        shapes.setdefault(tuple(frame.columns), []).append(frame)
+    seen: set[str] = set()
+    repeated = 0
+    with store.write(spatial=True) as con:
+        for frames in shapes.values():
+            frame = pd.concat(frames, ignore_index=True)
+            before = len(frame)
+            frame = frame.drop_duplicates("id", keep="last")
+            frame = frame[~frame["id"].isin(seen)]
+            seen.update(frame["id"])
+            repeated += before - len(frame)
+            counts = upsert(con, "fire_points", frame, ("id",), geometry="point", fill_township=True)
+            report.new, report.updated = report.new + counts.new, report.updated + counts.updated
+            report.unchanged += counts.unchanged
+    if repeated:
+        report.notes.append(term("note.repeated_detections", count=repeated))
+    report.rejected_files = write_rejected(logs, store.files_dir)
+    return report
+
+
 def import_firms(store: Store, paths: Sequence[Path | str], *, skip_bad_rows: bool = False,
-                 progress: bool = False) -> ImportReport:
+                 progress: bool = False, sheet: str | None = None) -> ImportReport:
     """Import FIRMS fire CSVs into ``store`` in one transaction. A detection already stored (same
     source, satellite, minute and position) is updated, never duplicated; each point gets the
     township whose polygon contains it, when townships are loaded."""
-    parsed = [(Path(path), *parse_firms_file(path, progress=progress)) for path in paths]
-    logs = [log for _, _, log in parsed]
-    report = ImportReport(term("imported.fire_points"), files=[str(path) for path, _, _ in parsed])
-    report.rejected = settle_problems(logs, skip_bad_rows)
-    frame = pd.concat([frame for _, frame, _ in parsed], ignore_index=True)
-    before = len(frame)
-    frame = frame.drop_duplicates("id", keep="last")
-    if len(frame) < before:
-        report.notes.append(term("note.repeated_detections", count=before - len(frame)))
-    with store.write(spatial=True) as con:
-        counts = upsert(con, "fire_points", frame, ("id",), geometry="point", fill_township=True)
-    report.new, report.updated, report.unchanged = counts.new, counts.updated, counts.unchanged
-    report.rejected_files = write_rejected(logs, store.files_dir)
-    return report
+    parsed = [parse_firms_file(path, progress=progress, sheet=sheet) for path in paths]
+    report = ImportReport(term("imported.fire_points"), files=[str(path) for path in paths])
+    return store_fire_points(store, report, parsed, skip_bad_rows=skip_bad_rows)

@@ -35,7 +35,15 @@ from ingest.common import (
     settle_problems,
     write_rejected,
 )
-from ingest.stations import CODE_ALIASES, NAME_ALIASES, ParsedStations, parse_stations, write_stations
+from ingest.stations import (
+    CODE_ALIASES,
+    NAME_ALIASES,
+    ParsedStations,
+    parse_stations,
+    station_list_notes,
+    station_names,
+    write_station_list,
+)
 
 TIME_ALIASES = ("time", "datetime", "timestamp", "timepoint", "时间", "监测时间", "日期时间", "数据时间", "采样时间")
 DATE_ALIASES = ("date", "日期")
@@ -157,8 +165,9 @@ def _times(source: TextTable) -> pd.Series:
 
 def _station_codes(source: TextTable, column: str, station_codes: dict[str, str]) -> pd.Categorical:
     """The station column mapped to station codes (categories: every code ``station_codes`` holds,
-    so slices and files concatenate without losing the categorical type); unknown names become
-    problems. Each distinct name is looked up once, however many rows repeat it."""
+    so slices and files concatenate without losing the categorical type); unknown names, and names
+    two stations share, become problems. Each distinct name is looked up once, however many rows
+    repeat it."""
     names = pc.utf8_trim_whitespace(pc.cast(source.table[column], pa.string())).combine_chunks()
     encoded = pc.dictionary_encode(names)
     categories = pd.Index(sorted(set(station_codes.values())))
@@ -167,7 +176,11 @@ def _station_codes(source: TextTable, column: str, station_codes: dict[str, str]
     present = encoded.indices.is_valid().to_numpy(zero_copy_only=False)
     per_row[present] = per_name[encoded.indices.to_numpy(zero_copy_only=False)[present]]
     unknown = np.flatnonzero(per_row < 0)
-    source.log.add(unknown, column, names.take(pa.array(unknown)).to_pylist(), term("reason.unknown_station"))
+    written = names.take(pa.array(unknown)).to_pylist()
+    ambiguous = getattr(station_codes, "ambiguous", frozenset())  # a StationNames knows which names are shared
+    shared = np.array([name in ambiguous for name in written], dtype=bool)
+    source.log.add(unknown[~shared], column, np.asarray(written, dtype=object)[~shared], term("reason.unknown_station"))
+    source.log.add(unknown[shared], column, np.asarray(written, dtype=object)[shared], term("reason.ambiguous_station"))
     return pd.Categorical.from_codes(per_row, categories=categories)
 
 
@@ -262,11 +275,12 @@ SLICE_ROWS = 2_000_000
 
 def import_observations(store: Store, paths: Sequence[Path | str], *, stations_file: Path | str | None = None,
                         skip_bad_rows: bool = False, co_unit: str | None = None,
-                        progress: bool = False) -> ImportReport:
+                        progress: bool = False, sheet: str | None = None) -> ImportReport:
     """Import wide hourly observation files (CSV UTF-8/GBK or Parquet) into ``store``, one transaction.
 
-    ``stations_file`` (a station list such as beijing_multisite/stations.csv) is imported in the
-    same transaction and lets the files name stations by any name it lists. ``co_unit`` ('mg' or
+    Files may name a station by any identifier a station list gave it (code, English id, Chinese
+    name); ``stations_file`` (a station list such as beijing_multisite/stations.csv) is imported in
+    the same transaction, its names usable at once. ``co_unit`` ('mg' or
     'ug') overrides what the header or the values say. Stored: µg/m³, CO mg/m³, Beijing time.
 
     Rows are checked and stored in batches of about SLICE_ROWS: a station-hour repeated within a
@@ -276,11 +290,13 @@ def import_observations(store: Store, paths: Sequence[Path | str], *, stations_f
     parsed_stations: ParsedStations | None = None
     with store.read() as con:
         known = station_aliases(con)
-    station_codes = {**dict(zip(known["code"], known["code"])), **dict(zip(known["name"], known["code"]))}
     if stations_file is not None:
         parsed_stations = parse_stations(stations_file, progress=progress)
         settle_problems([parsed_stations.log], skip_bad_rows=False)
-        station_codes.update(parsed_stations.aliases)
+        listed = parsed_stations.frame[["code"]].assign(alias=lambda rows: rows["code"]).rename(
+            columns={"code": "station_code"})
+        known = pd.concat([known, listed, parsed_stations.aliases[["alias", "station_code"]]], ignore_index=True)
+    station_codes = station_names(known)
     paths = [Path(path) for path in paths]
     report = ImportReport(term("imported.observations"), files=[str(path) for path in paths])
     sources = pd.Index(dict.fromkeys(path.name for path in paths))
@@ -298,13 +314,15 @@ def import_observations(store: Store, paths: Sequence[Path | str], *, stations_f
 
     with store.write(spatial=parsed_stations is not None) as con:
         if parsed_stations is not None:
-            station_counts = write_stations(con, parsed_stations.frame)
-            report.notes.append(term("note.stations_from_file", file=parsed_stations.path.name, new=station_counts.new,
-                                     updated=station_counts.updated, unchanged=station_counts.unchanged))
+            written = write_station_list(con, parsed_stations.frame, parsed_stations.aliases)
+            counts = written.counts
+            report.notes.append(term("note.stations_from_file", file=parsed_stations.path.name, new=counts.new,
+                                     updated=counts.updated, unchanged=counts.unchanged))
+            report.notes += station_list_notes(written)
         writer = ObservationWriter(con)
         for path in paths:
             unit = file_co_unit(path, co_unit)
-            for source in read_table_slices(path, rows=SLICE_ROWS, progress=progress):
+            for source in read_table_slices(path, rows=SLICE_ROWS, progress=progress, sheet=sheet):
                 item = parse_observation_table(source, station_codes, co_unit=unit)
                 report.rejected += settle_problems([item.log], skip_bad_rows)
                 if item.log:

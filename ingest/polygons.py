@@ -1,138 +1,71 @@
-"""Township and zone polygons from GeoJSON, GeoPackage or Shapefile, in any CRS or GCJ-02, into the store."""
+"""Townships (boundaries, or the register of codes, names, counties and cities without them) and zone polygons,
+from GIS files or tables with WKT, in any CRS or GCJ-02, into the store."""
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
-import shapely
 
 from core.errors import BadInputError
-from core.gcj02 import gcj02_to_wgs84_xy
 from core.vocabulary import Term, term
 from data.bulk import upsert
+from data.stations import refresh_township_days, township_days_current
 from data.store import Store
-from ingest.common import (
-    ImportReport,
-    ProblemLog,
-    find_column,
-    header_key,
-    keep_rows,
-    missing_columns_error,
-    settle_problems,
-    write_rejected,
-)
-from ingest.coordinates import CHINA_LAT, CHINA_LON, is_gcj02, parse_crs
+from data.townships import attach_named_townships
+from ingest.common import ImportReport, ProblemLog, find_column, first_items, settle_problems, write_rejected
+from ingest.features import POLYGONAL, check_shapes, read_feature_table, wkb_values
+from ingest.fields import Field, read_fields, vocabulary_reader
+from ingest.tables import add_counts, without_problems
+from zones.rules import parse_rules
 
-TOWNSHIP_CODE_ALIASES = ("code", "townshipcode", "adcode", "乡镇代码", "乡镇编码", "行政区划代码", "代码", "编码",
-                         "xzqdm", "xzqhdm")
-TOWNSHIP_NAME_ALIASES = ("name", "townshipname", "township", "乡镇名称", "乡镇", "名称", "xzqmc")
+TOWNSHIP_CODE_ALIASES = ("code", "townshipcode", "adcode", "乡镇代码", "乡镇编码", "乡镇街道代码", "行政区划代码",
+                         "统计用区划代码", "区划代码", "代码", "编码", "xzqdm", "xzqhdm")
+TOWNSHIP_NAME_ALIASES = ("name", "townshipname", "township", "乡镇名称", "乡镇街道名称", "乡镇", "乡镇街道", "名称",
+                         "xzqmc")
 ZONE_ID_ALIASES = ("id", "zoneid", "code", "编号", "代码")
-ZONE_NAME_ALIASES = ("name", "zonename", "名称", "区域名称")
+ZONE_NAME_ALIASES = ("name", "zonename", "名称", "区域名称", "管控区名称")
 KIND_ALIASES = ("kind", "type", "类型", "类别")
 ZONE_KINDS = {"low_emission": "low_emission", "低排放区": "low_emission", "货运车辆低排放区": "low_emission",
               "nonroad_ban": "nonroad_ban", "禁高区": "nonroad_ban",
               "禁止使用高排放非道路移动机械区域": "nonroad_ban",
               "coal_ban": "coal_ban", "禁煤区": "coal_ban",
               "fuel_ban": "fuel_ban", "禁燃区": "fuel_ban", "高污染燃料禁燃区": "fuel_ban"}
-TOWNSHIP_KINDS = {"street": "street", "街道": "street", "town": "town", "镇": "town",
+TOWNSHIP_KINDS = {"street": "street", "街道": "street", "街道办事处": "street", "town": "town", "镇": "town",
                   "township": "township", "乡": "township"}
-POLYGONAL = frozenset({"Polygon", "MultiPolygon"})
+TERRAINS = {"urban": "urban", "城区": "urban", "城市": "urban", "plain": "plain", "平原": "plain",
+            "mountain": "mountain", "山区": "mountain", "丘陵": "mountain", "山地": "mountain"}
+# The national division codes: a township is 9 digits (12 in the statistical code, ending 000); its
+# county the first 6, a city the first 4 and 00, a province the first 2 and 0000.
+COUNTY_DIGITS, TOWNSHIP_DIGITS = 6, 9
 
-
-def read_polygons(path: Path | str, *, crs: str | None = None) -> tuple[gpd.GeoDataFrame, ProblemLog, list[Term]]:
-    """Features of a vector file as polygons in EPSG:4326, with their problems and repair notes.
-
-    ``crs`` overrides the file's CRS ('gcj02' for lon/lat taken from Gaode/Tencent maps, or any
-    pyproj CRS); a file without a CRS whose coordinates look like degrees is read as WGS84.
-    Invalid polygons are repaired with make_valid (one note each); features that are not
-    polygons, are empty, or lie outside China are problems tied to their feature index (0-based).
-    """
-    path = Path(path)
-    try:
-        frame = gpd.read_file(path)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as error:
-        raise BadInputError("error.unreadable_vector", file=str(path), detail=str(error)) from error
-    if frame.empty:
-        raise BadInputError("error.no_features", file=str(path))
-    frame = frame.reset_index(drop=True)
-    log = ProblemLog(path, np.arange(len(frame)), unit="feature",
-                     original_rows=lambda positions: pd.DataFrame(frame.drop(columns="geometry").iloc[positions]))
-    frame = _to_wgs84(frame, crs, path)
-    geometry = frame.geometry.array
-    types = np.array([None if geom is None else geom.geom_type for geom in geometry], dtype=object)
-    empty = np.array([geom is None or geom.is_empty for geom in geometry])
-    log.add(np.flatnonzero(empty), "geometry", [None] * int(empty.sum()), term("reason.no_geometry"))
-    wrong = ~empty & ~np.isin(types, list(POLYGONAL))
-    log.add(np.flatnonzero(wrong), "geometry", types[wrong], term("reason.expected_polygon"))
-    notes: list[Term] = []
-    repaired = list(geometry)
-    name_column = find_column(frame.columns, TOWNSHIP_NAME_ALIASES + ZONE_NAME_ALIASES)
-    for position in np.flatnonzero(~empty & ~wrong & ~shapely.is_valid(np.asarray(geometry))):
-        reason = shapely.is_valid_reason(geometry[position])
-        fixed = _polygonal_part(shapely.make_valid(geometry[position]))
-        label = term("note.feature_name", name=frame[name_column].iloc[position]) if name_column else ""
-        if fixed is None:
-            log.add([position], "geometry", [reason], term("reason.unrepairable_polygon"))
-        else:
-            repaired[position] = fixed
-            notes.append(term("note.polygon_repaired", file=path.name, feature=position, name=label, reason=reason))
-    frame = frame.set_geometry(gpd.GeoSeries(repaired, index=frame.index, crs="EPSG:4326"))
-    bounds = frame.geometry.bounds
-    outside = (~empty & ~wrong & ((bounds["minx"] < CHINA_LON[0]) | (bounds["maxx"] > CHINA_LON[1])
-                                  | (bounds["miny"] < CHINA_LAT[0]) | (bounds["maxy"] > CHINA_LAT[1]))).to_numpy()
-    log.add(np.flatnonzero(outside), "geometry", [None] * int(outside.sum()),
-            term("reason.polygon_outside_china"))
-    return frame, log, notes
-
-
-def _polygonal_part(geometry) -> shapely.Geometry | None:
-    parts = [part for part in shapely.get_parts(geometry) if part.geom_type in POLYGONAL and not part.is_empty]
-    polygons = [polygon for part in parts for polygon in shapely.get_parts(part)]
-    if not polygons:
-        return None
-    return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
-
-
-def _to_wgs84(frame: gpd.GeoDataFrame, crs: str | None, path: Path) -> gpd.GeoDataFrame:
-    if is_gcj02(crs):
-        frame = frame.set_crs("EPSG:4326", allow_override=True)
-        return frame.set_geometry(shapely.transform(frame.geometry.array, gcj02_to_wgs84_xy))
-    if crs is not None:
-        return frame.set_crs(parse_crs(crs, file=str(path)), allow_override=True).to_crs("EPSG:4326")
-    if frame.crs is None:
-        minx, miny, maxx, maxy = frame.total_bounds
-        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            raise BadInputError("error.crs_not_degrees", file=str(path))
-        return frame.set_crs("EPSG:4326")
-    return frame.to_crs("EPSG:4326")
-
-
-def _text_column(frame: gpd.GeoDataFrame, column: str) -> pd.Series:
-    def as_text(value) -> str | None:
-        # pyogrio reads a date field as datetime64, where a blank is NaT
-        if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-            return None
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        text = str(value).strip()
-        return text or None
-    return frame[column].map(as_text).astype(object)
-
-
-def _required_text(frame: gpd.GeoDataFrame, log: ProblemLog, aliases: Sequence[str], what: Term,
-                   path: Path) -> pd.Series:
-    column = find_column([c for c in frame.columns if c != "geometry"], aliases)
-    if column is None:
-        raise missing_columns_error(path, what, aliases, [c for c in frame.columns if c != "geometry"])
-    values = _text_column(frame, column)
-    log.add(np.flatnonzero(values.isna().to_numpy()), column, [None] * int(values.isna().sum()),
-            term("reason.expected_value", what=what))
-    return values
+TOWNSHIP_FIELDS = (
+    Field("code", TOWNSHIP_CODE_ALIASES, required=True, header="乡镇代码", example="419001100",
+          label="column.township_code"),
+    Field("name", TOWNSHIP_NAME_ALIASES, required=True, header="乡镇名称", example="克井镇", label="column.township_name"),
+    Field("kind", KIND_ALIASES, vocabulary_reader(TOWNSHIP_KINDS, term("reason.expected_township_kind")),
+          header="类型", example="镇"),
+    Field("county_code", ("countycode", "县区代码", "区县代码", "县级代码", "县代码", "所属县区代码"), header="区县代码"),
+    Field("county", ("county", "区县", "县区", "县市区", "所属县区", "区县名称", "县区名称"), header="区县"),
+    Field("city_code", ("citycode", "地市代码", "市代码", "所属地市代码"), header="地市代码", example="419001"),
+    Field("city", ("city", "地市", "所属地市", "地市名称", "市"), header="地市", example="济源市"),
+    Field("name_en", ("nameen", "englishname", "英文名称", "英文名"), header="英文名称", example="Kejing Town"),
+    Field("terrain", ("terrain", "地形", "地貌"), vocabulary_reader(TERRAINS, term("reason.expected_terrain")),
+          header="地形", example="平原"),
+    Field("illustrative", ("illustrative", "示意边界", "示意"), "boolean", header="示意边界", example="否"),
+)
+ZONE_FIELDS = (
+    Field("id", ZONE_ID_ALIASES, header="编号", example="zone-coal-01"),
+    Field("name", ZONE_NAME_ALIASES, required=True, header="名称", example="禁煤区", label="column.zone_name"),
+    Field("kind", KIND_ALIASES, vocabulary_reader(ZONE_KINDS, term("reason.unknown_zone_kind")), header="类型",
+          example="禁煤区"),
+    Field("rules", ("rules", "规则", "管控规则", "规则json"), header="管控规则",
+          example='{"banned_findings": ["sale", "use"]}'),
+    Field("valid_from", ("validfrom", "生效日期", "起始日期", "实施日期"), "date", header="生效日期", example="2024-01-01"),
+    Field("valid_to", ("validto", "失效日期", "截止日期"), "date", header="失效日期"),
+)
 
 
 def township_kind_from_name(name: str | None) -> str:
@@ -144,47 +77,119 @@ def township_kind_from_name(name: str | None) -> str:
     return "town"
 
 
-def _write(store: Store, table: str, key: str, parts: list[tuple[pd.DataFrame, ProblemLog]], notes: list[Term],
-           what: Term, skip_bad_rows: bool, paths: list[Path]) -> ImportReport:
-    logs = [log for _, log in parts]
-    report = ImportReport(what, files=[str(path) for path in paths], notes=notes)
+def township_key(value: str) -> str:
+    """A township as files name it, in the form the store keys it: a 12-digit national code ending in
+    000 as its 9 digits (419001100000 → 419001100), anything else as written."""
+    text = str(value).strip()
+    return text[:TOWNSHIP_DIGITS] if len(text) == 12 and text.isdigit() and text.endswith("000") else text
+
+
+def _national(code: object) -> bool:
+    return isinstance(code, str) and len(code) == TOWNSHIP_DIGITS and code.isdigit()
+
+
+def _hierarchy(frame: pd.DataFrame, log: ProblemLog, found: dict[str, str]) -> None:
+    """Normalise the township codes and fill what the codes imply: a county named without its code gets
+    the township code's first 6 digits, a city named without its code its county's first 4 and 00. A
+    county code that is not the township code's prefix is the row's problem."""
+    frame["code"] = frame["code"].map(lambda code: None if code is None else township_key(code))
+    national = frame["code"].map(_national)
+    prefix = frame["code"].str[:COUNTY_DIGITS]
+    derive_county = frame["county_code"].isna() & frame["county"].notna() & national
+    frame.loc[derive_county, "county_code"] = prefix[derive_county]
+    county_known = frame["county_code"].notna()
+    derive_city = frame["city_code"].isna() & frame["city"].notna() & county_known
+    frame.loc[derive_city, "city_code"] = frame.loc[derive_city, "county_code"].str[:4] + "00"
+    mismatched = national & county_known & (frame["county_code"] != prefix)
+    log.add(np.flatnonzero(mismatched.to_numpy()), found.get("county_code", "county_code"),
+            frame.loc[mismatched, "county_code"], term("reason.county_code_not_prefix"))
+
+
+def _admin_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """The counties and cities the township rows name (code, name, level, parent_code)."""
+    frame = frame.reindex(columns=["county_code", "county", "city_code", "city"])
+    counties = frame.dropna(subset=["county_code", "county"]).assign(level="county")
+    counties = counties.rename(columns={"county_code": "unit", "county": "unit_name", "city_code": "parent"})
+    cities = frame.dropna(subset=["city_code", "city"]).assign(level="city")
+    cities = cities.rename(columns={"city_code": "unit", "city": "unit_name"})
+    cities["parent"] = cities["unit"].map(lambda code: code[:2] + "0000" if len(code) == COUNTY_DIGITS else None)
+    units = pd.concat([part[["unit", "unit_name", "level", "parent"]] for part in (counties, cities)], ignore_index=True)
+    units = units.rename(columns={"unit": "code", "unit_name": "name", "parent": "parent_code"})
+    return units.drop_duplicates("code", keep="last").reset_index(drop=True)
+
+
+def parse_townships(path: Path | str, *, crs: str | None = None, sheet: str | None = None
+                    ) -> tuple[pd.DataFrame, ProblemLog, list[Term]]:
+    """One township file (boundaries from a GIS file or a table's WKT column, or the register without
+    them) as rows of the townships table plus county, city names; ``geom`` is WKB or None where the
+    row has no boundary. kind comes from a kind column or the name's ending (街道 street, 乡 township,
+    else town)."""
+    features = read_feature_table(path, crs=crs, sheet=sheet)
+    source = features.source
+    frame, found = read_fields(source, TOWNSHIP_FIELDS)
+    # A table without a boundary column is the register (codes, names, hierarchy); otherwise every row
+    # of the file needs its polygon.
+    notes = check_shapes(features, POLYGONAL, term("reason.expected_polygon"), required=features.shaped,
+                         name_column=found.get("name"))
+    _hierarchy(frame, source.log, found)
+    frame["kind"] = frame["kind"].fillna(frame["name"].map(township_kind_from_name))
+    if features.shaped:
+        frame["illustrative"] = frame["illustrative"].fillna(False).astype(bool)
+        found.setdefault("illustrative", "illustrative")
+    frame["provisional"] = False
+    frame["source"] = source.path.name
+    frame["geom"] = wkb_values(features.geometry)
+    given = [name for name in OPTIONAL_TOWNSHIP_COLUMNS if name in found or frame[name].notna().any()]
+    return frame[TOWNSHIP_COLUMNS + given + ["geom"]], source.log, notes
+
+
+def _settled(parsed: list[tuple[pd.DataFrame, ProblemLog, list[Term]]], what: Term, key: str,
+             paths: Sequence[Path | str], skip_bad_rows: bool) -> tuple[ImportReport, pd.DataFrame, list[ProblemLog]]:
+    """The report (with the files' repair notes), the rows of every file without the rows that have
+    problems (refused on the first unless skipping) and, for a ``key`` given twice, only its last row."""
+    logs = [log for _, log, _ in parsed]
+    report = ImportReport(what, files=[str(path) for path in paths], notes=[note for _, _, notes in parsed
+                                                                           for note in notes])
     report.rejected = settle_problems(logs, skip_bad_rows)
-    frame = pd.concat([keep_rows(frame, log) for frame, log in parts], ignore_index=True)
+    frame = pd.concat([without_problems(rows, log) for rows, log, _ in parsed], ignore_index=True)
     repeated = frame[key].duplicated(keep="last")
     if repeated.any():
         report.notes.append(term("note.repeated_features", count=int(repeated.sum()), key=key))
-    frame = frame[~repeated]
-    with store.write(spatial=True) as con:
-        counts = upsert(con, table, frame, (key,), geometry="wkb")
-    report.new, report.updated, report.unchanged = counts.new, counts.updated, counts.unchanged
-    report.rejected_files = write_rejected(logs, store.files_dir)
-    return report
+    return report, frame[~repeated], logs
+
+
+TOWNSHIP_COLUMNS = ["code", "name", "kind", "provisional", "source"]
+# Stored only when a file gives them (or its codes imply them), so a register without a column leaves
+# what a boundary file said as it was.
+OPTIONAL_TOWNSHIP_COLUMNS = ["county_code", "county", "city_code", "city", "name_en", "terrain", "illustrative"]
 
 
 def import_townships(store: Store, paths: Sequence[Path | str], *, crs: str | None = None,
-                     skip_bad_rows: bool = False) -> ImportReport:
-    """Import township polygons (code + name; DataV adcode/name work) into ``store``, EPSG:4326.
-    kind comes from a kind column or the name's ending (街道 street, 乡 township, else town)."""
-    parts, notes = [], []
-    for path in map(Path, paths):
-        frame, log, repaired = read_polygons(path, crs=crs)
-        notes += repaired
-        codes = _required_text(frame, log, TOWNSHIP_CODE_ALIASES, term("column.township_code"), path)
-        names = _required_text(frame, log, TOWNSHIP_NAME_ALIASES, term("column.township_name"), path)
-        kind_column = find_column(frame.columns, KIND_ALIASES)
-        given = _text_column(frame, kind_column).map(lambda v: TOWNSHIP_KINDS.get((v or "").lower())) \
-            if kind_column else pd.Series(None, index=frame.index, dtype=object)
-        rows = pd.DataFrame({"code": codes, "name": names,
-                             "kind": given.fillna(names.map(township_kind_from_name)),
-                             "illustrative": False, "source": path.name,
-                             "geom": shapely.to_wkb(frame.geometry.array)})
-        for optional in ("name_en", "terrain"):
-            column = find_column(frame.columns, (header_key(optional),))
-            if column:
-                rows[optional] = _text_column(frame, column)
-        parts.append((rows, log))
-    return _write(store, "townships", "code", parts, notes, term("imported.townships"), skip_bad_rows,
-                  list(map(Path, paths)))
+                     skip_bad_rows: bool = False, sheet: str | None = None) -> ImportReport:
+    """Import township boundaries (GeoJSON, GeoPackage, Shapefile, or a table with WKT; DataV adcode/name
+    work) or the township register (a table of codes, names, counties and cities) into ``store``,
+    EPSG:4326, with their counties and cities (admin_units). A township a station list created by name
+    takes the code of the incoming township of that name (data.townships.attach_named_townships); a
+    register row without a boundary leaves a stored boundary as it was."""
+    parsed = [parse_townships(path, crs=crs, sheet=sheet) for path in paths]
+    report, frame, logs = _settled(parsed, term("imported.townships"), "code", paths, skip_bad_rows)
+    bounded = frame["geom"].notna()
+    stored = [column for column in frame.columns if column not in ("county", "city", "geom")]
+    with store.write(spatial=True) as con:
+        aggregates_current = township_days_current(con)
+        attached = attach_named_townships(con, frame)
+        add_counts(report, upsert(con, "townships", frame.loc[bounded, stored + ["geom"]], ("code",), geometry="wkb"))
+        add_counts(report, upsert(con, "townships", frame.loc[~bounded, stored], ("code",)))
+        units = _admin_units(frame)
+        if len(units):
+            upsert(con, "admin_units", units, ("code",))
+        if attached and aggregates_current:
+            refresh_township_days(con, None)  # the daily aggregates follow the townships' new codes
+    if attached:
+        report.notes.append(term("note.townships_attached", count=len(attached),
+                                 pairs=first_items(f"{old} → {new}" for old, new in attached)))
+    report.rejected_files = write_rejected(logs, store.files_dir)
+    return report
 
 
 def zone_kind(value: str | None) -> str | None:
@@ -192,40 +197,52 @@ def zone_kind(value: str | None) -> str | None:
     return None if value is None else ZONE_KINDS.get(str(value).strip().lower())
 
 
+def _rules_problem(kind: str | None, rules: str | None) -> Term | None:
+    if rules is None or kind is None:
+        return None
+    try:
+        parse_rules(kind, rules)
+    except BadInputError as error:
+        return term("reason.zone_rules_invalid", detail=error)
+    return None
+
+
+def parse_zones(path: Path | str, *, kind: str | None = None, crs: str | None = None, sheet: str | None = None
+                ) -> tuple[pd.DataFrame, ProblemLog, list[Term]]:
+    """One zone file as rows of the zones table (geom WKB): ``kind`` applies to rows without one; an id
+    column is the key, else the id is derived from kind and name so that re-imports update the same
+    zone; a rules column (JSON) is checked against the kind's rule."""
+    features = read_feature_table(path, crs=crs, sheet=sheet)
+    source = features.source
+    if find_column(source.columns, KIND_ALIASES) is None and kind is None:
+        raise BadInputError("error.no_zone_kind", file=str(source.path))
+    frame, found = read_fields(source, ZONE_FIELDS)
+    notes = check_shapes(features, POLYGONAL, term("reason.expected_polygon"), name_column=found.get("name"))
+    if kind is not None:
+        frame["kind"] = frame["kind"].fillna(zone_kind(kind))
+    problems = [(position, problem) for position, problem in
+                enumerate(map(_rules_problem, frame["kind"], frame["rules"])) if problem is not None]
+    for position, problem in problems:
+        source.log.add([position], found.get("rules", "rules"), [frame["rules"].iloc[position]], problem)
+    derived = pd.Series([("zone-" + hashlib.sha1(f"{k}|{n}".encode()).hexdigest()[:12]) if n else None
+                         for k, n in zip(frame["kind"], frame["name"])], index=frame.index, dtype=object)
+    frame["id"] = frame["id"].fillna(derived)
+    frame["source"] = source.path.name
+    frame["geom"] = wkb_values(features.geometry)
+    columns = ["id", "name", "kind", "source", "geom"] + [name for name in ("rules", "valid_from", "valid_to")
+                                                          if name in found]
+    return frame[columns], source.log, notes
+
+
 def import_zones(store: Store, paths: Sequence[Path | str], *, kind: str | None = None, crs: str | None = None,
-                 skip_bad_rows: bool = False) -> ImportReport:
-    """Import zone polygons into ``store``, EPSG:4326. ``kind`` (low_emission, nonroad_ban,
-    coal_ban, fuel_ban) applies to features without a kind column; an id column is the key, else
-    the id is derived from kind and name so that re-imports update the same zone."""
+                 skip_bad_rows: bool = False, sheet: str | None = None) -> ImportReport:
+    """Import zone polygons (GIS files or tables with WKT) into ``store``, EPSG:4326. ``kind``
+    (low_emission, nonroad_ban, coal_ban, fuel_ban) applies to features without a kind column."""
     if kind is not None and zone_kind(kind) is None:
         raise ValueError(f"unknown zone kind {kind!r}: expected low_emission, nonroad_ban, coal_ban or fuel_ban")
-    parts, notes = [], []
-    for path in map(Path, paths):
-        frame, log, repaired = read_polygons(path, crs=crs)
-        notes += repaired
-        names = _required_text(frame, log, ZONE_NAME_ALIASES, term("column.zone_name"), path)
-        kind_column = find_column(frame.columns, KIND_ALIASES)
-        if kind_column is None and kind is None:
-            raise BadInputError("error.no_zone_kind", file=str(path))
-        if kind_column:
-            given = _text_column(frame, kind_column)
-            kinds = given.map(zone_kind).fillna(zone_kind(kind)) if kind else given.map(zone_kind)
-            unknown = kinds.isna()
-            log.add(np.flatnonzero(unknown.to_numpy()), kind_column, given[unknown], term("reason.unknown_zone_kind"))
-        else:
-            kinds = pd.Series(zone_kind(kind), index=frame.index, dtype=object)
-        id_column = find_column([c for c in frame.columns if c != "geometry"], ZONE_ID_ALIASES)
-        derived = pd.Series([("zone-" + hashlib.sha1(f"{k}|{n}".encode()).hexdigest()[:12]) if n else None
-                             for k, n in zip(kinds, names)], index=frame.index, dtype=object)
-        ids = _text_column(frame, id_column).fillna(derived) if id_column else derived
-        rows = pd.DataFrame({"id": ids, "name": names, "kind": kinds, "source": path.name,
-                             "geom": shapely.to_wkb(frame.geometry.array)})
-        for optional in ("valid_from", "valid_to"):
-            column = find_column(frame.columns, (header_key(optional),))
-            if column:
-                dates = pd.to_datetime(_text_column(frame, column), errors="coerce")
-                bad = dates.isna() & _text_column(frame, column).notna()
-                log.add(np.flatnonzero(bad.to_numpy()), column, frame[column][bad], term("reason.expected_date"))
-                rows[optional] = dates.dt.date
-        parts.append((rows, log))
-    return _write(store, "zones", "id", parts, notes, term("imported.zones"), skip_bad_rows, list(map(Path, paths)))
+    parsed = [parse_zones(path, kind=kind, crs=crs, sheet=sheet) for path in paths]
+    report, frame, logs = _settled(parsed, term("imported.zones"), "id", paths, skip_bad_rows)
+    with store.write(spatial=True) as con:
+        add_counts(report, upsert(con, "zones", frame, ("id",), geometry="wkb"))
+    report.rejected_files = write_rejected(logs, store.files_dir)
+    return report

@@ -12,11 +12,15 @@ from core.policy import User, require_upload
 from data.store import Store
 from ingest.cnemc import import_cnemc
 from ingest.common import ImportReport
+from ingest.dust import import_dust_readings, import_dust_sources
+from ingest.enterprises import import_enterprises
+from ingest.fires import import_fires
 from ingest.firms import import_firms
 from ingest.mobile import LAYOUTS as MOBILE_LAYOUTS
 from ingest.mobile import import_mobile
 from ingest.observations import import_observations
 from ingest.polygons import import_townships, import_zones
+from ingest.rasters import import_rasters
 from ingest.stations import import_stations
 
 LOG = logger("imports")
@@ -26,26 +30,43 @@ SIDECAR_SUFFIXES = (".shx", ".dbf", ".prj", ".cpg")
 
 @dataclass(frozen=True)
 class Register:
-    """One kind of file a city hands over: the importer, and which of the shared options it takes."""
+    """One kind of file a city hands over: the importer, which of the shared options it takes, and the
+    names its files go by (the start of a file's name, lower case, '-' as '_'), for a folder import."""
 
     importer: Callable[..., ImportReport]
     options: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
 
 
 def _mobile(what: str) -> Callable[..., ImportReport]:
     return lambda store, paths, **options: import_mobile(store, what, paths, **options)
 
 
+MOBILE_NAMES = {"machinery": ("machinery", "非道路移动机械", "机械登记"), "machinery-gps": ("machinery_gps", "机械定位"),
+                "trucks": ("trucks", "货车登记", "货车"), "truck-events": ("truck_events", "货车进出", "电子围栏"),
+                "coal-inspections": ("coal_inspections", "散煤检查", "散煤")}
+# In dependency order: a folder is imported in this order (townships before the stations that name them,
+# stations before their observations, dust sources before their readings, boundaries before rasters).
 REGISTERS: dict[str, Register] = {
-    "stations": Register(import_stations, ("kind", "crs", "progress")),
-    "observations": Register(import_observations, ("stations_file", "co_unit", "progress")),
-    "cnemc": Register(import_cnemc, ("progress",)),
-    "firms": Register(import_firms, ("progress",)),
-    "townships": Register(import_townships, ("crs",)),
-    "zones": Register(import_zones, ("kind", "crs")),
-    **{what: Register(_mobile(what), ("crs", "progress") if layout.position != "none" else ("progress",))
+    "townships": Register(import_townships, ("crs", "sheet"), ("townships", "township", "乡镇", "boundaries")),
+    "stations": Register(import_stations, ("kind", "crs", "progress", "sheet"),
+                         ("stations", "station_list", "站点", "监测站点")),
+    "observations": Register(import_observations, ("stations_file", "co_unit", "progress", "sheet"),
+                             ("observations", "prsa_data", "监测数据", "小时数据")),
+    "cnemc": Register(import_cnemc, ("progress",), ("china_sites", "cnemc")),
+    "enterprises": Register(import_enterprises, ("crs", "sheet"), ("enterprises", "企业", "涉气企业", "重点排污单位")),
+    "dust-sources": Register(import_dust_sources, ("kind", "crs", "sheet"), ("dust_sources", "扬尘源")),
+    "dust-readings": Register(import_dust_readings, ("crs", "sheet"), ("dust_readings", "积尘负荷", "降尘")),
+    "fires": Register(import_fires, ("kind", "crs", "progress", "sheet"), ("fires", "火点", "蓝天卫士", "video_alarms")),
+    "firms": Register(import_firms, ("progress", "sheet"), ("firms", "modis", "viirs", "fire_archive", "fire_nrt")),
+    "zones": Register(import_zones, ("kind", "crs", "sheet"), ("zones", "管控区")),
+    **{what: Register(_mobile(what), ("crs", "progress", "sheet") if layout.position != "none"
+                      else ("progress", "sheet"), MOBILE_NAMES[what])
        for what, layout in MOBILE_LAYOUTS.items()},
+    "raster": Register(import_rasters, ("kind", "period"), ("landcover", "land_cover", "satellite_pm25", "pm25",
+                                                            "土地利用", "地表覆盖")),
 }
+RASTER_SUFFIXES = (".tif", ".tiff")
 
 
 def import_files(store: Store, user: User, what: str, paths: Sequence[Path | str], *, skip_bad_rows: bool = False,
@@ -68,7 +89,8 @@ def import_files(store: Store, user: User, what: str, paths: Sequence[Path | str
 
 def import_uploads(store: Store, user: User, what: str, files: Sequence[tuple[str, bytes]], **options) -> ImportReport:
     """import_files for uploaded ``files`` ((name, bytes) pairs): written under their own names (never a
-    path from the name) into a temporary folder, which is removed with any rejected-rows files after."""
+    path from the name) into a temporary folder, which is removed after; the report names the files as
+    uploaded and holds the rejected-rows files in ``rejected_downloads``."""
     with tempfile.TemporaryDirectory(prefix="lantian-upload-") as folder:
         paths = []
         for name, content in files:
@@ -76,4 +98,9 @@ def import_uploads(store: Store, user: User, what: str, files: Sequence[tuple[st
             path.write_bytes(content)
             paths.append(path)
         importable = [path for path in paths if path.suffix.lower() not in SIDECAR_SUFFIXES]
-        return import_files(store, user, what, importable, **options)
+        report = import_files(store, user, what, importable, **options)
+        # The temporary folder goes: the report names the files as uploaded and keeps their rejected rows.
+        report.files = [Path(name).name for name in report.files]
+        report.rejected_downloads = [(path.name, path.read_bytes()) for path in report.rejected_files]
+        report.rejected_files = []
+        return report

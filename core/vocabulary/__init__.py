@@ -16,6 +16,7 @@ from core.vocabulary.codes import CODES
 from core.vocabulary.fires import ENTRIES as FIRE_ENTRIES
 from core.vocabulary.interface import INTERFACE
 from core.vocabulary.messages import MESSAGES
+from core.vocabulary.registers import ENTRIES as REGISTER_ENTRIES
 
 DEFAULT_LANGUAGE = "zh"
 LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
@@ -37,7 +38,8 @@ def _merged(*tables: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, 
     return merged
 
 
-VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES, FIRE_ENTRIES)
+VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES, FIRE_ENTRIES,
+                                                   REGISTER_ENTRIES)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ from ingest.demo.fires import fire_points
 from ingest.demo.fleets import fleet_frames
 from ingest.demo.geography import (
     CITY,
+    CITY_CODE,
     DEMO_SOURCE,
+    TOWNSHIP_BY_CODE,
     TOWNSHIP_SOURCE,
     TOWNSHIPS,
     rules_json,
@@ -31,10 +33,11 @@ from ingest.demo.geography import (
     township_polygons,
     zones,
 )
-from ingest.demo.landcover import write_landcover
+from ingest.demo.landcover import LANDCOVER_FILE, write_landcover
 from ingest.demo.layout import DUST_SOURCES, ENTERPRISES, stations
 from ingest.demo.observations import simulate
 from ingest.demo.planted import planted_events
+from ingest.rasters import import_rasters
 
 # Each generator draws from its own stream, so changing one never reshuffles another.
 _STREAM_OBSERVATIONS, _STREAM_FIRES, _STREAM_DUST, _STREAM_FLEETS = 1, 2, 3, 4
@@ -53,6 +56,7 @@ def demo_frames(seed: int, year: int) -> dict[str, pd.DataFrame]:
         "code": [t.code for t in TOWNSHIPS], "name": [t.name for t in TOWNSHIPS],
         "name_en": [t.name_en for t in TOWNSHIPS], "kind": [t.kind for t in TOWNSHIPS],
         "terrain": [t.terrain for t in TOWNSHIPS], "illustrative": True, "source": TOWNSHIP_SOURCE,
+        "provisional": False, "county_code": None, "city_code": CITY_CODE,
         "geom_wkb": _wkb(polygons[t.code] for t in TOWNSHIPS)})
     station_frame = pd.DataFrame({
         "code": [s.code for s in network], "name": [s.name for s in network],
@@ -65,6 +69,10 @@ def demo_frames(seed: int, year: int) -> dict[str, pd.DataFrame]:
         "emits": [json.dumps(list(e.emits)) for e in ENTERPRISES],
         "township_code": [township_at(e.lon, e.lat) for e in ENTERPRISES],
         "lon": [e.lon for e in ENTERPRISES], "lat": [e.lat for e in ENTERPRISES],
+        "permit_number": [e.permit_number for e in ENTERPRISES],
+        "stack_height_m": [e.stack_height_m for e in ENTERPRISES],
+        "performance_grade": [e.performance_grade for e in ENTERPRISES],
+        "responsible_unit": [TOWNSHIP_BY_CODE[township_at(e.lon, e.lat)].name + "人民政府（示例）" for e in ENTERPRISES],
         "footprint_wkb": _wkb(e.footprint for e in ENTERPRISES)})
     zone_list = zones([e.footprint for e in ENTERPRISES])
     zone_frame = pd.DataFrame({
@@ -78,10 +86,17 @@ def demo_frames(seed: int, year: int) -> dict[str, pd.DataFrame]:
         "name": [d.name for d in DUST_SOURCES],
         "township_code": [township_at(*d.anchor) for d in DUST_SOURCES],
         "attrs": [d.attrs_json() for d in DUST_SOURCES],
+        "responsible_unit": [d.responsible_unit for d in DUST_SOURCES],
         "geom_wkb": _wkb(d.geometry for d in DUST_SOURCES)})
     return {
+        "admin_units": pd.DataFrame({"code": [CITY_CODE], "name": [CITY], "level": ["city"],
+                                     "parent_code": [CITY_CODE[:2] + "0000"]}),
         "townships": townships,
         "stations": station_frame,
+        # The names a station list gives the stations (code and name), as an imported list keeps them.
+        "station_aliases": pd.concat([pd.DataFrame({"alias": station_frame[column], "station_code": station_frame["code"],
+                                                    "source": DEMO_SOURCE}) for column in ("code", "name")],
+                                     ignore_index=True),
         "enterprises": enterprises,
         "zones": zone_frame,
         "dust_sources": dust_sources,
@@ -105,7 +120,9 @@ def build_demo(store: Store, seed: int, year: int) -> dict[str, int]:
     with store.write(spatial=True) as con:
         replace_demo_content(con, frames)
         refresh_township_days(con, None)  # the daily aggregates rankings read, as importers keep them
-    write_landcover(store.own_landcover_path)
+    with tempfile.TemporaryDirectory(prefix="lantian-demo-") as folder:
+        # Through the raster importer, as a city's land cover arrives: checked, stored, recorded.
+        import_rasters(store, [write_landcover(Path(folder) / LANDCOVER_FILE)], kind="landcover")
     add_demo_accounts(store)
     return {table: len(frame) for table, frame in frames.items()}
 

@@ -15,11 +15,15 @@ DUSTFALL_LIMIT = 7.5         # t/(km²·month)
 DUSTFALL_SOURCES = ("demo-site-01", "demo-pile-03", "demo-site-06", "demo-site-10", "demo-site-13")
 
 
+CITY_POINT_NAME = "济源市监测站降尘点（示例）"
+
+
 def _reading(metric: str, day: date, value: float, source_id: str | None, lon: float, lat: float) -> dict:
     place = source_id or "city-monitoring-point"
     return {"id": f"demo-{metric}-{place}-{day:%Y-%m}", "metric": metric, "date": day,
-            "value": round(value, 2), "source_id": source_id, "township_code": township_at(lon, lat),
-            "lon": lon, "lat": lat}
+            "value": round(value, 2), "source_id": source_id,
+            "place_name": DUST_SOURCE_BY_ID[source_id].name if source_id else CITY_POINT_NAME,
+            "township_code": township_at(lon, lat), "lon": lon, "lat": lat}
 
 
 def dust_readings(events: tuple[PlantedEvent, ...], year: int, rng: np.random.Generator) -> pd.DataFrame:

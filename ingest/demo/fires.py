@@ -1,16 +1,17 @@
-"""Demo satellite fire points: planted straw-burning clusters, scattered fires, persistent industrial heat."""
+"""Demo satellite fire points: planted straw-burning clusters, scattered fires, persistent industrial heat —
+FIRMS detections (VIIRS and MODIS) as a city downloads them."""
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
 
-from ingest.demo.geography import DEMO_SOURCE, GEOD, TOWNSHIP_BY_CODE, offset, township_codes_at
+from ingest.demo.geography import GEOD, TOWNSHIP_BY_CODE, offset, township_codes_at
 from ingest.demo.landcover import CROPLAND, TRANSFORM, landcover_at, landcover_grid
 from ingest.demo.layout import ENTERPRISE_BY_ID
 from ingest.demo.planted import PlantedEvent
+from ingest.firms import fire_point_id
 
 # Satellite overpasses over Jiyuan, Beijing time: VIIRS (N) and Aqua MODIS (A) after noon and after
 # midnight, Terra MODIS (T) mid-morning and late evening.
@@ -18,12 +19,8 @@ OVERPASSES = {"N": ((13, "D"), (1, "N")), "A": ((13, "D"), (2, "N")), "T": ((10,
 SCATTERED_FIRES = 40
 SCATTER_CLEARANCE_M = 3000.0   # isolated fires keep this far from any planted cluster
 HARVEST_WINDOWS = ((5, 25, 22), (9, 28, 28))  # (month, first day, days): wheat, maize
-
-
-def fire_point_id(source: str, satellite: str, when: datetime, lon: float, lat: float) -> str:
-    """Deterministic id from the natural key (the same rule importers use: re-imports upsert)."""
-    key = f"{source}|{satellite}|{when:%Y-%m-%dT%H:%M}|{lon:.5f}|{lat:.5f}"
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+# Which FIRMS product each satellite's detections come in: VIIRS on Suomi NPP (N), MODIS on Aqua and Terra.
+FIRMS_SOURCE = {"N": "firms_viirs", "A": "firms_modis", "T": "firms_modis"}
 
 
 def _detections(rng: np.random.Generator, days: list[date], lons: np.ndarray, lats: np.ndarray,
@@ -46,7 +43,8 @@ def _detections(rng: np.random.Generator, days: list[date], lons: np.ndarray, la
             confidence = str(int(rng.integers(45, 100)))
             brightness = round(float(rng.uniform(305.0, 345.0)), 1)
         lon, lat = round(float(lons[index]), 5), round(float(lats[index]), 5)
-        rows.append({"id": fire_point_id(DEMO_SOURCE, satellite, when, lon, lat), "source": DEMO_SOURCE,
+        source = FIRMS_SOURCE[satellite]
+        rows.append({"id": fire_point_id(source, satellite, when, lat, lon), "source": source,
                      "satellite": satellite, "time": when, "lon": lon, "lat": lat,
                      "confidence": confidence, "frp": frp, "brightness": brightness, "daynight": daynight})
     return pd.DataFrame(rows)

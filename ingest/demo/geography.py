@@ -20,6 +20,7 @@ GEOD = Geod(ellps="WGS84")
 TOWNSHIP_SOURCE = "demo (illustrative)"
 DEMO_SOURCE = "demo"
 CITY = "济源市"
+CITY_CODE = "419001"  # a city directly under Henan province, with no counties between it and its townships
 
 # The city boundary simplified to ~2 km (drawn after the public Jiyuan outline, 112.04–112.77 E, 34.89–35.28 N).
 OUTLINE = Polygon([

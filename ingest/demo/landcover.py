@@ -21,6 +21,7 @@ WEST, NORTH = 112.02, 35.30
 WIDTH, HEIGHT = 385, 210  # to 112.79 E, 34.88 N
 TRANSFORM = from_origin(WEST, NORTH, CELL_DEG, CELL_DEG)
 _LAYOUT_SEED = 419001     # the layout is the same for every data seed
+LANDCOVER_FILE = "landcover.tif"
 
 
 def village_disks() -> list:

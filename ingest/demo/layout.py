@@ -1,13 +1,13 @@
 """The demo region's fixed sources and monitoring network: enterprises, dust sources, stations (EPSG:4326)."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 
 from shapely.geometry import LineString, Point, Polygon
 
 from ingest.demo.geography import TOWNSHIPS, offset, rectangle, township_at
+from ingest.dust import SIX_100, source_anchor, source_attrs
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,13 @@ class Enterprise:
     lat: float
     width_m: float
     height_m: float
+    performance_grade: str      # 绩效分级: A, B, B-, C, D
+    stack_height_m: float
+
+    @property
+    def permit_number(self) -> str:
+        """An illustrative 排污许可证编号 (the real ones are the unified social credit code + 3 digits + a letter)."""
+        return f"91419001DEMO{self.id[-2:]}0001P"
 
     @property
     def footprint(self) -> Polygon:
@@ -29,23 +36,23 @@ class Enterprise:
 
 ENTERPRISES: tuple[Enterprise, ...] = (
     Enterprise("demo-ent-01", "玉川钢铁有限公司（示例）", "steel", ("pm10", "pm25", "so2", "no2", "co"),
-               112.676, 35.110, 620, 460),
+               112.676, 35.110, 620, 460, "B", 80.0),
     Enterprise("demo-ent-02", "克井铅冶炼厂（示例）", "lead_zinc", ("so2", "pm10", "pm25", "pb"),
-               112.520, 35.165, 480, 360),
+               112.520, 35.165, 480, 360, "C", 60.0),
     Enterprise("demo-ent-03", "思礼锌冶炼厂（示例）", "lead_zinc", ("so2", "pm10", "pm25", "pb", "zn"),
-               112.455, 35.135, 420, 320),
+               112.455, 35.135, 420, 320, "C", 55.0),
     Enterprise("demo-ent-04", "五龙口燃煤电厂（示例）", "power", ("so2", "no2", "pm10"),
-               112.705, 35.185, 600, 520),
+               112.705, 35.185, 600, 520, "A", 180.0),
     Enterprise("demo-ent-05", "虎岭焦化厂（示例）", "coking", ("so2", "no2", "pm10", "pm25", "co"),
-               112.692, 35.138, 520, 400),
+               112.692, 35.138, 520, 400, "B-", 65.0),
     Enterprise("demo-ent-06", "承留水泥厂（示例）", "cement", ("pm10", "pm25", "no2", "so2"),
-               112.458, 35.046, 400, 300),
+               112.458, 35.046, 400, 300, "B", 90.0),
     Enterprise("demo-ent-07", "大峪水泥厂（示例）", "cement", ("pm10", "pm25", "no2", "so2"),
-               112.430, 34.992, 340, 260),
+               112.430, 34.992, 340, 260, "D", 45.0),
     Enterprise("demo-ent-08", "梨林砖厂（示例）", "brick", ("so2", "pm10"),
-               112.738, 35.076, 240, 200),
+               112.738, 35.076, 240, 200, "D", 30.0),
     Enterprise("demo-ent-09", "轵城炭素厂（示例）", "carbon", ("so2", "pm10", "pm25"),
-               112.628, 35.018, 300, 240),
+               112.628, 35.018, 300, 240, "C", 50.0),
 )
 ENTERPRISE_BY_ID = {enterprise.id: enterprise for enterprise in ENTERPRISES}
 
@@ -56,7 +63,8 @@ class DustSource:
     kind: str            # 'site', 'road' or 'stockpile'
     name: str
     coords: tuple[tuple[float, float], ...]   # one point, or the road's vertices
-    attrs: dict
+    attrs: dict          # the register's kind details (ingest.dust.source_attrs)
+    responsible_unit: str | None = None
 
     @property
     def geometry(self):
@@ -65,24 +73,24 @@ class DustSource:
 
     @property
     def anchor(self) -> tuple[float, float]:
-        """A representative point: the site itself, or the road's midpoint."""
-        point = self.geometry.interpolate(0.5, normalized=True) if self.kind == "road" else self.geometry
-        return round(point.x, 6), round(point.y, 6)
+        """A representative point: the site itself, or the road's midpoint (ingest.dust.source_anchor)."""
+        return source_anchor(self.geometry)
 
     def attrs_json(self) -> str:
-        return json.dumps(self.attrs, ensure_ascii=False, sort_keys=True)
+        return source_attrs(self.kind, self.attrs)
 
 
 def _road(number: int, name: str, coords: tuple[tuple[float, float], ...], lanes: int) -> DustSource:
-    return DustSource(f"demo-road-{number:02d}", "road", name, coords,
-                      {"lanes": lanes, "class": "arterial", "sweeping": "mechanised, twice daily"})
+    return DustSource(f"demo-road-{number:02d}", "road", name, coords, {"lanes": lanes, "grade": "arterial"})
 
 
 def _site(number: int, name: str, lon: float, lat: float, area_m2: int, contractor: str,
           compliant: bool) -> DustSource:
+    # A site that breaks the "six 100%" leaves materials uncovered and its roads unhardened.
+    checks = {item: compliant or item not in ("covering", "hardening") for item in SIX_100}
     return DustSource(f"demo-site-{number:02d}", "site", name, ((lon, lat),),
-                      {"area_m2": area_m2, "contractor": contractor, "six_100_compliant": compliant,
-                       "phase": "earthwork" if not compliant else "structure"})
+                      {"area_m2": area_m2, "phase": "earthwork" if not compliant else "structure", **checks},
+                      responsible_unit=contractor)
 
 
 def _pile(number: int, name: str, lon: float, lat: float, material: str, area_m2: int,
@@ -116,13 +124,13 @@ DUST_SOURCES: tuple[DustSource, ...] = (
     _site(15, "北海街道医院工地", 112.638, 35.086, 21000, "济源建工集团（示例）", True),
     _site(16, "天坛街道住宅工地", 112.572, 35.116, 30000, "豫北路桥公司（示例）", True),
     _site(17, "梨林镇标准化厂房工地", 112.735, 35.091, 24000, "中原建设公司（示例）", True),
-    _pile(1, "克井镇煤场", 112.512, 35.176, "coal", 16000, False),
-    _pile(2, "克井镇砂石料场", 112.575, 35.181, "sand and gravel", 9000, True),
-    _pile(3, "轵城镇砂石料场", 112.615, 35.045, "sand and gravel", 14000, False),
-    _pile(4, "轵城镇渣土消纳场", 112.584, 35.030, "spoil", 20000, True),
-    _pile(5, "五龙口镇煤场", 112.716, 35.171, "coal", 18000, True),
-    _pile(6, "五龙口镇矿渣堆场", 112.667, 35.152, "slag", 11000, True),
-    _pile(7, "承留镇石料场", 112.495, 35.066, "crushed stone", 8000, True),
+    _pile(1, "克井镇煤场", 112.512, 35.176, "煤炭", 16000, False),
+    _pile(2, "克井镇砂石料场", 112.575, 35.181, "砂石", 9000, True),
+    _pile(3, "轵城镇砂石料场", 112.615, 35.045, "砂石", 14000, False),
+    _pile(4, "轵城镇渣土消纳场", 112.584, 35.030, "渣土", 20000, True),
+    _pile(5, "五龙口镇煤场", 112.716, 35.171, "煤炭", 18000, True),
+    _pile(6, "五龙口镇矿渣堆场", 112.667, 35.152, "矿渣", 11000, True),
+    _pile(7, "承留镇石料场", 112.495, 35.066, "石料", 8000, True),
 )
 DUST_SOURCE_BY_ID = {source.id: source for source in DUST_SOURCES}
 

@@ -21,6 +21,7 @@ from data.store import Store
 from data.townships import read_townships
 from hotspots import task_service
 from ingest.demo.accounts import DEMO_ACCOUNTS
+from ingest.service import REGISTERS
 from tests.app_support import REPO_ROOT
 
 APP = str(REPO_ROOT / "app.py")
@@ -235,7 +236,7 @@ def test_supervisor_upload_uses_the_cli_importers_and_their_messages(demo_copy, 
 
     at = _open("data", user=SUPERVISOR)
     assert len(at.get("file_uploader")) == 1
-    assert at.selectbox(key="upload_what").options[0] == translate("import_stations", "zh")
+    assert at.selectbox(key="upload_what").options == [translate(f"import_{what}", "zh") for what in REGISTERS]
 
 
 def test_map_shows_ranked_hotspots_only_to_signed_in_users(demo_copy):

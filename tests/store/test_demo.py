@@ -23,8 +23,8 @@ REPO = Path(__file__).resolve().parents[2]
 GEOD = Geod(ellps="WGS84")
 CROPLAND, BUILT_UP = 1, 2
 EVENTS = planted_events(DEMO_YEAR)
-DEMO_TABLES = ("townships", "stations", "observations", "zones", "fire_points", "dust_sources",
-               "dust_readings", "enterprises", "machinery", "machinery_positions", "trucks",
+DEMO_TABLES = ("admin_units", "townships", "stations", "station_aliases", "observations", "zones", "fire_points",
+               "dust_sources", "dust_readings", "enterprises", "machinery", "machinery_positions", "trucks",
                "truck_events", "coal_inspections")
 
 

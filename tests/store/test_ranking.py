@@ -17,32 +17,16 @@ from data.store import Store
 from stations import assessment
 from stations.assessment import monthly_trend, rank_store
 from stations.ranking import Period, rank_from_hourly
+from tests.ranking_support import beijing_hours, independent_composite
 
 BEIJING_MONTH = "2016-01"
-FIRST_DAY_READ = "2014-12-01"  # the month, the previous month, and both a year earlier
-
-
-def _beijing_hours(real_data) -> pd.DataFrame:
-    folder = real_data / "beijing_multisite"
-    codes = pd.read_csv(folder / "stations.csv").set_index("station")["station_code"]
-    frames = []
-    for path in sorted(folder.glob("PRSA_Data_*.csv")):
-        raw = pd.read_csv(path)
-        raw["time"] = pd.to_datetime(raw[["year", "month", "day", "hour"]])
-        raw = raw[raw["time"] >= FIRST_DAY_READ]
-        frames.append(pd.DataFrame({
-            "station_code": raw["station"].map(codes), "time": raw["time"],
-            "pm25": raw["PM2.5"], "pm10": raw["PM10"], "so2": raw["SO2"], "no2": raw["NO2"],
-            "co": raw["CO"] / 1000.0,  # the UCI files give CO in µg/m³
-            "o3": raw["O3"]}))
-    return pd.concat(frames, ignore_index=True)
 
 
 def _load_beijing(store: Store, real_data, shared: dict[str, str] | None = None) -> pd.DataFrame:
     """Each Beijing station becomes a township station of its own township (a 0.02° square), except
     those ``shared`` maps to another station's township."""
     stations = pd.read_csv(real_data / "beijing_multisite" / "stations.csv")
-    hours = _beijing_hours(real_data)
+    hours = beijing_hours(real_data)
     township_of = {code: f"T{(shared or {}).get(code, code)}" for code in stations["station_code"]}
     with store.write(spatial=True) as con:
         for row in stations.itertuples():
@@ -61,50 +45,17 @@ def _load_beijing(store: Store, real_data, shared: dict[str, str] | None = None)
     return stations
 
 
-def _independent_composite(hours: pd.DataFrame, month: str) -> pd.Series:
-    """HJ 663-2013 composite index per station for one calendar month, written from the standard."""
-    limits = {"so2": 60, "no2": 40, "pm10": 70, "pm25": 35, "co": 4, "o3": 160}
-    start = pd.Timestamp(month + "-01")
-    end = start + pd.offsets.MonthBegin(1)
-    result = {}
-    for code, station in hours[(hours["time"] >= start) & (hours["time"] < end)].groupby("station_code"):
-        station = station.set_index("time").sort_index()
-        days = pd.date_range(start, end - pd.Timedelta(hours=1), freq="D")
-        daily = {}
-        for pollutant in ("so2", "no2", "pm10", "pm25", "co"):
-            values = []
-            for day in days:
-                hourly = station.loc[day:day + pd.Timedelta(hours=23), pollutant].dropna()
-                values.append(hourly.mean() if len(hourly) >= 20 else np.nan)
-            daily[pollutant] = np.array(values)
-        o3_max = []
-        for day in days:
-            o3 = station["o3"].reindex(pd.date_range(day, periods=24, freq="h")).to_numpy()
-            means = [np.nanmean(o3[end_hour - 7:end_hour + 1])
-                     for end_hour in range(7, 24) if np.sum(~np.isnan(o3[end_hour - 7:end_hour + 1])) >= 6]
-            best = max(means) if means else np.nan
-            o3_max.append(best if len(means) >= 14 or best > 160 else np.nan)
-        daily["o3"] = np.array(o3_max)
-        if min(np.sum(~np.isnan(values)) for values in daily.values()) < 27:
-            continue  # an invalid month: the standard does not rank it
-        concentration = {p: np.nanmean(daily[p]) for p in ("so2", "no2", "pm10", "pm25")}
-        concentration["co"] = np.nanpercentile(daily["co"], 95)
-        concentration["o3"] = np.nanpercentile(daily["o3"], 90)
-        result[f"T{code}"] = sum(concentration[p] / limits[p] for p in limits)
-    return pd.Series(result).sort_values()
-
-
 @pytest.fixture(scope="module")
 def beijing(tmp_path_factory, real_data):
     store = Store(tmp_path_factory.mktemp("beijing") / "beijing.duckdb", busy_timeout_s=10)
     store.migrate()
     _load_beijing(store, real_data)
-    return store, _beijing_hours(real_data)
+    return store, beijing_hours(real_data)
 
 
 def test_beijing_month_matches_an_independent_calculation(beijing):
     store, hours = beijing
-    expected = _independent_composite(hours, BEIJING_MONTH)
+    expected = independent_composite(hours, BEIJING_MONTH)
     ranking = rank_store(store, Period.parse(BEIJING_MONTH), version="2012")
     ranked = ranking[ranking["rank"].notna()]
     assert len(expected) >= 10  # most of the 12 stations have a valid January 2016
@@ -143,10 +94,10 @@ def test_township_with_two_stations_averages_them_per_hour(tmp_path, real_data):
     store.migrate()
     _load_beijing(store, real_data, shared={"1004A": "1003A"})  # Tiantan counts for Dongsi's township
     ranking = rank_store(store, Period.parse(BEIJING_MONTH), version="2012").set_index("township_code")
-    hours = _beijing_hours(real_data)
+    hours = beijing_hours(real_data)
     pair = hours[hours["station_code"].isin(["1003A", "1004A"])]
     averaged = pair.groupby("time", as_index=False)[["pm25", "pm10", "so2", "no2", "co", "o3"]].mean()
-    expected = _independent_composite(averaged.assign(station_code="1003A"), BEIJING_MONTH)
+    expected = independent_composite(averaged.assign(station_code="1003A"), BEIJING_MONTH)
     assert ranking.loc["T1003A", "composite_index"] == pytest.approx(expected["T1003A"], rel=1e-9)
     assert len(ranking) == 11 and "T1004A" not in ranking.index
     _assert_same_ranking(store, Period.parse(BEIJING_MONTH), "composite")
@@ -156,8 +107,8 @@ def test_yoy_rank_change_and_fire_points(beijing):
     store, hours = beijing
     period = Period.parse(BEIJING_MONTH)
     ranking = rank_store(store, period, version="2012").set_index("township_code")
-    last_year = _independent_composite(hours, "2015-01")
-    previous = _independent_composite(hours, "2015-12")
+    last_year = independent_composite(hours, "2015-01")
+    previous = independent_composite(hours, "2015-12")
     both = ranking.index.intersection(last_year.index)
     expected_yoy = (ranking.loc[both, "composite_index"] - last_year[both]) / last_year[both] * 100
     np.testing.assert_allclose(ranking.loc[both, "composite_yoy_pct"], expected_yoy, rtol=1e-9)
