@@ -27,11 +27,6 @@ ENTRIES: dict[str, dict[str, str]] = {
     "strike_reason.no_trace": {"zh": "周边 1 公里内无焚烧痕迹", "en": "no burn trace within 1 km"},
     "strike_reason.duplicate": {"zh": "与其他来源重复", "en": "duplicate of another source"},
     "strike_reason.outside_region": {"zh": "不在辖区内", "en": "outside the region"},
-    "fire_source.official": {"zh": "官方通报", "en": "official list"},
-    "fire_source.video": {"zh": "蓝天卫士视频报警", "en": "video alarm"},
-    "fire_source.firms_viirs": {"zh": "卫星 VIIRS（FIRMS）", "en": "satellite VIIRS (FIRMS)"},
-    "fire_source.firms_modis": {"zh": "卫星 MODIS（FIRMS）", "en": "satellite MODIS (FIRMS)"},
-    "fire_source.demo": {"zh": "演示数据", "en": "demo"},
     # The deduction schedule's problem types (hotspots.deductions)
     "problem_type.fire_point": {"zh": "秸秆焚烧火点", "en": "straw-burning fire point"},
     "problem_type.open_burning": {"zh": "露天焚烧垃圾、枯枝落叶", "en": "open burning of waste or leaves"},
