@@ -23,9 +23,10 @@ from tests.conftest import DEMO_SEED, DEMO_YEAR
 
 # Not registers: who signs in, and the closed loop's records.
 NOT_REGISTERS = {"users", "tasks", "task_events", "task_attachments", "schema_migrations"}
-# Columns that say which file a row came from (the demo writes 'demo'), or when the engine ran.
+# Columns that say which file a row came from (the demo writes 'demo'), or when the engine ran (detection,
+# and the fire review's automatic proposals, are stamped with the clock at build time).
 PROVENANCE = {"source": {"townships", "stations", "station_aliases", "observations", "zones"},
-              "detected_at": {"hotspots"}, "updated_at": {"hotspots"}}
+              "detected_at": {"hotspots"}, "updated_at": {"hotspots", "fire_reviews"}, "occurred_at": {"fire_review_events"}}
 
 
 def _cli(*argv: str) -> tuple[int, str, str]:
