@@ -4,10 +4,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
 
 import pandas as pd
 
 from commands.fires import as_of_time
+from commands.handoff import add_engine_options
+from core.errors import BadInputError
 from data.store import Store
 from stations.assessment import mark_dust_day, rank_store, station_aqi
 from stations.ranking import RANK_KEYS, Period
@@ -40,7 +43,14 @@ def _emit(frame: pd.DataFrame, fmt: str, csv_columns: list[str], extra_columns: 
 
 def _rank(args: argparse.Namespace) -> int:
     period = Period.parse(args.period)
-    ranking = rank_store(Store(args.db), period, by=args.by, version=args.standard, as_of=args.as_of)
+    if args.engine == "spark":
+        if not args.source:
+            raise BadInputError("error.spark_needs_source", field="--source")
+        from stations.spark import rank_on_spark  # Spark and sqlglot are the optional install
+
+        ranking = rank_on_spark(Path(args.source), period, by=args.by, version=args.standard, master=args.master)
+    else:
+        ranking = rank_store(Store(args.db), period, by=args.by, version=args.standard, as_of=args.as_of)
     version = ranking["standard_version"].iloc[0]
     note = (f"ranking {period.label} by {args.by} under {STANDARD_NAMES[version]}; "
             f"{int(ranking['rank'].notna().sum())} of {len(ranking)} townships ranked")
@@ -77,6 +87,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     rank.add_argument("--as-of", type=as_of_time, default=None, metavar="YYYY-MM-DD[THH:MM]",
                       help="fire points and deductions as they stood then (default: now)")
     rank.add_argument("--format", choices=formats, default="table")
+    add_engine_options(rank)
     rank.set_defaults(handler=_rank)
 
     aqi = subparsers.add_parser("aqi", parents=[common], help="a station's daily or hourly AQI (HJ 633)")

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from accounts.users import add_user, list_users, set_active, set_password
+from commands.handoff import register_export
 from core.errors import BadInputError
 from core.policy import STORED_ROLES, SYSTEM_USER
 from core.vocabulary import label
@@ -143,3 +144,4 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     handling.add_argument("--out", required=True, metavar="FILE", help="FILE.xlsx, FILE.csv or FILE.geojson")
     _add_selection_options(handling)
     handling.set_defaults(handler=_export_handling_list)
+    register_export(export_commands, common)

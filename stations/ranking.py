@@ -175,6 +175,47 @@ def rank_by(assessed: pd.DataFrame, by: str) -> pd.Series:
     return values.rank(method="min", ascending=not larger_is_better).astype("Int64")
 
 
+def assess_townships(daily: pd.DataFrame, period: Period, version: str, codes: pd.Index, *,
+                     dust_days: pd.DataFrame | None = None, divisors: dict | None = None,
+                     weights: dict | None = None) -> pd.DataFrame:
+    """Each township in ``codes`` assessed over ``period`` and over the period before it, one row per
+    township and ``span`` ('current' or 'previous'), indexed by township_code.
+
+    Every figure depends on the township's own days only, so townships can be assessed in groups (one
+    machine or one Spark task each) and the rows put together for rank_assessed."""
+    check_version(version)
+    aqi = daily_aqi(daily, version=version)["aqi"]
+    spans = {"current": period, "previous": period.previous()}
+    return pd.concat([_assess(daily, aqi, span, version, codes, dust_days, divisors, weights).assign(span=name)
+                      for name, span in spans.items()])
+
+
+def rank_assessed(assessed: pd.DataFrame, period: Period, version: str, *, by: str = "composite",
+                  townships: pd.DataFrame | None = None, deductions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ranking of ``period`` from assess_townships' rows (of every township, in any order): ranks,
+    rank change, deductions and names; see rank_townships for the arguments and the columns."""
+    if by not in RANK_KEYS:
+        raise BadInputError("error.unknown_rank_key", field="by", by=by, known=list(RANK_KEYS))
+    current = assessed[assessed["span"] == "current"].drop(columns="span").sort_index()
+    previous = assessed[assessed["span"] == "previous"].drop(columns="span").reindex(current.index)
+    codes = current.index
+    if townships is None:
+        townships = pd.DataFrame({KEY: codes, "name": pd.NA})
+    current["rank"] = rank_by(current, by)
+    current["rank_change"] = rank_by(previous, by) - current["rank"]
+    owed = (deductions.set_index(KEY) if deductions is not None else pd.DataFrame(columns=[KEY, *DEDUCTION_FIGURES])
+            .set_index(KEY))[list(DEDUCTION_FIGURES)].reindex(codes).fillna(0)
+    for column in DEDUCTION_FIGURES:
+        current[column] = owed[column].astype("float64" if column == "deduction_cny" else "int64")
+    current["township"] = townships.set_index(KEY)["name"].reindex(codes)
+    current["standard_version"] = version
+    current["period"] = period.label
+    sort_column, larger_is_better = RANK_KEYS[by]
+    ordered = current.reset_index().sort_values(
+        ["rank", sort_column, KEY], ascending=[True, not larger_is_better, True], na_position="last")
+    return ordered[RANKING_COLUMNS].reset_index(drop=True)
+
+
 def rank_townships(daily: pd.DataFrame, period: Period, version: str, *, by: str = "composite",
                    townships: pd.DataFrame | None = None, deductions: pd.DataFrame | None = None,
                    dust_days: pd.DataFrame | None = None, divisors: dict | None = None,
@@ -201,22 +242,9 @@ def rank_townships(daily: pd.DataFrame, period: Period, version: str, *, by: str
     if townships is None:
         townships = pd.DataFrame({KEY: sorted(daily[KEY].unique()), "name": pd.NA})
     codes = pd.Index(townships[KEY], name=KEY)
-    aqi = daily_aqi(daily, version=version)["aqi"]
-    current = _assess(daily, aqi, period, version, codes, dust_days, divisors, weights)
-    previous = _assess(daily, aqi, period.previous(), version, codes, dust_days, divisors, weights)
-    current["rank"] = rank_by(current, by)
-    current["rank_change"] = rank_by(previous, by) - current["rank"]
-    owed = (deductions.set_index(KEY) if deductions is not None else pd.DataFrame(columns=[KEY, *DEDUCTION_FIGURES])
-            .set_index(KEY))[list(DEDUCTION_FIGURES)].reindex(codes).fillna(0)
-    for column in DEDUCTION_FIGURES:
-        current[column] = owed[column].astype("float64" if column == "deduction_cny" else "int64")
-    current["township"] = townships.set_index(KEY)["name"].reindex(codes)
-    current["standard_version"] = version
-    current["period"] = period.label
-    sort_column, larger_is_better = RANK_KEYS[by]
-    ordered = current.reset_index().sort_values(
-        ["rank", sort_column, KEY], ascending=[True, not larger_is_better, True], na_position="last")
-    return ordered[RANKING_COLUMNS].reset_index(drop=True)
+    assessed = assess_townships(daily, period, version, codes, dust_days=dust_days, divisors=divisors,
+                                weights=weights)
+    return rank_assessed(assessed, period, version, by=by, townships=townships, deductions=deductions)
 
 
 def rank_from_hourly(hourly: pd.DataFrame, station_townships: pd.DataFrame, period: Period, version: str,
