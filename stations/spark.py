@@ -98,6 +98,20 @@ def _as_sample_types(frame: pd.DataFrame, sample: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _restore_types(frame: pd.DataFrame, sample: pd.DataFrame) -> pd.DataFrame:
+    """Rows back from Spark with the types assess_townships gives them (nullable booleans and strings)."""
+    frame = frame.copy()
+    for name in sample.columns:
+        kind = str(sample[name].dtype)
+        if kind in ("bool", "boolean"):
+            frame[name] = frame[name].astype("boolean")
+        elif kind == "string":
+            frame[name] = frame[name].astype("string")
+        elif sample[name].dtype.kind != "f":
+            frame[name] = frame[name].astype(object).where(frame[name].notna(), pd.NA)
+    return frame
+
+
 def rank_on_spark(source: Path, period: Period, *, by: str = "composite", version: str | None = None,
                   master: str = DEFAULT_MASTER, spark=None) -> pd.DataFrame:
     """rank_store's ranking of ``period`` computed on Spark from the export folder ``source``.
@@ -146,6 +160,6 @@ def rank_on_spark(source: Path, period: Period, *, by: str = "composite", versio
     if len(missing):  # township stations with no hour in the span: listed unranked, as rank_store lists them
         assessed = pd.concat([assessed, _as_sample_types(assess_townships(
             _no_days(), period, edition, missing, dust_days=dust_days, divisors=divisors, weights=weights), sample)])
-    assessed = assessed.astype({"valid": "boolean", "primary_pollutant": "string"}).set_index(KEY)
+    assessed = _restore_types(assessed, sample).set_index(KEY)
     townships = members.rename(columns={"township": "name"})
     return rank_assessed(assessed, period, edition, by=by, townships=townships)
