@@ -23,6 +23,7 @@ from stations.standards import POLLUTANTS
 
 DEFAULT_MASTER = "local[*]"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+_BUCKET = "bucket"
 # Spark has no TIMESTAMP WITH TIME ZONE-free literal for a Python datetime: bounds go in as text and are cast
 # to the observations' type (naive Beijing time, TIMESTAMP_NTZ in Parquet).
 _TIME_PARAMETERS = ("start", "end")
@@ -116,9 +117,9 @@ def rank_on_spark(source: Path, period: Period, *, by: str = "composite", versio
                   master: str = DEFAULT_MASTER, spark=None) -> pd.DataFrame:
     """rank_store's ranking of ``period`` computed on Spark from the export folder ``source``.
 
-    Township days come from TOWNSHIP_HOURS_TO_DAYS on Spark, each township's periods are assessed in its own
-    task by stations.ranking.assess_townships, and the small table of assessed rows is ranked on the driver by
-    rank_assessed — so the rules are the ones rank_store applies. Fire-point deductions live in the store,
+    Township days come from TOWNSHIP_HOURS_TO_DAYS on Spark, the townships' periods are assessed by
+    stations.ranking.assess_townships in buckets of townships (one Python call each), and the small table of
+    assessed rows is ranked on the driver by rank_assessed — so the rules are the ones rank_store applies. Fire-point deductions live in the store,
     not in the export: their columns are zero here."""
     source = Path(source)
     if not read_manifest(source):
@@ -144,14 +145,18 @@ def rank_on_spark(source: Path, period: Period, *, by: str = "composite", versio
     divisors, weights = settings.composite_divisors, settings.composite_weights
 
     def assess_group(rows: pd.DataFrame) -> pd.DataFrame:
-        rows = rows.sort_values("date").reset_index(drop=True)
+        rows = rows.drop(columns=_BUCKET).sort_values([KEY, "date"]).reset_index(drop=True)
         daily = finish_daily(spread_o3_hours(pa.Table.from_pandas(rows, preserve_index=False)), key=KEY)
-        codes = pd.Index([rows[KEY].iloc[0]], name=KEY)
+        codes = pd.Index(sorted(rows[KEY].unique()), name=KEY)
         assessed = assess_townships(daily, period, edition, codes, dust_days=dust_days, divisors=divisors,
                                     weights=weights)
         return _as_sample_types(assessed, sample)
 
-    assessed = days.groupBy(KEY).applyInPandas(assess_group, schema=schema).toPandas()
+    # Townships go to Python in buckets of many: the assessment is vectorised across townships, and one call
+    # per township would spend its time in per-call overhead.
+    buckets = max(2, 2 * spark.sparkContext.defaultParallelism)
+    assessed = (days.withColumn(_BUCKET, F.pmod(F.xxhash64(KEY), F.lit(buckets)))
+                .groupBy(_BUCKET).applyInPandas(assess_group, schema=schema).toPandas())
     members = (stations.where((F.col("kind") == "township") & F.col(KEY).isNotNull())
                .select(KEY, "township").dropDuplicates([KEY]).toPandas())
     if members.empty:
