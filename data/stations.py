@@ -89,10 +89,14 @@ def township_days_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the township_days table reflects the store: built from as many observation rows as
     there are, with the township stations it was built with."""
     state = con.execute("SELECT observation_rows, membership FROM township_days_state").fetchone()
-    if state is None:
-        return False
+    return state is not None and state == observation_state(con)
+
+
+def observation_state(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """What the daily tables are built from: the number of observation rows and a hash of which
+    township stations count for which township."""
     rows = con.execute("SELECT count(*) FROM observations").fetchone()[0]
-    return state == (rows, con.execute(_MEMBERSHIP).fetchone()[0])
+    return rows, con.execute(_MEMBERSHIP).fetchone()[0]
 
 
 def refresh_township_days(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, dt.date] | None) -> None:
