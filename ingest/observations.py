@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from core.errors import BadInputError
 from core.vocabulary import term
-from data.bulk import UpsertCounts, upsert
+from data.bulk import UpsertCounts, upsert_in_slice
 from data.quality import quality_flags
 from data.stations import station_aliases
 from data.store import Store
@@ -246,7 +246,8 @@ def finish_observations(frame: pd.DataFrame, report: ImportReport) -> pd.DataFra
 
 
 class ObservationWriter:
-    """Upserts observation batches on (station_code, time) inside the caller's write transaction, then
+    """Upserts observation batches on (station_code, time) inside the caller's write transaction (an
+    anti-join against the stored hours of the batch's stations and time range), then
     (``finish``) brings the daily aggregates rankings read up to date for the dates written: only
     those dates when the aggregates were current before, else all of them."""
 
@@ -257,7 +258,7 @@ class ObservationWriter:
         self.last: dt.date | None = None
 
     def write(self, frame: pd.DataFrame) -> UpsertCounts:
-        counts = upsert(self.con, "observations", frame, ("station_code", "time"))
+        counts = upsert_in_slice(self.con, "observations", frame, ("station_code", "time"))
         if len(frame):
             first, last = frame["time"].min().date(), frame["time"].max().date()
             self.first = first if self.first is None else min(self.first, first)

@@ -6,7 +6,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from data.day_values import AQI_COLUMNS, day_values_current, period_statistics, replace_day_values
+from data.day_values import AQI_COLUMNS, DAY_VALUE_COLUMNS, day_values_current, period_statistics, replace_day_values
 from data.stations import refresh_township_days, township_daily_aggregates, township_days_current
 from stations.aqi import daily_aqi
 from stations.composite import composite_from_statistics, required_days, with_good_day_ratio
@@ -39,7 +39,7 @@ def refresh_daily_values(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, dt
     if span is None:
         span = con.execute("SELECT min(date), max(date) FROM township_days").fetchone()
         replace_day_values(con, finished_days(township_daily_aggregates(con, *span)) if span[0] else
-                           pd.DataFrame(columns=[KEY, "date", *AQI_COLUMNS.values()]), None)
+                           pd.DataFrame(columns=[KEY, "date", *DAY_VALUE_COLUMNS]), None)
         return
     replace_day_values(con, finished_days(township_daily_aggregates(con, *span)), span)
 
