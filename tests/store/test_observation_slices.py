@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import ingest.observations as observations
 from data.bulk import upsert_in_slice
 from data.store import Store
 from ingest.observations import import_observations
@@ -90,3 +91,14 @@ def test_batches_of_one_transaction_overlap_without_repeats(beijing_store, raw):
     assert _stored(beijing_store) == 10000 and _repeated_station_hours(beijing_store) == 0
     with beijing_store.read() as con:
         assert con.execute("SELECT count(*) FROM observations WHERE so2 = -1").fetchone()[0] == 1000
+
+
+def test_a_large_parquet_import_shows_its_slices(beijing_store, raw, tmp_path, monkeypatch, capsys):
+    """The bar counts rows slice by slice as each is stored (tqdm on stderr, as the CLI's import shows it)."""
+    monkeypatch.setattr(observations, "SLICE_ROWS", 10_000)
+    path = tmp_path / "PRSA_Data_Aotizhongxin.parquet"
+    raw.to_parquet(path, index=False)
+    report = import_observations(beijing_store, [path], progress=True)
+    assert report.new == HOURS
+    bar = capsys.readouterr().err
+    assert path.name in bar and "35.1k/35.1k" in bar and "10.0k/35.1k" in bar
