@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import duckdb
 import geopandas as gpd
@@ -99,6 +99,14 @@ def observation_state(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return rows, con.execute(_MEMBERSHIP).fetchone()[0]
 
 
+def month_spans(first: dt.date | None, last: dt.date | None) -> Iterator[tuple[dt.date, dt.date]]:
+    """The inclusive date spans that cut first…last at calendar-month ends (none when first is None)."""
+    while first is not None and first <= last:
+        month_end = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        yield first, min(last, month_end)
+        first = min(last, month_end) + dt.timedelta(days=1)
+
+
 def refresh_township_days(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, dt.date] | None) -> None:
     """Rebuild township_days for the Beijing dates in ``span`` (inclusive) — what an import touched,
     valid when the table was current before it — or, with None, for every date; then record the
@@ -109,12 +117,9 @@ def refresh_township_days(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, d
     else:
         con.execute("DELETE FROM township_days WHERE date BETWEEN $start AND $end",
                     {"start": span[0], "end": span[1]})
-    first = span[0]
-    while first is not None and first <= span[1]:
+    for first, last in month_spans(*span):
         # A month at a time: one query over a year of a province's hours holds gigabytes.
-        last = min(span[1], (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
         con.execute(f"INSERT INTO township_days ({_DAY_COLUMNS}) {_TOWNSHIP_HOURS_TO_DAYS}", _day_bounds(first, last))
-        first = last + dt.timedelta(days=1)
     con.execute("DELETE FROM township_days_state")
     con.execute(f"INSERT INTO township_days_state SELECT (SELECT count(*) FROM observations), ({_MEMBERSHIP})")
 

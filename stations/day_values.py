@@ -7,7 +7,7 @@ import duckdb
 import pandas as pd
 
 from data.day_values import AQI_COLUMNS, DAY_VALUE_COLUMNS, day_values_current, period_statistics, replace_day_values
-from data.stations import refresh_township_days, township_daily_aggregates, township_days_current
+from data.stations import month_spans, refresh_township_days, township_daily_aggregates, township_days_current
 from stations.aqi import daily_aqi
 from stations.composite import composite_from_statistics, required_days, with_good_day_ratio
 from stations.daily import finish_daily
@@ -37,11 +37,11 @@ def refresh_daily_values(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, dt
     Runs inside the caller's write transaction."""
     refresh_township_days(con, span)
     if span is None:
+        replace_day_values(con, pd.DataFrame(columns=[KEY, "date", *DAY_VALUE_COLUMNS]), None)
         span = con.execute("SELECT min(date), max(date) FROM township_days").fetchone()
-        replace_day_values(con, finished_days(township_daily_aggregates(con, *span)) if span[0] else
-                           pd.DataFrame(columns=[KEY, "date", *DAY_VALUE_COLUMNS]), None)
-        return
-    replace_day_values(con, finished_days(township_daily_aggregates(con, *span)), span)
+    for first, last in month_spans(*span):
+        # A month at a time, so a province's year never sits in memory at once.
+        replace_day_values(con, finished_days(township_daily_aggregates(con, first, last)), (first, last))
 
 
 def period_tables(con: duckdb.DuckDBPyConnection, period: Period, version: str, *, divisors: dict | None,
