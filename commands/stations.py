@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from commands import command_help
 from commands.fires import as_of_time
 from commands.handoff import add_engine_options
 from core.errors import BadInputError
@@ -78,7 +79,7 @@ def _dust_day(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     formats = ("table", "csv", "json")
-    rank = subparsers.add_parser("rank", parents=[common], help="rank townships for a period (HJ 663)")
+    rank = subparsers.add_parser("rank", parents=[common], help=command_help("rank"))
     rank.add_argument("--period", required=True,
                       help="2024-01 (month), 2024 (year), 2024-01..2024-03 or 2024-01-05..2024-02-10")
     rank.add_argument("--by", choices=list(RANK_KEYS), default="composite", help="ranking key (default composite)")
@@ -90,7 +91,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     add_engine_options(rank)
     rank.set_defaults(handler=_rank)
 
-    aqi = subparsers.add_parser("aqi", parents=[common], help="a station's daily or hourly AQI (HJ 633)")
+    aqi = subparsers.add_parser("aqi", parents=[common], help=command_help("aqi"))
     aqi.add_argument("--station", required=True, help="station code")
     aqi.add_argument("--date", required=True, type=_date, help="YYYY-MM-DD (Beijing)")
     aqi.add_argument("--hourly", action="store_true", help="each hour's AQI instead of the daily AQI")
@@ -98,7 +99,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     aqi.set_defaults(handler=_aqi)
 
     dust = subparsers.add_parser("dust-day", parents=[common],
-                                 help="mark a sand-dust day (left out of PM and the composite index)")
+                                 help=command_help("dust-day"))
     dust.add_argument("--date", required=True, type=_date, help="YYYY-MM-DD (Beijing)")
     dust.add_argument("--township", default=None, help="township code (default: the whole region)")
     dust.add_argument("--note", default=None)

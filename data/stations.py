@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import duckdb
 import geopandas as gpd
@@ -93,10 +93,22 @@ def township_days_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the township_days table reflects the store: built from as many observation rows as
     there are, with the township stations it was built with."""
     state = con.execute("SELECT observation_rows, membership FROM township_days_state").fetchone()
-    if state is None:
-        return False
+    return state is not None and state == observation_state(con)
+
+
+def observation_state(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """What the daily tables are built from: the number of observation rows and a hash of which
+    township stations count for which township."""
     rows = con.execute("SELECT count(*) FROM observations").fetchone()[0]
-    return state == (rows, con.execute(_MEMBERSHIP).fetchone()[0])
+    return rows, con.execute(_MEMBERSHIP).fetchone()[0]
+
+
+def month_spans(first: dt.date | None, last: dt.date | None) -> Iterator[tuple[dt.date, dt.date]]:
+    """The inclusive date spans that cut first…last at calendar-month ends (none when first is None)."""
+    while first is not None and first <= last:
+        month_end = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        yield first, min(last, month_end)
+        first = min(last, month_end) + dt.timedelta(days=1)
 
 
 def refresh_township_days(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, dt.date] | None) -> None:
@@ -109,12 +121,9 @@ def refresh_township_days(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, d
     else:
         con.execute("DELETE FROM township_days WHERE date BETWEEN $start AND $end",
                     {"start": span[0], "end": span[1]})
-    first = span[0]
-    while first is not None and first <= span[1]:
+    for first, last in month_spans(*span):
         # A month at a time: one query over a year of a province's hours holds gigabytes.
-        last = min(span[1], (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
         con.execute(f"INSERT INTO township_days ({_DAY_COLUMNS}) {TOWNSHIP_HOURS_TO_DAYS}", day_bounds(first, last))
-        first = last + dt.timedelta(days=1)
     con.execute("DELETE FROM township_days_state")
     con.execute(f"INSERT INTO township_days_state SELECT (SELECT count(*) FROM observations), ({_MEMBERSHIP})")
 
