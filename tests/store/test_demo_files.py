@@ -25,7 +25,8 @@ from tests.conftest import DEMO_SEED, DEMO_YEAR
 NOT_REGISTERS = {"users", "tasks", "task_events", "task_attachments", "schema_migrations"}
 # Columns that say which file a row came from (the demo writes 'demo'), or when the engine ran (detection,
 # and the fire review's automatic proposals, are stamped with the clock at build time).
-PROVENANCE = {"source": {"townships", "stations", "station_aliases", "observations", "zones"},
+PROVENANCE = {"source": {"townships", "stations", "station_aliases", "observations", "zones", "grid_cells",
+                         "grid_people"},
               "detected_at": {"hotspots"}, "updated_at": {"hotspots", "fire_reviews"}, "occurred_at": {"fire_review_events"}}
 
 
