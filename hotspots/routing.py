@@ -29,7 +29,7 @@ class Route:
 
 def duties_of(duties: str | None) -> frozenset[str]:
     """The kinds a person answers for, from the stored JSON list; empty means every kind."""
-    return frozenset(json.loads(duties)) if duties else frozenset()
+    return frozenset(json.loads(duties)) if isinstance(duties, str) and duties else frozenset()
 
 
 def on_duty(duties: str | None, kind: str) -> bool:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from core.errors import LantianError
 from core.logs import logger
@@ -107,3 +108,9 @@ def deliver_pending(store: Store, now: datetime | None = None) -> DeliveryReport
     except LantianError as error:
         LOG.warning("outbox attempts not recorded: %s", error)
     return DeliveryReport(**counts)
+
+
+def outbox_log(store: Store, limit: int = 200) -> pd.DataFrame:
+    """The newest mails and webhook calls with their delivery state (data.notices.read_outbox's columns)."""
+    with store.read() as con:
+        return repo.read_outbox(con, limit)
