@@ -135,4 +135,5 @@ ENTRIES: dict[str, dict[str, str]] = {
     "col_retrying": {"zh": "待重试", "en": "To retry"},
     "col_parent_code": {"zh": "上级网格", "en": "Parent cell"},
     "col_person_name": {"zh": "姓名", "en": "Name"},
+    "col_id": {"zh": "编号", "en": "Number"},
 }
