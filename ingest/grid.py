@@ -107,6 +107,8 @@ def parse_people(path: Path | str, *, cells: set[str], sheet: str | None = None)
     source.log.add(np.flatnonzero(unknown.to_numpy()), found["cell_code"], frame.loc[unknown, "cell_code"],
                    term("reason.unknown_grid_cell"))
     frame = without_problems(frame, source.log)
+    # Every kind is stored as NULL, however the file wrote it (全部, or left blank).
+    frame["duties"] = frame["duties"].where(frame["duties"] != "[]", None)
     missing = frame["id"].isna()
     frame.loc[missing, "id"] = [person_id(cell, name) for cell, name in frame.loc[missing, ["cell_code", "name"]]
                                 .itertuples(index=False)]

@@ -179,7 +179,7 @@ def _fleets(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 def _grid(frames: dict[str, pd.DataFrame], names: dict[str, str]) -> dict[str, pd.DataFrame]:
     cells, people = frames["grid_cells"], frames["grid_people"]
-    shapes = [None if wkb is None else _wkt(shapely.from_wkb(wkb)) for wkb in cells["geom_wkb"]]
+    shapes = [_wkt(shapely.from_wkb(wkb)) if isinstance(wkb, bytes) else None for wkb in cells["geom_wkb"]]
     return {
         "grid_cells.xlsx": _table("grid-cells", {
             "code": cells["code"], "name": cells["name"], "level": cells["level"].map(lambda code: spelled(GRID_LEVELS, code)),
@@ -188,7 +188,7 @@ def _grid(frames: dict[str, pd.DataFrame], names: dict[str, str]) -> dict[str, p
             "id": people["id"], "cell_code": people["cell_code"], "name": people["name"],
             "post": people["post"].map(lambda code: spelled(GRID_POSTS, code)), "phone": people["phone"],
             "email": people["email"],
-            "duties": people["duties"].map(lambda text: "全部" if not text else "、".join(
+            "duties": people["duties"].map(lambda text: "全部" if not isinstance(text, str) else "、".join(
                 label("task_kind", code, "zh") for code in json.loads(text))),
             "user_name": people["user_name"]}),
     }
