@@ -111,3 +111,11 @@ def read_task_place(con: duckdb.DuckDBPyConnection, task_id: str) -> dict:
     row = con.execute("SELECT tw.name, gc.name FROM tasks t LEFT JOIN townships tw ON tw.code = t.township_code "
                       "LEFT JOIN grid_cells gc ON gc.code = t.grid_cell WHERE t.id = ?", [task_id]).fetchone()
     return {"township_name": row[0] if row else None, "cell_name": row[1] if row else None}
+
+
+def chiefs_of_township(con: duckdb.DuckDBPyConnection, township_code: str) -> pd.DataFrame:
+    """The active 网格长 of a township's own cells (user_name, email), who get its weekly summary."""
+    return con.execute(
+        "SELECT p.user_name, p.email FROM grid_people p JOIN grid_cells c ON c.code = p.cell_code "
+        "WHERE p.active AND p.post = 'chief' AND c.level = 'township' AND c.township_code = ? ORDER BY p.id",
+        [township_code]).df()

@@ -90,3 +90,34 @@ def read_runs(con: duckdb.DuckDBPyConnection, limit: int = 30) -> pd.DataFrame:
     """The newest daily runs: id, day, started_at, finished_at, outcome, summary (JSON text)."""
     return con.execute("SELECT id, day, started_at, finished_at, outcome, summary FROM daily_runs "
                        "ORDER BY started_at DESC, id DESC LIMIT ?", [limit]).df()
+
+
+def read_week_figures(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime,
+                      owing_states: list[str]) -> pd.DataFrame:
+    """Per township, for [start, end): tasks opened, tasks closed (their close event in the window), tasks
+    in one of ``owing_states`` past their deadline at ``end``, hotspots seen by everyone that started, and fire
+    points detected (a report linked to another as its duplicate not counted). Columns township_code,
+    township_name, opened, closed, overdue, hotspots, fires."""
+    return con.execute(
+        "SELECT tw.code AS township_code, tw.name AS township_name, "
+        "  (SELECT count(*) FROM tasks t WHERE t.township_code = tw.code AND t.created_at >= $start "
+        "     AND t.created_at < $end) AS opened, "
+        "  (SELECT count(DISTINCT e.task_id) FROM task_events e JOIN tasks t ON t.id = e.task_id "
+        "     WHERE t.township_code = tw.code AND e.action = 'close' AND e.occurred_at >= $start "
+        "     AND e.occurred_at < $end) AS closed, "
+        "  (SELECT count(*) FROM tasks t WHERE t.township_code = tw.code AND list_contains($owing, t.state) "
+        "     AND t.deadline < $end) AS overdue, "
+        "  (SELECT count(*) FROM hotspots h WHERE h.township_code = tw.code AND h.audience <> 'supervisor' "
+        "     AND h.start_time >= $start AND h.start_time < $end) AS hotspots, "
+        "  (SELECT count(*) FROM fire_points f LEFT JOIN fire_reviews r ON r.fire_point_id = f.id "
+        "     WHERE f.township_code = tw.code AND f.time >= $start AND f.time < $end "
+        "     AND coalesce(r.state, '') <> 'merged') AS fires "
+        "FROM townships tw ORDER BY tw.code",
+        {"start": start, "end": end, "owing": owing_states}).df()
+
+
+def weekly_sent(con: duckdb.DuckDBPyConnection, week_start: str) -> bool:
+    """Whether the weekly summary of the week starting ``week_start`` (YYYY-MM-DD) went out already (a
+    finished daily run sent it)."""
+    return con.execute("SELECT count(*) FROM daily_runs WHERE outcome = 'done' AND (summary->>'weekly') = ?",
+                       [week_start]).fetchone()[0] > 0

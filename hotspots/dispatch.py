@@ -15,14 +15,16 @@ from core.settings import get_settings
 from data import grid as grid_repo
 from data import hotspots as hotspot_repo
 from data import notices as notice_repo
+from data import users as user_repo
 from data.store import Store
 from hotspots import task_service
 from hotspots.changes import moment
 from hotspots.engine import check_zones, detect_and_store
-from hotspots.tasks import Task
-from notify.outbox import deliver_pending
+from hotspots.tasks import OWING_STATES, Task
+from notify.outbox import Recipient, deliver_pending, queue
 
 LOG = logger("daily")
+SUNDAY = 6  # date.weekday(): the week (Monday to Sunday) is summarised by the run for its Sunday
 
 
 def _department(store: Store, task: Task) -> str:
@@ -58,6 +60,7 @@ class DailyRun:
     delivered: int = 0
     retrying: int = 0
     given_up: int = 0
+    weekly: str | None = None  # the first day of the week whose summary this run sent (on Sundays)
 
     def summary(self) -> dict:
         return {**asdict(self), "day": self.day.isoformat()}
@@ -84,6 +87,8 @@ def run_daily(store: Store, day: date | None = None, now: datetime | None = None
                                                  datetime.combine(day + timedelta(days=1), time.min),
                                                  list(get_settings().dispatch_grades))
         run.dispatched = [task.id for task in dispatch(store, SYSTEM_USER, due, now=now)]
+        if day.weekday() == SUNDAY:
+            run.weekly = send_weekly(store, day, now)
         delivery = deliver_pending(store, now)
         run.delivered, run.retrying, run.given_up = delivery.delivered, delivery.retrying, delivery.given_up
     except Exception as error:
@@ -96,6 +101,28 @@ def run_daily(store: Store, day: date | None = None, now: datetime | None = None
         notice_repo.finish_run(con, run_id, "done", json.dumps(run.summary(), ensure_ascii=False), moment(None))
     LOG.info("daily run for %s: %s", day, run.summary())
     return run
+
+
+def send_weekly(store: Store, week_end: date, now: datetime) -> str | None:
+    """Queue each township's weekly summary (周报) of the Monday-to-Sunday week ending ``week_end``: tasks
+    opened, closed and overdue, hotspots and fire points; for its officials and its 网格长. Returns the
+    week's first day (YYYY-MM-DD), or None when a finished run sent it already."""
+    start = week_end - timedelta(days=6)
+    with store.write() as con:
+        if notice_repo.weekly_sent(con, start.isoformat()):
+            return None
+        figures = notice_repo.read_week_figures(con, datetime.combine(start, time.min),
+                                                datetime.combine(week_end + timedelta(days=1), time.min),
+                                                [state.value for state in OWING_STATES])
+        for row in figures.itertuples():
+            chiefs = grid_repo.chiefs_of_township(con, row.township_code)
+            recipients = [Recipient(name) for name in user_repo.township_user_names(con, row.township_code)]
+            recipients += [Recipient(user or None, email or None) for user, email in
+                           zip(chiefs["user_name"].fillna(""), chiefs["email"].fillna(""))]
+            params = {"township": row.township_name, "start": start.isoformat(), "end": week_end.isoformat(),
+                      **{name: int(getattr(row, name)) for name in ("opened", "closed", "overdue", "hotspots", "fires")}}
+            queue(con, recipients, "weekly", params, now)
+    return start.isoformat()
 
 
 def daily_runs(store: Store, limit: int = 30):

@@ -51,13 +51,16 @@ def _sign_in(page, url: str, name: str) -> None:
     sidebar.get_by_role("button", name=translate("sign_out", "zh")).wait_for(timeout=WAIT_MS)
 
 
-def _shots(page, name: str) -> None:
-    """Screenshots of the page as it stands at each size; no Python exception may show."""
+def _shots(page, name: str, shown=None) -> None:
+    """Screenshots of the page at each size, scrolled to ``shown`` (a locator; the app scrolls inside its
+    own container, so a full-page shot holds only the first screen); no Python exception may show."""
     assert page.locator('[data-testid="stException"]').count() == 0, page.locator('[data-testid="stException"]').first.inner_text()
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(800)
+        if shown is not None:
+            shown.scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / f"{name}_{width}x{height}.png"), full_page=True)
     page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
 
@@ -77,24 +80,29 @@ def test_the_assigned_person_sees_the_unread_count_and_opens_the_task_from_the_i
     _shots(page, "inbox")
     page.get_by_role("button", name=translate("inbox_open_task", "zh")).first.click()
     page.get_by_role("heading", name=translate("hotspots_title", "zh")).wait_for(timeout=WAIT_MS)
-    page.get_by_text(translate("task_held_by", "zh", holder="王五（示例）", cell="克井镇东片网格（示例）")).wait_for(
-        timeout=WAIT_MS)
+    holder = page.get_by_text(translate("task_held_by", "zh", holder="王五（示例）", cell="克井镇东片网格（示例）"))
+    holder.wait_for(timeout=WAIT_MS)
     # The chosen task's card: its title (the one task 王五 holds) and its holder, above.
-    page.get_by_text(task_title, exact=False).first.wait_for(timeout=WAIT_MS)
+    page.get_by_text(task_title, exact=False).first.wait_for(state="attached", timeout=WAIT_MS)
     sidebar.get_by_text(translate("inbox_unread", "zh", count=0)).wait_for(timeout=WAIT_MS)
-    _shots(page, "task_from_inbox")
+    _shots(page, "task_from_inbox", holder)
 
 
 def test_the_supervisors_grid_run_log_and_loop_pages_draw(dispatched_app, page):
     url, _ = dispatched_app
     _sign_in(page, url, "duban")
     _open_page(page, "data_page")
-    page.get_by_role("heading", name=translate("grid_title", "zh")).wait_for(timeout=WAIT_MS)
-    page.get_by_role("heading", name=translate("runs_title", "zh")).wait_for(timeout=WAIT_MS)
-    _shots(page, "data_grid")
+    grid = page.get_by_role("heading", name=translate("grid_title", "zh"))
+    grid.wait_for(timeout=WAIT_MS)
+    runs = page.get_by_role("heading", name=translate("runs_title", "zh"))
+    runs.wait_for(timeout=WAIT_MS)
+    _shots(page, "data_grid", grid)
+    _shots(page, "data_runs", runs)
     _open_page(page, "loop_page")
     page.get_by_role("heading", name=translate("loop_title", "zh")).wait_for(timeout=WAIT_MS)
     _shots(page, "loop")
     _open_page(page, "hotspots_page")
     page.get_by_role("heading", name=translate("hotspots_title", "zh")).wait_for(timeout=WAIT_MS)
-    _shots(page, "hotspots_supervisor")
+    dispatching = page.get_by_role("button", name=translate("dispatch_selected", "zh"))
+    dispatching.wait_for(timeout=WAIT_MS)
+    _shots(page, "hotspots_supervisor", dispatching)

@@ -84,3 +84,22 @@ def test_a_later_run_sweeps_the_overdue_tasks_once(ran_twice, tmp_path):
     with later.read() as con:
         kinds = notice_repo.read_inbox(con, "wangge")["kind"].tolist()
     assert kinds.count("overdue") >= 1 and kinds.count("assign") == kinds.count("overdue")
+
+
+def test_the_sunday_run_sends_each_township_its_weekly_summary_once(ran_twice, tmp_path):
+    store, _ = ran_twice
+    db = tmp_path / "sunday.duckdb"
+    shutil.copy(store.path, db)
+    for _ in range(2):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert cli.main(["daily", "--db", str(db), "--date", "2025-04-13", "--now", "2025-04-14T06:00"]) == 0
+    sunday = Store(db)
+    with sunday.read() as con:
+        weekly = notice_repo.read_inbox(con, "kejing")
+    weekly = weekly[weekly["kind"] == "weekly"]
+    assert len(weekly) == 1  # two runs, one summary
+    params = json.loads(weekly.iloc[0]["params"])
+    assert (params["township"], params["start"], params["end"]) == ("克井镇", "2025-04-07", "2025-04-13")
+    assert params["opened"] >= 1 and params["hotspots"] >= 1  # the dust task dispatched on the 10th, its hotspot
+    assert json.loads(daily_runs(sunday).iloc[1]["summary"])["weekly"] == "2025-04-07"
