@@ -170,12 +170,15 @@ def _grid(store: Store, user: User) -> None:
         st.caption(t("grid_empty"))
         return
     cell_columns = ["code", "name", "level", "township_name", "parent_code", "shaped"]
-    st.dataframe(cells.assign(level=cells["level"].map(lambda code: label("grid_level", code, lang)))[cell_columns],
+    st.dataframe(cells.assign(level=cells["level"].map(lambda code: label("grid_level", code, lang)),
+                              parent_code=cells["parent_code"].fillna(""))[cell_columns],
                  key="grid_cells", hide_index=True, use_container_width=True,
                  column_config={**_headers(cell_columns), "name": t("col_cell_name")})
     people_columns = ["id", "cell_name", "name", "post", "phone", "email", "duties", "user_name", "active"]
     shown = people.assign(post=people["post"].map(lambda code: label("grid_post", code, lang)),
-                          duties=people["duties"].map(lambda kinds: _duties_text(kinds, lang)))[people_columns]
+                          duties=people["duties"].map(lambda kinds: _duties_text(kinds, lang)),
+                          **{column: people[column].fillna("") for column in ("phone", "email", "user_name")}
+                          )[people_columns]
     config = {**_headers(people_columns), "cell_name": t("col_cell_name"), "name": t("col_person_name")}
     if user.role not in GRID_EDIT_ROLES:
         st.dataframe(shown, key="grid_people", hide_index=True, use_container_width=True, column_config=config)

@@ -250,7 +250,9 @@ def render() -> None:
     with store_busy_guard():
         rows = task_service.list_tasks(store, selection)
     st.caption(t("tasks_listed", count=len(rows), overdue=int(rows["overdue"].fillna(False).sum())))
-    shown = rows[LIST_COLUMNS].assign(state=rows["state"].map(state_label))
+    shown = rows[LIST_COLUMNS].assign(state=rows["state"].map(state_label),
+                                      holder_name=rows["holder_name"].fillna(t("township_as_holder")),
+                                      grid_cell_name=rows["grid_cell_name"].fillna(""))
     st.dataframe(shown, key="task_table", use_container_width=True, hide_index=True,
                  column_config={column: t(f"task_{column}") for column in LIST_COLUMNS})
     _downloads(store, user, selection)

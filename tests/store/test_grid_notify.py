@@ -12,6 +12,7 @@ from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from aiosmtpd.controller import Controller
 
@@ -22,9 +23,10 @@ from core.settings import get_settings
 from data import notices as notice_repo
 from data.store import Store
 from hotspots import task_service as ts
+from hotspots.grid_register import grid_people, update_people
 from ingest.grid import import_grid_cells, import_grid_people
 from notify.outbox import deliver_pending
-from tests.tasks_support import KEJING, KEJING_OFFICIAL, SUPERVISOR, T0, ZHICHENG, region
+from tests.tasks_support import INSPECTOR, KEJING, KEJING_OFFICIAL, SUPERVISOR, T0, ZHICHENG, region
 
 __all__ = ["region"]
 HOUR = timedelta(hours=1)
@@ -216,3 +218,19 @@ def test_township_official_hands_over_within_the_township_only(grid: Store):
         ts.hand_over(grid, KEJING_OFFICIAL, zhicheng_task.id, "P-CHIEF", now=T0 + 2 * HOUR)
     with grid.read() as con:
         assert notice_repo.read_inbox(con, SUN.name)["kind"].tolist() == ["assign"]  # Sun is told only of his own
+
+
+def test_a_supervisor_edits_people_in_one_transaction_and_others_may_not(grid: Store):
+    change = {"id": "P-WEST", "phone": " 13900000009 ", "email": "", "duties": ["dust", "fire"], "user_name": "sunwg",
+              "active": True}
+    with pytest.raises(PermissionDeniedError):
+        update_people(grid, INSPECTOR, [change])
+    with pytest.raises(BadInputError, match="P-NOBODY"):
+        update_people(grid, SUPERVISOR, [change, {**change, "id": "P-NOBODY"}])
+    assert grid_people(grid).set_index("id").loc["P-WEST", "phone"] == "13800000001"  # nothing written
+    assert update_people(grid, SUPERVISOR, [change]) == 1
+    west = grid_people(grid).set_index("id").loc["P-WEST"]
+    assert (west["phone"], west["duties"], west["user_name"]) == ("13900000009", ["dust", "fire"], "sunwg")
+    assert pd.isna(west["email"])  # a blank is stored as none
+    with pytest.raises(BadInputError, match="unknown duties"):
+        update_people(grid, SUPERVISOR, [{**change, "duties": ["bbq"]}])
