@@ -31,6 +31,8 @@ COMMANDS = MappingProxyType({
     "zones": Command("commands.zones", "zone statistics and enforcement (low-emission, 禁高区, coal, fuel)"),
     "hotspots": Command("commands.hotspots", "detect and list ranked hotspots (热点)"),
     "fires": Command("commands.fires", "fire-point review (火点核查) and deductions"),
+    "daily": Command("commands.daily", "the daily run: detect the day, sweep overdue tasks, dispatch grade I, notify"),
+    "notify": Command("commands.daily", "notification outbox"),
 })
 
 

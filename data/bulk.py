@@ -198,6 +198,14 @@ _TABLES: dict[str, tuple[str, str, str]] = {
     "truck_events": (
         "plate, time, lon, lat, fence_id, crossing", "plate, time, lon, lat, fence_id, crossing",
         "plate IN (SELECT DISTINCT plate FROM demo_frame)"),
+    "grid_cells": (
+        "code, name, level, township_code, parent_code, source, geom",
+        "code, name, level, township_code, parent_code, source, ST_GeomFromWKB(geom_wkb)",
+        "source = 'demo' OR code IN (SELECT code FROM demo_frame)"),
+    "grid_people": (
+        "id, cell_code, name, post, phone, email, duties, user_name, active, source",
+        "id, cell_code, name, post, phone, email, duties, user_name, active, source",
+        "id LIKE 'demo-%'"),
     "coal_inspections": (
         "id, time, lon, lat, finding, note, inspector", "id, time, lon, lat, finding, note, inspector",
         "id LIKE 'demo-%'"),

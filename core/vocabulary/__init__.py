@@ -14,6 +14,7 @@ from typing import Any
 
 from core.vocabulary.codes import CODES
 from core.vocabulary.fires import ENTRIES as FIRE_ENTRIES
+from core.vocabulary.grid import ENTRIES as GRID_ENTRIES
 from core.vocabulary.handoff import ENTRIES as HANDOFF_ENTRIES
 from core.vocabulary.interface import INTERFACE
 from core.vocabulary.messages import MESSAGES
@@ -40,7 +41,8 @@ def _merged(*tables: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, 
 
 
 VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES, FIRE_ENTRIES,
-                                                   REGISTER_ENTRIES, HANDOFF_ENTRIES)
+                                                   REGISTER_ENTRIES, HANDOFF_ENTRIES,
+                                                   GRID_ENTRIES)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from ingest.demo.geography import (
     township_polygons,
     zones,
 )
+from ingest.demo.grid import grid_frames
 from ingest.demo.landcover import LANDCOVER_FILE, write_landcover
 from ingest.demo.layout import DUST_SOURCES, ENTERPRISES, stations
 from ingest.demo.observations import simulate
@@ -104,6 +105,7 @@ def demo_frames(seed: int, year: int) -> dict[str, pd.DataFrame]:
         "fire_points": fire_points(events, year, np.random.default_rng([seed, _STREAM_FIRES])),
         "observations": simulate(network, events, year, np.random.default_rng([seed, _STREAM_OBSERVATIONS])),
         **fleet_frames(zone_list, year, np.random.default_rng([seed, _STREAM_FLEETS])),
+        **grid_frames(),
     }
 
 
