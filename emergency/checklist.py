@@ -157,9 +157,10 @@ def make_checklist_tasks(store: Store, user: User, alert_id: str, township_code:
     if placed.empty and len(todo):
         raise BadInputError("error.checklist_sources_unplaced", field="lon/lat", sources=todo["source_id"].tolist()[:8])
     made = []
+    level_name = label("alert_level", alert, "zh")  # the stored title is Chinese, as officials file it
     for row in placed.itertuples():
         task = record_field_observation(
-            store, user, float(row.lon), float(row.lat), title=f"{label("alert_level", alert, "zh")}预警应急减排核查：{row.name}",
+            store, user, float(row.lon), float(row.lat), title=f"{level_name}预警应急减排核查：{row.name}",
             description=measure_text(row) or "按应急减排清单落实减排措施", grade=CHECKLIST_TASK_GRADE,
             township_code=row.township_code, now=now)
         with change(store) as (con, _):
