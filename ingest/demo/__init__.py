@@ -19,6 +19,7 @@ from data.stations import refresh_township_days
 from data.store import Store
 from ingest.demo.accounts import add_demo_accounts
 from ingest.demo.dust import dust_readings
+from ingest.demo.emergency import emergency_frames
 from ingest.demo.fires import fire_points
 from ingest.demo.fleets import fleet_frames
 from ingest.demo.geography import (
@@ -104,6 +105,7 @@ def demo_frames(seed: int, year: int) -> dict[str, pd.DataFrame]:
         "fire_points": fire_points(events, year, np.random.default_rng([seed, _STREAM_FIRES])),
         "observations": simulate(network, events, year, np.random.default_rng([seed, _STREAM_OBSERVATIONS])),
         **fleet_frames(zone_list, year, np.random.default_rng([seed, _STREAM_FLEETS])),
+        **emergency_frames(year),
     }
 
 
