@@ -125,21 +125,19 @@ def checklist(store: Store, alert_id: str, township_code: str | None = None) -> 
 
 
 def measure_text(row) -> str:
-    """The measures of one checklist row in Chinese, as the task carries them to the township."""
+    """The measures of one checklist row in Chinese, as the task carries them to the township: the
+    written measures, preceded by what the flags say that the text does not already."""
+    written = row.measures.strip() if isinstance(row.measures, str) else ""
     parts = []
     if isinstance(row.stop_lines, str) and row.stop_lines.strip():
         parts.append(f"停产：{row.stop_lines.strip()}")
-    if pd.notna(row.output_cut_share) and row.output_cut_share > 0:
+    if pd.notna(row.output_cut_share) and 0 < row.output_cut_share < 1:
         parts.append(f"限产{row.output_cut_share:.0%}")
     if bool(row.stop_earthwork):
         parts.append("停止土石方作业")
     if bool(row.off_peak_transport):
         parts.append("错峰运输")
-    if isinstance(row.measures, str) and row.measures.strip():
-        parts.append(row.measures.strip())
-    return "；".join(parts)
-
-
+    return "；".join([part for part in parts if part not in written] + ([written] if written else []))
 
 
 def make_checklist_tasks(store: Store, user: User, alert_id: str, township_code: str | None = None,

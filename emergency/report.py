@@ -20,6 +20,7 @@ from emergency.air import area_daily
 from emergency.alerts import alert_history, get_alert
 from emergency.checklist import checklist, compliance_dashboard
 from hotspots.task_service import list_tasks
+from zones.emergency import DEFAULT_CLAUSES
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class AlertSummary:
     alert: dict
     city: str
     area_names: list[str]
+    township_names: dict[str, str]   # code -> name, for the tables
     history: pd.DataFrame            # the alert's events (emergency.alerts.alert_history)
     daily: pd.DataFrame              # date, pm25, aqi, period ('before' or 'during')
     means: dict                      # {'before': {'pm25', 'aqi', 'days'}, 'during': {...}}
@@ -73,7 +75,7 @@ def alert_summary(store: Store, alert_id: str) -> AlertSummary:
                                            emergency_findings=("emergency", "sum")).reset_index()
     city = units.loc[units["level"] == "city", "name"]
     return AlertSummary(alert, city.iloc[0] if len(city) else "", [names.get(code, code) for code in alert["area_codes"]],
-                        alert_history(store, alert_id), daily, means, compliance_dashboard(store, alert_id),
+                        names, alert_history(store, alert_id), daily, means, compliance_dashboard(store, alert_id),
                         checklist(store, alert_id), hotspots)
 
 
@@ -82,9 +84,14 @@ def _area(summary: AlertSummary, lang: str) -> str:
 
 
 def notice_text(summary: AlertSummary, kind: str, lang: str = "zh") -> str:
-    """The public notice (公告) of the alert's issue (``kind`` 'issue') or lift ('lift') in ``lang``."""
+    """The public notice (公告) of the alert's issue (``kind`` 'issue', at the level it was issued at, with
+    the zone clauses that level switches on) or lift ('lift', at its last level) in ``lang``."""
     alert = summary.alert
-    values = {"city": summary.city, "area": _area(summary, lang), "level": label("alert_level", alert["level"], lang),
+    level = summary.history["level"].iloc[0] if kind == "issue" and len(summary.history) else alert["level"]
+    clauses = [label("clause", clause.key, lang) for kind_clauses in DEFAULT_CLAUSES.values()
+               for clause in kind_clauses if clause.applies_at(level)]
+    values = {"city": summary.city, "area": _area(summary, lang), "level": label("alert_level", level, lang),
+              "clauses": translate("alert.notice_clauses", lang, clauses=clauses) if clauses else "",
               "start": f"{alert['starts_at']:%Y-%m-%d %H:%M}", "end": f"{alert['ends_at']:%Y-%m-%d %H:%M}",
               "lifted": f"{_in_force_until(alert):%Y-%m-%d %H:%M}"}
     return translate(f"alert.notice_{kind}", lang, **values)
@@ -126,7 +133,7 @@ def report_docx(summary: AlertSummary, lang: str = "zh") -> bytes:
                              pm25_before=_number(before["pm25"]), aqi_before=_number(before["aqi"]),
                              days=before["days"]))
     _table(document, [t("alert.col_date"), t("alert.col_period"), "PM2.5 (μg/m³)", "AQI"],
-           [[f"{row.date:%Y-%m-%d}", t(f"alert.period_{row.period}"), _number(row.pm25), _number(row.aqi)]
+           [[f"{row.date:%Y-%m-%d}", label("alert_period", row.period, lang), _number(row.pm25), _number(row.aqi)]
             for row in summary.daily.itertuples()])
     document.add_heading(t("alert.report_compliance"), 1)
     totals = summary.totals
@@ -135,7 +142,7 @@ def report_docx(summary: AlertSummary, lang: str = "zh") -> bytes:
                              rate="—" if pd.isna(totals["rate"]) else f"{totals['rate']:.0%}"))
     _table(document, [t("alert.col_township"), t("alert.col_grade"), t("alert.col_sources"), t("alert.col_checked"),
                       t("alert.col_compliant"), t("alert.col_not_compliant")],
-           [[row.township_code, label("performance_grade", row.grade, lang), row.sources, row.checked, row.compliant,
+           [[summary.township_names.get(row.township_code, row.township_code), label("performance_grade", row.grade, lang), row.sources, row.checked, row.compliant,
              row.not_compliant] for row in summary.compliance.itertuples()])
     failed = summary.checklist[summary.checklist["compliant"].eq(False)]
     if len(failed):

@@ -73,14 +73,13 @@ ENTRIES: dict[str, dict[str, str]] = {
     "alert.report_hotspots": {"zh": "四、热点发现与处置", "en": "4. Hotspots found and handled"},
     "alert.report_notices": {"zh": "五、公告文本", "en": "5. Public notices"},
     "alert.notice_issue": {"zh": "【重污染天气预警公告】经会商研判，{city}决定于 {start} 起在{area}启动重污染天气{level}预警，"
-                                 "预计持续至 {end}。请各单位严格落实应急减排清单措施：重点企业按绩效等级停限产，施工工地停止"
-                                 "土石方作业，{level}预警期间低排放区内禁止国四及以下柴油货车通行。请公众减少户外活动，"
-                                 "倡导绿色出行。",
+                                 "预计持续至 {end}。请各单位严格落实应急减排清单措施，重点企业按绩效等级停限产。{clauses}"
+                                 "请公众减少户外活动，倡导绿色出行。",
                            "en": "[Heavy-pollution alert] {city} starts a {level} heavy-pollution alert for {area} from "
                                  "{start}, expected to last until {end}. Every unit carries out its measures on the "
-                                 "reduction list: key enterprises cut or stop output by performance grade, construction "
-                                 "sites stop earthwork, and China IV and older diesel trucks may not enter the "
-                                 "low-emission zone. The public is advised to limit outdoor activity and travel green."},
+                                 "reduction list; key enterprises cut or stop output by performance grade. {clauses}"
+                                 "The public is advised to limit outdoor activity and travel green."},
+    "alert.notice_clauses": {"zh": "施工工地停止土石方作业；{clauses}。", "en": "Construction sites stop earthwork; {clauses}. "},
     "alert.notice_lift": {"zh": "【重污染天气预警解除公告】随着扩散条件改善，{city}决定于 {lifted} 解除{area}重污染天气"
                                 "{level}预警，应急减排措施同时终止。感谢社会各界的理解与支持。",
                           "en": "[Alert lifted] As dispersion improves, {city} lifts the {level} heavy-pollution alert "
