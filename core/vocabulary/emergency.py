@@ -123,6 +123,7 @@ ENTRIES: dict[str, dict[str, str]] = {
     # The banner and the page
     "alert.banner": {"zh": "{level}预警生效中：{area}，{start} 至 {until}", "en": "{level} alert in force: {area}, {start} to {until}"},
     "emergency_page": {"zh": "应急管控", "en": "Emergency response"},
+    "alert.sign_in": {"zh": "应急管控需登录后查看。", "en": "Sign in to see the emergency response."},
     "alert.none_active": {"zh": "当前没有生效的重污染天气预警", "en": "No heavy-pollution alert is in force"},
     "alert.list_heading": {"zh": "预警记录", "en": "Alerts"},
     "alert.none": {"zh": "尚无预警记录", "en": "No alerts yet"},
