@@ -51,10 +51,22 @@ def _zone_list(zone_ids: pd.Series, zones: gpd.GeoDataFrame) -> list[dict]:
 
 def _with_levels(rows: pd.DataFrame, townships: gpd.GeoDataFrame, periods: pd.DataFrame) -> pd.DataFrame:
     """Rows (time, lon, lat) with the alert ``level`` and ``alert_id`` in force at their time and township."""
+    levelled = rows.assign(level=None, alert_id=None)
     if periods.empty or rows.empty:
-        return rows.assign(level=None, alert_id=None)
-    codes = township_containing(points_frame(rows["lon"], rows["lat"], rows.index), townships)
-    return rows.join(levels_in_force(rows["time"], codes, periods).set_axis(rows.index))
+        return levelled
+    # Only rows inside some alert's hours need their township (the point-in-polygon is the costly part).
+    times = rows["time"].to_numpy()
+    during = np.zeros(len(rows), dtype=bool)
+    for period in periods.itertuples():
+        during |= (times >= np.datetime64(period.from_time)) & (times < np.datetime64(period.to_time))
+    if during.any():
+        # Positional throughout: a position inside two zones appears twice under one index label.
+        candidates = rows.iloc[np.flatnonzero(during)].reset_index(drop=True)
+        codes = township_containing(points_frame(candidates["lon"], candidates["lat"]), townships)
+        found = levels_in_force(candidates["time"], codes, periods)
+        columns = [levelled.columns.get_loc(name) for name in ("level", "alert_id")]
+        levelled.iloc[np.flatnonzero(during), columns] = found[["level", "alert_id"]].to_numpy()
+    return levelled
 
 
 def _judge(rows: pd.DataFrame, zones: gpd.GeoDataFrame, banned) -> pd.DataFrame:
