@@ -47,11 +47,11 @@ def test_the_highest_alert_in_force_applies_per_time_and_township():
                             "area_codes": [[], ["T2"]],
                             "from_time": pd.to_datetime(["2025-01-10", "2025-01-11"]),
                             "to_time": pd.to_datetime(["2025-01-13", "2025-01-12"])})
-    times = pd.Series(pd.to_datetime(["2025-01-09 23:59", "2025-01-10", "2025-01-11 08:00", "2025-01-11 08:00",
-                                      "2025-01-13"]))
+    times = pd.Series(pd.to_datetime(["2025-01-09 23:59", "2025-01-10 00:00", "2025-01-11 08:00", "2025-01-11 08:00",
+                                      "2025-01-13 00:00"]))
     found = levels_in_force(times, pd.Series(["T1", "T1", "T1", "T2", "T2"]), periods)
-    assert found["level"].tolist() == [None, "yellow", "yellow", "red", None]
-    assert found["alert_id"].tolist() == [None, "city", "city", "town", None]
+    assert found["level"].where(found["level"].notna(), None).tolist() == [None, "yellow", "yellow", "red", None]
+    assert found["alert_id"].where(found["alert_id"].notna(), None).tolist() == [None, "city", "city", "town", None]
 
 
 def test_orange_voids_truck_passes_and_a_zone_may_set_its_own_clause():

@@ -19,7 +19,14 @@ from core.errors import BadInputError, ConflictError, PermissionDeniedError
 from core.policy import Role, User
 from data.store import Store
 from emergency import alerts
-from emergency.checklist import checklist, compliance_dashboard, make_checklist_tasks, record_compliance
+from emergency.checklist import (
+    checklist,
+    compliance_dashboard,
+    edit_measure,
+    make_checklist_tasks,
+    record_compliance,
+    reduction_totals,
+)
 from emergency.report import alert_summary, report_docx
 from hotspots.engine import check_zones
 from hotspots.task_service import get_task
@@ -203,6 +210,13 @@ def test_the_reduction_list_imports_from_its_template_refuses_a_bad_level_and_re
     assert row == ("orange", "C", 0.3, True, False)
     again = import_emergency(store, "reduction-list", [template])
     assert (again.new, again.updated, again.unchanged) == (0, 0, 1)
+    # A supervisor's edit on the page changes the list and its totals; an inspector may not edit.
+    edit_measure(store, SUPERVISOR, "91419001MA0000000X", "orange", grade="D", output_cut_share=1.0,
+                 measures="全面停产")
+    orange = reduction_totals(store).set_index("level").loc["orange"]
+    assert orange["sources"] == 1 and orange["output_cut"] == 1 and orange["mean_output_cut_share"] == 1.0
+    with pytest.raises(PermissionDeniedError):
+        edit_measure(store, INSPECTOR, "91419001MA0000000X", "orange", grade="A")
     broken = tmp_path / "broken.csv"
     broken.write_text(template.read_text(encoding="utf-8-sig").replace("橙色", "紫色"), encoding="utf-8")
     with pytest.raises(BadInputError) as refused:
