@@ -50,8 +50,11 @@ def test_the_highest_alert_in_force_applies_per_time_and_township():
     times = pd.Series(pd.to_datetime(["2025-01-09 23:59", "2025-01-10 00:00", "2025-01-11 08:00", "2025-01-11 08:00",
                                       "2025-01-13 00:00"]))
     found = levels_in_force(times, pd.Series(["T1", "T1", "T1", "T2", "T2"]), periods)
-    assert found["level"].where(found["level"].notna(), None).tolist() == [None, "yellow", "yellow", "red", None]
-    assert found["alert_id"].where(found["alert_id"].notna(), None).tolist() == [None, "city", "city", "town", None]
+    def values(column: str) -> list:
+        return [None if pd.isna(value) else value for value in found[column]]
+
+    assert values("level") == [None, "yellow", "yellow", "red", None]
+    assert values("alert_id") == [None, "city", "city", "town", None]
 
 
 def test_orange_voids_truck_passes_and_a_zone_may_set_its_own_clause():
