@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.alert_banner import alert_banner
 from app_pages.session import t
 from app_pages.sidebar import sidebar
 from core.policy import visible_pages
 
 st.set_page_config(page_title="蓝天 Lantian", page_icon="🌤️", layout="wide")
 user = sidebar()
+alert_banner()
 # Material icons come with Streamlit's own font: emoji would be empty boxes where no emoji font is installed.
 PAGES = {
     "map": st.Page("app_pages/map_page.py", title=t("map_page"), icon=":material/map:", url_path="map",
@@ -19,6 +21,8 @@ PAGES = {
     "hotspots": st.Page("app_pages/hotspots_page.py", title=t("hotspots_page"),
                         icon=":material/local_fire_department:", url_path="hotspots"),
     "fires": st.Page("app_pages/fires_page.py", title=t("fires_page"), icon=":material/fact_check:", url_path="fires"),
+    "emergency": st.Page("app_pages/emergency_page.py", title=t("emergency_page"), icon=":material/warning:",
+                         url_path="emergency"),
     "data": st.Page("app_pages/data_page.py", title=t("data_page"), icon=":material/database:", url_path="data"),
     "inbox": st.Page("app_pages/inbox_page.py", title=t("inbox_page"), icon=":material/mail:", url_path="inbox"),
     "loop": st.Page("app_pages/loop_page.py", title=t("loop_page"), icon=":material/monitoring:", url_path="loop"),

@@ -33,6 +33,7 @@ COMMANDS = MappingProxyType({
     "fires": Command("commands.fires", "fire-point review (火点核查) and deductions"),
     "daily": Command("commands.daily", "the daily run: detect the day, sweep overdue tasks, dispatch grade I, notify"),
     "notify": Command("commands.daily", "notification outbox"),
+    "alert": Command("commands.alerts", "heavy-pollution alerts (重污染天气预警): issue, change, lift, report"),
 })
 
 

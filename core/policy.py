@@ -45,7 +45,12 @@ PAGE_ROLES: dict[str, frozenset[Role] | None] = {
     "data": frozenset({Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN}),
     "inbox": frozenset({Role.INSPECTOR, Role.TOWNSHIP, Role.SUPERVISOR, Role.ADMIN}),
     "loop": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    "emergency": frozenset({Role.INSPECTOR, Role.TOWNSHIP, Role.SUPERVISOR, Role.ADMIN}),
 }
+# Who issues, changes and lifts heavy-pollution alerts and edits the reduction list (the city's bureau).
+EMERGENCY_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
+# Who records a source's compliance during an alert (inspectors in the field and supervisors).
+COMPLIANCE_ROLES = frozenset({Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN})
 # Who imports registers, observations and boundaries (the data page's uploads and the CLI).
 UPLOAD_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
 # Who sees the findings kept from township officials: data anomalies (a station's own data) and industrial
@@ -136,6 +141,24 @@ def _require(user: User, permitted: bool, action: Term, township: str | None, ow
 def require_upload(user: User) -> None:
     if not may_upload(user):
         raise PermissionDeniedError("error.upload_not_allowed", role=term(f"role.{user.role.value}"))
+
+
+def may_run_emergency(user: User | None) -> bool:
+    return user is not None and user.role in EMERGENCY_ROLES
+
+
+def require_emergency(user: User) -> None:
+    if not may_run_emergency(user):
+        raise PermissionDeniedError("error.emergency_not_allowed", role=term(f"role.{user.role.value}"))
+
+
+def may_record_compliance(user: User | None) -> bool:
+    return user is not None and user.role in COMPLIANCE_ROLES
+
+
+def require_compliance(user: User) -> None:
+    if not may_record_compliance(user):
+        raise PermissionDeniedError("error.compliance_not_allowed", role=term(f"role.{user.role.value}"))
 
 
 def require_export(user: User) -> None:

@@ -209,6 +209,30 @@ _TABLES: dict[str, tuple[str, str, str]] = {
     "coal_inspections": (
         "id, time, lon, lat, finding, note, inspector", "id, time, lon, lat, finding, note, inspector",
         "id LIKE 'demo-%'"),
+    "reduction_measures": (
+        "source_id, level, source_kind, name, township_code, grade, stop_lines, output_cut_share, stop_earthwork, "
+        "off_peak_transport, measures, lon, lat",
+        "source_id, level, source_kind, name, township_code, grade, stop_lines, output_cut_share, stop_earthwork, "
+        "off_peak_transport, measures, lon, lat",
+        "source_id LIKE 'demo-%'"),
+    "aqi_forecasts": (
+        "area_code, day, aqi_max, aqi_min, primary_pollutant, issued_on, source",
+        "area_code, day, aqi_max, aqi_min, primary_pollutant, issued_on, source",
+        "area_code IN (SELECT DISTINCT area_code FROM demo_frame)"),
+    "alerts": (
+        "id, level, area_codes, starts_at, ends_at, lifted_at, issuer, trigger_kind, trigger_aqi, trigger_note, "
+        "issued_at, version",
+        "id, level, area_codes, starts_at, ends_at, lifted_at, issuer, trigger_kind, trigger_aqi, trigger_note, "
+        "issued_at, version",
+        "id LIKE 'demo-%'"),
+    "alert_events": (
+        "alert_id, action, level, starts_at, ends_at, actor, role, comment, occurred_at",
+        "alert_id, action, level, starts_at, ends_at, actor, role, comment, occurred_at",
+        "alert_id LIKE 'demo-%'"),
+    "emergency_checks": (
+        "id, alert_id, source_id, township_code, checked_at, compliant, note, inspector, photos, task_id",
+        "id, alert_id, source_id, township_code, checked_at, compliant, note, inspector, photos, task_id",
+        "id LIKE 'demo-%'"),
 }
 
 

@@ -13,6 +13,7 @@ from shapely.ops import unary_union
 
 from core.errors import BadInputError
 from core.timeutil import now_beijing
+from data.alerts import read_level_periods
 from data.hotspots import read_hotspot_history, upsert_hotspots
 from data.sources import read_dust_readings, read_dust_sources, read_enterprises, read_fire_points
 from data.stations import MEDIAN_POLLUTANTS, read_hourly_observations, read_network_medians, read_stations
@@ -372,7 +373,8 @@ def check_zones(store: Store, first_day: dt.date, last_day: dt.date) -> CheckRes
     """Check machinery GPS, truck fence events and coal inspections dated first_day…last_day (Beijing,
     inclusive) against the zones in force at each record's time, and upsert the violations as hotspots
     (kinds 'mobile' and 'coal', scored like every other hotspot; ids per machine/truck and day, so a
-    re-run updates, never duplicates)."""
+    re-run updates, never duplicates). Alerts in force tighten the rules by their emergency clauses
+    (zones.emergency); what breaks only a clause is marked as an emergency-compliance finding."""
     if last_day < first_day:
         raise BadInputError("error.to_before_from", field="to")
     config = configured()
@@ -386,8 +388,9 @@ def check_zones(store: Store, first_day: dt.date, last_day: dt.date) -> CheckRes
         events = read_truck_events(con, start, end)
         inspections = read_coal_inspections(con, start, end)
         history = read_hotspot_history(con, start - dt.timedelta(days=config.recurrence_days), end)
-    found = [machinery_violations(positions, machinery, zones, townships),
-             truck_violations(events, trucks, zones, townships),
+        alert_periods = read_level_periods(con, start, end)
+    found = [machinery_violations(positions, machinery, zones, townships, alert_periods),
+             truck_violations(events, trucks, zones, townships, alert_periods),
              coal_violations(inspections, zones, townships)]
     parts = [item.violations for item in found if not item.violations.empty]
     violations = pd.concat(parts, ignore_index=True) if parts else found[0].violations

@@ -1,4 +1,5 @@
-"""Zone violations (zones.enforcement) as detected hotspots of kinds mobile and coal, with stable daily ids."""
+"""Zone violations (zones.enforcement) as detected hotspots of kinds mobile and coal, with stable daily ids;
+what broke only an emergency clause is marked in its evidence as an emergency-compliance finding."""
 from __future__ import annotations
 
 import numpy as np
@@ -27,14 +28,17 @@ def violation_detections(violations: pd.DataFrame) -> pd.DataFrame:
     intensity from how far past the limit (stages below the allowed one, or the coal finding), duration
     from the hours seen in the zone, extent from the positions or events seen, the zones it was seen
     breaking, the machine, truck or inspection as its source, and the evidence (first and last time,
-    reasons, sample positions, the registry's details)."""
+    reasons, sample positions, the registry's details, and for an emergency-compliance finding
+    ``emergency``: the clause broken and the alert)."""
     if violations.empty:
         return pd.DataFrame()
     frame = violations.reset_index(drop=True)
     evidence = [{"subject": row.subject, "subject_id": row.subject_id, "day": str(row.day),
                  "first_time": f"{pd.Timestamp(row.start_time):%Y-%m-%d %H:%M}",
                  "last_time": f"{pd.Timestamp(row.end_time):%Y-%m-%d %H:%M}", "count": int(row.count),
-                 "reasons": row.reasons, "samples": row.samples, **row.details} for row in frame.itertuples()]
+                 "reasons": row.reasons, "samples": row.samples, **row.details,
+                 **({"emergency": {"clause": row.clause, "alert_id": row.alert_id}} if pd.notna(row.clause) else {})}
+                for row in frame.itertuples()]
     return detections(
         id=violation_ids(frame), kind=frame["kind"], place=violation_place(frame), start_time=frame["start_time"],
         end_time=frame["end_time"], hours=frame["hours"].astype(int), peak=frame["peak_over_threshold"],

@@ -13,6 +13,7 @@ from data.store import Store
 from ingest.cnemc import import_cnemc
 from ingest.common import ImportReport
 from ingest.dust import import_dust_readings, import_dust_sources
+from ingest.emergency import import_emergency
 from ingest.enterprises import import_enterprises
 from ingest.fires import import_fires
 from ingest.firms import import_firms
@@ -43,6 +44,10 @@ def _mobile(what: str) -> Callable[..., ImportReport]:
     return lambda store, paths, **options: import_mobile(store, what, paths, **options)
 
 
+def _emergency(what: str) -> Callable[..., ImportReport]:
+    return lambda store, paths, **options: import_emergency(store, what, paths, **options)
+
+
 MOBILE_NAMES = {"machinery": ("machinery", "非道路移动机械", "机械登记"), "machinery-gps": ("machinery_gps", "机械定位"),
                 "trucks": ("trucks", "货车登记", "货车"), "truck-events": ("truck_events", "货车进出", "电子围栏"),
                 "coal-inspections": ("coal_inspections", "散煤检查", "散煤")}
@@ -67,6 +72,10 @@ REGISTERS: dict[str, Register] = {
     # Grid cells after the townships they lie in, their people after the cells.
     "grid-cells": Register(import_grid_cells, ("crs", "sheet"), ("grid_cells", "网格", "网格划分")),
     "grid-people": Register(import_grid_people, ("sheet",), ("grid_people", "网格员", "网格人员")),
+    # After the enterprises and dust sources, whose townships and positions a list row may take.
+    "reduction-list": Register(_emergency("reduction-list"), ("crs", "sheet"),
+                               ("reduction_list", "reduction_measures", "应急减排清单", "减排清单")),
+    "aqi-forecasts": Register(_emergency("aqi-forecasts"), ("sheet",), ("aqi_forecasts", "空气质量预报", "预报")),
     "raster": Register(import_rasters, ("kind", "period"), ("landcover", "land_cover", "satellite_pm25", "pm25",
                                                             "土地利用", "地表覆盖")),
 }

@@ -12,7 +12,7 @@ import pandas as pd
 import xlsxwriter
 
 from core.vocabulary import translate
-from ingest import dust, enterprises, fires, grid, polygons
+from ingest import dust, emergency, enterprises, fires, grid, polygons
 from ingest.coordinates import LAT_ALIASES, LON_ALIASES
 from ingest.features import WKT_ALIASES
 from ingest.fields import Field
@@ -76,6 +76,8 @@ TEMPLATES: dict[str, Template] = {
     **{what: Template(what, layout.fields + (_lon_lat("112.552", "35.172", layout.position == "required")
                                             if layout.position != "none" else ()))
        for what, layout in LAYOUTS.items()},
+    "reduction-list": Template("reduction-list", emergency.LAYOUTS["reduction-list"].fields + _lon_lat("", "")),
+    "aqi-forecasts": Template("aqi-forecasts", emergency.LAYOUTS["aqi-forecasts"].fields),
 }
 
 

@@ -2,6 +2,8 @@
 force, as violations deduplicated per machine or truck per day (hotspots.violations turns them into hotspots).
 
 Which positions a zone covers, and on which days, is zones.membership's rule (borders count as inside).
+During an alert a zone's rule is tightened by its emergency clauses (zones.emergency); what breaks only
+the tightened rule is an emergency-compliance finding naming the clause and the alert.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from core.vocabulary import Term, term
+from zones.emergency import levels_in_force, rule_at_level
 from zones.membership import in_force, points_frame, township_containing, zone_hits
 from zones.rules import CoalBanRule, LowEmissionRule, parse_rules, stage_label
 
@@ -22,7 +25,10 @@ COAL_SEVERITY = {"sale": 3.0, "use": 2.0}
 
 VIOLATION_COLUMNS = ["kind", "subject", "subject_id", "day", "zone_id", "zone_kind", "zone_name", "zones",
                      "township_code", "start_time", "end_time", "lon", "lat", "count", "hours",
-                     "peak_over_threshold", "reasons", "samples", "details"]
+                     "peak_over_threshold", "reasons", "samples", "details", "clause", "alert_id"]
+NO_ALERTS = pd.DataFrame({"alert_id": pd.Series(dtype=object), "level": pd.Series(dtype=object),
+                          "area_codes": pd.Series(dtype=object), "from_time": pd.Series(dtype="datetime64[ns]"),
+                          "to_time": pd.Series(dtype="datetime64[ns]")})
 
 
 @dataclass
@@ -43,22 +49,52 @@ def _zone_list(zone_ids: pd.Series, zones: gpd.GeoDataFrame) -> list[dict]:
             for zone_id in sorted(set(zone_ids))]
 
 
+def _with_levels(rows: pd.DataFrame, townships: gpd.GeoDataFrame, periods: pd.DataFrame) -> pd.DataFrame:
+    """Rows (time, lon, lat) with the alert ``level`` and ``alert_id`` in force at their time and township."""
+    levelled = rows.assign(level=None, alert_id=None)
+    if periods.empty or rows.empty:
+        return levelled
+    # Only rows inside some alert's hours need their township (the point-in-polygon is the costly part).
+    times = rows["time"].to_numpy()
+    during = np.zeros(len(rows), dtype=bool)
+    for period in periods.itertuples():
+        during |= (times >= np.datetime64(period.from_time)) & (times < np.datetime64(period.to_time))
+    if during.any():
+        # Positional throughout: a position inside two zones appears twice under one index label.
+        candidates = rows.iloc[np.flatnonzero(during)].reset_index(drop=True)
+        codes = township_containing(points_frame(candidates["lon"], candidates["lat"]), townships)
+        found = levels_in_force(candidates["time"], codes, periods)
+        columns = [levelled.columns.get_loc(name) for name in ("level", "alert_id")]
+        levelled.iloc[np.flatnonzero(during), columns] = found[["level", "alert_id"]].to_numpy()
+    return levelled
+
+
 def _judge(rows: pd.DataFrame, zones: gpd.GeoDataFrame, banned) -> pd.DataFrame:
-    """Rows (one per position or event and zone, with ``zone_id``) that break their zone's rule, with
-    ``reason`` and ``over`` (how far past the limit: 1 + steps beyond it). ``banned(rule, rows)``
+    """Rows (one per position or event and zone, with ``zone_id``, ``level`` and ``alert_id``) that break
+    their zone's rule, with ``reason``, ``over`` (how far past the limit: 1 + steps beyond it) and
+    ``clause`` (the emergency clause broken, None when the everyday rule is). ``banned(rule, rows)``
     returns the rule's mask for the rows."""
     kept = []
     for zone in zones.itertuples():
         mine = rows[rows["zone_id"] == zone.id]
         if mine.empty:
             continue
-        rule = parse_rules(zone.kind, zone.rules)
-        mine = mine[banned(rule, mine)]
-        if mine.empty:
-            continue
-        mine = mine.assign(reason=rule.reasons(mine).to_numpy(), over=_over(rule, mine))
-        kept.append(mine)
-    return pd.concat(kept) if kept else rows.iloc[0:0].assign(reason=pd.Series(dtype=object), over=np.nan)
+        rule, _ = rule_at_level(zone.kind, zone.rules, None)
+        everyday = banned(rule, mine)
+        if everyday.any():
+            broken = mine[everyday]
+            kept.append(broken.assign(reason=rule.reasons(broken).to_numpy(), over=_over(rule, broken), clause=None))
+        for level in mine.loc[~everyday, "level"].dropna().unique():
+            tightened, clause = rule_at_level(zone.kind, zone.rules, level)
+            if clause is None:
+                continue
+            candidates = mine[~everyday & (mine["level"] == level).to_numpy()]
+            broken = candidates[banned(tightened, candidates)]
+            if not broken.empty:
+                kept.append(broken.assign(reason=tightened.reasons(broken).to_numpy(), over=_over(tightened, broken),
+                                          clause=clause.key))
+    empty = rows.iloc[0:0].assign(reason=pd.Series(dtype=object), over=np.nan, clause=pd.Series(dtype=object))
+    return pd.concat(kept) if kept else empty
 
 
 def _over(rule, rows: pd.DataFrame) -> np.ndarray:
@@ -86,6 +122,8 @@ def _per_day(judged: pd.DataFrame, key: str, subject: str, zones: gpd.GeoDataFra
         samples = [{"time": f"{row.time:%Y-%m-%d %H:%M}", "lon": round(float(row.lon), 6),
                     "lat": round(float(row.lat), 6)} for row in group.iloc[picks].itertuples()]
         positions = group.drop_duplicates("time")
+        # A day with any everyday breach is an everyday violation; otherwise it broke only a clause.
+        emergency = group[group["clause"].notna()] if group["clause"].notna().all() else group.iloc[0:0]
         rows.append({
             "kind": "mobile", "subject": subject, "subject_id": subject_id, "day": day.date(),
             "zone_id": first["zone_id"], "zone_kind": by_id.at[first["zone_id"], "kind"],
@@ -95,7 +133,9 @@ def _per_day(judged: pd.DataFrame, key: str, subject: str, zones: gpd.GeoDataFra
             "count": len(positions), "hours": int(positions["time"].dt.floor("h").nunique()),
             "peak_over_threshold": float(group["over"].max()),
             "reasons": "; ".join(dict.fromkeys(group["reason"])), "samples": samples,
-            "details": details(first)})
+            "details": details(first),
+            "clause": emergency["clause"].iloc[0] if len(emergency) else None,
+            "alert_id": emergency["alert_id"].iloc[0] if len(emergency) else None})
     frame = pd.DataFrame(rows)
     frame.insert(VIOLATION_COLUMNS.index("township_code"), "township_code",
                  township_containing(points_frame(frame["lon"], frame["lat"]), townships).to_numpy())
@@ -103,17 +143,19 @@ def _per_day(judged: pd.DataFrame, key: str, subject: str, zones: gpd.GeoDataFra
 
 
 def machinery_violations(positions: pd.DataFrame, machinery: pd.DataFrame, zones: gpd.GeoDataFrame,
-                         townships: gpd.GeoDataFrame) -> Enforcement:
+                         townships: gpd.GeoDataFrame, alerts: pd.DataFrame = NO_ALERTS) -> Enforcement:
     """Non-road machinery working in a 禁高区 against its rule, one violation per machine per day.
 
     ``positions``: machine_code, time (naive Beijing), lon, lat (EPSG:4326); ``machinery``: the
     registry (code, type, emission_stage, smoke_class, owner, site, colour_code); ``zones`` and
     ``townships`` as data.zones.read_zones and data.stations.read_townships.
+    ``alerts``: the alert level periods (data.alerts.read_level_periods) that tighten the rule.
     Machines missing from the registry cannot be judged: they are counted in the notes.
     """
     ban_zones = _zones_of(zones, "nonroad_ban")
     hits = zone_hits(positions["lon"].to_numpy(), positions["lat"].to_numpy(), positions["time"], ban_zones)
-    inside = positions.iloc[hits["position"].to_numpy()].assign(zone_id=hits["zone_id"].to_numpy())
+    inside = _with_levels(positions.iloc[hits["position"].to_numpy()].assign(zone_id=hits["zone_id"].to_numpy()),
+                          townships, alerts)
     registry = machinery.rename(columns={"code": "machine_code"})
     judged_rows = inside.merge(registry, on="machine_code", how="left", indicator=True)
     unknown = judged_rows.loc[judged_rows["_merge"] == "left_only", "machine_code"].unique()
@@ -133,13 +175,14 @@ def machinery_violations(positions: pd.DataFrame, machinery: pd.DataFrame, zones
 
 
 def truck_violations(events: pd.DataFrame, trucks: pd.DataFrame, zones: gpd.GeoDataFrame,
-                     townships: gpd.GeoDataFrame) -> Enforcement:
+                     townships: gpd.GeoDataFrame, alerts: pd.DataFrame = NO_ALERTS) -> Enforcement:
     """Banned trucks inside a low-emission zone without a valid permit, one violation per plate per day.
 
     ``events``: plate, time (naive Beijing), lon, lat (EPSG:4326, may be missing), fence_id, crossing;
     an event is inside a zone when its position is covered by it, or when its fence_id is that zone's
     id (a gate camera on the fence). A fence event without a position is placed at the zone's
     representative point. ``trucks``: plate, fuel, gross_weight_t, emission_standard, permit_until.
+    ``alerts``: the alert level periods (data.alerts.read_level_periods) that tighten the rule.
     """
     lez = _zones_of(zones, "low_emission")
     located = events[events["lon"].notna() & events["lat"].notna()]
@@ -154,7 +197,8 @@ def truck_violations(events: pd.DataFrame, trucks: pd.DataFrame, zones: gpd.GeoD
         anchor = zone.geometry.representative_point()
         fence_parts.append(crossing.assign(zone_id=zone.id, lon=crossing["lon"].fillna(anchor.x),
                                            lat=crossing["lat"].fillna(anchor.y)))
-    inside = pd.concat([by_position, *fence_parts]).drop_duplicates(["plate", "time", "zone_id"])
+    inside = _with_levels(pd.concat([by_position, *fence_parts]).drop_duplicates(["plate", "time", "zone_id"]),
+                          townships, alerts)
     judged_rows = inside.merge(trucks, on="plate", how="left", indicator=True)
     unknown = judged_rows.loc[judged_rows["_merge"] == "left_only", "plate"].unique()
     judged = _judge(judged_rows[judged_rows["_merge"] == "both"].drop(columns="_merge"), lez,
@@ -199,5 +243,6 @@ def coal_violations(inspections: pd.DataFrame, zones: gpd.GeoDataFrame, township
         "peak_over_threshold": found["finding"].map(COAL_SEVERITY).to_numpy(dtype=float),
         "reasons": found["finding"].map({"sale": "scattered coal for sale", "use": "scattered coal in use"}).to_numpy(),
         "samples": [[{"time": f"{row.time:%Y-%m-%d %H:%M}", "lon": row.lon, "lat": row.lat}] for row in found.itertuples()],
-        "details": [{"finding": row.finding, "note": row.note, "inspector": row.inspector} for row in found.itertuples()]})
+        "details": [{"finding": row.finding, "note": row.note, "inspector": row.inspector} for row in found.itertuples()],
+        "clause": None, "alert_id": None})
     return Enforcement(violations[VIOLATION_COLUMNS])

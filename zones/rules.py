@@ -72,12 +72,14 @@ def _known(rules: dict, cls: type) -> dict:
 class LowEmissionRule:
     """货运车辆低排放区: diesel trucks of at least ``min_weight_t`` tonnes gross weight and emission
     standard China ``max_banned_standard`` or below may not enter during ``hours`` without a valid
-    permit. Defaults: 3.5 t, China IV, the whole day."""
+    permit; with ``permits_void`` (an emergency clause, zones.emergency) a permit does not exempt them.
+    Defaults: 3.5 t, China IV, the whole day, permits honoured."""
 
     min_weight_t: float = 3.5
     max_banned_standard: int = 4
     banned_fuels: tuple[str, ...] = ("diesel",)
     hours: str = "00:00-24:00"
+    permits_void: bool = False
 
     def banned_trucks(self, events: pd.DataFrame) -> np.ndarray:
         """Per truck event (columns fuel, gross_weight_t, emission_standard, permit_until, time):
@@ -86,6 +88,8 @@ class LowEmissionRule:
         start, end = _hours(self.hours)
         permitted = (events["permit_until"].notna()
                      & (pd.to_datetime(events["permit_until"]) >= events["time"].dt.normalize())).to_numpy()
+        if self.permits_void:
+            permitted = np.zeros(len(events), dtype=bool)
         return (events["fuel"].isin(self.banned_fuels).to_numpy()
                 & (events["gross_weight_t"].to_numpy(dtype=float) >= self.min_weight_t)
                 & (events["emission_standard"].to_numpy(dtype=float) <= self.max_banned_standard)
@@ -95,7 +99,7 @@ class LowEmissionRule:
         """Why each (banned) truck event breaks the rule, for the evidence."""
         return ("diesel " + events["gross_weight_t"].map("{:g} t".format) + ", "
                 + events["emission_standard"].map(lambda value: stage_label(int(value)))
-                + ", no valid permit")
+                + (", permits suspended during the alert" if self.permits_void else ", no valid permit"))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.vocabulary.codes import CODES
+from core.vocabulary.emergency import ENTRIES as EMERGENCY_ENTRIES
 from core.vocabulary.fires import ENTRIES as FIRE_ENTRIES
 from core.vocabulary.grid import ENTRIES as GRID_ENTRIES
 from core.vocabulary.handoff import ENTRIES as HANDOFF_ENTRIES
@@ -42,7 +43,7 @@ def _merged(*tables: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, 
 
 VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES, FIRE_ENTRIES,
                                                    REGISTER_ENTRIES, HANDOFF_ENTRIES,
-                                                   GRID_ENTRIES)
+                                                   GRID_ENTRIES, EMERGENCY_ENTRIES)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from data.bulk import replace_demo_content
 from data.store import Store
 from ingest.demo.accounts import add_demo_accounts
 from ingest.demo.dust import dust_readings
+from ingest.demo.emergency import emergency_frames
 from ingest.demo.fires import fire_points
 from ingest.demo.fleets import fleet_frames
 from ingest.demo.geography import (
@@ -106,6 +107,7 @@ def demo_frames(seed: int, year: int) -> dict[str, pd.DataFrame]:
         "observations": simulate(network, events, year, np.random.default_rng([seed, _STREAM_OBSERVATIONS])),
         **fleet_frames(zone_list, year, np.random.default_rng([seed, _STREAM_FLEETS])),
         **grid_frames(),
+        **emergency_frames(year),
     }
 
 

@@ -194,10 +194,31 @@ def _grid(frames: dict[str, pd.DataFrame], names: dict[str, str]) -> dict[str, p
     }
 
 
+def _emergency(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The reduction list without townships or positions (the importer takes them from the enterprise and
+    dust-source registers, as a city's list names only its sources) and the AQI forecasts."""
+    measures, forecasts = frames["reduction_measures"], frames["aqi_forecasts"]
+    return {
+        "reduction_list.xlsx": _table("reduction-list", {
+            "source_id": measures["source_id"], "name": measures["name"],
+            "source_kind": measures["source_kind"].map({"enterprise": "企业", "site": "工地"}),
+            "level": measures["level"].map({"blue": "蓝色", "yellow": "黄色", "orange": "橙色", "red": "红色"}),
+            "grade": measures["grade"], "stop_lines": measures["stop_lines"],
+            "output_cut_share": (measures["output_cut_share"] * 100).round(6),
+            "stop_earthwork": measures["stop_earthwork"].map(_yes_no),
+            "off_peak_transport": measures["off_peak_transport"].map(_yes_no), "measures": measures["measures"]}),
+        "aqi_forecasts.csv": _table("aqi-forecasts", {
+            "area_code": forecasts["area_code"], "day": forecasts["day"].map("{:%Y-%m-%d}".format),
+            "aqi_max": forecasts["aqi_max"], "aqi_min": forecasts["aqi_min"],
+            "primary_pollutant": forecasts["primary_pollutant"], "issued_on": forecasts["issued_on"].map("{:%Y-%m-%d}".format),
+            "source": forecasts["source"]}),
+    }
+
+
 def write_demo_files(folder: Path | str, seed: int, year: int) -> list[Path]:
     """Write the demo region of ``seed`` and ``year`` into ``folder`` as register files (CSV, Excel,
-    GeoJSON, FIRMS CSV, GeoTIFF); returns the files written. The users and the field-observation tasks
-    of a demo store are not registers and are left out."""
+    GeoJSON, FIRMS CSV, GeoTIFF); returns the files written. The users, the field-observation tasks and
+    the winter alert with its checks (people's acts) of a demo store are not registers and are left out."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     frames = demo_frames(seed, year)
@@ -205,7 +226,8 @@ def write_demo_files(folder: Path | str, seed: int, year: int) -> list[Path]:
     tables = {"stations.xlsx": _stations(frames, names), "observations.csv": _observations(frames),
               "enterprises.xlsx": _enterprises(frames, names), "dust_sources.xlsx": _dust_sources(frames, names),
               "dust_readings.csv": _dust_readings(frames), "firms_modis.csv": _firms(frames, "firms_modis"),
-              "firms_viirs.csv": _firms(frames, "firms_viirs"), **_fleets(frames), **_grid(frames, names)}
+              "firms_viirs.csv": _firms(frames, "firms_viirs"), **_fleets(frames), **_grid(frames, names),
+              **_emergency(frames)}
     written = [_townships(frames, folder), _zones(frames, folder)]
     for name, table in tables.items():
         path = folder / name
