@@ -61,3 +61,7 @@ class ConflictError(LantianError):
 
 class StoreBusyError(LantianError):
     """Another process holds the store for writing longer than we were willing to wait."""
+
+
+class SignInThrottledError(LantianError):
+    """Too many failed sign-ins of an account or from a client: the next attempt has to wait."""

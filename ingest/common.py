@@ -28,6 +28,7 @@ from tqdm import tqdm
 from core.errors import BadInputError
 from core.timeutil import BEIJING
 from core.vocabulary import Term, term, translate
+from hotspots.exports import defuse_formulas
 
 # Files smaller than this read too fast for a progress bar to help.
 PROGRESS_MIN_BYTES = 1_000_000
@@ -223,7 +224,7 @@ def write_rejected(logs: Sequence[ProblemLog], fallback_dir: Path) -> list[Path]
             by_path.setdefault(log.path, []).append(log)
     written: list[Path] = []
     for path, group in by_path.items():
-        frame = pd.concat([log.rejected_frame() for log in group], ignore_index=True)
+        frame = defuse_formulas(pd.concat([log.rejected_frame() for log in group], ignore_index=True))
         target = path.with_name(f"{path.stem}.rejected.csv")
         try:
             frame.to_csv(target, index=False, encoding="utf-8-sig")

@@ -17,6 +17,7 @@ from core.vocabulary.fires import ENTRIES as FIRE_ENTRIES
 from core.vocabulary.interface import INTERFACE
 from core.vocabulary.messages import MESSAGES
 from core.vocabulary.registers import ENTRIES as REGISTER_ENTRIES
+from core.vocabulary.safety import ENTRIES as SAFETY_ENTRIES
 
 DEFAULT_LANGUAGE = "zh"
 LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
@@ -39,7 +40,7 @@ def _merged(*tables: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, 
 
 
 VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES, FIRE_ENTRIES,
-                                                   REGISTER_ENTRIES)
+                                                   REGISTER_ENTRIES, SAFETY_ENTRIES)
 
 
 @dataclass(frozen=True)
