@@ -65,3 +65,7 @@ class StoreBusyError(LantianError):
 
 class SignInThrottledError(LantianError):
     """Too many failed sign-ins of an account or from a client: the next attempt has to wait."""
+
+
+class StoreFileError(LantianError):
+    """The store file cannot be used: damaged, not a DuckDB file, another program's database, or a full disk."""

@@ -25,6 +25,12 @@ class Settings(BaseSettings):
         description="How long to keep retrying when another process holds the store's write lock "
                     "before reporting 'store busy'.",
     )
+    build_demo: bool = Field(
+        default=False,
+        description="Build the demo region when the app finds no store at LANTIAN_DB. The default path "
+                    "(data/local/lantian.duckdb) always gets the demo on first start; any other missing path "
+                    "is reported as 'no store' unless this is true, so a mistyped path never serves a demo.",
+    )
     demo_seed: int = Field(default=2025, description="Seed of the built-in demo region.")
     demo_year: int = Field(default=2025, description="Calendar year of the demo's hourly history.")
     tiles: str = Field(

@@ -127,3 +127,8 @@ def attach_named_townships(con: duckdb.DuckDBPyConnection, incoming: pd.DataFram
                         {"old": old, "new": new})
         con.execute("DELETE FROM townships WHERE code = $old", {"old": old})
     return [(old, new) for old, new in pairs]
+
+
+def has_township_source(con: duckdb.DuckDBPyConnection, source: str) -> bool:
+    """Whether any township came from ``source`` (the demo's marks a demo store)."""
+    return con.execute("SELECT count(*) > 0 FROM townships WHERE source = ?", [source]).fetchone()[0]

@@ -2,6 +2,27 @@
 from __future__ import annotations
 
 ENTRIES: dict[str, dict[str, str]] = {
+    "no_store_at": {"zh": "{path} 没有数据库。请用 `python cli.py demo --db {path}` 生成演示数据库，或用 "
+                          "`python cli.py import … --db {path}` 导入本地数据；确要在此处自动生成演示数据，请设置 "
+                          "LANTIAN_BUILD_DEMO=true。",
+                    "en": "There is no store at {path}. Build the demo with `python cli.py demo --db {path}`, or "
+                          "import your data with `python cli.py import … --db {path}`; to have the app build the "
+                          "demo there on its own, set LANTIAN_BUILD_DEMO=true."},
+    "demo_store_notice": {"zh": "演示数据库：乡镇边界、监测数据和账号均为示意，演示账号的密码是公开的，不得用于实际工作。",
+                          "en": "Demo store: townships, measurements and accounts are illustrative, and the demo "
+                                "accounts' passwords are public; not for real work."},
     "error.signin_throttled": {"zh": "登录失败次数过多，请 {seconds} 秒后再试",
                                "en": "too many failed sign-ins: try again in {seconds} s"},
+    "error.store_damaged": {"zh": "数据库文件 {path} 已损坏或不是 DuckDB 数据库（{detail}）：请从备份恢复，或用 "
+                                  "`python cli.py demo --db 新文件` 另建一个",
+                            "en": "the store file {path} is damaged or not a DuckDB database ({detail}): restore it "
+                                  "from a backup, or build a new one with `python cli.py demo --db NEW_FILE`"},
+    "error.store_foreign": {"zh": "{path} 是其他程序的 DuckDB 数据库，不是蓝天的数据库：未作任何修改",
+                            "en": "{path} is another program's DuckDB database, not a Lantian store: left unchanged"},
+    "error.store_disk_full": {"zh": "磁盘已满，无法写入数据库 {path}：请清理 {folder} 所在磁盘后重试，数据库未被改动",
+                              "en": "the disk is full: cannot write the store {path}; free space on the disk of "
+                                    "{folder} and try again (the store is unchanged)"},
+    "error.unexpected": {"zh": "出现意外错误，已记入日志（编号 {reference}）。请重试，或将此编号告知管理员。",
+                         "en": "Something went wrong; it has been logged (reference {reference}). Try again, or "
+                               "give this reference to your administrator."},
 }
