@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages.session import current_language, escape_markdown, t
 from app_pages.sidebar import sidebar
-from app_pages.store_access import is_demo, open_store
+from app_pages.store_access import is_demo, open_store, store_busy_guard
 from core.errors import LantianError
 from core.logs import log_unexpected
 from core.policy import visible_pages
@@ -16,7 +16,9 @@ st.set_page_config(page_title="蓝天 Lantian", page_icon="🌤️", layout="wid
 
 def _run() -> None:
     user = sidebar()
-    if is_demo(open_store()):
+    with store_busy_guard():
+        demo = is_demo(open_store())
+    if demo:
         st.info(t("demo_store_notice"), icon=":material/science:")
     # Material icons come with Streamlit's own font: emoji would be empty boxes where no emoji font is installed.
     pages = {
