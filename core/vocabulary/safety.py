@@ -22,6 +22,12 @@ ENTRIES: dict[str, dict[str, str]] = {
     "error.store_disk_full": {"zh": "磁盘已满，无法写入数据库 {path}：请清理 {folder} 所在磁盘后重试，数据库未被改动",
                               "en": "the disk is full: cannot write the store {path}; free space on the disk of "
                                     "{folder} and try again (the store is unchanged)"},
+    "error.files_not_written": {"zh": "无法在 {folder} 写入文件（{detail}），已写入的部分均已删除，未作任何改动",
+                                "en": "could not write files in {folder} ({detail}); whatever was written was "
+                                      "removed and nothing changed"},
+    "raster_damaged_skipped": {"zh": "{month} 的 PM2.5 面图文件已损坏，地图上暂不显示；重新运行该月的热点识别即可重建。",
+                               "en": "The PM2.5 surface of {month} is damaged and left off the map; running that "
+                                     "month's hotspot detection again rebuilds it."},
     "error.unexpected": {"zh": "出现意外错误，已记入日志（编号 {reference}）。请重试，或将此编号告知管理员。",
                          "en": "Something went wrong; it has been logged (reference {reference}). Try again, or "
                                "give this reference to your administrator."},
