@@ -43,7 +43,7 @@ def yes_no(text: str) -> bool | None:
 class Field:
     """One stored column: the headers that may hold it (header_key form, preferred first), how its text is
     read (text, number, integer, time, date, boolean, or a Reader), whether a row needs it, the range a
-    number must lie in, and what its template shows: ``header`` (an accepted header, with its unit;
+    number must lie in, the longest text (``max_chars``), and what its template shows: ``header`` (an accepted header, with its unit;
     default the first alias) and ``example``; ``label`` names it in messages (a ``column.*`` key)."""
 
     name: str
@@ -54,6 +54,7 @@ class Field:
     header: str | None = None
     example: str | None = None
     label: str | None = None  # the vocabulary key naming the field in a message (default: its header)
+    max_chars: int = 1000  # longest text accepted: a name or a note, never a pasted file sent to every visitor
 
     def __post_init__(self):
         # The template's header is always one the importer reads.
@@ -80,6 +81,10 @@ def read_field(source: TextTable, column: str | None, item: Field, rows: int) ->
     if item.required:
         blank = text.isna()
         log.add(np.flatnonzero(blank.to_numpy()), column, text[blank], term("reason.expected_field", field=column))
+    long = text.str.len() > item.max_chars
+    if long.any():
+        log.add(np.flatnonzero(long.to_numpy()), column, text[long].str.slice(0, 40) + "…",
+                term("reason.text_too_long", max=item.max_chars, length=int(text[long].str.len().max())))
     if item.reader == "text":
         return text
     if item.reader == "time":

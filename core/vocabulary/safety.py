@@ -28,6 +28,14 @@ ENTRIES: dict[str, dict[str, str]] = {
     "raster_damaged_skipped": {"zh": "{month} 的 PM2.5 面图文件已损坏，地图上暂不显示；重新运行该月的热点识别即可重建。",
                                "en": "The PM2.5 surface of {month} is damaged and left off the map; running that "
                                      "month's hotspot detection again rebuilds it."},
+    "error.encoding_unclear": {"zh": "无法判断文件的编码（GB18030/GBK 还是 Big5）：请在 Excel 或记事本中另存为 UTF-8 后再导入",
+                               "en": "cannot tell this file's encoding (GB18030/GBK or Big5): save it as UTF-8 "
+                                     "(Excel or Notepad) and import it again"},
+    "reason.time_out_of_range": {"zh": "时间应在 {earliest} 至 {latest} 之间", "en": "a time between {earliest} "
+                                                                                   "and {latest} was expected"},
+    "reason.control_characters": {"zh": "含有控制字符（如 NUL）", "en": "holds control characters (such as NUL)"},
+    "reason.text_too_long": {"zh": "文字过长（{length} 字，最多 {max} 字）",
+                             "en": "text too long ({length} characters, at most {max})"},
     "error.unexpected": {"zh": "出现意外错误，已记入日志（编号 {reference}）。请重试，或将此编号告知管理员。",
                          "en": "Something went wrong; it has been logged (reference {reference}). Try again, or "
                                "give this reference to your administrator."},
