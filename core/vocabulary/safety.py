@@ -36,6 +36,11 @@ ENTRIES: dict[str, dict[str, str]] = {
     "reason.control_characters": {"zh": "含有控制字符（如 NUL）", "en": "holds control characters (such as NUL)"},
     "reason.text_too_long": {"zh": "文字过长（{length} 字，最多 {max} 字）",
                              "en": "text too long ({length} characters, at most {max})"},
+    "error.boundary_replacement": {"zh": "将替换 {count} 个乡镇已有的边界（{townships}）：未导入任何数据；确认要替换请加 --replace 参数",
+                                   "en": "would replace the stored boundary of {count} township(s) ({townships}): "
+                                         "nothing imported; add --replace to replace them"},
+    "note.boundaries_replaced": {"zh": "已替换 {count} 个乡镇的边界：{townships}",
+                                 "en": "replaced the boundary of {count} township(s): {townships}"},
     "error.unexpected": {"zh": "出现意外错误，已记入日志（编号 {reference}）。请重试，或将此编号告知管理员。",
                          "en": "Something went wrong; it has been logged (reference {reference}). Try again, or "
                                "give this reference to your administrator."},
