@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv).parse_args(argv)
     # Imported here, after parsing: `--help` and a mistyped command need neither DuckDB nor pandas.
-    from core.logs import configure_logging
+    from core.logs import configure_logging, log_unexpected
     from data.store import Store
 
     # Results go to stdout; the log file beside the store keeps the record, stderr only warnings.
@@ -52,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`| head`): not an error; stop writing to it quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as error:  # noqa: BLE001 -- the traceback goes to the log, the reader gets a reference
+        reference = log_unexpected(error, f"cli {args.command}")
+        print(f"error: {LantianError('error.unexpected', reference=reference)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted: the store is unchanged by the unfinished command", file=sys.stderr)
         return 130

@@ -1,13 +1,18 @@
 """User accounts: argon2 password hashing, sign-in, and the administrator's user management."""
 from __future__ import annotations
 
+import math
+import threading
+
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from core.errors import BadInputError, ConflictError
+from accounts.throttle import SignInThrottle, ThrottleRule
+from core.errors import BadInputError, ConflictError, SignInThrottledError
 from core.logs import logger
 from core.policy import Role, User, require_user_admin
+from core.settings import get_settings
 from core.timeutil import now_beijing
 from core.vocabulary import term
 from data import townships as township_repo
@@ -17,6 +22,10 @@ from data.store import Store
 MIN_PASSWORD_LENGTH = 8
 _HASHER = PasswordHasher()
 LOG = logger("signin")
+# Built from the settings on first use (reset_sign_in_limits forgets it): the failures so far, and the
+# slots that bound how many argon2 checks run at once.
+_THROTTLE: SignInThrottle | None = None
+_HASH_SLOTS: threading.BoundedSemaphore
 
 
 def hash_password(password: str) -> str:
@@ -85,22 +94,61 @@ def list_users(store: Store, acting: User) -> pd.DataFrame:
         return repo.read_users(con)
 
 
-def authenticate(store: Store, name: str, password: str) -> User | None:
-    """The active user with this name and password, or None (the same None for any failure)."""
+def _throttle() -> SignInThrottle:
+    global _THROTTLE, _HASH_SLOTS
+    if _THROTTLE is None:
+        settings = get_settings()
+        account = ThrottleRule(settings.signin_free_failures, settings.signin_delay_s, settings.signin_max_delay_s,
+                               settings.signin_lock_after, settings.signin_lock_s)
+        client = ThrottleRule(settings.signin_free_failures, settings.signin_delay_s, settings.signin_max_delay_s,
+                              settings.signin_client_lock_after, settings.signin_lock_s)
+        _THROTTLE = SignInThrottle({"account": account, "client": client})
+        _HASH_SLOTS = threading.BoundedSemaphore(max(1, settings.signin_parallel_hashes))
+    return _THROTTLE
+
+
+def reset_sign_in_limits() -> None:
+    """Forget every failed attempt and re-read the sign-in settings (tests, and after changing them)."""
+    global _THROTTLE
+    _THROTTLE = None
+
+
+def _verify(encoded: str | None, password: str) -> bool:
+    """Whether ``password`` matches ``encoded``; with no user, hash anyway so a missing name takes as long as
+    a wrong password. At most signin_parallel_hashes of these run at once."""
+    _throttle()
+    with _HASH_SLOTS:
+        if encoded is None:
+            _HASHER.hash(password)
+            return False
+        try:
+            return _HASHER.verify(encoded, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+def authenticate(store: Store, name: str, password: str, client: str = "unknown") -> User | None:
+    """The active user with this name and password, or None (the same None for any failure).
+
+    ``client`` is the visitor's address. Repeated failures of an account or a client make the next attempt
+    wait, then lock it (core.settings signin_*): such an attempt raises SignInThrottledError without
+    checking the password. Every attempt is logged with the account and the client."""
+    throttle = _throttle()
+    keys = {"account": name, "client": client}
+    wait_s = throttle.wait_s(keys)
+    if wait_s > 0:
+        LOG.warning("sign-in refused for %r: throttled for %.0f s more (client %s)", name, wait_s, client)
+        raise SignInThrottledError("error.signin_throttled", seconds=math.ceil(wait_s))
     with store.read() as con:
         row = repo.read_login(con, name)
-    if row is None:
-        # Hash anyway so a missing name takes as long as a wrong password.
-        _HASHER.hash(password)
-        LOG.warning("sign-in refused for %r: no active user of that name", name)
+    encoded, role, township_code = row if row is not None else (None, None, None)
+    if not _verify(encoded, password):
+        throttle.failed(keys)
+        LOG.warning("sign-in refused for %r: %s (client %s)", name,
+                    "wrong password" if row is not None else "no active user of that name", client)
         return None
-    encoded, role, township_code = row
-    try:
-        _HASHER.verify(encoded, password)
-    except (VerificationError, InvalidHashError):
-        LOG.warning("sign-in refused for %r: wrong password", name)
-        return None
-    LOG.info("sign-in of %r (%s)", name, role)
+    throttle.succeeded(keys)
+    LOG.info("sign-in of %r (%s) (client %s)", name, role, client)
     if _HASHER.check_needs_rehash(encoded):
         with store.write() as con:
             repo.update_password(con, name, hash_password(password), now_beijing())

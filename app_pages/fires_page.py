@@ -104,7 +104,7 @@ def _history(store: Store, point_id: str) -> None:
         st.markdown(f"**{t('task_photos', count=len(photos))}**")
         for column, photo in zip(st.columns(min(len(photos), 3)) * len(photos), photos.itertuples()):
             column.image(str(fire_review.attachment_path(store, point_id, photo.name)),
-                         caption=f"{photo.uploaded_by} · {photo.uploaded_at:%Y-%m-%d %H:%M}")
+                         caption=escape_markdown(f"{photo.uploaded_by} · {photo.uploaded_at:%Y-%m-%d %H:%M}"))
 
 
 def _reason_choice(key: str, proposed: str | None) -> str | None:

@@ -163,7 +163,7 @@ def _photos(store: Store, task_id: str) -> None:
     st.markdown(f"**{t('task_photos', count=len(attachments))}**")
     for column, photo in zip(st.columns(min(len(attachments), 4)) * len(attachments), attachments.itertuples()):
         column.image(str(task_service.attachment_path(store, task_id, photo.name)),
-                     caption=f"{photo.original_name} · {photo.uploaded_by} · {photo.uploaded_at:%Y-%m-%d %H:%M}")
+                     caption=escape_markdown(f"{photo.original_name} · {photo.uploaded_by} · {photo.uploaded_at:%Y-%m-%d %H:%M}"))
 
 
 def _field_observation(store: Store, user: User, townships) -> None:

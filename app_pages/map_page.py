@@ -35,6 +35,7 @@ from layers.assets import asset_base_url
 from layers.charts import factor_chart, wind_rose_chart, wind_rose_table
 from layers.clicks import selection_from_map
 from layers.legend import NO_DATA_COLOUR, aqi_legend_items, class_legend_items, legend_html, quantile_classes
+from layers.raster import readable_raster
 from layers.region_map import region_map
 
 MAP_HEIGHT_PX = 600
@@ -163,8 +164,10 @@ def render() -> None:
             township_colours, township_values, value_label, township_legend = _township_colours(store, townships, hour)
             legends += township_legend
             surface = store.surface_path(f"{hour:%Y-%m}")
-            if surface.exists():
+            if surface.exists() and readable_raster(surface):
                 raster = (surface, t("layer_pm25_surface", month=f"{hour:%Y-%m}"), PM25_EDGES)
+            elif surface.exists():
+                st.warning(t("raster_damaged_skipped", month=f"{hour:%Y-%m}"))
             if user is not None:
                 ranked = hotspots_for(store, user, HotspotFilter(start=(hour - dt.timedelta(days=HOTSPOT_DAYS)).date(),
                                                                  end=hour.date()), top=MAP_HOTSPOTS)

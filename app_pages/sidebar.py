@@ -6,7 +6,9 @@ import streamlit as st
 from accounts.users import authenticate
 from app_pages.session import current_language, escape_markdown, language_picker, t
 from app_pages.store_access import open_store, store_busy_guard, unread_for
+from core.errors import SignInThrottledError
 from core.policy import Role, User
+from core.settings import get_settings
 from core.vocabulary import label
 
 USER_KEY = "user"
@@ -22,14 +24,26 @@ def role_label(role: Role) -> str:
     return label("role", role.value, current_language())
 
 
+def client_address() -> str:
+    """The visitor's address as the sign-in throttle counts it: the reverse proxy's header when
+    LANTIAN_SIGNIN_CLIENT_HEADER names one, else the connection's own address."""
+    header = get_settings().signin_client_header
+    forwarded = st.context.headers.get(header) if header else None
+    return (forwarded or st.context.ip_address or "unknown").split(",")[0].strip()
+
+
 def _sign_in() -> None:
     with st.sidebar.form("login", clear_on_submit=False):
         st.markdown(f"**{t('sign_in')}**")
         name = st.text_input(t("user_name"), key="login_name")
         password = st.text_input(t("password"), type="password", key="login_password")
         if st.form_submit_button(t("sign_in")):
-            with store_busy_guard():
-                user = authenticate(open_store(), name.strip(), password)
+            try:
+                with store_busy_guard():
+                    user = authenticate(open_store(), name.strip(), password, client_address())
+            except SignInThrottledError as error:
+                st.error(error.render(current_language()))
+                return
             if user is None:
                 st.error(t("sign_in_failed"))
             else:

@@ -19,19 +19,20 @@ from app_pages.session import t
 from core.errors import StoreBusyError
 from core.logs import configure_logging
 from core.policy import User
-from core.settings import get_settings
+from core.settings import Settings, get_settings
 from data.hotspots import HotspotFilter
 from data.rasters import read_rasters
 from data.sources import read_dust_sources, read_fire_points
 from data.stations import latest_observation_time, read_hourly_observations, read_quality_counts, read_stations
 from data.store import Store, read_holdings
-from data.townships import read_township_register, read_townships
+from data.townships import has_township_source, read_township_register, read_townships
 from data.zones import read_zones
 from hotspots import fire_review, task_service
 from hotspots.dispatch import daily_runs
 from hotspots.grid_register import grid_cells, grid_people
 from hotspots.service import visible_hotspots
 from ingest.demo import build_demo_store
+from ingest.demo.geography import TOWNSHIP_SOURCE
 from notify import inbox
 from notify.outbox import outbox_log
 from stations.aqi import hourly_aqi
@@ -50,15 +51,37 @@ def _prepared_store(db_path: str, demo_seed: int, demo_year: int) -> Store:
     return store
 
 
+def may_build_demo(db_path: Path) -> bool:
+    """Whether a missing store at ``db_path`` is built as the demo: only at the default path, or when
+    LANTIAN_BUILD_DEMO asks, so a mistyped LANTIAN_DB never serves a demo with its public passwords."""
+    default = Settings.model_fields["db"].default
+    return db_path == Path(default).resolve() or get_settings().build_demo
+
+
 def open_store() -> Store:
-    """The store named by the settings (LANTIAN_DB), migrated once per process; on first start,
-    when the file does not exist yet, the demo region is built into it behind a spinner."""
+    """The store named by the settings (LANTIAN_DB), migrated once per process. When the file does not
+    exist yet it is built as the demo region behind a spinner if may_build_demo allows; otherwise the page
+    says there is no store there and how to make one, and stops."""
     settings = get_settings()
-    db_path = str(Path(settings.db).expanduser().resolve())
-    if Path(db_path).exists():
-        return _prepared_store(db_path, settings.demo_seed, settings.demo_year)
+    db_path = Path(settings.db).expanduser().resolve()
+    if db_path.exists():
+        return _prepared_store(str(db_path), settings.demo_seed, settings.demo_year)
+    if not may_build_demo(db_path):
+        st.error(t("no_store_at", path=str(db_path)))
+        st.stop()
     with st.spinner(t("building_demo")):
-        return _prepared_store(db_path, settings.demo_seed, settings.demo_year)
+        return _prepared_store(str(db_path), settings.demo_seed, settings.demo_year)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _is_demo(db_path: str, version: tuple[int, int]) -> bool:
+    with Store(db_path).read() as con:
+        return has_township_source(con, TOWNSHIP_SOURCE)
+
+
+def is_demo(store: Store) -> bool:
+    """Whether the store holds the built-in demo region (illustrative data, public passwords)."""
+    return _is_demo(str(store.path), store_version(store))
 
 
 def store_version(store: Store) -> tuple[int, int]:

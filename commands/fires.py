@@ -15,6 +15,7 @@ from core.vocabulary import label
 from data.deductions import DEDUCTION_COLUMNS
 from data.store import Store
 from hotspots import fire_review
+from hotspots.exports import defuse_formulas
 from hotspots.fire_review import FireState
 from stations.ranking import Period
 
@@ -24,7 +25,7 @@ LIST_COLUMNS = ["id", "time", "source", "township_code", "township_name", "state
 
 def _emit(frame: pd.DataFrame, fmt: str) -> None:
     if fmt == "csv":
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        defuse_formulas(frame).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt == "json":
         print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
     else:

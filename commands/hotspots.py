@@ -16,6 +16,7 @@ from core.vocabulary import label
 from data.hotspots import HotspotFilter
 from data.store import Store
 from hotspots.engine import detect_and_store
+from hotspots.exports import defuse_formulas
 from hotspots.schema import KIND_CODES
 from hotspots.service import visible_hotspots
 
@@ -63,7 +64,7 @@ def _list(args: argparse.Namespace) -> int:
             shown[column] = shown[column].map(lambda text: json.loads(text) if text else None)
         sys.stdout.write(shown.to_json(orient="records", date_format="iso", force_ascii=False) + "\n")
     elif args.format == "csv":
-        sys.stdout.write(_labelled(rows).to_csv(index=False))
+        sys.stdout.write(defuse_formulas(_labelled(rows)).to_csv(index=False))
     elif rows.empty:
         print("no hotspots match")
     else:

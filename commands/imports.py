@@ -46,7 +46,8 @@ def _import(args: argparse.Namespace) -> ImportReport:
     return import_files(store, SYSTEM_USER, args.what, args.files, skip_bad_rows=args.skip_bad_rows, progress=True,
                         kind=getattr(args, "kind", None), crs=getattr(args, "crs", None),
                         stations_file=getattr(args, "stations", None), co_unit=getattr(args, "co_unit", None),
-                        sheet=getattr(args, "sheet", None), period=getattr(args, "period", None))
+                        sheet=getattr(args, "sheet", None), period=getattr(args, "period", None),
+                        replace=getattr(args, "replace", None))
 
 
 def _print(report: ImportReport) -> None:
@@ -147,6 +148,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                                   "files use (e.g. Aotizhongxin) to station codes")
             sub.add_argument("--co-unit", choices=("mg", "ug"),
                              help="CO unit in the files when neither the header nor the values tell")
+        if what == "townships":
+            sub.add_argument("--replace", action="store_true", default=None,
+                             help="replace the stored boundary of townships the files draw differently "
+                                  "(default: refuse the file and name them)")
         if what == "raster":
             sub.add_argument("--period", metavar="YYYY-MM",
                              help="the month of a satellite PM2.5 raster (default: the one in the file's name)")

@@ -13,6 +13,7 @@ from commands.fires import as_of_time
 from commands.handoff import add_engine_options
 from core.errors import BadInputError
 from data.store import Store
+from hotspots.exports import defuse_formulas
 from stations.assessment import mark_dust_day, rank_store, station_aqi
 from stations.ranking import RANK_KEYS, Period
 from stations.standards import STANDARD_NAMES, VERSIONS
@@ -35,7 +36,7 @@ def _date(text: str) -> dt.date:
 
 def _emit(frame: pd.DataFrame, fmt: str, csv_columns: list[str], extra_columns: list[str]) -> None:
     if fmt == "csv":
-        frame[csv_columns].to_csv(sys.stdout, index=False, lineterminator="\n")
+        defuse_formulas(frame[csv_columns]).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt == "json":
         print(frame[csv_columns + extra_columns].to_json(orient="records", force_ascii=False, date_format="iso"))
     else:

@@ -12,6 +12,7 @@ from commands import command_help
 from core.timeutil import now_beijing
 from data.store import Store
 from hotspots.engine import check_zones
+from hotspots.exports import defuse_formulas
 from zones.stats import ZONE_KINDS, ZoneStats, zone_stats
 
 
@@ -34,7 +35,7 @@ def _stats(args: argparse.Namespace) -> int:
                          "required_share": built.required_share, "meets_requirement": built.meets_requirement},
             "townships": json.loads(stats.townships.to_json(orient="records"))}, ensure_ascii=False, indent=2))
     elif args.format == "csv":
-        _long_table(stats).to_csv(sys.stdout, index=False)
+        defuse_formulas(_long_table(stats)).to_csv(sys.stdout, index=False)
     else:
         print(f"zones in force on {stats.on} (areas in km², {stats.crs})")
         print(stats.zones.to_string(index=False, float_format="{:.2f}".format))

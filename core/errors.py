@@ -61,3 +61,11 @@ class ConflictError(LantianError):
 
 class StoreBusyError(LantianError):
     """Another process holds the store for writing longer than we were willing to wait."""
+
+
+class SignInThrottledError(LantianError):
+    """Too many failed sign-ins of an account or from a client: the next attempt has to wait."""
+
+
+class StoreFileError(LantianError):
+    """The store file cannot be used: damaged, not a DuckDB file, another program's database, or a full disk."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import secrets
 from pathlib import Path
 
 ROOT_LOGGER = "lantian"
@@ -10,6 +11,14 @@ LOG_FILE = "lantian.log"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MAX_BYTES = 5_000_000
 BACKUPS = 5
+
+
+class _BriefFormatter(logging.Formatter):
+    """The record without its traceback: stderr is read by people, the log file keeps the traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        brief = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
+        return super().format(brief)
 
 
 def logger(name: str) -> logging.Logger:
@@ -37,4 +46,13 @@ def configure_logging(log_dir: Path | None, stderr_level: int = logging.INFO) ->
     for handler in handlers:
         handler.setFormatter(formatter)
         root.addHandler(handler)
+    stderr.setFormatter(_BriefFormatter(FORMAT))
     root.propagate = False
+
+
+def log_unexpected(error: BaseException, where: str) -> str:
+    """Log an error nobody raised on purpose, with its traceback, under a short reference id that the
+    page or the command line shows instead of the traceback; returns the id."""
+    reference = secrets.token_hex(4)
+    logger("errors").error("unexpected error %s in %s", reference, where, exc_info=error)
+    return reference

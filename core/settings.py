@@ -25,6 +25,12 @@ class Settings(BaseSettings):
         description="How long to keep retrying when another process holds the store's write lock "
                     "before reporting 'store busy'.",
     )
+    build_demo: bool = Field(
+        default=False,
+        description="Build the demo region when the app finds no store at LANTIAN_DB. The default path "
+                    "(data/local/lantian.duckdb) always gets the demo on first start; any other missing path "
+                    "is reported as 'no store' unless this is true, so a mistyped path never serves a demo.",
+    )
     demo_seed: int = Field(default=2025, description="Seed of the built-in demo region.")
     demo_year: int = Field(default=2025, description="Calendar year of the demo's hourly history.")
     tiles: str = Field(
@@ -75,6 +81,28 @@ class Settings(BaseSettings):
         description="Minutes to wait before each retry of a mail or webhook call that failed; after the last "
                     "one it is given up (and stays in the outbox with its error).",
     )
+    # Sign-in (accounts/): throttling per account and per client, bounded password hashing
+    signin_free_failures: int = Field(
+        default=3, description="Failed sign-ins of one account (or one client) before each further attempt "
+                               "has to wait.")
+    signin_delay_s: float = Field(
+        default=2.0, description="Wait after the first failure beyond the free ones, in seconds; it doubles "
+                                 "with every further failure up to signin_max_delay_s.")
+    signin_max_delay_s: float = Field(default=60.0, description="Longest wait between two sign-in attempts, in seconds.")
+    signin_lock_after: int = Field(
+        default=10, description="Consecutive failed sign-ins that lock an account for signin_lock_s (even the "
+                                "right password is refused meanwhile); a success clears the count.")
+    signin_client_lock_after: int = Field(
+        default=30, description="Consecutive failed sign-ins from one client (any accounts) that lock that "
+                                "client out for signin_lock_s.")
+    signin_lock_s: float = Field(default=900.0, description="How long a locked account or client waits, in seconds.")
+    signin_client_header: str = Field(
+        default="", description="Request header the reverse proxy sets to the visitor's address (e.g. "
+                                "'X-Real-IP'); empty: the connection's own address. Set it only behind a proxy "
+                                "that overwrites the header, or visitors could name any address.")
+    signin_parallel_hashes: int = Field(
+        default=2, description="Password checks (argon2, 64 MiB each) run at once; further sign-ins wait "
+                               "their turn, so a flood of attempts cannot exhaust the server's memory.")
 
     # Air-quality science and the township ranking (stations/)
     standard_version: str | None = Field(

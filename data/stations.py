@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from core.errors import BadInputError
 from data.geo import frame_to_geodataframe
-from data.quality import EXCLUDED_FROM_STATISTICS
+from data.quality import EXCLUDED_FROM_STATISTICS, QualityFlag
 
 # The station kinds the stations table allows (its CHECK constraint); labels: 'station_kind.<code>'.
 STATION_KINDS = ("national", "provincial", "township", "micro")
@@ -175,8 +175,10 @@ def mark_sand_dust_day(con: duckdb.DuckDBPyConnection, day: dt.date, township_co
 
 
 def latest_observation_time(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
-    """The newest observation hour in the store (naive Beijing time), or None when there is none."""
-    return con.execute("SELECT max(time) FROM observations").fetchone()[0]
+    """The newest observation hour in the store (naive Beijing time), or None when there is none. Hours
+    flagged as lying in the future are left out: one mistyped clock must not become everyone's default date."""
+    return con.execute("SELECT max(time) FROM observations WHERE quality_flag & ? = 0",
+                       [int(QualityFlag.FUTURE_TIME)]).fetchone()[0]
 
 
 def read_quality_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

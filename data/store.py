@@ -10,7 +10,7 @@ import duckdb
 import duckdb_extension_spatial
 import pandas as pd
 
-from core.errors import BadInputError, StoreBusyError
+from core.errors import BadInputError, StoreBusyError, StoreFileError
 from core.logs import logger
 from core.settings import get_settings
 
@@ -24,6 +24,9 @@ SPATIAL_EXTENSION = (Path(duckdb_extension_spatial.__file__).parent / "extension
 FIRST_PAUSE_S = 0.05
 LOG = logger("store")
 _TRANSIENT_MARKERS = ("Could not set lock", "Conflicting lock", "different configuration")
+# Nothing is fetched at run time: a foreign file (SQLite, say) must not make DuckDB download a reader for it.
+CONNECTION_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_DISK_FULL_MARKERS = ("No space left on device", "Disk full", "disk is full")
 
 
 def load_spatial(con: duckdb.DuckDBPyConnection) -> None:
@@ -33,6 +36,23 @@ def load_spatial(con: duckdb.DuckDBPyConnection) -> None:
 
 def _is_transient(error: duckdb.Error) -> bool:
     return any(marker in str(error) for marker in _TRANSIENT_MARKERS)
+
+
+def _file_error(path: Path, error: duckdb.Error) -> StoreFileError:
+    """The clear message for a store file DuckDB cannot use: disk full, or damaged / not a DuckDB file."""
+    detail = str(error).splitlines()[0]
+    if any(marker in detail for marker in _DISK_FULL_MARKERS):
+        LOG.error("store %s: disk full (%s)", path, detail)
+        return StoreFileError("error.store_disk_full", path=str(path), folder=str(path.parent))
+    LOG.error("store %s cannot be read: %s", path, detail)
+    return StoreFileError("error.store_damaged", path=str(path), detail=detail)
+
+
+def _roll_back(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error as error:  # a failed write (disk full) may have ended the transaction already
+        LOG.warning("rollback after a failed write: %s", str(error).splitlines()[0])
 
 
 class Store:
@@ -107,10 +127,10 @@ class Store:
         pause = FIRST_PAUSE_S
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=read_only)
+                return duckdb.connect(str(self.path), read_only=read_only, config=CONNECTION_CONFIG)
             except (duckdb.IOException, duckdb.ConnectionException) as error:
                 if not _is_transient(error):
-                    raise
+                    raise _file_error(self.path, error) from error
                 if time.monotonic() >= deadline:
                     LOG.error("store %s still busy after %.0f s: giving up", self.path, self.busy_timeout_s)
                     raise StoreBusyError("error.store_busy", path=str(self.path),
@@ -129,6 +149,8 @@ class Store:
             if spatial:
                 load_spatial(con)
             yield con
+        except (duckdb.IOException, duckdb.FatalException) as error:
+            raise _file_error(self.path, error) from error
         finally:
             con.close()
 
@@ -144,9 +166,11 @@ class Store:
             try:
                 yield con
             except BaseException:
-                con.execute("ROLLBACK")
+                _roll_back(con)
                 raise
             con.execute("COMMIT")
+        except (duckdb.IOException, duckdb.FatalException) as error:
+            raise _file_error(self.path, error) from error
         finally:
             con.close()
 
@@ -158,6 +182,9 @@ class Store:
                         "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
                         "applied_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp())")
             done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+            if not done and con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+                                        "AND table_name <> 'schema_migrations'").fetchone()[0]:
+                raise StoreFileError("error.store_foreign", path=str(self.path))
             for script in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql")):
                 version = int(script.name[:4])
                 if version in done:
@@ -170,6 +197,9 @@ class Store:
 
     def schema_version(self) -> int:
         with self.read() as con:
+            if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+                               "AND table_name = 'schema_migrations'").fetchone()[0]:
+                raise StoreFileError("error.store_foreign", path=str(self.path))
             return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
 
     def row_counts(self) -> dict[str, int]:

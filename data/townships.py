@@ -127,3 +127,15 @@ def attach_named_townships(con: duckdb.DuckDBPyConnection, incoming: pd.DataFram
                         {"old": old, "new": new})
         con.execute("DELETE FROM townships WHERE code = $old", {"old": old})
     return [(old, new) for old, new in pairs]
+
+
+def has_township_source(con: duckdb.DuckDBPyConnection, source: str) -> bool:
+    """Whether any township came from ``source`` (the demo's marks a demo store)."""
+    return con.execute("SELECT count(*) > 0 FROM townships WHERE source = ?", [source]).fetchone()[0]
+
+
+def read_boundaries(con: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, bytes]:
+    """The stored boundary (WKB, EPSG:4326) of each of ``codes`` that has one; needs the spatial extension."""
+    rows = con.execute("SELECT code, ST_AsWKB(geom) FROM townships WHERE geom IS NOT NULL AND list_contains(?, code)",
+                       [codes]).fetchall()
+    return {code: bytes(wkb) for code, wkb in rows}

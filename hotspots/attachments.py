@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import uuid
 import warnings
 from collections.abc import Iterable
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from core.errors import BadInputError
+from core.errors import BadInputError, StoreFileError
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,23 @@ def save_attachments(folder: Path, uploads: Iterable[Upload], allowed_formats: I
     formats = [detect_image_format(upload, allowed, max_bytes) for upload in uploads]
     folder.mkdir(parents=True, exist_ok=True)
     saved: list[SavedAttachment] = []
-    for upload, image_format in zip(uploads, formats):
-        name = f"{uuid.uuid4().hex}{_extension(image_format)}"
-        path = folder / name
-        path.write_bytes(upload.content)
-        saved.append(SavedAttachment(name=name, path=path, original_name=upload.original_name,
-                                     media_type=Image.MIME[image_format], size_bytes=len(upload.content),
-                                     sha256=hashlib.sha256(upload.content).hexdigest()))
+    try:
+        for upload, image_format in zip(uploads, formats):
+            name = f"{uuid.uuid4().hex}{_extension(image_format)}"
+            path = folder / name
+            # A temporary name first: a write cut short (full disk, kill) never leaves a file under a real name.
+            temporary = folder / f".{name}.writing"
+            try:
+                temporary.write_bytes(upload.content)
+                os.replace(temporary, path)
+            finally:
+                temporary.unlink(missing_ok=True)
+            saved.append(SavedAttachment(name=name, path=path, original_name=upload.original_name,
+                                         media_type=Image.MIME[image_format], size_bytes=len(upload.content),
+                                         sha256=hashlib.sha256(upload.content).hexdigest()))
+    except OSError as error:
+        discard(saved)
+        raise StoreFileError("error.files_not_written", folder=str(folder), detail=error.strerror) from error
     return saved
 
 

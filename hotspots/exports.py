@@ -134,12 +134,20 @@ def _defuse_formula(value: object) -> object:
     return value
 
 
+def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells that a spreadsheet would run as formulas (=, +, -, @, tab,
+    carriage return first) get a leading apostrophe; numbers stay numbers. Every CSV Lantian writes
+    passes through it."""
+    defused = frame.copy()
+    for column in defused.columns[defused.dtypes.map(lambda dtype: not pd.api.types.is_numeric_dtype(dtype))]:
+        defused[column] = defused[column].map(_defuse_formula)
+    return defused
+
+
 def to_csv(handling_list: pd.DataFrame) -> bytes:
     """The handling list as CSV in UTF-8 with a byte-order mark (so Excel reads the Chinese), Chinese
     headers; text cells that would run as formulas get a leading apostrophe."""
-    display = to_display_frame(handling_list)
-    for column in display.columns[display.dtypes.map(lambda dtype: not pd.api.types.is_numeric_dtype(dtype))]:
-        display[column] = display[column].map(_defuse_formula)
+    display = defuse_formulas(to_display_frame(handling_list))
     return display.to_csv(index=False, date_format="%Y-%m-%d %H:%M").encode("utf-8-sig")
 
 

@@ -1,6 +1,7 @@
 """Grid hotspots (热点网格): a PM2.5 surface on a regular projected grid, 3 km cells, the top cells, GeoTIFF output."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,9 +87,16 @@ def write_surface(surface: Surface, path: Path) -> Path:
     rows, cols = surface.values.shape
     profile = {"driver": "GTiff", "height": rows, "width": cols, "count": 1, "dtype": "float32",
                "crs": surface.crs, "transform": surface.transform, "nodata": np.nan, "compress": "deflate"}
-    with rasterio.open(path, "w", **profile) as raster:
-        raster.write(surface.values.astype("float32"), 1)
-        raster.update_tags(1, quantity="PM2.5", unit="µg/m³")
+    # Written under a temporary name and renamed: a reader never sees a half-written file, and a crash
+    # leaves the previous surface in place.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.writing")
+    try:
+        with rasterio.open(temporary, "w", **profile) as raster:
+            raster.write(surface.values.astype("float32"), 1)
+            raster.update_tags(1, quantity="PM2.5", unit="µg/m³")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
     return path
 
 

@@ -21,16 +21,27 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+from charset_normalizer import from_bytes
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from tqdm import tqdm
 
 from core.errors import BadInputError
-from core.timeutil import BEIJING
+from core.timeutil import BEIJING, now_beijing
 from core.vocabulary import Term, term, translate
+from hotspots.exports import defuse_formulas
 
 # Files smaller than this read too fast for a progress bar to help.
 PROGRESS_MIN_BYTES = 1_000_000
+# The non-UTF-8 encodings Chinese registers come in, and how much less garbled (charset-normalizer's chaos)
+# one reading must be than the other for the file to be read at all.
+LEGACY_ENCODINGS = ("gb18030", "big5")
+ENCODING_MARGIN = 0.005
+# The years a measurement, a fire point or an event can plausibly carry; later than a day from now is a typo.
+EARLIEST_TIME = pd.Timestamp("1980-01-01")
+FUTURE_ALLOWANCE = pd.Timedelta(days=1)
+# Characters no register has reason to hold (tab, line feed and carriage return are allowed in cells).
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 NULL_TOKENS = ["", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "-", "--", "—", "#N/A"]
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -124,10 +135,24 @@ def decoded_utf8(path: Path) -> bytes:
         return raw
     except UnicodeDecodeError:
         pass
-    try:
-        return raw.decode("gb18030").encode("utf-8")
-    except UnicodeDecodeError as error:
-        raise BadInputError("error.undecodable_text", file=str(path), offset=error.start) from error
+    return _decoded_chinese(raw, path).encode("utf-8")
+
+
+def _decoded_chinese(raw: bytes, path: Path) -> str:
+    """Text that is not UTF-8: GB18030 (GBK, what Chinese Excel writes) or Big5 (traditional characters,
+    from Taiwan or Hong Kong). Many Big5 files decode as GB18030 too, into nonsense, so
+    charset-normalizer judges which reading is text; when it cannot tell, the file is refused."""
+    readings = {match.encoding: match.chaos for match in from_bytes(raw, cp_isolation=list(LEGACY_ENCODINGS))}
+    if not readings:
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError as error:
+            raise BadInputError("error.undecodable_text", file=str(path), offset=error.start) from error
+        raise BadInputError("error.encoding_unclear", file=str(path))
+    ranked = sorted(readings.items(), key=lambda item: item[1])
+    if len(ranked) > 1 and ranked[1][1] - ranked[0][1] < ENCODING_MARGIN:
+        raise BadInputError("error.encoding_unclear", file=str(path))
+    return raw.decode(ranked[0][0])
 
 
 class ProblemLog:
@@ -223,7 +248,7 @@ def write_rejected(logs: Sequence[ProblemLog], fallback_dir: Path) -> list[Path]
             by_path.setdefault(log.path, []).append(log)
     written: list[Path] = []
     for path, group in by_path.items():
-        frame = pd.concat([log.rejected_frame() for log in group], ignore_index=True)
+        frame = defuse_formulas(pd.concat([log.rejected_frame() for log in group], ignore_index=True))
         target = path.with_name(f"{path.stem}.rejected.csv")
         try:
             frame.to_csv(target, index=False, encoding="utf-8-sig")
@@ -307,7 +332,9 @@ def read_text_table(path: Path | str, *, progress: bool = False, allow_duplicate
     if is_parquet(path):
         return next(_parquet_slices(path, rows=None, typed=False))
     if is_excel(path):
-        return _excel_table(path, sheet, allow_duplicate_columns)
+        source = _excel_table(path, sheet, allow_duplicate_columns)
+        flag_control_characters(source)
+        return source
     if path.suffix.lower() in OLD_EXCEL_SUFFIXES:
         raise BadInputError("error.old_excel", file=str(path))
     data = decoded_utf8(path)
@@ -344,7 +371,22 @@ def read_text_table(path: Path | str, *, progress: bool = False, allow_duplicate
     for number, text, expected, actual in invalid:
         log.add_unplaced(number, "(whole row)", text[:200],
                          term("reason.wrong_field_count", expected=expected, actual=actual))
-    return TextTable(path, table, log)
+    source = TextTable(path, table, log)
+    flag_control_characters(source)
+    return source
+
+
+def flag_control_characters(source: TextTable) -> None:
+    """Every text cell holding a control character (NUL, escape, ...) becomes a problem of its row."""
+    for name in source.columns:
+        column = source.table[name]
+        if not pa.types.is_string(column.type):
+            continue
+        hit = pc.fill_null(pc.match_substring_regex(column, CONTROL_CHARACTERS), False).to_numpy(zero_copy_only=False)
+        if hit.any():
+            rows = np.flatnonzero(hit)
+            shown = [repr(value)[1:-1][:80] for value in column.take(pa.array(rows)).to_pylist()]
+            source.log.add(rows, name, shown, term("reason.control_characters"))
 
 
 def excel_cell_text(value: object) -> str | None:
@@ -468,14 +510,21 @@ def parse_numbers(source: TextTable, column: str, field_name: str | None = None)
     """The column as float64 (NaN where blank); text that is not a number becomes a problem."""
     values = source.table[column]
     try:
-        return pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+        numbers = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         text = values.to_pandas().str.strip()
-        numbers = pd.to_numeric(text, errors="coerce")
-        bad = numbers.isna() & text.notna() & (text != "")
+        parsed = pd.to_numeric(text, errors="coerce")
+        bad = parsed.isna() & text.notna() & (text != "")
         source.log.add(np.flatnonzero(bad.to_numpy()), field_name or column, text[bad],
                        term("reason.expected_number"))
-        return numbers.to_numpy(dtype=float, na_value=np.nan)
+        numbers = parsed.to_numpy(dtype=float, na_value=np.nan)
+    # "inf" and "1e999" read as numbers; no measurement is infinite.
+    infinite = np.isinf(numbers)
+    if infinite.any():
+        source.log.add(np.flatnonzero(infinite), field_name or column, numbers[infinite],
+                       term("reason.expected_number"))
+        numbers = np.where(infinite, np.nan, numbers)
+    return numbers
 
 
 def parse_times(source: TextTable, column: str) -> pd.Series:
@@ -486,7 +535,7 @@ def parse_times(source: TextTable, column: str) -> pd.Series:
     if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
         if pa.types.is_date(values.type):
             values = pc.cast(values, pa.timestamp("s"))
-        return to_beijing_naive(values.to_pandas())
+        return _plausible_times(source, column, to_beijing_naive(values.to_pandas()))
     text = values.to_pandas().str.strip()
     # Parsed apart: pandas refuses a column that mixes offsets, or offsets and none.
     zoned = text.str.contains(_UTC_OFFSET, regex=True, na=False)
@@ -494,6 +543,20 @@ def parse_times(source: TextTable, column: str) -> pd.Series:
                        _read_times(text[~zoned], utc=False)]).reindex(text.index)
     bad = times.isna() & text.notna() & (text != "")
     source.log.add(np.flatnonzero(bad.to_numpy()), column, text[bad], term("reason.expected_time"))
+    return _plausible_times(source, column, times, text)
+
+
+def _plausible_times(source: TextTable, column: str, times: pd.Series, shown: pd.Series | None = None) -> pd.Series:
+    """``times`` with those before 1980 or later than a day from now made problems (and NaT): year 1, 1900
+    or 9999 is a typo, and would break the daily aggregates."""
+    latest = pd.Timestamp(now_beijing()).tz_localize(None) + FUTURE_ALLOWANCE
+    outside = times.notna() & ((times < EARLIEST_TIME) | (times > latest))
+    if outside.any():
+        values = (shown if shown is not None else times.astype(str))[outside]
+        source.log.add(np.flatnonzero(outside.to_numpy()), column, values,
+                       term("reason.time_out_of_range", earliest=f"{EARLIEST_TIME:%Y-%m-%d}",
+                            latest=f"{latest:%Y-%m-%d %H:%M}"))
+        times = times.where(~outside)
     return times
 
 

@@ -18,6 +18,10 @@ NO_WORDS = frozenset({"否", "无", "未", "×", "✗", "✘", "n", "no", "false
                       "未落实", "不到位", "未覆盖", "未苫盖"})
 
 
+# Longest text a cell may hold: a name or a note, never a pasted file that every visitor would be sent.
+MAX_TEXT_CHARS = 1000
+
+
 @dataclass(frozen=True)
 class Reader:
     """Text → stored value of a coded field (None when the text is not one), what a person should have
@@ -43,7 +47,7 @@ def yes_no(text: str) -> bool | None:
 class Field:
     """One stored column: the headers that may hold it (header_key form, preferred first), how its text is
     read (text, number, integer, time, date, boolean, or a Reader), whether a row needs it, the range a
-    number must lie in, and what its template shows: ``header`` (an accepted header, with its unit;
+    number must lie in, the longest text (``max_chars``), and what its template shows: ``header`` (an accepted header, with its unit;
     default the first alias) and ``example``; ``label`` names it in messages (a ``column.*`` key)."""
 
     name: str
@@ -54,6 +58,7 @@ class Field:
     header: str | None = None
     example: str | None = None
     label: str | None = None  # the vocabulary key naming the field in a message (default: its header)
+    max_chars: int = MAX_TEXT_CHARS  # longest text accepted: a name or a note, never a pasted file sent to every visitor
 
     def __post_init__(self):
         # The template's header is always one the importer reads.
@@ -65,9 +70,13 @@ class Field:
         return self.header or self.aliases[0]
 
 
-def text_values(source: TextTable, column: str) -> pd.Series:
-    """A column as stripped text, blanks as None."""
+def text_values(source: TextTable, column: str, max_chars: int = MAX_TEXT_CHARS) -> pd.Series:
+    """A column as stripped text, blanks as None; a text longer than ``max_chars`` is a problem of its row."""
     values = source.table[column].to_pandas().str.strip().astype(object)
+    long = values.str.len() > max_chars
+    if long.any():
+        source.log.add(np.flatnonzero(long.to_numpy()), column, values[long].str.slice(0, 40) + "…",
+                       term("reason.text_too_long", max=max_chars, length=int(values[long].str.len().max())))
     return values.where(values.notna() & (values != ""), None)
 
 
@@ -76,7 +85,7 @@ def read_field(source: TextTable, column: str | None, item: Field, rows: int) ->
     log = source.log
     if column is None:
         return pd.Series([None] * rows, dtype=object)
-    text = text_values(source, column)
+    text = text_values(source, column, item.max_chars)
     if item.required:
         blank = text.isna()
         log.add(np.flatnonzero(blank.to_numpy()), column, text[blank], term("reason.expected_field", field=column))

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from core.errors import BadInputError
 from core.vocabulary import Term, term
 from data.bulk import upsert
 from data.store import Store
-from data.townships import attach_named_townships
+from data.townships import attach_named_townships, read_boundaries
 from ingest.common import ImportReport, ProblemLog, find_column, first_items, settle_problems, write_rejected
 from ingest.features import POLYGONAL, check_shapes, read_feature_table, wkb_values
 from ingest.fields import Field, read_fields, vocabulary_reader
@@ -21,6 +22,8 @@ from ingest.tables import add_counts, without_problems
 from stations.day_values import daily_values_current, refresh_daily_values
 from zones.rules import parse_rules
 
+# Degrees: two boundaries closer than this everywhere (about 1 cm) are the same boundary read twice.
+BOUNDARY_TOLERANCE = 1e-7
 TOWNSHIP_CODE_ALIASES = ("code", "townshipcode", "adcode", "乡镇代码", "乡镇编码", "乡镇街道代码", "行政区划代码",
                          "统计用区划代码", "区划代码", "代码", "编码", "xzqdm", "xzqhdm")
 TOWNSHIP_NAME_ALIASES = ("name", "townshipname", "township", "乡镇名称", "乡镇街道名称", "乡镇", "乡镇街道", "名称",
@@ -164,18 +167,34 @@ TOWNSHIP_COLUMNS = ["code", "name", "kind", "provisional", "source"]
 OPTIONAL_TOWNSHIP_COLUMNS = ["county_code", "county", "city_code", "city", "name_en", "terrain", "illustrative"]
 
 
+def _replaced_boundaries(stored: dict[str, bytes], incoming: pd.DataFrame) -> list[str]:
+    """Names of the incoming townships whose boundary differs from the one stored (a re-import of the same
+    file changes none)."""
+    changed = []
+    for code, name, wkb in incoming[["code", "name", "geom"]].itertuples(index=False):
+        if code in stored and not shapely.from_wkb(stored[code]).equals_exact(shapely.from_wkb(wkb), BOUNDARY_TOLERANCE):
+            changed.append(name or code)
+    return changed
+
+
 def import_townships(store: Store, paths: Sequence[Path | str], *, crs: str | None = None,
-                     skip_bad_rows: bool = False, sheet: str | None = None) -> ImportReport:
+                     skip_bad_rows: bool = False, sheet: str | None = None,
+                     replace: bool = False) -> ImportReport:
     """Import township boundaries (GeoJSON, GeoPackage, Shapefile, or a table with WKT; DataV adcode/name
     work) or the township register (a table of codes, names, counties and cities) into ``store``,
     EPSG:4326, with their counties and cities (admin_units). A township a station list created by name
     takes the code of the incoming township of that name (data.townships.attach_named_townships); a
-    register row without a boundary leaves a stored boundary as it was."""
+    register row without a boundary leaves a stored boundary as it was. A boundary that would replace a
+    different stored one is refused unless ``replace`` (then the report says which were replaced)."""
     parsed = [parse_townships(path, crs=crs, sheet=sheet) for path in paths]
     report, frame, logs = _settled(parsed, term("imported.townships"), "code", paths, skip_bad_rows)
     bounded = frame["geom"].notna()
     stored = [column for column in frame.columns if column not in ("county", "city", "geom")]
     with store.write(spatial=True) as con:
+        replaced = _replaced_boundaries(read_boundaries(con, frame.loc[bounded, "code"].tolist()), frame.loc[bounded])
+        if replaced and not replace:
+            raise BadInputError("error.boundary_replacement", file=", ".join(Path(path).name for path in paths),
+                                count=len(replaced), townships=first_items(replaced))
         aggregates_current = daily_values_current(con)
         attached = attach_named_townships(con, frame)
         add_counts(report, upsert(con, "townships", frame.loc[bounded, stored + ["geom"]], ("code",), geometry="wkb"))
@@ -185,6 +204,8 @@ def import_townships(store: Store, paths: Sequence[Path | str], *, crs: str | No
             upsert(con, "admin_units", units, ("code",))
         if attached and aggregates_current:
             refresh_daily_values(con, None)  # the daily aggregates follow the townships' new codes
+    if replaced:
+        report.notes.append(term("note.boundaries_replaced", count=len(replaced), townships=first_items(replaced)))
     if attached:
         report.notes.append(term("note.townships_attached", count=len(attached),
                                  pairs=first_items(f"{old} → {new}" for old, new in attached)))

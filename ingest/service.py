@@ -54,7 +54,7 @@ MOBILE_NAMES = {"machinery": ("machinery", "非道路移动机械", "机械登�
 # In dependency order: a folder is imported in this order (townships before the stations that name them,
 # stations before their observations, dust sources before their readings, boundaries before rasters).
 REGISTERS: dict[str, Register] = {
-    "townships": Register(import_townships, ("crs", "sheet"), ("townships", "township", "乡镇", "boundaries")),
+    "townships": Register(import_townships, ("crs", "sheet", "replace"), ("townships", "township", "乡镇", "boundaries")),
     "stations": Register(import_stations, ("kind", "crs", "progress", "sheet"),
                          ("stations", "station_list", "站点", "监测站点")),
     "observations": Register(import_observations, ("stations_file", "co_unit", "progress", "sheet"),

@@ -8,6 +8,7 @@ from pathlib import Path
 import folium
 import numpy as np
 import rasterio
+import rasterio.errors
 from PIL import Image
 from rasterio.warp import transform_bounds
 
@@ -27,6 +28,17 @@ def colour_grid(values: np.ndarray, edges: list[float]) -> np.ndarray:
     image[..., :3] = palette[classes]
     image[..., 3] = np.where(np.isnan(values), 0, 170)
     return image
+
+
+def readable_raster(path: Path) -> bool:
+    """Whether the GeoTIFF at ``path`` opens and its first band reads whole (a file cut short by a crash
+    or a full disk does not), so a damaged one is left off the map instead of failing it."""
+    try:
+        with rasterio.open(path) as source:
+            source.read(1)
+    except rasterio.errors.RasterioError:
+        return False
+    return True
 
 
 def raster_overlay(path: Path, name: str, edges: list[float]) -> folium.raster_layers.ImageOverlay:

@@ -1,5 +1,5 @@
 """Shared test fixtures (temporary real DuckDB stores, the demo region, the real public data) and the tier
-markers: each test is marked by the folder it lives in (pure, store, app, browser), so `pytest -m pure`
+markers: each test is marked by the folder it lives in (pure, store, app, browser, reliability), so `pytest -m pure`
 runs the fast tier alone."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from data.store import Store
 REAL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "real"
 DEMO_SEED = 7
 DEMO_YEAR = 2025
-TIERS = ("pure", "store", "app", "browser")
+TIERS = ("pure", "store", "app", "browser", "reliability")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -21,6 +21,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if tier is None:
             raise pytest.UsageError(f"{item.nodeid} is in no test tier folder ({', '.join(TIERS)})")
         item.add_marker(tier)
+
+
+@pytest.fixture(autouse=True)
+def fresh_sign_in_limits() -> None:
+    """Each test starts with no failed sign-ins counted against any account or client."""
+    from accounts.users import reset_sign_in_limits
+
+    reset_sign_in_limits()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from core.vocabulary.handoff import ENTRIES as HANDOFF_ENTRIES
 from core.vocabulary.interface import INTERFACE
 from core.vocabulary.messages import MESSAGES
 from core.vocabulary.registers import ENTRIES as REGISTER_ENTRIES
+from core.vocabulary.safety import ENTRIES as SAFETY_ENTRIES
 
 DEFAULT_LANGUAGE = "zh"
 LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
@@ -43,7 +44,8 @@ def _merged(*tables: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, 
 
 VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES, FIRE_ENTRIES,
                                                    REGISTER_ENTRIES, HANDOFF_ENTRIES,
-                                                   GRID_ENTRIES, EMERGENCY_ENTRIES)
+                                                   GRID_ENTRIES, EMERGENCY_ENTRIES,
+                                                   SAFETY_ENTRIES)
 
 
 @dataclass(frozen=True)

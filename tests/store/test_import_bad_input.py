@@ -125,7 +125,8 @@ def test_swapped_or_foreign_coordinates_are_refused(store: Store, tmp_path: Path
 def test_vendor_file_headers_units_and_implausible_values(store: Store, tmp_path: Path):
     (tmp_path / "s.csv").write_text(STATIONS_CSV, encoding="utf-8")
     import_stations(store, [tmp_path / "s.csv"], kind="township")
-    future = (pd.Timestamp.now() + pd.Timedelta(days=3)).strftime("%Y-%m-%d %H:00")
+    # Ahead of the clock but within the day a time may lie ahead (ingest.common.FUTURE_ALLOWANCE): flagged.
+    future = (pd.Timestamp.now(tz="Asia/Shanghai") + pd.Timedelta(hours=6)).strftime("%Y-%m-%d %H:00")
     path = tmp_path / "vendor_obs.csv"
     path.write_text(
         "站点编码,监测时间,PM2_5,PM10,CO(μg/m³),风向\n"
