@@ -22,6 +22,9 @@ _CODES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 ENTRIES: dict[str, dict[str, str]] = {
+    # The two registers on the data page's upload list
+    "import_reduction-list": {"zh": "应急减排清单（绩效分级、各级别措施）", "en": "Emergency reduction list (grades, measures per level)"},
+    "import_aqi-forecasts": {"zh": "空气质量预报（AQI）", "en": "Air-quality forecasts (AQI)"},
     **{f"{domain}.{code}": {"zh": zh, "en": en} for domain, labels in _CODES.items() for code, (zh, en) in labels.items()},
     # Importers
     "imported.reduction_measures": {"zh": "应急减排清单", "en": "emergency reduction list"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -321,7 +322,8 @@ def test_supervisor_sees_the_photos_sent_with_feedback(demo_copy):
     assert not at.exception, at.exception
     assert any(translate("task_photos", "zh", count=2) in markdown.value for markdown in at.markdown)
     images = at.get("image")
-    assert len(images) == 2 and "现场.png" in str(images[0].proto)
+    # Captions are Markdown with the user's file name escaped (现场\.png reads 现场.png).
+    assert len(images) == 2 and "现场.png" in re.sub(r"\\(.)", r"\1", images[0].proto.imgs[0].caption)
 
 
 def test_inspector_records_a_field_observation_at_the_region_centre(demo_copy):
