@@ -54,7 +54,8 @@ def period_of(kind: str, text: str) -> Period:
         return Period.parse(f"{end:%Y-%m}")
     if kind == "ytd":
         return Period(dt.date(end.year, 1, 1), end)
-    sunday = end + dt.timedelta(days=6 - end.weekday()) if len(text) > 7 else end - dt.timedelta(
+    names_a_day = Period.parse(text).days == 1
+    sunday = end + dt.timedelta(days=6 - end.weekday()) if names_a_day else end - dt.timedelta(
         days=(end.weekday() + 1) % 7)
     return Period(sunday - dt.timedelta(days=6), sunday)
 
