@@ -61,3 +61,7 @@ class ConflictError(LantianError):
 
 class StoreBusyError(LantianError):
     """Another process holds the store for writing longer than we were willing to wait."""
+
+
+class SetupError(LantianError):
+    """The machine lacks something installed that a feature needs (a CJK font for a PDF)."""
