@@ -74,6 +74,7 @@ ENTRIES: dict[str, dict[str, str]] = {
     "card.off_track": {"zh": "滞后于目标", "en": "behind the target"},
     "card.allowance_mean": {"zh": "余下 {days} 天均值不超过 {value} μg/m³ 即可达标",
                             "en": "the remaining {days} days may average up to {value} µg/m³"},
+    "card.year_over": {"zh": "全年已结束，以全年数值为准", "en": "the year is over: the annual value stands"},
     "card.allowance_heavy": {"zh": "全年还可有 {days} 个重污染天", "en": "{days} heavy-pollution days left"},
     "card.allowance_good": {"zh": "余下时间还可有 {days} 天非优良", "en": "{days} days may still miss 'good'"},
     "card.allowance_index": {"zh": "距目标 {value}", "en": "{value} below the target"},
