@@ -167,7 +167,7 @@ def render() -> None:
     codes = list(names)
     if townships_ranked:
         default = codes.index(own_code) if own_code in codes else 0
-        chosen = st.selectbox(t("trend_township"), codes, index=default, format_func=names.get, key="trend_township")
+        chosen = st.selectbox(t("card_township"), codes, index=default, format_func=names.get, key="trend_township")
         period_end = pd.Timestamp(level_period_end(table))
         _card(table, chosen, by, rules.bottom_n, config, target_progress(store, period_end.year,
                                                                           min(period_end, latest).date()))
