@@ -22,6 +22,7 @@ from ingest.observations import import_observations
 from ingest.polygons import import_townships, import_zones
 from ingest.rasters import import_rasters
 from ingest.stations import import_stations
+from ingest.targets import import_targets
 
 LOG = logger("imports")
 # Parts of a Shapefile that travel with its .shp and are read through it.
@@ -63,6 +64,7 @@ REGISTERS: dict[str, Register] = {
     **{what: Register(_mobile(what), ("crs", "progress", "sheet") if layout.position != "none"
                       else ("progress", "sheet"), MOBILE_NAMES[what])
        for what, layout in MOBILE_LAYOUTS.items()},
+    "targets": Register(import_targets, ("sheet",), ("targets", "考核目标", "目标")),
     "raster": Register(import_rasters, ("kind", "period"), ("landcover", "land_cover", "satellite_pm25", "pm25",
                                                             "土地利用", "地表覆盖")),
 }

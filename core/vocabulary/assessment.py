@@ -25,6 +25,16 @@ ENTRIES: dict[str, dict[str, str]] = {
                           "en": "no CJK font is installed, so the PDF cannot be made (install fonts-wqy-microhei)"},
     "error.bulletin_format": {"zh": "通报文件须为 .docx 或 .pdf：{path}", "en": "a bulletin must be .docx or .pdf: {path}"},
 
+    # The targets register (ingest.targets)
+    "imported.targets": {"zh": "考核目标", "en": "targets"},
+    "reason.unknown_unit": {"zh": "未知单位：须为已导入的乡镇、县或市的名称或代码", "en": "unknown unit: name or code a "
+                                                                            "township, county or city in the store"},
+    "reason.expected_target_metric": {"zh": "应为考核指标：PM2.5年均浓度、PM10年均浓度、优良天数比例、重污染天数比例或综合指数",
+                                      "en": "expected a target metric: PM2.5, PM10, good-day ratio, heavy-day ratio "
+                                            "or composite index"},
+    "reason.expected_standard_version": {"zh": "应为评价标准 2012 或 2026", "en": "expected the standard edition 2012 or 2026"},
+    "reason.expected_ratio": {"zh": "比例应在 0–1 之间（或 0–100%）", "en": "a ratio must lie in 0–1 (or 0–100%)"},
+
     # Target metrics and levels (codes)
     "target_metric.pm25": {"zh": "PM2.5 年均浓度", "en": "PM2.5 annual mean"},
     "target_metric.pm10": {"zh": "PM10 年均浓度", "en": "PM10 annual mean"},
