@@ -21,16 +21,19 @@ from app_pages.store_access import (
     target_progress,
     trend,
 )
-from core.errors import BadInputError
+from core.errors import BadInputError, PermissionDeniedError
+from core.policy import may_set_targets
 from core.settings import get_settings
 from core.vocabulary import label, translate
 from reports.bulletin import MISSING, number, rank_text
 from stations.composite import REASON_COLUMNS
+from stations.evaluation import set_target
 from stations.levels import PERIOD_KINDS
 from stations.ranking import RANK_KEYS, Period
 from stations.rewards import bottom_list, configured_rules, most_improved, reward_table
-from stations.standards import composite_config
+from stations.standards import VERSIONS, composite_config
 from stations.standing import Standing, sub_index_table, township_standing, with_unranked_reasons
+from stations.targets import TARGET_METRICS
 
 HIGHLIGHT = "background-color: #fff3b0; font-weight: 600"
 TABLE_COLUMNS = ["rank", "rank_change", "township", "composite_index", "pm25", "pm10", "good_day_ratio",
@@ -182,6 +185,32 @@ def render() -> None:
     _sub_indices(table, config, lang)
     if kind in BULLETIN_KINDS:
         _bulletin(store, kind, text, lang)
+    if may_set_targets(user):
+        _target_form(store, user, names, latest.year)
+
+
+def _target_form(store, user, names: dict[str, str], year: int) -> None:
+    """A supervisor sets (or replaces) a unit's target; the card and the bulletin read it on the next run."""
+    lang = current_language()
+    with st.expander(t("targets_form")), st.form("target_form"):
+        unit_column, year_column, metric_column = st.columns(3)
+        unit = unit_column.selectbox(t("target_unit"), list(names), format_func=names.get, key="target_unit")
+        chosen_year = year_column.number_input(t("target_year"), min_value=2000, max_value=2100, value=year, step=1,
+                                               key="target_year")
+        metric = metric_column.selectbox(t("target_metric"), list(TARGET_METRICS), key="target_metric",
+                                         format_func=lambda code: label("target_metric", code, lang))
+        value_column, version_column = st.columns(2)
+        value = value_column.number_input(t("target_value_hint"), min_value=0.0, value=46.0, key="target_value")
+        version = version_column.selectbox(t("target_standard"), VERSIONS, index=None, key="target_standard")
+        if st.form_submit_button(t("target_save")):
+            try:
+                set_target(store, user, unit_code=unit, year=int(chosen_year), metric=metric, value=float(value),
+                           version=version)
+            except (BadInputError, PermissionDeniedError) as error:
+                st.error(escape_markdown(error.render(lang)))
+            else:
+                st.success(escape_markdown(t("target_saved", unit=names[unit], year=int(chosen_year),
+                                             metric=label("target_metric", metric, lang), value=value)))
 
 
 def level_period_end(table: pd.DataFrame) -> dt.date:

@@ -27,6 +27,15 @@ ENTRIES: dict[str, dict[str, str]] = {
 
     # The targets register (ingest.targets)
     "imported.targets": {"zh": "考核目标", "en": "targets"},
+    "import_targets": {"zh": "考核目标（乡镇、县、市年度目标）", "en": "Targets (township, county, city, per year)"},
+    "targets_form": {"zh": "设定考核目标（督办）", "en": "Set a target (supervisor)"},
+    "target_unit": {"zh": "考核单位", "en": "Unit"},
+    "target_year": {"zh": "年度", "en": "Year"},
+    "target_metric": {"zh": "考核指标", "en": "Target"},
+    "target_value_hint": {"zh": "目标值（浓度 μg/m³；比例填 0–1，如 0.8）", "en": "Target value (µg/m³; ratios 0–1, e.g. 0.8)"},
+    "target_standard": {"zh": "评价标准", "en": "Standard edition"},
+    "target_save": {"zh": "保存目标", "en": "Save the target"},
+    "target_saved": {"zh": "已保存：{unit} {year} 年{metric}目标 {value}", "en": "saved: {unit} {year} {metric} target {value}"},
     "reason.unknown_unit": {"zh": "未知单位：须为已导入的乡镇、县或市的名称或代码", "en": "unknown unit: name or code a "
                                                                             "township, county or city in the store"},
     "reason.expected_target_metric": {"zh": "应为考核指标：PM2.5年均浓度、PM10年均浓度、优良天数比例、重污染天数比例或综合指数",

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
-from core.policy import SYSTEM_USER
+from core.policy import SYSTEM_USER, Role, User
 from core.vocabulary import translate
+from data.targets import read_targets
 from stations.assessment import rank_store
 from stations.evaluation import set_target
 from stations.ranking import Period
@@ -87,3 +88,19 @@ def test_the_week_and_quarter_rankings(demo_copy):  # noqa: F811
         at.selectbox(key="ranking_kind").set_value(kind).run()
         assert not at.exception, at.exception
         assert at.dataframe[0].value["rank"].ne("—").sum() > 3, kind
+
+
+def test_a_supervisor_sets_a_target_on_the_page(demo_copy):  # noqa: F811
+    at = _open("ranking", user=User("duban", Role.SUPERVISOR))
+    at.selectbox(key="target_unit").set_value(KEJING)
+    at.selectbox(key="target_metric").set_value("heavy_day_ratio")
+    at.number_input(key="target_value").set_value(0.02)
+    at.button(key="FormSubmitter:target_form-" + translate("target_save", "zh")).click().run()
+    assert not at.exception, at.exception
+    assert at.success and "克井镇" in at.success[0].value
+    with demo_copy.read() as con:
+        stored = read_targets(con).set_index(["unit_code", "metric"])
+    assert stored.at[(KEJING, "heavy_day_ratio"), "target_value"] == 0.02
+    assert stored.at[(KEJING, "heavy_day_ratio"), "set_by"] == "duban"
+    township = _open("ranking", user=TOWNSHIP)
+    assert all(translate("targets_form", "zh") not in expander.label for expander in township.get("expander"))
