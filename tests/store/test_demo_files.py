@@ -145,7 +145,9 @@ def test_templates_import_as_a_folder_and_csv_and_excel_give_the_same_rows(tmp_p
                   "machinery", "machinery_positions", "trucks", "truck_events", "coal_inspections"):
         assert counts[table] == 1, table
     assert counts["fire_points"] == 2  # the official list's and the video alarms' examples
-    sources = {"source": {"townships", "stations", "station_aliases", "observations", "zones"}}
+    assert counts["targets"] == 1
+    # Imported targets are stamped with the file they came from.
+    sources = {"source": {"townships", "stations", "station_aliases", "observations", "zones"}, "set_by": {"targets"}}
     assert_same_stores(stores[".csv"], stores[".xlsx"], sources)
 
 
