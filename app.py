@@ -20,5 +20,7 @@ PAGES = {
                         icon=":material/local_fire_department:", url_path="hotspots"),
     "fires": st.Page("app_pages/fires_page.py", title=t("fires_page"), icon=":material/fact_check:", url_path="fires"),
     "data": st.Page("app_pages/data_page.py", title=t("data_page"), icon=":material/database:", url_path="data"),
+    "inbox": st.Page("app_pages/inbox_page.py", title=t("inbox_page"), icon=":material/mail:", url_path="inbox"),
+    "loop": st.Page("app_pages/loop_page.py", title=t("loop_page"), icon=":material/monitoring:", url_path="loop"),
 }
 st.navigation([PAGES[key] for key in visible_pages(user)]).run()

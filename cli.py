@@ -6,30 +6,41 @@ import importlib
 import logging
 import os
 import sys
+from collections.abc import Sequence
 
+from commands import COMMANDS
 from core.errors import LantianError
-from core.logs import configure_logging
-from data.store import Store
-
-# Each module contributes its commands through register(subparsers, common).
-COMMAND_MODULES = ("commands.store", "commands.stations", "commands.tasks", "commands.imports",
-                   "commands.zones", "commands.hotspots", "commands.fires", "commands.assessment")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for ``argv``: the chosen command's module registers its commands in full (through
+    register(subparsers, common)); every other command is listed by its help line only, its module
+    not imported. With None, every module registers (the whole command line, for tests and docs)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH",
                         help="DuckDB store file (default: $LANTIAN_DB or data/local/lantian.duckdb)")
     parser = argparse.ArgumentParser(prog="python cli.py",
                                      description="Lantian 蓝天: township air quality and hotspot handling.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module_name in COMMAND_MODULES:
-        importlib.import_module(module_name).register(subparsers, common)
+    chosen = next((word for word in argv if not word.startswith("-")), None) if argv is not None else None
+    modules = {command.module for command in COMMANDS.values()} if argv is None else \
+        {COMMANDS[chosen].module} if chosen in COMMANDS else set()
+    for name, command in COMMANDS.items():
+        if command.module in modules:
+            importlib.import_module(command.module).register(subparsers, common)
+            modules.discard(command.module)
+        elif name not in subparsers.choices:
+            subparsers.add_parser(name, help=command.help)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
+    # Imported here, after parsing: `--help` and a mistyped command need neither DuckDB nor pandas.
+    from core.logs import configure_logging
+    from data.store import Store
+
     # Results go to stdout; the log file beside the store keeps the record, stderr only warnings.
     configure_logging(Store(getattr(args, "db", None)).logs_dir, stderr_level=logging.WARNING)
     try:

@@ -1,7 +1,10 @@
 """The data page: upload every register through the same importers as the CLI (each with its templates to
 download), see what the store holds, the township register (townships without a boundary), the rasters,
-and the observation hours that failed quality checks."""
+the grid register (its people edited by supervisors), when the daily run last ran and what it did, the
+mails and webhook calls sent, and the observation hours that failed quality checks."""
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 import streamlit as st
@@ -9,22 +12,26 @@ import streamlit as st
 from app_pages.session import current_language, escape_markdown, t
 from app_pages.sidebar import current_user
 from app_pages.store_access import (
+    grid_overview,
     hotspots_for,
     open_store,
     register_overview,
     store_busy_guard,
     store_overview,
 )
-from core.errors import LantianError
-from core.policy import User, may_upload, sees_supervisor_findings
+from core.errors import BadInputError, LantianError
+from core.policy import DASHBOARD_ROLES, GRID_EDIT_ROLES, User, may_upload, sees_supervisor_findings
 from core.vocabulary import label
 from data.hotspots import HotspotFilter
 from data.quality import describe_flags
 from data.stations import STATION_KINDS
 from data.store import Store
 from data.zones import ZONE_KINDS
+from hotspots.grid_register import update_people
+from hotspots.tasks import TASK_KINDS
 from ingest.dust import DUST_KINDS
 from ingest.fires import FIRE_KINDS
+from ingest.grid import duty_codes
 from ingest.rasters import RASTER_KINDS
 from ingest.service import REGISTERS, import_uploads
 from ingest.templates import TEMPLATES, template_csv, template_xlsx
@@ -148,6 +155,96 @@ def _when(value) -> str:
     return "" if pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
 
 
+def _duties_text(kinds: list[str], lang: str) -> str:
+    """A person's duties as the register writes them: kind labels joined by 、, or 全部 for every kind."""
+    return "、".join(label("task_kind", kind, lang) for kind in kinds) if kinds else t("all")
+
+
+def _grid(store: Store, user: User) -> None:
+    """The grid's cells and people; a supervisor edits people's phone, e-mail, duties, sign-in and duty."""
+    lang = current_language()
+    with store_busy_guard():
+        cells, people, _, _ = grid_overview(store)
+    st.subheader(t("grid_title"))
+    if cells.empty:
+        st.caption(t("grid_empty"))
+        return
+    cell_columns = ["code", "name", "level", "township_name", "parent_code", "shaped"]
+    st.dataframe(cells.assign(level=cells["level"].map(lambda code: label("grid_level", code, lang)),
+                              parent_code=cells["parent_code"].fillna(""))[cell_columns],
+                 key="grid_cells", hide_index=True, use_container_width=True,
+                 column_config={**_headers(cell_columns), "name": t("col_cell_name")})
+    people_columns = ["id", "cell_name", "name", "post", "phone", "email", "duties", "user_name", "active"]
+    shown = people.assign(post=people["post"].map(lambda code: label("grid_post", code, lang)),
+                          duties=people["duties"].map(lambda kinds: _duties_text(kinds, lang)),
+                          **{column: people[column].fillna("") for column in ("phone", "email", "user_name")}
+                          )[people_columns]
+    config = {**_headers(people_columns), "cell_name": t("col_cell_name"), "name": t("col_person_name")}
+    if user.role not in GRID_EDIT_ROLES:
+        st.dataframe(shown, key="grid_people", hide_index=True, use_container_width=True, column_config=config)
+        return
+    edited = st.data_editor(shown, key="grid_people_editor", hide_index=True, use_container_width=True,
+                            column_config=config, disabled=["id", "cell_name", "name", "post"])
+    changed = edited[(edited.fillna("") != shown.fillna("")).any(axis=1)]
+    if st.button(t("grid_save"), key="grid_save", disabled=changed.empty):
+        try:
+            changes = [{"id": row.id, "phone": row.phone, "email": row.email, "user_name": row.user_name,
+                        "active": row.active, "duties": _duty_kinds(row.duties, row.id)} for row in changed.itertuples()]
+            with store_busy_guard():
+                count = update_people(store, user, changes)
+        except LantianError as error:
+            st.error(escape_markdown(error.render(lang)))
+            return
+        st.success(t("grid_saved", count=count))
+
+
+def _duty_kinds(text: str | None, person: str) -> list[str]:
+    """The kind codes a duties cell names (every kind for 全部 or blank); BadInputError for a word it does not know."""
+    if text is None or not str(text).strip() or str(text).strip() == t("all"):
+        return []
+    codes = duty_codes(str(text))
+    if codes is None:
+        raise BadInputError("error.unknown_duties", field="duties", person=person, kinds=text,
+                            known=[label("task_kind", kind, current_language()) for kind in TASK_KINDS])
+    return json.loads(codes)
+
+
+def _runs(store: Store) -> None:
+    """When the daily run last ran and what it did, each run, and the mails and webhook calls sent."""
+    lang = current_language()
+    with store_busy_guard():
+        _, _, runs, outbox = grid_overview(store)
+    st.subheader(t("runs_title"))
+    if runs.empty:
+        st.caption(t("runs_none"))
+    else:
+        summaries = [json.loads(text) if isinstance(text, str) else {} for text in runs["summary"]]
+        figures = pd.DataFrame({
+            "day": runs["day"].astype(str), "started_at": runs["started_at"].map(_when),
+            "finished_at": runs["finished_at"].map(_when),
+            "outcome": runs["outcome"].map(lambda code: label("run_outcome", code, lang)),
+            "detected": [s.get("detected", 0) for s in summaries],
+            "escalated": [len(s.get("escalated", [])) for s in summaries],
+            "dispatched": [len(s.get("dispatched", [])) for s in summaries],
+            "delivered": [s.get("delivered", 0) for s in summaries],
+            "retrying": [s.get("retrying", 0) for s in summaries]})
+        last = figures.iloc[0]
+        st.markdown(t("runs_last", when=last["started_at"], outcome=last["outcome"], detected=last["detected"],
+                      escalated=last["escalated"], dispatched=last["dispatched"], delivered=last["delivered"],
+                      retrying=last["retrying"]))
+        st.dataframe(figures, key="daily_runs", hide_index=True, use_container_width=True,
+                     column_config=_headers(figures.columns))
+    st.subheader(t("outbox_title"))
+    if outbox.empty:
+        st.caption(t("outbox_empty"))
+        return
+    columns = ["created_at", "channel", "recipient", "subject", "attempts", "delivered_at", "last_error"]
+    shown = outbox.assign(channel=outbox["channel"].map(lambda code: label("channel", code, lang)),
+                          **{column: outbox[column].map(_when) for column in ("created_at", "delivered_at")})
+    st.dataframe(shown[columns], key="outbox", hide_index=True, use_container_width=True,
+                 column_config=_headers(columns))
+
+
 def _anomalies(store: Store, user: User) -> None:
     """Detected data anomalies and the hours flagged on import (supervisors and inspectors)."""
     with store_busy_guard():
@@ -181,6 +278,9 @@ def render() -> None:
         _upload(store, user)
     _holdings(store)
     _register(store)
+    _grid(store, user)
+    if user.role in DASHBOARD_ROLES:
+        _runs(store)
     if sees_supervisor_findings(user):
         _anomalies(store, user)
 

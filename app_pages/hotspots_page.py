@@ -18,7 +18,9 @@ from data.store import Store
 from data.tasks import HandlingListFilter
 from hotspots import task_service
 from hotspots.attachments import Upload
+from hotspots.dispatch import dispatch
 from hotspots.exports import EXPORTERS
+from hotspots.grid_register import people_of_township
 from hotspots.tasks import GRADES, TASK_KINDS, Action, TaskState
 from layers.region_map import FALLBACK_BOUNDS
 
@@ -27,8 +29,10 @@ HOTSPOT_COLUMNS = ["rank", "kind", "grade", "score", "township_name", "station_c
                    "start_time", "end_time",
                    "task_state"]
 LISTED_HOTSPOTS = 500
-LIST_COLUMNS = ["id", "title", "kind", "grade", "township_name", "department", "state", "deadline", "overdue",
-                "returns", "escalations", "latest_feedback", "attachments"]
+LIST_COLUMNS = ["id", "title", "kind", "grade", "township_name", "holder_name", "grid_cell_name", "department", "state",
+                "deadline", "overdue", "returns", "escalations", "latest_feedback", "attachments"]
+# The inbox links here with ?task=ID: that task is chosen once, then the person may choose another.
+TASK_PARAMETER = "task"
 EXPORT_MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 ".csv": "text/csv", ".geojson": "application/geo+json"}
 
@@ -112,6 +116,8 @@ def _task_actions(store: Store, user: User, task_id: str, version: int) -> None:
             if st.form_submit_button(_action_label(Action.ESCALATE)):
                 _act(_action_label(Action.ESCALATE), lambda: task_service.escalate(
                     store, user, task_id, comment=comment, **lock))
+    if Action.HAND_OVER in allowed:
+        _hand_over(store, user, task_id, lock)
     if Action.ADD_EVIDENCE in allowed:
         with st.form("evidence"):
             note = st.text_input(t("evidence_note"), key="evidence_note")
@@ -119,6 +125,33 @@ def _task_actions(store: Store, user: User, task_id: str, version: int) -> None:
             if st.form_submit_button(_action_label(Action.ADD_EVIDENCE)):
                 _act(_action_label(Action.ADD_EVIDENCE), lambda: task_service.add_evidence(
                     store, user, task_id, photos=_uploads(photos), comment=note, **lock))
+
+
+def _hand_over(store: Store, user: User, task_id: str, lock: dict) -> None:
+    """Give the task to another person of its township's grid (supervisor, or the township's official)."""
+    with store_busy_guard():
+        task = task_service.get_task(store, task_id)
+        people = people_of_township(store, task.township_code)
+    people = people[people["id"] != task.holder]
+    if people.empty:
+        return
+    lang = current_language()
+    names = {row.id: f"{row.name} · {label('grid_post', row.post, lang)} · {row.cell_name}" for row in people.itertuples()}
+    with st.form("hand_over"):
+        holder = st.selectbox(t("hand_over_to"), list(names), format_func=names.get, key="hand_over_holder")
+        comment = st.text_input(t("review_comment"), key="hand_over_comment")
+        if st.form_submit_button(_action_label(Action.HAND_OVER)):
+            _act(_action_label(Action.HAND_OVER), lambda: task_service.hand_over(
+                store, user, task_id, holder, comment=comment, **lock))
+
+
+def _holder_line(rows, task_id: str) -> str:
+    """Who holds the task now, as its card says it."""
+    row = rows.set_index("id").loc[task_id]
+    if not isinstance(row["holder_name"], str):
+        return t("task_held_by_township")
+    cell = row["grid_cell_name"] if isinstance(row["grid_cell_name"], str) else row["township_name"]
+    return escape_markdown(t("task_held_by", holder=row["holder_name"], cell=cell))
 
 
 def _photos(store: Store, task_id: str) -> None:
@@ -180,6 +213,9 @@ def _ranked_hotspots(store: Store, user: User, selection: HandlingListFilter) ->
     chosen = st.selectbox(t("hotspot_to_task"), list(labels), format_func=labels.get, key="hotspot_to_task")
     if st.button(t("create_task"), key="create_task"):
         _act(t("create_task"), lambda: task_service.create_task_from_hotspot(store, user, chosen))
+    selected = st.multiselect(t("dispatch_choose"), list(labels), format_func=labels.get, key="dispatch_hotspots")
+    if st.button(t("dispatch_selected"), key="dispatch_selected", disabled=not selected):
+        _act(t("dispatch_selected"), lambda: dispatch(store, user, selected))
 
 
 def _downloads(store: Store, user: User, selection: HandlingListFilter) -> None:
@@ -214,13 +250,20 @@ def render() -> None:
     with store_busy_guard():
         rows = task_service.list_tasks(store, selection)
     st.caption(t("tasks_listed", count=len(rows), overdue=int(rows["overdue"].fillna(False).sum())))
-    shown = rows[LIST_COLUMNS].assign(state=rows["state"].map(state_label))
+    shown = rows[LIST_COLUMNS].assign(state=rows["state"].map(state_label),
+                                      holder_name=rows["holder_name"].fillna(t("township_as_holder")),
+                                      grid_cell_name=rows["grid_cell_name"].fillna(""))
     st.dataframe(shown, key="task_table", use_container_width=True, hide_index=True,
                  column_config={column: t(f"task_{column}") for column in LIST_COLUMNS})
     _downloads(store, user, selection)
     if rows.empty:
         return
     titles = dict(zip(rows["id"], rows["title"]))
+    linked = st.query_params.get(TASK_PARAMETER)
+    if linked is not None:
+        if linked in titles:
+            st.session_state["chosen_task"] = linked
+        del st.query_params[TASK_PARAMETER]
     task_id = st.selectbox(t("choose_task"), list(titles), key="chosen_task",
                            format_func=lambda task: f"{task} · {titles[task]}")
     with store_busy_guard():
@@ -229,6 +272,7 @@ def render() -> None:
     title = f"**{escape_markdown(task.title)}**"
     st.markdown(f"{title} · {state_label(task.state.value)} · {t('task_deadline')}: {task.deadline:%Y-%m-%d %H:%M}"
                 if task.deadline else title)
+    st.markdown(f":material/person_pin: {_holder_line(rows, task_id)}")
     lang = current_language()
     history = history.assign(action=history["action"].map(lambda code: label("task_action", code, lang)),
                              to_state=history["to_state"].map(lambda code: label("task_state", code, lang)))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from accounts.users import authenticate
 from app_pages.session import current_language, escape_markdown, language_picker, t
-from app_pages.store_access import open_store, store_busy_guard
+from app_pages.store_access import open_store, store_busy_guard, unread_for
 from core.policy import Role, User
 from core.vocabulary import label
 
@@ -48,6 +48,10 @@ def sidebar() -> User | None:
     else:
         township = f" · {user.township_code}" if user.township_code else ""
         st.sidebar.markdown(f":material/person: **{escape_markdown(user.name)}** · {role_label(user.role)}{township}")
+        with store_busy_guard():
+            unread = unread_for(open_store(), user)
+        st.sidebar.markdown(f":material/mail: {t('inbox_unread', count=unread)}" if unread
+                            else f":material/drafts: {t('inbox_unread', count=0)}")
         if st.sidebar.button(t("sign_out"), key="sign_out"):
             del st.session_state[USER_KEY]
             st.rerun()

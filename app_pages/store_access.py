@@ -28,8 +28,12 @@ from data.store import Store, read_holdings
 from data.townships import read_admin_units, read_township_register, read_townships
 from data.zones import read_zones
 from hotspots import fire_review, task_service
+from hotspots.dispatch import daily_runs
+from hotspots.grid_register import grid_cells, grid_people
 from hotspots.service import visible_hotspots
 from ingest.demo import build_demo_store
+from notify import inbox
+from notify.outbox import outbox_log
 from reports.bulletin import build_bulletin
 from reports.writers import docx_bytes, pdf_bytes
 from stations.aqi import hourly_aqi
@@ -304,3 +308,25 @@ def register_overview(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every township, with or without a boundary (read_township_register), and the stored rasters
     (read_rasters), for the data page."""
     return _register_overview(str(store.path), store_version(store))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _unread(db_path: str, version: tuple[int, int], user: User) -> int:
+    return inbox.unread_count(Store(db_path), user)
+
+
+def unread_for(store: Store, user: User) -> int:
+    """How many of ``user``'s notices are unread (notify.inbox.unread_count)."""
+    return _unread(str(store.path), store_version(store), user)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _grid_overview(db_path: str, version: tuple[int, int]) -> tuple[pd.DataFrame, ...]:
+    store = Store(db_path)
+    return grid_cells(store), grid_people(store), daily_runs(store), outbox_log(store)
+
+
+def grid_overview(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The grid's cells and people (hotspots.grid_register), the daily runs (hotspots.dispatch.daily_runs)
+    and the outbox (notify.outbox.outbox_log), for the data page."""
+    return _grid_overview(str(store.path), store_version(store))

@@ -5,8 +5,9 @@ Usage: .venv/bin/python bench/bench_hotspots.py [--quick] [--data-dir DIR]
 Data: bench/province.py (200,000 fire points; 2,000 stations' hours, with SO2 plumes), the store from
 bench/bench_import.py (built if missing). Each contender runs in a fresh process (bench/report.py:
 wall time of the step, peak RSS):
-  fire clustering — this project: hotspots.fires.cluster_fire_points (DBSCAN, haversine, ball tree, per pass);
-                    baseline: the same grouping with scikit-learn DBSCAN algorithm='brute' (haversine).
+  fire clustering — this project: hotspots.fires.cluster_fire_points (KD-tree on 3-D unit vectors and
+                    connected components, per pass); baseline: the clustering before, scikit-learn
+                    DBSCAN (haversine, ball tree, min_samples 1) per pass; the labels must be identical.
   station episodes — this project: per-hour medians in DuckDB (data.hotspots.read_network_medians),
                     then hotspots.episodes.station_episodes (vectorised pandas), for January;
                     baseline: a plain pandas loop over the hours (median and flags hour by hour) and a
@@ -75,12 +76,21 @@ def _baseline_episodes(observations: pd.DataFrame, config: HotspotConfig) -> pd.
 
 
 def cluster_fires(which: str, fires: str, output: str) -> dict:
-    """Contender: label the fire points of ``fires`` (Parquet) with ball tree ('project') or brute DBSCAN."""
-    from hotspots.fires import cluster_fire_points
+    """Contender: label the fire points of ``fires`` (Parquet) by the project's chaining ('project') or,
+    with the same per-pass grouping, by scikit-learn DBSCAN as before ('baseline')."""
+    import numpy as np
+    from sklearn.cluster import DBSCAN
 
+    import hotspots.fires as project
+
+    def dbscan(lons, lats, eps_m):
+        radians = np.radians(np.column_stack([lats, lons]))
+        return DBSCAN(eps=eps_m / project.EARTH_RADIUS_M, min_samples=1, metric="haversine").fit_predict(radians)
+
+    if which == "baseline":
+        project.haversine_labels = dbscan
     points = pd.read_parquet(fires)
-    seconds, labels = timed(lambda: cluster_fire_points(points, HotspotConfig().fire_eps_m,
-                                                        "ball_tree" if which == "project" else "brute"))
+    seconds, labels = timed(lambda: project.cluster_fire_points(points, HotspotConfig().fire_eps_m))
     pd.DataFrame({"label": labels.to_numpy()}).to_parquet(output, index=False)
     return {"seconds": seconds, "points": len(points)}
 
@@ -126,20 +136,15 @@ def engine_figure(data: province.ProvinceData, db: Path) -> Figure:
                   ours.seconds, "s", peak_mb=ours.peak_mb, target=TARGETS["engine"])
 
 
-def _same_partition(a: pd.Series, b: pd.Series) -> bool:
-    """Two labelings describe the same clusters (labels themselves may differ)."""
-    pairs = pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy()}).drop_duplicates()
-    return pairs["a"].is_unique and pairs["b"].is_unique
-
-
 def fire_figure(data: province.ProvinceData) -> Figure:
     """Clustering every fire point of the data set; fails if the two clusterings differ."""
     outputs = [data.folder / f"fires-{which}.parquet" for which in ("project", "baseline")]
     ours = measure("bench_hotspots:cluster_fires", "project", str(data.fires), str(outputs[0]))
     baseline = measure("bench_hotspots:cluster_fires", "baseline", str(data.fires), str(outputs[1]))
-    assert _same_partition(*(pd.read_parquet(path)["label"] for path in outputs)), "fire clusterings differ"
+    labels = [pd.read_parquet(path)["label"] for path in outputs]
+    assert labels[0].equals(labels[1]), "fire clusterings differ"
     return Figure(f"cluster {ours.extra['points']:,} fire points", ours.seconds, "s", baseline.seconds,
-                  "DBSCAN brute", ours.peak_mb, baseline.peak_mb, target=TARGETS["fires"])
+                  "DBSCAN ball tree, before", ours.peak_mb, baseline.peak_mb, target=TARGETS["fires"])
 
 
 def episode_figure(data: province.ProvinceData, db: Path) -> Figure:

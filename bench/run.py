@@ -45,7 +45,7 @@ def main() -> int:
     print("\n".join(header), flush=True)
     db = data.folder / "import.duckdb"
     figures = [bench_import.province_figure(data, db), bench_import.beijing_figure(args.quick)]
-    figures += [bench_ranking.ranking_figure(data, db, "year"), bench_ranking.ranking_figure(data, db, "month")]
+    figures += bench_ranking.ranking_figures(data, db, "year") + bench_ranking.ranking_figures(data, db, "month")
     figures += [bench_hotspots.episode_figure(data, db), bench_hotspots.engine_figure(data, db),
                 bench_hotspots.fire_figure(data)]
     figures.append(bench_zones.zones_figure(data))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from commands import command_help
 from commands.fires import as_of_time
 from core.policy import SYSTEM_USER
 from data.store import Store
@@ -62,7 +63,7 @@ def _bulletin(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     formats = ("table", "csv", "json")
-    target = subparsers.add_parser("target-set", parents=[common], help="set a unit's target for a year")
+    target = subparsers.add_parser("target-set", parents=[common], help=command_help("target-set"))
     target.add_argument("--unit", required=True, help="township, county or city code")
     target.add_argument("--year", required=True, type=int)
     target.add_argument("--metric", required=True, choices=list(TARGET_METRICS))
@@ -73,7 +74,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     target.set_defaults(handler=_target_set)
 
     show = subparsers.add_parser("targets", parents=[common],
-                                 help="every target of a year: year to date, on track, allowance left")
+                                 help=command_help("targets"))
     show.add_argument("--year", required=True, type=int)
     show.add_argument("--as-of", type=lambda text: as_of_time(text).date(), default=None, metavar="YYYY-MM-DD",
                       help="the day to measure on (default: the last day with observations)")
@@ -81,7 +82,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     show.set_defaults(handler=_target_show)
 
     rewards = subparsers.add_parser("rewards", parents=[common],
-                                    help="the reward/penalty table, or the bottom-N or most-improved list")
+                                    help=command_help("rewards"))
     rewards.add_argument("--period", required=True)
     rewards.add_argument("--kind", choices=PERIOD_KINDS, default="month")
     rewards.add_argument("--list", choices=("amounts", "bottom", "improved"), default="amounts")
@@ -91,7 +92,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     rewards.add_argument("--format", choices=formats, default="table")
     rewards.set_defaults(handler=_rewards)
 
-    bulletin = subparsers.add_parser("bulletin", parents=[common], help="write the period's bulletin (通报)")
+    bulletin = subparsers.add_parser("bulletin", parents=[common], help=command_help("bulletin"))
     bulletin.add_argument("--period", required=True, help="2025-06 (or a date, 2025-Q2, 2025 by --kind)")
     bulletin.add_argument("--kind", choices=[kind for kind in PERIOD_KINDS if kind != "ytd"], default="month")
     bulletin.add_argument("--out", required=True, help="FILE.docx or FILE.pdf")

@@ -9,6 +9,7 @@ import sys
 
 import pandas as pd
 
+from commands import command_help
 from core.policy import SYSTEM_USER
 from core.vocabulary import label
 from data.deductions import DEDUCTION_COLUMNS
@@ -65,7 +66,7 @@ def as_of_time(text: str) -> dt.datetime:
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     formats = ("table", "csv", "json")
-    fires = subparsers.add_parser("fires", help="fire-point review (火点核查) and deductions")
+    fires = subparsers.add_parser("fires", help=command_help("fires"))
     actions = fires.add_subparsers(dest="fires_command", required=True, metavar="ACTION")
     propose = actions.add_parser("propose", parents=[common],
                                  help="propose strike-offs and link duplicate reports for points not yet reviewed")

@@ -9,6 +9,7 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
+from commands import command_help
 from core.errors import BadInputError
 from core.policy import SYSTEM_USER
 from core.vocabulary import label
@@ -71,7 +72,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    hotspots = subparsers.add_parser("hotspots", help="detect and list ranked hotspots (热点)")
+    hotspots = subparsers.add_parser("hotspots", help=command_help("hotspots"))
     actions = hotspots.add_subparsers(dest="hotspots_command", required=True, metavar="ACTION")
     detect = actions.add_parser("detect", parents=[common],
                                 help="detect, attribute and score every hotspot of a window (re-runs update)")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from commands import command_help
 from core.errors import BadInputError
 from core.policy import SYSTEM_USER
 from core.vocabulary import bilingual, both_languages, term
@@ -120,7 +121,7 @@ KIND_CHOICES = {"stations": (STATION_KINDS, "station kind where the file has no 
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    command = subparsers.add_parser("import", help="import data files into the store (validated, idempotent)")
+    command = subparsers.add_parser("import", help=command_help("import"))
     kinds = command.add_subparsers(dest="what", required=True, metavar="WHAT")
     skip = argparse.ArgumentParser(add_help=False)
     skip.add_argument("--skip-bad-rows", action="store_true",
@@ -156,7 +157,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     folder.add_argument("folder", metavar="DIR")
     folder.set_defaults(handler=_folder)
 
-    templates = subparsers.add_parser("templates", help="write one template per register (CSV and XLSX) with the "
-                                                        "Chinese headers the importers read, units and an example row")
+    templates = subparsers.add_parser("templates", help=command_help("templates"))
     templates.add_argument("folder", metavar="DIR")
     templates.set_defaults(handler=_templates)

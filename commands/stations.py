@@ -4,10 +4,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
 
 import pandas as pd
 
+from commands import command_help
 from commands.fires import as_of_time
+from commands.handoff import add_engine_options
+from core.errors import BadInputError
 from data.store import Store
 from stations.assessment import mark_dust_day, rank_store, station_aqi
 from stations.evaluation import rank_level
@@ -46,7 +50,13 @@ LEVEL_COLUMNS = ["level_rank", "parent_code", "parent_name"]
 
 def _rank(args: argparse.Namespace) -> int:
     period = period_of(args.kind, args.period) if args.kind else Period.parse(args.period)
-    if args.level:
+    if args.engine == "spark":
+        if not args.source:
+            raise BadInputError("error.spark_needs_source", field="--source")
+        from stations.spark import rank_on_spark  # Spark and sqlglot are the optional install
+
+        ranking = rank_on_spark(Path(args.source), period, by=args.by, version=args.standard, master=args.master)
+    elif args.level:
         ranking = rank_level(Store(args.db), period, args.level, by=args.by, version=args.standard, as_of=args.as_of)
     else:
         ranking = rank_store(Store(args.db), period, by=args.by, version=args.standard, as_of=args.as_of)
@@ -78,7 +88,7 @@ def _dust_day(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     formats = ("table", "csv", "json")
-    rank = subparsers.add_parser("rank", parents=[common], help="rank townships for a period (HJ 663)")
+    rank = subparsers.add_parser("rank", parents=[common], help=command_help("rank"))
     rank.add_argument("--period", required=True,
                       help="2024-01 (month), 2024 (year), 2024-01..2024-03 or 2024-01-05..2024-02-10")
     rank.add_argument("--kind", choices=PERIOD_KINDS, default=None,
@@ -92,9 +102,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     rank.add_argument("--as-of", type=as_of_time, default=None, metavar="YYYY-MM-DD[THH:MM]",
                       help="fire points and deductions as they stood then (default: now)")
     rank.add_argument("--format", choices=formats, default="table")
+    add_engine_options(rank)
     rank.set_defaults(handler=_rank)
 
-    aqi = subparsers.add_parser("aqi", parents=[common], help="a station's daily or hourly AQI (HJ 633)")
+    aqi = subparsers.add_parser("aqi", parents=[common], help=command_help("aqi"))
     aqi.add_argument("--station", required=True, help="station code")
     aqi.add_argument("--date", required=True, type=_date, help="YYYY-MM-DD (Beijing)")
     aqi.add_argument("--hourly", action="store_true", help="each hour's AQI instead of the daily AQI")
@@ -102,7 +113,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     aqi.set_defaults(handler=_aqi)
 
     dust = subparsers.add_parser("dust-day", parents=[common],
-                                 help="mark a sand-dust day (left out of PM and the composite index)")
+                                 help=command_help("dust-day"))
     dust.add_argument("--date", required=True, type=_date, help="YYYY-MM-DD (Beijing)")
     dust.add_argument("--township", default=None, help="township code (default: the whole region)")
     dust.add_argument("--note", default=None)

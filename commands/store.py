@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from commands import command_help
 from core.settings import get_settings
 from core.vocabulary import bilingual
 from data.store import Store
@@ -56,7 +57,7 @@ def _migrate(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     settings = get_settings()
     demo = subparsers.add_parser("demo", parents=[common],
-                                 help="build the built-in Jiyuan-like demo region into the store")
+                                 help=command_help("demo"))
     demo.add_argument("--seed", type=int, default=settings.demo_seed, help="random seed (default %(default)s)")
     demo.add_argument("--year", type=int, default=settings.demo_year,
                       help="calendar year of hourly history (default %(default)s)")
@@ -67,11 +68,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                            "register, as the templates), for `import folder DIR`, instead of building a store")
     demo.set_defaults(handler=_demo)
 
-    info = subparsers.add_parser("info", parents=[common], help="row counts per table")
+    info = subparsers.add_parser("info", parents=[common], help=command_help("info"))
     info.set_defaults(handler=_info)
 
-    listing = subparsers.add_parser("settings", help="every LANTIAN_* setting: its value now and what it means")
+    listing = subparsers.add_parser("settings", help=command_help("settings"))
     listing.set_defaults(handler=_settings)
 
-    migrate = subparsers.add_parser("migrate", parents=[common], help="bring the store's schema up to date")
+    migrate = subparsers.add_parser("migrate", parents=[common], help=command_help("migrate"))
     migrate.set_defaults(handler=_migrate)

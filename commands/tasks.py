@@ -8,6 +8,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from accounts.users import add_user, list_users, set_active, set_password
+from commands import command_help
+from commands.handoff import register_export
 from core.errors import BadInputError
 from core.policy import STORED_ROLES, SYSTEM_USER
 from core.vocabulary import label
@@ -106,7 +108,7 @@ def _add_selection_options(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    tasks = subparsers.add_parser("tasks", help="handling tasks (交办单)")
+    tasks = subparsers.add_parser("tasks", help=command_help("tasks"))
     tasks_commands = tasks.add_subparsers(dest="tasks_command", required=True, metavar="ACTION")
     sweep = tasks_commands.add_parser("sweep", parents=[common], help="escalate (督办) every overdue task")
     sweep.add_argument("--now", type=datetime.fromisoformat, metavar="YYYY-MM-DDTHH:MM",
@@ -116,7 +118,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     _add_selection_options(listing)
     listing.set_defaults(handler=_list)
 
-    user = subparsers.add_parser("user", help="users and roles")
+    user = subparsers.add_parser("user", help=command_help("user"))
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     add = user_commands.add_parser("add", parents=[common], help="add a user")
     add.add_argument("name")
@@ -136,10 +138,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     listing_users = user_commands.add_parser("list", parents=[common], help="users, roles and townships (no hashes)")
     listing_users.set_defaults(handler=_user_list)
 
-    export = subparsers.add_parser("export", help="exports")
+    export = subparsers.add_parser("export", help=command_help("export"))
     export_commands = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
     handling = export_commands.add_parser("handling-list", parents=[common],
                                           help="the handling list (处置清单) as .xlsx, .csv or .geojson")
     handling.add_argument("--out", required=True, metavar="FILE", help="FILE.xlsx, FILE.csv or FILE.geojson")
     _add_selection_options(handling)
     handling.set_defaults(handler=_export_handling_list)
+    register_export(export_commands, common)

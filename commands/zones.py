@@ -8,6 +8,7 @@ from datetime import date
 
 import pandas as pd
 
+from commands import command_help
 from core.timeutil import now_beijing
 from data.store import Store
 from hotspots.engine import check_zones
@@ -74,7 +75,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    command = subparsers.add_parser("zones", help="zone statistics and enforcement (low-emission, 禁高区, coal, fuel)")
+    command = subparsers.add_parser("zones", help=command_help("zones"))
     actions = command.add_subparsers(dest="action", required=True, metavar="ACTION")
     stats = actions.add_parser("stats", parents=[common],
                                help="zone areas (km²), fuel-ban cover of the built-up area, township coverage")

@@ -43,6 +43,8 @@ PAGE_ROLES: dict[str, frozenset[Role] | None] = {
     "hotspots": frozenset({Role.INSPECTOR, Role.TOWNSHIP, Role.SUPERVISOR, Role.ADMIN}),
     "fires": frozenset({Role.INSPECTOR, Role.TOWNSHIP, Role.SUPERVISOR, Role.ADMIN}),
     "data": frozenset({Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN}),
+    "inbox": frozenset({Role.INSPECTOR, Role.TOWNSHIP, Role.SUPERVISOR, Role.ADMIN}),
+    "loop": frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 # Who imports registers, observations and boundaries (the data page's uploads and the CLI).
 UPLOAD_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
@@ -51,15 +53,21 @@ UPLOAD_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
 SUPERVISOR_FINDING_ROLES = frozenset({Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN, Role.SYSTEM})
 # Task action code -> roles that may take it (the state machine in hotspots.tasks says when).
 TASK_ACTION_ROLES: dict[str, frozenset[Role]] = {
-    "create": frozenset({Role.SUPERVISOR}),
+    "create": frozenset({Role.SUPERVISOR, Role.SYSTEM}),  # the system: the daily run's dispatch
     "record_observation": frozenset({Role.INSPECTOR, Role.SUPERVISOR}),
-    "assign": frozenset({Role.SUPERVISOR}),
+    "assign": frozenset({Role.SUPERVISOR, Role.SYSTEM}),
     "submit_feedback": frozenset({Role.TOWNSHIP}),
     "close": frozenset({Role.SUPERVISOR}),
     "return": frozenset({Role.SUPERVISOR}),
     "escalate": frozenset({Role.SUPERVISOR, Role.SYSTEM}),
     "add_evidence": frozenset({Role.INSPECTOR, Role.SUPERVISOR}),
+    # Who holds the task: a supervisor gives it to anyone, a township official within their own township.
+    "hand_over": frozenset({Role.SUPERVISOR, Role.TOWNSHIP}),
 }
+# Who edits the grid register on the data page (people's phones, duties, sign-ins, who is on duty).
+GRID_EDIT_ROLES = frozenset({Role.SUPERVISOR, Role.SYSTEM})
+# Who sees the loop dashboard (per township and per person) and the daily run log.
+DASHBOARD_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
 # Fire-point review action code -> roles that may take it (hotspots.fire_review's states say when). A
 # fire point costs its township money only once a person has confirmed it (认定): inspectors in the field
 # and supervisors confirm or strike off; the township may appeal a confirmation; a supervisor decides;
@@ -157,6 +165,11 @@ def require_fire_action(user: User, action: str, township: str | None) -> None:
     ``township``; township officials act only on their own township's points."""
     code = str(getattr(action, "value", action))
     _require(user, may_review_fire(user, code), term(f"fire_action.{code}"), township, "error.own_township_fire_points")
+
+
+def require_grid_edit(user: User) -> None:
+    if user.role not in GRID_EDIT_ROLES:
+        raise PermissionDeniedError("error.grid_edit_not_allowed", role=term(f"role.{user.role.value}"))
 
 
 def require_deduction_entry(user: User) -> None:

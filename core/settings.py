@@ -52,6 +52,30 @@ class Settings(BaseSettings):
                     "the file's content, never from its name.",
     )
 
+    # The grid, the daily run and notifications (hotspots/dispatch.py, notify/)
+    dispatch_grades: tuple[str, ...] = Field(
+        default=("I",),
+        description="Hotspot grades the daily run (`python cli.py daily`) turns into assigned tasks by itself; "
+                    "grade I by default, '[\"I\", \"II\"]' to dispatch grade II as well. Others wait for a supervisor.",
+    )
+    smtp_host: str = Field(default="", description="SMTP server for notification mails; empty: no mail is sent.")
+    smtp_port: int = Field(default=25, description="SMTP port (25 plain or STARTTLS, 465 SSL, 587 STARTTLS).")
+    smtp_tls: str = Field(default="none", description="'none', 'starttls' or 'ssl'.")
+    smtp_user: str = Field(default="", description="SMTP login; empty: no login.")
+    smtp_password: str = Field(default="", description="SMTP password for smtp_user.")
+    smtp_sender: str = Field(default="lantian@localhost", description="The From address of notification mails.")
+    webhook_url: str = Field(
+        default="",
+        description="A URL that receives every notification as a JSON POST ({\"msgtype\": \"text\", \"text\": "
+                    "{\"content\": ...}}, what WeCom and DingTalk group robots take) on the intranet; empty: none.",
+    )
+    notify_timeout_s: float = Field(default=5.0, description="How long one mail or webhook call may take, in seconds.")
+    notify_retry_minutes: tuple[int, ...] = Field(
+        default=(5, 30, 120, 480),
+        description="Minutes to wait before each retry of a mail or webhook call that failed; after the last "
+                    "one it is given up (and stays in the outbox with its error).",
+    )
+
     # Air-quality science and the township ranking (stations/)
     standard_version: str | None = Field(
         default=None,

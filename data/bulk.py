@@ -100,6 +100,45 @@ def _upsert_registered(con: duckdb.DuckDBPyConnection, table: str, columns: list
     return UpsertCounts(counts.get("new", 0), counts.get("updated", 0), counts.get("unchanged", 0))
 
 
+def upsert_in_slice(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
+                    key: tuple[str, str]) -> UpsertCounts:
+    """upsert for a table without a primary key, on ``key`` = (entity column, time column): ``frame``
+    (each key once) is matched against the stored rows of its own entities within its own time range
+    only, so the work and memory follow the slice, not the table. A key already stored is updated
+    (only the frame's columns) or left alone when equal; the others are inserted, so no key is ever
+    stored twice. Runs inside the caller's write transaction."""
+    entity, time = _identifiers(key)
+    columns = _identifiers([table, *frame.columns])[1:]
+    values = [column for column in columns if column not in key]
+    con.register("import_incoming", frame)
+    try:
+        first, last = con.execute(f'SELECT min("{time}"), max("{time}") FROM import_incoming').fetchone()
+        if first is None:
+            return UpsertCounts(0, 0, 0)
+        bounds = {"first": first, "last": last}
+        stored = (f'SELECT * FROM {table} WHERE "{time}" BETWEEN $first AND $last '
+                  f'AND "{entity}" IN (SELECT DISTINCT "{entity}" FROM import_incoming)')
+        joined = f's."{entity}" = t."{entity}" AND s."{time}" = t."{time}"'
+        same = " AND ".join(f's."{column}" IS NOT DISTINCT FROM t."{column}"' for column in values) or "TRUE"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE}_changed AS SELECT s.* FROM import_incoming s "
+                    f"JOIN ({stored}) t ON {joined} WHERE NOT ({same})", bounds)
+        matched = con.execute(f"SELECT count(*) FROM import_incoming s SEMI JOIN ({stored}) t ON {joined}",
+                              bounds).fetchone()[0]
+        updated = con.execute(f"SELECT count(*) FROM {STAGE}_changed").fetchone()[0]
+        if updated and values:
+            assignments = ", ".join(f'"{column}" = s."{column}"' for column in values)
+            con.execute(f'UPDATE {table} SET {assignments} FROM {STAGE}_changed s WHERE {table}."{entity}" = '
+                        f's."{entity}" AND {table}."{time}" = s."{time}" AND {table}."{time}" BETWEEN $first AND $last',
+                        bounds)
+        column_list = ", ".join(f'"{column}"' for column in columns)
+        new = con.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM import_incoming s "
+                          f"ANTI JOIN ({stored}) t ON {joined}", bounds).fetchone()[0] if matched < len(frame) else 0
+        con.execute(f"DROP TABLE {STAGE}_changed")
+        return UpsertCounts(new, updated, matched - updated)
+    finally:
+        con.unregister("import_incoming")
+
+
 # For each table: the columns written, how geometry is made from the frame, and which rows are demo
 # content (by marker, or by key, so a rebuild replaces rows rather than duplicating them).
 _TABLES: dict[str, tuple[str, str, str]] = {
@@ -159,6 +198,14 @@ _TABLES: dict[str, tuple[str, str, str]] = {
     "truck_events": (
         "plate, time, lon, lat, fence_id, crossing", "plate, time, lon, lat, fence_id, crossing",
         "plate IN (SELECT DISTINCT plate FROM demo_frame)"),
+    "grid_cells": (
+        "code, name, level, township_code, parent_code, source, geom",
+        "code, name, level, township_code, parent_code, source, ST_GeomFromWKB(geom_wkb)",
+        "source = 'demo' OR code IN (SELECT code FROM demo_frame)"),
+    "grid_people": (
+        "id, cell_code, name, post, phone, email, duties, user_name, active, source",
+        "id, cell_code, name, post, phone, email, duties, user_name, active, source",
+        "id LIKE 'demo-%'"),
     "coal_inspections": (
         "id, time, lon, lat, finding, note, inspector", "id, time, lon, lat, finding, note, inspector",
         "id LIKE 'demo-%'"),

@@ -100,3 +100,15 @@ def claim_hotspot(con: duckdb.DuckDBPyConnection, hotspot_id: str) -> None:
     what makes two transactions making a task from one hotspot conflict, rather than both seeing no
     open task and both inserting one (DuckDB ignores no-op updates when checking conflicts)."""
     con.execute("UPDATE hotspots SET tasks_made = coalesce(tasks_made, 0) + 1 WHERE id = ?", [hotspot_id])
+
+
+def untasked_hotspots(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime,
+                      grades: list[str]) -> list[str]:
+    """Ids of the hotspots starting in [start, end) of one of ``grades``, seen by everyone (not the
+    supervisor-only findings), that no task was ever made from, best score first — what a dispatch takes."""
+    rows = con.execute(
+        "SELECT h.id FROM hotspots h WHERE h.start_time >= $start AND h.start_time < $end "
+        "AND list_contains($grades, h.grade) AND h.audience <> 'supervisor' AND coalesce(h.tasks_made, 0) = 0 "
+        "AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.hotspot_id = h.id) ORDER BY h.score DESC NULLS LAST, h.id",
+        {"start": start, "end": end, "grades": grades}).fetchall()
+    return [row[0] for row in rows]

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.errors import BadInputError
@@ -62,7 +63,9 @@ _DAILY_COLUMNS = ", ".join(
        "list(o3) FILTER (WHERE o3 IS NOT NULL) AS o3_values"])
 
 
-_TOWNSHIP_HOURS_TO_DAYS = (
+# Township hours → township days: the one definition of that step, also run on Spark (stations/spark.py
+# transpiles it with sqlglot), so it stays within SQL both engines have.
+TOWNSHIP_HOURS_TO_DAYS = (
     "WITH members AS (SELECT code, township_code, count(*) OVER (PARTITION BY township_code) AS stations "
     "FROM stations WHERE kind = 'township' AND township_code IS NOT NULL), "
     "readings AS NOT MATERIALIZED (SELECT m.township_code, m.stations, o.time, o.so2, o.no2, o.pm10, "
@@ -80,7 +83,8 @@ _MEMBERSHIP = ("SELECT coalesce(bit_xor(hash(code, township_code)), 0) FROM stat
                "WHERE kind = 'township' AND township_code IS NOT NULL")
 
 
-def _day_bounds(start: dt.date, end: dt.date) -> dict:
+def day_bounds(start: dt.date, end: dt.date) -> dict:
+    """TOWNSHIP_HOURS_TO_DAYS' parameters for the Beijing dates start…end (inclusive)."""
     return {"start": dt.datetime.combine(start, dt.time()),
             "end": dt.datetime.combine(end + dt.timedelta(days=1), dt.time()), "bits": EXCLUDED_FROM_STATISTICS}
 
@@ -89,10 +93,22 @@ def township_days_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the township_days table reflects the store: built from as many observation rows as
     there are, with the township stations it was built with."""
     state = con.execute("SELECT observation_rows, membership FROM township_days_state").fetchone()
-    if state is None:
-        return False
+    return state is not None and state == observation_state(con)
+
+
+def observation_state(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """What the daily tables are built from: the number of observation rows and a hash of which
+    township stations count for which township."""
     rows = con.execute("SELECT count(*) FROM observations").fetchone()[0]
-    return state == (rows, con.execute(_MEMBERSHIP).fetchone()[0])
+    return rows, con.execute(_MEMBERSHIP).fetchone()[0]
+
+
+def month_spans(first: dt.date | None, last: dt.date | None) -> Iterator[tuple[dt.date, dt.date]]:
+    """The inclusive date spans that cut first…last at calendar-month ends (none when first is None)."""
+    while first is not None and first <= last:
+        month_end = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        yield first, min(last, month_end)
+        first = min(last, month_end) + dt.timedelta(days=1)
 
 
 def refresh_township_days(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, dt.date] | None) -> None:
@@ -105,12 +121,9 @@ def refresh_township_days(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, d
     else:
         con.execute("DELETE FROM township_days WHERE date BETWEEN $start AND $end",
                     {"start": span[0], "end": span[1]})
-    first = span[0]
-    while first is not None and first <= span[1]:
+    for first, last in month_spans(*span):
         # A month at a time: one query over a year of a province's hours holds gigabytes.
-        last = min(span[1], (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
-        con.execute(f"INSERT INTO township_days ({_DAY_COLUMNS}) {_TOWNSHIP_HOURS_TO_DAYS}", _day_bounds(first, last))
-        first = last + dt.timedelta(days=1)
+        con.execute(f"INSERT INTO township_days ({_DAY_COLUMNS}) {TOWNSHIP_HOURS_TO_DAYS}", day_bounds(first, last))
     con.execute("DELETE FROM township_days_state")
     con.execute(f"INSERT INTO township_days_state SELECT (SELECT count(*) FROM observations), ({_MEMBERSHIP})")
 
@@ -127,8 +140,14 @@ def township_daily_aggregates(con: duckdb.DuckDBPyConnection, start: dt.date, en
                  "ORDER BY township_code, date")
         table = con.execute(query, {"start": start, "end": end}).to_arrow_table()
     else:
-        table = con.execute(f"{_TOWNSHIP_HOURS_TO_DAYS} ORDER BY township_code, date",
-                            _day_bounds(start, end)).to_arrow_table()
+        table = con.execute(f"{TOWNSHIP_HOURS_TO_DAYS} ORDER BY township_code, date",
+                            day_bounds(start, end)).to_arrow_table()
+    return spread_o3_hours(table)
+
+
+def spread_o3_hours(table: pa.Table) -> pd.DataFrame:
+    """township_days' rows (o3_hours and o3_values lists) as daily_aggregates' frame: the lists spread into
+    the 24 columns o3_h00…o3_h23, NaN for an hour without a value."""
     hours, values = (table.column(name).combine_chunks() for name in ("o3_hours", "o3_values"))
     per_day = pc.list_value_length(hours).fill_null(0).to_numpy(zero_copy_only=False)
     o3 = np.full((table.num_rows, 24), np.nan)

@@ -43,7 +43,7 @@ class HandlingListFilter:
 
 
 TASK_COLUMNS = ("id", "hotspot_id", "kind", "grade", "township_code", "department", "title", "instructions",
-                "state", "deadline", "lon", "lat", "version", "created_at", "updated_at")
+                "state", "deadline", "lon", "lat", "version", "created_at", "updated_at", "holder", "grid_cell")
 _TASK_SELECT = ", ".join(TASK_COLUMNS)
 
 
@@ -150,8 +150,11 @@ def read_handling_list(con: duckdb.DuckDBPyConnection, selection: HandlingListFi
         "       coalesce(h.returns, 0)::INTEGER AS returns, coalesce(h.escalations, 0)::INTEGER AS escalations, "
         "       t.instructions, h.latest_feedback, h.feedback_at, "
         "       coalesce(f.attachments, 0)::INTEGER AS attachments, "
-        "       t.hotspot_id, hs.pollutant, hs.peak, t.lon, t.lat, t.created_at, t.updated_at "
+        "       t.hotspot_id, hs.pollutant, hs.peak, t.lon, t.lat, t.created_at, t.updated_at, "
+        "       t.holder, gp.name AS holder_name, gp.phone AS holder_phone, gc.name AS grid_cell_name "
         "FROM tasks t "
+        "LEFT JOIN grid_people gp ON gp.id = t.holder "
+        "LEFT JOIN grid_cells gc ON gc.code = t.grid_cell "
         "LEFT JOIN townships tw ON tw.code = t.township_code "
         "LEFT JOIN hotspots hs ON hs.id = t.hotspot_id "
         "LEFT JOIN history h ON h.task_id = t.id "

@@ -46,3 +46,10 @@ def read_login(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str, str
     """(password hash, role, township code) of the active user with this name, or None."""
     return con.execute("SELECT password_hash, role, township_code FROM users WHERE name = ? AND active",
                        [name]).fetchone()
+
+
+def township_user_names(con: duckdb.DuckDBPyConnection, township_code: str | None) -> list[str]:
+    """The active township officials of ``township_code`` (the township's own inbox when no grid person holds a task)."""
+    rows = con.execute("SELECT name FROM users WHERE active AND role = 'township' AND township_code = ? ORDER BY name",
+                       [township_code]).fetchall()
+    return [row[0] for row in rows]

@@ -40,6 +40,8 @@ from hotspots.changes import change, clean_text, moment, save_photos, stored_pho
 from hotspots.config import HotspotConfig, configured
 from hotspots.deductions import DeductionSchedule, configured_schedule
 from hotspots.fires import classify_fire_points
+from hotspots.task_notices import notify_appeal_decision
+from notify.outbox import deliver_pending
 
 LOG = logger("fires")
 FIRE_POINT = "fire_point"       # the deduction schedule's entry a confirmed fire point is charged under
@@ -248,6 +250,9 @@ def _act(store: Store, user: User, fire_point_id: str, action: FireAction, *, re
         changed, event_id = _apply(con, review, user, action, now, reason=reason, comment=comment)
         repo.insert_review_attachments(con, fire_point_id, event_id, save_photos(store, written, photos), user.name, now)
         charged = _charge(con, changed, user, action, event_id, now, schedule)
+        if action in (FireAction.ACCEPT_APPEAL, FireAction.REJECT_APPEAL):
+            notify_appeal_decision(con, fire_point_id, changed.township_code, action is FireAction.ACCEPT_APPEAL, now)
+    deliver_pending(store)
     LOG.info("fire point %s: %s by %s (%s) -> %s, %+.0f CNY", fire_point_id, action.value, user.name,
              user.role.value, changed.state.value, charged)
     return dataclasses.replace(changed, charged_cny=review.charged_cny + charged)

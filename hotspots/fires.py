@@ -1,4 +1,4 @@
-"""Fire points into events: DBSCAN (haversine) per day/night pass, persistent industrial heat, land-cover credibility."""
+"""Fire points into events: points chained within a distance per day/night pass, persistent industrial heat, land-cover credibility."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,22 +7,36 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import rasterio
-from sklearn.cluster import DBSCAN
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
 
 from hotspots.config import HotspotConfig
 
 EARTH_RADIUS_M = 6_371_008.8   # mean Earth radius, the haversine metric's unit sphere scaled to metres
 
 
-def haversine_labels(lons: np.ndarray, lats: np.ndarray, eps_m: float, min_samples: int = 1,
-                     algorithm: str = "ball_tree") -> np.ndarray:
-    """DBSCAN cluster labels of points (EPSG:4326 degrees) with neighbours within ``eps_m`` metres
-    great-circle distance; -1 for noise (only when min_samples > 1)."""
-    if len(lons) == 0:
+def chained_labels(points: np.ndarray, radius: float, p: float = 2.0) -> np.ndarray:
+    """Cluster label of each row of ``points`` (n × d): rows within ``radius`` of each other (Minkowski
+    ``p`` distance, inclusive) are linked and every chain is one cluster, numbered 0, 1, … in the order
+    of each cluster's first row. Exactly what DBSCAN with min_samples=1 gives (every point is a core
+    point, so its clusters are the connected components of the radius graph), by a KD-tree and
+    scipy's connected components."""
+    if len(points) == 0:
         return np.array([], dtype=np.int64)
-    radians = np.radians(np.column_stack([lats, lons]))
-    model = DBSCAN(eps=eps_m / EARTH_RADIUS_M, min_samples=min_samples, metric="haversine", algorithm=algorithm)
-    return model.fit_predict(radians)
+    pairs = cKDTree(points).query_pairs(radius, p=p, output_type="ndarray")
+    graph = coo_matrix((np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])),
+                       shape=(len(points), len(points)))
+    return connected_components(graph, directed=False)[1].astype(np.int64)
+
+
+def haversine_labels(lons: np.ndarray, lats: np.ndarray, eps_m: float) -> np.ndarray:
+    """chained_labels of points (EPSG:4326 degrees) linked within ``eps_m`` metres great-circle
+    distance. The chord between two unit vectors is 2·sin(d / 2R), monotone in the great-circle
+    distance d, so a Euclidean KD-tree on 3-D unit vectors finds exactly the same neighbours."""
+    lon, lat = np.radians(np.asarray(lons, dtype=float)), np.radians(np.asarray(lats, dtype=float))
+    unit = np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+    return chained_labels(unit, 2 * np.sin(eps_m / EARTH_RADIUS_M / 2))
 
 
 def pass_key(times: pd.Series, daynight: pd.Series) -> pd.Series:
@@ -33,14 +47,14 @@ def pass_key(times: pd.Series, daynight: pd.Series) -> pd.Series:
     return day + np.where(night, "N", "D")
 
 
-def cluster_fire_points(points: pd.DataFrame, eps_m: float, algorithm: str = "ball_tree") -> pd.Series:
-    """Event label of each fire point: points within ``eps_m`` (chained, DBSCAN with min_samples 1)
+def cluster_fire_points(points: pd.DataFrame, eps_m: float) -> pd.Series:
+    """Event label of each fire point: points within ``eps_m`` (chained: haversine_labels)
     in the same pass (pass_key) share a label "<pass>#<n>". ``points`` has time (naive Beijing),
     lon, lat (EPSG:4326) and daynight (D/N or missing)."""
     keys = pass_key(points["time"], points["daynight"])
     labels = pd.Series("", index=points.index, dtype=object)
     for key, group in points.groupby(keys, sort=False):
-        found = haversine_labels(group["lon"].to_numpy(), group["lat"].to_numpy(), eps_m, 1, algorithm)
+        found = haversine_labels(group["lon"].to_numpy(), group["lat"].to_numpy(), eps_m)
         labels.loc[group.index] = [f"{key}#{label}" for label in found]
     return labels
 
@@ -157,14 +171,14 @@ def classify_fire_points(points: gpd.GeoDataFrame, history: gpd.GeoDataFrame, en
 def link_events(points: pd.DataFrame, merge_m: float, merge_days: int) -> pd.Series:
     """Burning episode of each clustered fire point: pass events (column ``event``) whose centroids lie
     within ``merge_m`` metres east-west and north-south of each other and within ``merge_days`` days
-    join one episode (chained; DBSCAN, Chebyshev metric on scaled metres and days)."""
+    join one episode (chained_labels, Chebyshev distance on scaled metres and days)."""
     centroids = points.groupby("event").agg(lon=("lon", "mean"), lat=("lat", "mean"), time=("time", "min"))
     latitude = np.radians(centroids["lat"].mean())
     east = np.radians(centroids["lon"].to_numpy()) * EARTH_RADIUS_M * np.cos(latitude)
     north = np.radians(centroids["lat"].to_numpy()) * EARTH_RADIUS_M
     day = (centroids["time"].dt.normalize() - centroids["time"].min().normalize()).dt.days.to_numpy()
     scaled = np.column_stack([east / merge_m, north / merge_m, day / max(merge_days, 1e-9)])
-    labels = DBSCAN(eps=1.0, min_samples=1, metric="chebyshev").fit_predict(scaled)
+    labels = chained_labels(scaled, 1.0, p=np.inf)
     return points["event"].map(pd.Series(labels, index=centroids.index))
 
 

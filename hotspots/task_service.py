@@ -17,6 +17,7 @@ from core.logs import logger
 from core.policy import SYSTEM_USER, User, require_export
 from core.settings import get_settings
 from core.vocabulary import bilingual, label
+from data import grid as grid_repo
 from data import hotspots as hotspot_repo
 from data import tasks as repo
 from data import townships as township_repo
@@ -24,6 +25,8 @@ from data.store import Store
 from data.tasks import HandlingListFilter
 from hotspots.attachments import SavedAttachment, Upload
 from hotspots.changes import change, clean_text, moment, save_photos, stored_photo
+from hotspots.routing import route_place
+from hotspots.task_notices import notify_task_change
 from hotspots.tasks import (
     FIELD_KIND,
     GRADES,
@@ -36,6 +39,7 @@ from hotspots.tasks import (
     deadline_for,
     next_state,
 )
+from notify.outbox import deliver_pending
 
 # Stored in the event log as text, so in both languages.
 LOG = logger("tasks")
@@ -84,7 +88,7 @@ def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, depar
     authorise(user, Action.CREATE, None)
     settings = get_settings()
     now = moment(now)
-    with change(store) as (con, written):
+    with change(store, spatial=True) as (con, written):
         hotspot = hotspot_repo.read_hotspot(con, hotspot_id)
         if hotspot is None:
             raise BadInputError("error.no_such_hotspot", field="hotspot_id", hotspot=hotspot_id)
@@ -98,6 +102,7 @@ def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, depar
         township_code = township_code or hotspot["township_code"]
         if township_code is None or not township_repo.township_exists(con, township_code):
             raise BadInputError("error.township_required", field="township_code")
+        route = route_place(con, hotspot["kind"], hotspot["lon"], hotspot["lat"], township_code)
         kind_label = label("task_kind", hotspot["kind"], "zh")  # the stored title is Chinese, as officials file it
         pollutant = (hotspot["pollutant"] or "").upper()
         task = Task(id=_new_task_id(now), hotspot_id=hotspot_id, kind=hotspot["kind"], grade=grade,
@@ -105,7 +110,8 @@ def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, depar
                     title=clean_text(title, "title") or f"{kind_label}{pollutant}热点处置（{grade}级）",
                     instructions=clean_text(instructions, "instructions"), state=TaskState.PENDING,
                     deadline=deadline_for(grade, now, settings.task_deadline_hours),
-                    lon=hotspot["lon"], lat=hotspot["lat"], version=1, created_at=now, updated_at=now)
+                    lon=hotspot["lon"], lat=hotspot["lat"], version=1, created_at=now, updated_at=now,
+                    holder=route.holder, grid_cell=route.cell)
         repo.insert_task(con, _row(task))
         _record_event(con, store, written, task, user, Action.CREATE, None, None, (), now)
     _log_action(user, Action.CREATE, task)
@@ -131,11 +137,13 @@ def record_field_observation(store: Store, user: User, lon: float, lat: float, *
         township_code = township_code or township_repo.township_at(con, lon, lat)
         if township_code is None or not township_repo.township_exists(con, township_code):
             raise BadInputError("error.position_outside_townships", field="township_code")
+        route = route_place(con, FIELD_KIND, lon, lat, township_code)
         task = Task(id=_new_task_id(now), hotspot_id=None, kind=FIELD_KIND, grade=grade,
                     township_code=township_code, department=clean_text(department, "department"), title=title,
                     instructions=None, state=TaskState.PENDING,
                     deadline=deadline_for(grade, now, settings.task_deadline_hours),
-                    lon=lon, lat=lat, version=1, created_at=now, updated_at=now)
+                    lon=lon, lat=lat, version=1, created_at=now, updated_at=now,
+                    holder=route.holder, grid_cell=route.cell)
         repo.insert_task(con, _row(task))
         _record_event(con, store, written, task, user, Action.RECORD_OBSERVATION, None, description, photos, now)
     _log_action(user, Action.RECORD_OBSERVATION, task)
@@ -145,8 +153,9 @@ def record_field_observation(store: Store, user: User, lon: float, lat: float, *
 def _act(store: Store, user: User, task_id: str, action: Action, *, comment: str | None = None,
          photos: Sequence[Upload] = (), expected_version: int | None = None, now: datetime | None = None,
          deadline: datetime | None = None, department: str | None = None,
-         instructions: str | None = None) -> Task:
-    """The one path every change to an existing task takes: permission, state, lock, update, event."""
+         instructions: str | None = None, holder: str | None = None) -> Task:
+    """The one path every change to an existing task takes: permission, state, lock, update, event, and
+    the notice it sends, queued in the same transaction and delivered after the commit."""
     settings = get_settings()
     now = moment(now)
     with change(store) as (con, written):
@@ -157,7 +166,7 @@ def _act(store: Store, user: User, task_id: str, action: Action, *, comment: str
         target = next_state(task.state, action, [Action(code) for code in repo.read_actions(con, task_id)],
                             returns_for_accountability=settings.accountability_after_returns,
                             escalations_for_accountability=settings.accountability_after_escalations)
-        if target in OWING_STATES and action is not Action.ADD_EVIDENCE:
+        if target in OWING_STATES and action not in (Action.ADD_EVIDENCE, Action.HAND_OVER):
             # Each time the township is (again) asked to act, it gets a fresh period for the grade.
             deadline = deadline or deadline_for(task.grade, now, settings.task_deadline_hours)
             if deadline <= now:
@@ -167,6 +176,9 @@ def _act(store: Store, user: User, task_id: str, action: Action, *, comment: str
         changed = dataclasses.replace(
             task, state=target, deadline=deadline, department=department or task.department,
             instructions=instructions or task.instructions, version=task.version + 1, updated_at=now)
+        if action is Action.HAND_OVER:
+            changed = dataclasses.replace(changed, **_handed_over(con, user, task, holder))
+            grid_repo.set_task_holder(con, task_id, changed.holder, changed.grid_cell)
         if target in OWING_STATES and changed.department is None:
             raise BadInputError("error.department_required", field="department")
         if not repo.update_task_if_unchanged(con, task_id, task.version, state=changed.state.value,
@@ -174,8 +186,23 @@ def _act(store: Store, user: User, task_id: str, action: Action, *, comment: str
                                              instructions=changed.instructions, updated_at=now):
             raise ConflictError("error.changed_by_someone_else")
         _record_event(con, store, written, changed, user, action, task.state, comment, photos, now)
+        notify_task_change(con, changed, action, user, now)
     _log_action(user, action, changed)
+    deliver_pending(store, now)
     return changed
+
+
+def _handed_over(con: duckdb.DuckDBPyConnection, user: User, task: Task, holder: str | None) -> dict:
+    """The holder fields of ``task`` given to the grid person ``holder``: a person on duty of the task's own
+    township (a township official may hand over only within it, and a supervisor keeps tasks with the
+    township they are in)."""
+    person = grid_repo.read_person(con, holder) if holder else None
+    if person is None or not person["active"]:
+        raise BadInputError("error.no_such_grid_person", field="holder", person=holder or "—")
+    if person["township_code"] != task.township_code:
+        raise BadInputError("error.holder_outside_township", field="holder", person=person["name"],
+                            township=task.township_code or "—")
+    return {"holder": person["id"], "grid_cell": person["cell_code"]}
 
 
 def assign(store: Store, user: User, task_id: str, *, department: str | None = None,
@@ -186,6 +213,14 @@ def assign(store: Store, user: User, task_id: str, *, department: str | None = N
     return _act(store, user, task_id, Action.ASSIGN, comment=clean_text(comment, "comment"),
                 expected_version=expected_version, now=now, deadline=deadline,
                 department=clean_text(department, "department"), instructions=clean_text(instructions, "instructions"))
+
+
+def hand_over(store: Store, user: User, task_id: str, holder: str, *, comment: str | None = None,
+              expected_version: int | None = None, now: datetime | None = None) -> Task:
+    """Give the task to another person of the grid register (``holder``: grid_people.id) of its township
+    (a supervisor, or the task's township official); the new holder is told."""
+    return _act(store, user, task_id, Action.HAND_OVER, comment=clean_text(comment, "comment"),
+                expected_version=expected_version, now=now, holder=holder)
 
 
 def submit_feedback(store: Store, user: User, task_id: str, measures: str, *, photos: Sequence[Upload] = (),

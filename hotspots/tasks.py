@@ -66,6 +66,8 @@ class Task:
     version: int
     created_at: datetime
     updated_at: datetime
+    holder: str | None = None     # the grid person (grid_people.id) who holds it now; None: the township
+    grid_cell: str | None = None  # the grid cell it was routed to
 
 
 class Action(str, Enum):
@@ -79,6 +81,7 @@ class Action(str, Enum):
     RETURN = "return"
     ESCALATE = "escalate"
     ADD_EVIDENCE = "add_evidence"
+    HAND_OVER = "hand_over"
 
     def label(self, lang: str = "zh") -> str:
         return translate(f"task_action.{self.value}", lang)
@@ -94,6 +97,7 @@ TRANSITIONS: Mapping[Action, tuple[frozenset[TaskState], TaskState | None]] = {
     Action.RETURN: (frozenset({TaskState.FEEDBACK_SUBMITTED}), TaskState.RETURNED),
     Action.ESCALATE: (SWEPT_STATES, TaskState.ESCALATED),
     Action.ADD_EVIDENCE: (_OPEN_STATES, None),
+    Action.HAND_OVER: (_OPEN_STATES, None),
 }
 
 

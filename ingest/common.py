@@ -429,7 +429,7 @@ def read_table_slices(path: Path | str, *, rows: int, progress: bool = False,
     from read_text_table. Large Parquet files are thus read in bounded memory."""
     path = Path(path)
     if is_parquet(path):
-        yield from _parquet_slices(path, rows=rows, typed=True)
+        yield from _parquet_slices(path, rows=rows, typed=True, progress=progress)
     else:
         yield read_text_table(path, progress=progress, sheet=sheet)
 
@@ -442,7 +442,7 @@ def _kept_type(column: pa.ChunkedArray, typed: bool) -> pa.ChunkedArray:
     return pc.cast(column, pa.string())
 
 
-def _parquet_slices(path: Path, rows: int | None, typed: bool) -> Iterator[TextTable]:
+def _parquet_slices(path: Path, rows: int | None, typed: bool, progress: bool = False) -> Iterator[TextTable]:
     try:
         source = pq.ParquetFile(path)
         total = source.metadata.num_rows
@@ -453,11 +453,15 @@ def _parquet_slices(path: Path, rows: int | None, typed: bool) -> Iterator[TextT
     slices = [source.read()] if rows is None else (pa.Table.from_batches([batch]) for batch in
                                                    source.iter_batches(batch_size=rows))
     first = 0
-    for table in slices:
-        kept = pa.table({name: _kept_type(column, typed) for name, column in zip(table.column_names, table.columns)})
-        labels = np.arange(first, first + kept.num_rows, dtype=np.int64) + 1
-        first += kept.num_rows
-        yield TextTable(path, kept, ProblemLog(path, labels, original_rows=_row_reader(kept)))
+    # A bar over the slices of a large file: each is read, checked and stored before the next is read.
+    with tqdm(total=total, desc=path.name, unit="rows", unit_scale=True, disable=not progress or rows is None
+              or total <= rows) as bar:
+        for table in slices:
+            kept = pa.table({name: _kept_type(column, typed) for name, column in zip(table.column_names, table.columns)})
+            labels = np.arange(first, first + kept.num_rows, dtype=np.int64) + 1
+            first += kept.num_rows
+            yield TextTable(path, kept, ProblemLog(path, labels, original_rows=_row_reader(kept)))
+            bar.update(kept.num_rows)
 
 
 def parse_numbers(source: TextTable, column: str, field_name: str | None = None) -> np.ndarray:

@@ -15,9 +15,9 @@ import pyarrow.parquet as pq
 
 from core.errors import BadInputError
 from core.vocabulary import term
-from data.bulk import UpsertCounts, upsert
+from data.bulk import UpsertCounts, upsert_in_slice
 from data.quality import quality_flags
-from data.stations import refresh_township_days, station_aliases, township_days_current
+from data.stations import station_aliases
 from data.store import Store
 from ingest.common import (
     ImportReport,
@@ -44,6 +44,7 @@ from ingest.stations import (
     station_names,
     write_station_list,
 )
+from stations.day_values import daily_values_current, refresh_daily_values
 
 TIME_ALIASES = ("time", "datetime", "timestamp", "timepoint", "时间", "监测时间", "日期时间", "数据时间", "采样时间")
 DATE_ALIASES = ("date", "日期")
@@ -245,18 +246,19 @@ def finish_observations(frame: pd.DataFrame, report: ImportReport) -> pd.DataFra
 
 
 class ObservationWriter:
-    """Upserts observation batches on (station_code, time) inside the caller's write transaction, then
+    """Upserts observation batches on (station_code, time) inside the caller's write transaction (an
+    anti-join against the stored hours of the batch's stations and time range), then
     (``finish``) brings the daily aggregates rankings read up to date for the dates written: only
     those dates when the aggregates were current before, else all of them."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
-        self.aggregates_were_current = township_days_current(con)
+        self.aggregates_were_current = daily_values_current(con)
         self.first: dt.date | None = None
         self.last: dt.date | None = None
 
     def write(self, frame: pd.DataFrame) -> UpsertCounts:
-        counts = upsert(self.con, "observations", frame, ("station_code", "time"))
+        counts = upsert_in_slice(self.con, "observations", frame, ("station_code", "time"))
         if len(frame):
             first, last = frame["time"].min().date(), frame["time"].max().date()
             self.first = first if self.first is None else min(self.first, first)
@@ -265,7 +267,7 @@ class ObservationWriter:
 
     def finish(self) -> None:
         if self.first is not None:
-            refresh_township_days(self.con, (self.first, self.last) if self.aggregates_were_current else None)
+            refresh_daily_values(self.con, (self.first, self.last) if self.aggregates_were_current else None)
 
 
 # Files longer than this are read, checked and stored in slices of this many rows (all in the one

@@ -12,13 +12,13 @@ import pandas as pd
 from core.errors import BadInputError
 from core.vocabulary import Term, term
 from data.bulk import upsert
-from data.stations import refresh_township_days, township_days_current
 from data.store import Store
 from data.townships import attach_named_townships
 from ingest.common import ImportReport, ProblemLog, find_column, first_items, settle_problems, write_rejected
 from ingest.features import POLYGONAL, check_shapes, read_feature_table, wkb_values
 from ingest.fields import Field, read_fields, vocabulary_reader
 from ingest.tables import add_counts, without_problems
+from stations.day_values import daily_values_current, refresh_daily_values
 from zones.rules import parse_rules
 
 TOWNSHIP_CODE_ALIASES = ("code", "townshipcode", "adcode", "乡镇代码", "乡镇编码", "乡镇街道代码", "行政区划代码",
@@ -176,7 +176,7 @@ def import_townships(store: Store, paths: Sequence[Path | str], *, crs: str | No
     bounded = frame["geom"].notna()
     stored = [column for column in frame.columns if column not in ("county", "city", "geom")]
     with store.write(spatial=True) as con:
-        aggregates_current = township_days_current(con)
+        aggregates_current = daily_values_current(con)
         attached = attach_named_townships(con, frame)
         add_counts(report, upsert(con, "townships", frame.loc[bounded, stored + ["geom"]], ("code",), geometry="wkb"))
         add_counts(report, upsert(con, "townships", frame.loc[~bounded, stored], ("code",)))
@@ -184,7 +184,7 @@ def import_townships(store: Store, paths: Sequence[Path | str], *, crs: str | No
         if len(units):
             upsert(con, "admin_units", units, ("code",))
         if attached and aggregates_current:
-            refresh_township_days(con, None)  # the daily aggregates follow the townships' new codes
+            refresh_daily_values(con, None)  # the daily aggregates follow the townships' new codes
     if attached:
         report.notes.append(term("note.townships_attached", count=len(attached),
                                  pairs=first_items(f"{old} → {new}" for old, new in attached)))

@@ -16,6 +16,7 @@ from ingest.dust import import_dust_readings, import_dust_sources
 from ingest.enterprises import import_enterprises
 from ingest.fires import import_fires
 from ingest.firms import import_firms
+from ingest.grid import import_grid_cells, import_grid_people
 from ingest.mobile import LAYOUTS as MOBILE_LAYOUTS
 from ingest.mobile import import_mobile
 from ingest.observations import import_observations
@@ -64,6 +65,9 @@ REGISTERS: dict[str, Register] = {
     **{what: Register(_mobile(what), ("crs", "progress", "sheet") if layout.position != "none"
                       else ("progress", "sheet"), MOBILE_NAMES[what])
        for what, layout in MOBILE_LAYOUTS.items()},
+    # Grid cells after the townships they lie in, their people after the cells.
+    "grid-cells": Register(import_grid_cells, ("crs", "sheet"), ("grid_cells", "网格", "网格划分")),
+    "grid-people": Register(import_grid_people, ("sheet",), ("grid_people", "网格员", "网格人员")),
     "targets": Register(import_targets, ("sheet",), ("targets", "考核目标", "目标")),
     "raster": Register(import_rasters, ("kind", "period"), ("landcover", "land_cover", "satellite_pm25", "pm25",
                                                             "土地利用", "地表覆盖")),

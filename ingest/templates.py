@@ -12,7 +12,7 @@ import pandas as pd
 import xlsxwriter
 
 from core.vocabulary import translate
-from ingest import dust, enterprises, fires, polygons, targets
+from ingest import dust, enterprises, fires, grid, polygons, targets
 from ingest.coordinates import LAT_ALIASES, LON_ALIASES
 from ingest.features import WKT_ALIASES
 from ingest.fields import Field
@@ -72,6 +72,8 @@ TEMPLATES: dict[str, Template] = {
     "zones": Template("zones", (*polygons.ZONE_FIELDS,
                                 Field("boundary", WKT_ALIASES, required=True, header="边界(WKT)",
                                       example=KEJING_BOUNDARY))),
+    "grid-cells": Template("grid-cells", (*grid.CELL_FIELDS, grid.CELL_WKT_FIELD)),
+    "grid-people": Template("grid-people", grid.PEOPLE_FIELDS),
     **{what: Template(what, layout.fields + (_lon_lat("112.552", "35.172", layout.position == "required")
                                             if layout.position != "none" else ()))
        for what, layout in LAYOUTS.items()},

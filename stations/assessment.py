@@ -19,7 +19,8 @@ from data.store import Store
 from data.townships import township_exists
 from stations.aqi import daily_aqi, hourly_aqi
 from stations.daily import daily_statistics, finish_daily, trailing_24h_means
-from stations.ranking import KEY, Period, rank_by, rank_townships, township_composite
+from stations.day_values import daily_values_current, period_tables
+from stations.ranking import KEY, Period, rank_by, rank_tables, rank_townships, township_composite
 from stations.standards import check_version, version_in_force
 
 
@@ -34,23 +35,49 @@ def rank_store(store: Store, period: Period, *, by: str = "composite", version: 
                as_of: dt.datetime | None = None) -> pd.DataFrame:
     """The township ranking of ``period`` from the store (stations.ranking.rank_townships' columns).
 
-    Hourly → daily aggregation runs in DuckDB (township_daily_aggregates); validity,
-    percentiles, AQI and ranks run in the pure functions. Divisors and weights come from the
-    settings; fire points by review state and the deductions from the dated ledger, as they stood at
-    ``as_of`` (naive Beijing; None: now), so a period's amount can be read again after later reviews.
+    One query over the finished township-day values the importers keep (stations.day_values) gives
+    every period statistic and day count; validity, ranks and year-on-year run on those few rows.
+    When the finished values do not reflect the store (rows written some other way), the ranking is
+    rank_store_from_aggregates'. Divisors and weights come from the settings; fire points by review
+    state and the deductions from the dated ledger, as they stood at ``as_of`` (naive Beijing; None:
+    now), so a period's amount can be read again after later reviews.
     """
     settings = get_settings()
     edition = ranking_version(period, version)
-    span = period.data_span()
     with store.read() as con:
-        station_townships = read_station_townships(con)
-        aggregates = township_daily_aggregates(con, span.start, span.end)
+        if not daily_values_current(con):
+            return _rank_from_aggregates(con, period, edition, by, as_of)
+        townships = _ranked_townships(con)
+        tables = period_tables(con, period, edition, divisors=settings.composite_divisors,
+                               weights=settings.composite_weights)
         deductions = township_deductions(con, period.start, period.end, as_of)
-        dust_days = read_sand_dust_days(con, span.start, span.end)
+    return rank_tables(tables, period, edition, by=by, townships=townships, deductions=deductions)
+
+
+def rank_store_from_aggregates(store: Store, period: Period, *, by: str = "composite", version: str | None = None,
+                               as_of: dt.datetime | None = None) -> pd.DataFrame:
+    """rank_store's ranking the way it was computed before the finished values were stored (the
+    benchmark's baseline and the fallback): the daily aggregates (township_days, else the hourly rows)
+    read into pandas, then finish_daily and the pure rank_townships."""
+    with store.read() as con:
+        return _rank_from_aggregates(con, period, ranking_version(period, version), by, as_of)
+
+
+def _ranked_townships(con) -> pd.DataFrame:
+    station_townships = read_station_townships(con)
     if station_townships.empty:
         raise BadInputError("error.no_township_stations")
-    townships = (station_townships.drop_duplicates(KEY)[[KEY, "township"]]
-                 .rename(columns={"township": "name"}))
+    return (station_townships.drop_duplicates(KEY)[[KEY, "township"]]
+            .rename(columns={"township": "name"}))
+
+
+def _rank_from_aggregates(con, period: Period, edition: str, by: str, as_of: dt.datetime | None) -> pd.DataFrame:
+    settings = get_settings()
+    span = period.data_span()
+    townships = _ranked_townships(con)
+    aggregates = township_daily_aggregates(con, span.start, span.end)
+    deductions = township_deductions(con, period.start, period.end, as_of)
+    dust_days = read_sand_dust_days(con, span.start, span.end)
     return rank_townships(finish_daily(aggregates, key=KEY), period, edition, by=by, townships=townships,
                           deductions=deductions, dust_days=dust_days, divisors=settings.composite_divisors,
                           weights=settings.composite_weights)

@@ -83,25 +83,35 @@ def period_composite(daily: pd.DataFrame, start: dt.date, end: dt.date, version:
     fewer valid days than required_days makes the row invalid: ``valid`` False, ``invalid_reason``
     (English) and ``invalid_reason_zh`` say why, and composite_index is NaN (its statistics stay visible).
     """
-    config = composite_config(version, divisors, weights)
     rows = _in_period(daily, start, end).copy()
     on_dust_day = _dust_flags(rows, key, dust_days)
     for pm in PM_POLLUTANTS:
         rows.loc[on_dust_day, pm] = np.nan
-    dust_count = pd.Series(on_dust_day, index=rows.index).groupby(rows[key]).sum()
-    needed = required_days(start, end)
     grouped = rows.groupby(key)
-    result = pd.DataFrame(index=pd.Index(sorted(rows[key].unique()), name=key))
-    reasons = pd.Series([[] for _ in result.index], index=result.index, dtype=object)
+    statistics = pd.DataFrame(index=pd.Index(sorted(rows[key].unique()), name=key))
     for pollutant in POLLUTANTS:
         column, statistic = PERIOD_SOURCES[pollutant]
         values = grouped[column]
+        statistics[STATISTIC_COLUMNS[pollutant]] = values.mean() if statistic == "mean" else values.quantile(statistic)
+        statistics[f"days_{pollutant}"] = values.count().reindex(statistics.index, fill_value=0)
+    statistics["dust_days"] = pd.Series(on_dust_day, index=rows.index).groupby(rows[key]).sum() \
+        .reindex(statistics.index, fill_value=0)
+    return composite_from_statistics(statistics, required_days(start, end), version, divisors, weights)
+
+
+def composite_from_statistics(statistics: pd.DataFrame, needed: int, version: str, divisors: dict | None = None,
+                              weights: dict | None = None) -> pd.DataFrame:
+    """period_composite's result from each key's period statistics (index: the key): the
+    STATISTIC_COLUMNS values, days_<pollutant> (valid days, PM without sand-dust days) and dust_days;
+    ``needed`` is required_days of the period. Shared by the pandas path and the store's SQL path."""
+    config = composite_config(version, divisors, weights)
+    result = statistics.copy()
+    dust_count = result["dust_days"]
+    reasons = pd.Series([[] for _ in result.index], index=result.index, dtype=object)
+    for pollutant in POLLUTANTS:
         name = STATISTIC_COLUMNS[pollutant]
-        result[name] = values.mean() if statistic == "mean" else values.quantile(statistic)
-        count = values.count().reindex(result.index, fill_value=0)
-        result[f"days_{pollutant}"] = count
-        need = needed - dust_count.reindex(result.index, fill_value=0) if pollutant in PM_POLLUTANTS \
-            else pd.Series(needed, index=result.index)
+        count = result[f"days_{pollutant}"]
+        need = needed - dust_count if pollutant in PM_POLLUTANTS else pd.Series(needed, index=result.index)
         need = need.clip(lower=1)
         for code in result.index[count < need]:
             reasons.at[code].append(term("reason.too_few_valid_days", pollutant=pollutant, days=int(count[code]),
@@ -117,7 +127,7 @@ def period_composite(daily: pd.DataFrame, start: dt.date, end: dt.date, version:
     largest = np.argmax(np.where(np.isnan(matrix), -np.inf, matrix), axis=1)
     result["primary_pollutant"] = pd.Series(np.array(POLLUTANTS)[largest], index=result.index,
                                             dtype="string").where(measured)
-    result["dust_days"] = dust_count.reindex(result.index, fill_value=0)
+    result["dust_days"] = result.pop("dust_days")
     result["required_days"] = needed
     return result.reset_index()
 
@@ -137,6 +147,10 @@ def aqi_day_counts(daily: pd.DataFrame, start: dt.date, end: dt.date, version: s
     frame = pd.DataFrame({key: rows[key].to_numpy(), "valid_days": ~np.isnan(scores), "good_days": scores <= 100,
                           "heavy_days": scores > 200}
                          | {f"days_level_{number}": level == number for number in range(1, 7)})
-    result = frame.groupby(key).sum()
-    result["good_day_ratio"] = result["good_days"] / result["valid_days"].where(result["valid_days"] > 0)
-    return result.reset_index()
+    return with_good_day_ratio(frame.groupby(key).sum()).reset_index()
+
+
+def with_good_day_ratio(counts: pd.DataFrame) -> pd.DataFrame:
+    """``counts`` (valid_days, good_days per key) with good_day_ratio (0–1; NaN without a valid day)."""
+    counts["good_day_ratio"] = counts["good_days"] / counts["valid_days"].where(counts["valid_days"] > 0)
+    return counts

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -143,8 +144,14 @@ def township_composite(daily: pd.DataFrame, span: Period, version: str, codes: p
                        dust_days: pd.DataFrame | None, divisors: dict | None, weights: dict | None) -> pd.DataFrame:
     """HJ 663 composite index of every township in ``codes`` (index) over ``span``; a township with no
     data is listed invalid with the reason 'no observations in the period'."""
-    composite = period_composite(daily, span.start, span.end, version, key=KEY, dust_days=dust_days,
-                                 divisors=divisors, weights=weights).set_index(KEY).reindex(codes)
+    return listed(period_composite(daily, span.start, span.end, version, key=KEY, dust_days=dust_days,
+                                   divisors=divisors, weights=weights), codes)
+
+
+def listed(composite: pd.DataFrame, codes: pd.Index) -> pd.DataFrame:
+    """A period's composite (stations.composite's columns, one row per township with data) indexed by
+    every township in ``codes``; those without data invalid with the reason 'no observations in the period'."""
+    composite = composite.set_index(KEY).reindex(codes)
     observed = composite["valid"].notna()
     for lang, column in REASON_COLUMNS.items():
         composite[column] = composite[column].where(
@@ -153,13 +160,17 @@ def township_composite(daily: pd.DataFrame, span: Period, version: str, codes: p
     return composite
 
 
-def _assess(daily: pd.DataFrame, aqi: pd.Series, period: Period, version: str, codes: pd.Index,
-            dust_days: pd.DataFrame | None, divisors: dict | None, weights: dict | None) -> pd.DataFrame:
+# What a ranking needs of one period: (the composite of each township with data, stations.composite's
+# columns; its valid_days, good_days, heavy_days and good_day_ratio indexed by township).
+PeriodTables = Callable[[Period], tuple[pd.DataFrame, pd.DataFrame]]
+
+
+def _assess(tables: PeriodTables, period: Period, codes: pd.Index) -> pd.DataFrame:
     """Composite index and day counts of every township in ``codes`` over one period, with
     year-on-year changes against the same period a year earlier."""
     def table(span: Period) -> pd.DataFrame:
-        counts = aqi_day_counts(daily, span.start, span.end, version, key=KEY, aqi=aqi).set_index(KEY)
-        return township_composite(daily, span, version, codes, dust_days, divisors, weights).join(counts)
+        composite, counts = tables(span)
+        return listed(composite, codes).join(counts)
 
     current, last_year = table(period), table(period.year_ago())
     for column, change in (("composite_index", "composite_yoy_pct"), ("pm25", "pm25_yoy_pct")):
@@ -173,6 +184,32 @@ def rank_by(assessed: pd.DataFrame, by: str) -> pd.Series:
     column, larger_is_better = RANK_KEYS[by]
     values = assessed[column].where(assessed["valid"])
     return values.rank(method="min", ascending=not larger_is_better).astype("Int64")
+
+
+def daily_tables(daily: pd.DataFrame, version: str, *, dust_days: pd.DataFrame | None = None,
+                 divisors: dict | None = None, weights: dict | None = None) -> PeriodTables:
+    """Each period's composite and day counts (PeriodTables) from township daily values."""
+    aqi = daily_aqi(daily, version=version)["aqi"]
+
+    def tables(span: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+        composite = period_composite(daily, span.start, span.end, version, key=KEY, dust_days=dust_days,
+                                     divisors=divisors, weights=weights)
+        return composite, aqi_day_counts(daily, span.start, span.end, version, key=KEY, aqi=aqi).set_index(KEY)
+    return tables
+
+
+def assess_townships(daily: pd.DataFrame, period: Period, version: str, codes: pd.Index, *,
+                     dust_days: pd.DataFrame | None = None, divisors: dict | None = None,
+                     weights: dict | None = None) -> pd.DataFrame:
+    """Each township in ``codes`` assessed over ``period`` and over the period before it, one row per
+    township and ``span`` ('current' or 'previous'), indexed by township_code.
+
+    Every figure depends on the township's own days only, so townships can be assessed in groups (one
+    machine or one Spark task each) and the rows put together for rank_assessed."""
+    check_version(version)
+    tables = daily_tables(daily, version, dust_days=dust_days, divisors=divisors, weights=weights)
+    spans = {"current": period, "previous": period.previous()}
+    return pd.concat([_assess(tables, span, codes).assign(span=name) for name, span in spans.items()])
 
 
 def rank_townships(daily: pd.DataFrame, period: Period, version: str, *, by: str = "composite",
@@ -196,14 +233,40 @@ def rank_townships(daily: pd.DataFrame, period: Period, version: str, *, by: str
     in CNY, rank_change = previous period's rank − this rank (positive = moved up).
     """
     check_version(version)
-    if by not in RANK_KEYS:
-        raise BadInputError("error.unknown_rank_key", field="by", by=by, known=list(RANK_KEYS))
     if townships is None:
         townships = pd.DataFrame({KEY: sorted(daily[KEY].unique()), "name": pd.NA})
+    tables = daily_tables(daily, version, dust_days=dust_days, divisors=divisors, weights=weights)
+    return rank_tables(tables, period, version, by=by, townships=townships, deductions=deductions)
+
+
+def rank_tables(tables: PeriodTables, period: Period, version: str, *, by: str, townships: pd.DataFrame,
+                deductions: pd.DataFrame | None) -> pd.DataFrame:
+    """rank_townships' result from each period's composite and day counts (``tables``: the period,
+    its previous period and both a year back), however they were computed."""
+    if by not in RANK_KEYS:
+        raise BadInputError("error.unknown_rank_key", field="by", by=by, known=list(RANK_KEYS))
     codes = pd.Index(townships[KEY], name=KEY)
-    aqi = daily_aqi(daily, version=version)["aqi"]
-    current = _assess(daily, aqi, period, version, codes, dust_days, divisors, weights)
-    previous = _assess(daily, aqi, period.previous(), version, codes, dust_days, divisors, weights)
+    return _ranked(_assess(tables, period, codes), _assess(tables, period.previous(), codes), period, version,
+                   by=by, townships=townships, deductions=deductions)
+
+
+def rank_assessed(assessed: pd.DataFrame, period: Period, version: str, *, by: str = "composite",
+                  townships: pd.DataFrame | None = None, deductions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ranking of ``period`` from assess_townships' rows (of every township, in any order); see
+    rank_townships for the arguments and the columns."""
+    if by not in RANK_KEYS:
+        raise BadInputError("error.unknown_rank_key", field="by", by=by, known=list(RANK_KEYS))
+    current = assessed[assessed["span"] == "current"].drop(columns="span").sort_index()
+    previous = assessed[assessed["span"] == "previous"].drop(columns="span").reindex(current.index)
+    if townships is None:
+        townships = pd.DataFrame({KEY: current.index, "name": pd.NA})
+    return _ranked(current, previous, period, version, by=by, townships=townships, deductions=deductions)
+
+
+def _ranked(current: pd.DataFrame, previous: pd.DataFrame, period: Period, version: str, *, by: str,
+            townships: pd.DataFrame, deductions: pd.DataFrame | None) -> pd.DataFrame:
+    """Ranks, rank change, deductions and names on the assessed ``current`` period (indexed by township)."""
+    codes = current.index
     current["rank"] = rank_by(current, by)
     current["rank_change"] = rank_by(previous, by) - current["rank"]
     owed = (deductions.set_index(KEY) if deductions is not None else pd.DataFrame(columns=[KEY, *DEDUCTION_FIGURES])

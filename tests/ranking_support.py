@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from data.store import Store
+
 FIRST_DAY_READ = "2014-12-01"  # a month of 2016, the previous month, and both a year earlier
 
 
@@ -55,3 +57,26 @@ def independent_composite(hours: pd.DataFrame, month: str, prefix: str = "T") ->
         concentration["o3"] = np.nanpercentile(daily["o3"], 90)
         result[f"{prefix}{code}"] = sum(concentration[p] / limits[p] for p in limits)
     return pd.Series(result).sort_values()
+
+
+def load_beijing(store: Store, real_data, shared: dict[str, str] | None = None) -> pd.DataFrame:
+    """Each Beijing station becomes a township station of its own township (a 0.02° square), except
+    those ``shared`` maps to another station's township."""
+    stations = pd.read_csv(real_data / "beijing_multisite" / "stations.csv")
+    hours = beijing_hours(real_data)
+    township_of = {code: f"T{(shared or {}).get(code, code)}" for code in stations["station_code"]}
+    with store.write(spatial=True) as con:
+        for row in stations.itertuples():
+            square = (f"POLYGON(({row.longitude - .01} {row.latitude - .01}, {row.longitude + .01} "
+                      f"{row.latitude - .01}, {row.longitude + .01} {row.latitude + .01}, "
+                      f"{row.longitude - .01} {row.latitude + .01}, {row.longitude - .01} {row.latitude - .01}))")
+            con.execute("INSERT INTO townships (code, name, geom) VALUES (?, ?, ST_GeomFromText(?))",
+                        [f"T{row.station_code}", row.name_zh, square])
+            con.execute("INSERT INTO stations (code, name, kind, township_code, lon, lat, geom) "
+                        "VALUES (?, ?, 'township', ?, ?, ?, ST_Point(?, ?))",
+                        [row.station_code, row.name_zh, township_of[row.station_code], row.longitude,
+                         row.latitude, row.longitude, row.latitude])
+        con.register("beijing_hours", hours)
+        con.execute("INSERT INTO observations (station_code, time, pm25, pm10, so2, no2, o3, co, source) "
+                    "SELECT station_code, time, pm25, pm10, so2, no2, o3, co, 'uci' FROM beijing_hours")
+    return stations

@@ -15,6 +15,8 @@ from typing import Any
 from core.vocabulary.assessment import ENTRIES as ASSESSMENT_ENTRIES
 from core.vocabulary.codes import CODES
 from core.vocabulary.fires import ENTRIES as FIRE_ENTRIES
+from core.vocabulary.grid import ENTRIES as GRID_ENTRIES
+from core.vocabulary.handoff import ENTRIES as HANDOFF_ENTRIES
 from core.vocabulary.interface import INTERFACE
 from core.vocabulary.messages import MESSAGES
 from core.vocabulary.registers import ENTRIES as REGISTER_ENTRIES
@@ -40,7 +42,8 @@ def _merged(*tables: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, 
 
 
 VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES, FIRE_ENTRIES,
-                                                   REGISTER_ENTRIES, ASSESSMENT_ENTRIES)
+                                                   REGISTER_ENTRIES, HANDOFF_ENTRIES,
+                                                   GRID_ENTRIES, ASSESSMENT_ENTRIES)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ import shapely
 
 from core.errors import ConflictError
 from data.bulk import replace_demo_content
-from data.stations import refresh_township_days
 from data.store import Store
 from ingest.demo.accounts import add_demo_accounts
 from ingest.demo.dust import dust_readings
@@ -33,11 +32,13 @@ from ingest.demo.geography import (
     township_polygons,
     zones,
 )
+from ingest.demo.grid import grid_frames
 from ingest.demo.landcover import LANDCOVER_FILE, write_landcover
 from ingest.demo.layout import DUST_SOURCES, ENTERPRISES, stations
 from ingest.demo.observations import simulate
 from ingest.demo.planted import planted_events
 from ingest.rasters import import_rasters
+from stations.day_values import refresh_daily_values
 
 # Each generator draws from its own stream, so changing one never reshuffles another.
 _STREAM_OBSERVATIONS, _STREAM_FIRES, _STREAM_DUST, _STREAM_FLEETS = 1, 2, 3, 4
@@ -104,6 +105,7 @@ def demo_frames(seed: int, year: int) -> dict[str, pd.DataFrame]:
         "fire_points": fire_points(events, year, np.random.default_rng([seed, _STREAM_FIRES])),
         "observations": simulate(network, events, year, np.random.default_rng([seed, _STREAM_OBSERVATIONS])),
         **fleet_frames(zone_list, year, np.random.default_rng([seed, _STREAM_FLEETS])),
+        **grid_frames(),
     }
 
 
@@ -119,7 +121,7 @@ def build_demo(store: Store, seed: int, year: int) -> dict[str, int]:
     frames = demo_frames(seed, year)
     with store.write(spatial=True) as con:
         replace_demo_content(con, frames)
-        refresh_township_days(con, None)  # the daily aggregates rankings read, as importers keep them
+        refresh_daily_values(con, None)  # the daily aggregates rankings read, as importers keep them
     with tempfile.TemporaryDirectory(prefix="lantian-demo-") as folder:
         # Through the raster importer, as a city's land cover arrives: checked, stored, recorded.
         import_rasters(store, [write_landcover(Path(folder) / LANDCOVER_FILE)], kind="landcover")

@@ -14,6 +14,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, Role, str | None], ...] = (
     ("duban", "lantian-duban", Role.SUPERVISOR, None),
     ("xuncha", "lantian-xuncha", Role.INSPECTOR, None),
     ("kejing", "lantian-kejing", Role.TOWNSHIP, "克井镇"),
+    ("wangge", "lantian-wangge", Role.TOWNSHIP, "克井镇"),  # 网格员 of 克井镇's eastern cell (ingest.demo.grid)
 )
 # (township, title, what the inspector saw) for the seeded field observations, at each township's seat.
 DEMO_OBSERVATIONS: tuple[tuple[str, str, str], ...] = (

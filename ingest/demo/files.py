@@ -10,11 +10,14 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
+from core.vocabulary import label
 from ingest.demo import demo_frames
 from ingest.demo.landcover import LANDCOVER_FILE, write_landcover
 from ingest.dust import ROAD_GRADES, SITE_PHASES, SIX_100
 from ingest.enterprises import INDUSTRIES
 from ingest.fields import spelled
+from ingest.grid import LEVELS as GRID_LEVELS
+from ingest.grid import POSTS as GRID_POSTS
 from ingest.mobile import COLOURS, CROSSINGS, FINDINGS, FUELS
 from ingest.polygons import TERRAINS, TOWNSHIP_KINDS, ZONE_KINDS
 from ingest.stations import KINDS as STATION_KINDS
@@ -174,6 +177,23 @@ def _fleets(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     }
 
 
+def _grid(frames: dict[str, pd.DataFrame], names: dict[str, str]) -> dict[str, pd.DataFrame]:
+    cells, people = frames["grid_cells"], frames["grid_people"]
+    shapes = [_wkt(shapely.from_wkb(wkb)) if isinstance(wkb, bytes) else None for wkb in cells["geom_wkb"]]
+    return {
+        "grid_cells.xlsx": _table("grid-cells", {
+            "code": cells["code"], "name": cells["name"], "level": cells["level"].map(lambda code: spelled(GRID_LEVELS, code)),
+            "township": cells["township_code"].map(names), "parent_code": cells["parent_code"], "boundary": shapes}),
+        "grid_people.xlsx": _table("grid-people", {
+            "id": people["id"], "cell_code": people["cell_code"], "name": people["name"],
+            "post": people["post"].map(lambda code: spelled(GRID_POSTS, code)), "phone": people["phone"],
+            "email": people["email"],
+            "duties": people["duties"].map(lambda text: "全部" if not isinstance(text, str) else "、".join(
+                label("task_kind", code, "zh") for code in json.loads(text))),
+            "user_name": people["user_name"]}),
+    }
+
+
 def write_demo_files(folder: Path | str, seed: int, year: int) -> list[Path]:
     """Write the demo region of ``seed`` and ``year`` into ``folder`` as register files (CSV, Excel,
     GeoJSON, FIRMS CSV, GeoTIFF); returns the files written. The users and the field-observation tasks
@@ -185,7 +205,7 @@ def write_demo_files(folder: Path | str, seed: int, year: int) -> list[Path]:
     tables = {"stations.xlsx": _stations(frames, names), "observations.csv": _observations(frames),
               "enterprises.xlsx": _enterprises(frames, names), "dust_sources.xlsx": _dust_sources(frames, names),
               "dust_readings.csv": _dust_readings(frames), "firms_modis.csv": _firms(frames, "firms_modis"),
-              "firms_viirs.csv": _firms(frames, "firms_viirs"), **_fleets(frames)}
+              "firms_viirs.csv": _firms(frames, "firms_viirs"), **_fleets(frames), **_grid(frames, names)}
     written = [_townships(frames, folder), _zones(frames, folder)]
     for name, table in tables.items():
         path = folder / name

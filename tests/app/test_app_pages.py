@@ -80,10 +80,10 @@ def _table(at: AppTest, column: str):
 
 def test_roles_see_the_pages_the_design_gives_them():
     assert visible_pages(None) == ["map", "ranking"]
-    assert visible_pages(TOWNSHIP) == ["map", "ranking", "hotspots", "fires"]
-    assert visible_pages(INSPECTOR) == ["map", "ranking", "hotspots", "fires", "data"]
-    assert visible_pages(SUPERVISOR) == ["map", "ranking", "hotspots", "fires", "data"]
-    assert visible_pages(ADMIN) == ["map", "ranking", "hotspots", "fires", "data"]
+    assert visible_pages(TOWNSHIP) == ["map", "ranking", "hotspots", "fires", "inbox"]
+    assert visible_pages(INSPECTOR) == ["map", "ranking", "hotspots", "fires", "data", "inbox"]
+    assert visible_pages(SUPERVISOR) == ["map", "ranking", "hotspots", "fires", "data", "inbox", "loop"]
+    assert visible_pages(ADMIN) == ["map", "ranking", "hotspots", "fires", "data", "inbox", "loop"]
 
 
 def test_signed_out_visitor_cannot_open_hotspots(demo_copy):

@@ -134,7 +134,8 @@ def test_each_role_signs_in_and_sees_its_pages(app_url: str, page, account):
     # The signed-in rerun redraws the map with the ranked hotspots in the layer control.
     page.frame_locator(MAP_FRAME).last.locator(".leaflet-control-layers-overlays label").filter(
         has_text=translate("layer_hotspots", "zh")).wait_for(timeout=WAIT_MS)
-    last_page = {"admin": "data_page", "duban": "data_page", "xuncha": "hotspots_page", "kejing": "ranking_page"}[name]
+    last_page = {"admin": "data_page", "duban": "data_page", "xuncha": "hotspots_page", "kejing": "ranking_page",
+                 "wangge": "hotspots_page"}[name]
     _open_page(page, last_page)
     page.get_by_role("heading", name=translate(last_page.replace("_page", "_title"), "zh")).wait_for(timeout=WAIT_MS)
     page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=WAIT_MS)

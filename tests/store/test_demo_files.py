@@ -25,7 +25,8 @@ from tests.conftest import DEMO_SEED, DEMO_YEAR
 NOT_REGISTERS = {"users", "tasks", "task_events", "task_attachments", "schema_migrations"}
 # Columns that say which file a row came from (the demo writes 'demo'), or when the engine ran (detection,
 # and the fire review's automatic proposals, are stamped with the clock at build time).
-PROVENANCE = {"source": {"townships", "stations", "station_aliases", "observations", "zones"},
+PROVENANCE = {"source": {"townships", "stations", "station_aliases", "observations", "zones", "grid_cells",
+                         "grid_people"},
               "detected_at": {"hotspots"}, "updated_at": {"hotspots", "fire_reviews"}, "occurred_at": {"fire_review_events"}}
 
 
@@ -101,7 +102,7 @@ def test_the_demo_as_files_is_one_file_per_register(round_trip):
     _, files = round_trip
     names = sorted(path.name for path in files.iterdir())
     assert names == ["coal_inspections.csv", "dust_readings.csv", "dust_sources.xlsx", "enterprises.xlsx",
-                     "firms_modis.csv", "firms_viirs.csv", "landcover.tif", "machinery.xlsx", "machinery_gps.csv",
+                     "firms_modis.csv", "firms_viirs.csv", "grid_cells.xlsx", "grid_people.xlsx", "landcover.tif", "machinery.xlsx", "machinery_gps.csv",
                      "observations.csv", "stations.xlsx", "townships.geojson", "truck_events.csv", "trucks.xlsx",
                      "zones.geojson"]
     header = pd.read_excel(files / "enterprises.xlsx", nrows=0).columns.tolist()
@@ -112,7 +113,8 @@ def test_importing_the_demo_files_gives_the_demo_store_table_by_table(round_trip
     imported, _ = round_trip
     compared = assert_same_stores(demo_store, imported, PROVENANCE)
     assert {"townships", "stations", "observations", "enterprises", "dust_sources", "dust_readings", "fire_points",
-            "zones", "machinery", "truck_events", "coal_inspections", "rasters", "hotspots", "township_days"} <= set(compared)
+            "zones", "machinery", "truck_events", "coal_inspections", "rasters", "hotspots", "township_days",
+            "grid_cells", "grid_people"} <= set(compared)
 
 
 def test_the_round_trip_ranks_and_finds_hotspots_as_the_demo_does(round_trip, demo_store: Store):
@@ -142,12 +144,14 @@ def test_templates_import_as_a_folder_and_csv_and_excel_give_the_same_rows(tmp_p
         stores[suffix] = Store(db)
     counts = stores[".csv"].row_counts()
     for table in ("townships", "stations", "observations", "enterprises", "dust_sources", "dust_readings", "zones",
-                  "machinery", "machinery_positions", "trucks", "truck_events", "coal_inspections"):
+                  "machinery", "machinery_positions", "trucks", "truck_events", "coal_inspections", "grid_cells",
+                  "grid_people"):
         assert counts[table] == 1, table
     assert counts["fire_points"] == 2  # the official list's and the video alarms' examples
     assert counts["targets"] == 1
     # Imported targets are stamped with the file they came from.
-    sources = {"source": {"townships", "stations", "station_aliases", "observations", "zones"}, "set_by": {"targets"}}
+    sources = {"source": {"townships", "stations", "station_aliases", "observations", "zones", "grid_cells",
+                          "grid_people"}, "set_by": {"targets"}}
     assert_same_stores(stores[".csv"], stores[".xlsx"], sources)
 
 

@@ -17,39 +17,16 @@ from data.store import Store
 from stations import assessment
 from stations.assessment import monthly_trend, rank_store
 from stations.ranking import Period, rank_from_hourly
-from tests.ranking_support import beijing_hours, independent_composite
+from tests.ranking_support import beijing_hours, independent_composite, load_beijing
 
 BEIJING_MONTH = "2016-01"
-
-
-def _load_beijing(store: Store, real_data, shared: dict[str, str] | None = None) -> pd.DataFrame:
-    """Each Beijing station becomes a township station of its own township (a 0.02° square), except
-    those ``shared`` maps to another station's township."""
-    stations = pd.read_csv(real_data / "beijing_multisite" / "stations.csv")
-    hours = beijing_hours(real_data)
-    township_of = {code: f"T{(shared or {}).get(code, code)}" for code in stations["station_code"]}
-    with store.write(spatial=True) as con:
-        for row in stations.itertuples():
-            square = (f"POLYGON(({row.longitude - .01} {row.latitude - .01}, {row.longitude + .01} "
-                      f"{row.latitude - .01}, {row.longitude + .01} {row.latitude + .01}, "
-                      f"{row.longitude - .01} {row.latitude + .01}, {row.longitude - .01} {row.latitude - .01}))")
-            con.execute("INSERT INTO townships (code, name, geom) VALUES (?, ?, ST_GeomFromText(?))",
-                        [f"T{row.station_code}", row.name_zh, square])
-            con.execute("INSERT INTO stations (code, name, kind, township_code, lon, lat, geom) "
-                        "VALUES (?, ?, 'township', ?, ?, ?, ST_Point(?, ?))",
-                        [row.station_code, row.name_zh, township_of[row.station_code], row.longitude,
-                         row.latitude, row.longitude, row.latitude])
-        con.register("beijing_hours", hours)
-        con.execute("INSERT INTO observations (station_code, time, pm25, pm10, so2, no2, o3, co, source) "
-                    "SELECT station_code, time, pm25, pm10, so2, no2, o3, co, 'uci' FROM beijing_hours")
-    return stations
 
 
 @pytest.fixture(scope="module")
 def beijing(tmp_path_factory, real_data):
     store = Store(tmp_path_factory.mktemp("beijing") / "beijing.duckdb", busy_timeout_s=10)
     store.migrate()
-    _load_beijing(store, real_data)
+    load_beijing(store, real_data)
     return store, beijing_hours(real_data)
 
 
@@ -92,7 +69,7 @@ def test_store_sql_path_agrees_with_pure_path(beijing):
 def test_township_with_two_stations_averages_them_per_hour(tmp_path, real_data):
     store = Store(tmp_path / "shared.duckdb", busy_timeout_s=10)
     store.migrate()
-    _load_beijing(store, real_data, shared={"1004A": "1003A"})  # Tiantan counts for Dongsi's township
+    load_beijing(store, real_data, shared={"1004A": "1003A"})  # Tiantan counts for Dongsi's township
     ranking = rank_store(store, Period.parse(BEIJING_MONTH), version="2012").set_index("township_code")
     hours = beijing_hours(real_data)
     pair = hours[hours["station_code"].isin(["1003A", "1004A"])]

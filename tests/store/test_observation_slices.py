@@ -1,0 +1,104 @@
+"""Hourly imports without a primary key: repeated, overlapping and changed files never store a station-hour twice."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import ingest.observations as observations
+from data.bulk import upsert_in_slice
+from data.store import Store
+from ingest.observations import import_observations
+from ingest.stations import import_stations
+
+FILE = "PRSA_Data_Aotizhongxin_20130301-20170228.csv"
+HOURS = 35064
+
+
+def _repeated_station_hours(store: Store) -> int:
+    with store.read() as con:
+        return con.execute("SELECT count(*) FROM (SELECT station_code, time FROM observations "
+                           "GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+
+
+def _stored(store: Store) -> int:
+    with store.read() as con:
+        return con.execute("SELECT count(*) FROM observations").fetchone()[0]
+
+
+@pytest.fixture
+def beijing_store(store: Store, real_data: Path) -> Store:
+    import_stations(store, [real_data / "beijing_multisite" / "stations.csv"])
+    return store
+
+
+@pytest.fixture
+def raw(real_data: Path) -> pd.DataFrame:
+    return pd.read_csv(real_data / "beijing_multisite" / FILE)
+
+
+def test_the_hourly_table_has_no_primary_key(beijing_store):
+    with beijing_store.read() as con:
+        keys = con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'observations' "
+                           "AND constraint_type = 'PRIMARY KEY'").fetchone()[0]
+    assert keys == 0
+
+
+def test_overlapping_and_repeated_imports_store_each_hour_once(beijing_store, raw, tmp_path):
+    (tmp_path / "first").mkdir()
+    first_half = tmp_path / "first" / FILE  # the same file name: the source column is the same too
+    raw.iloc[:20000].to_csv(first_half, index=False)
+    report = import_observations(beijing_store, [first_half])
+    assert (report.new, report.updated, report.unchanged) == (20000, 0, 0)
+
+    whole = tmp_path / FILE
+    raw.to_csv(whole, index=False)
+    report = import_observations(beijing_store, [whole])
+    assert (report.new, report.updated, report.unchanged) == (HOURS - 20000, 0, 20000)
+    assert _stored(beijing_store) == HOURS and _repeated_station_hours(beijing_store) == 0
+
+    again = import_observations(beijing_store, [whole])
+    assert (again.new, again.updated, again.unchanged) == (0, 0, HOURS)
+
+    changed = raw.iloc[10000:11000].copy()
+    changed["PM2.5"] = changed["PM2.5"] + 1
+    measured = int(changed["PM2.5"].notna().sum())
+    (tmp_path / "corrected").mkdir()
+    corrected = tmp_path / "corrected" / FILE
+    changed.to_csv(corrected, index=False)
+    report = import_observations(beijing_store, [corrected])
+    assert (report.new, report.updated, report.unchanged) == (0, measured, 1000 - measured)
+    assert _stored(beijing_store) == HOURS and _repeated_station_hours(beijing_store) == 0
+    with beijing_store.read() as con:
+        stored = con.execute("SELECT pm25 FROM observations WHERE station_code = '1011A' "
+                             "ORDER BY time LIMIT 1 OFFSET 10000").fetchone()[0]
+    assert stored == pytest.approx(raw["PM2.5"].iloc[10000] + 1)
+
+
+def test_batches_of_one_transaction_overlap_without_repeats(beijing_store, raw):
+    """Two slices of one import (as ObservationWriter writes them) overlapping by 2,000 hours, half of
+    which changed: the overlap is updated or left alone, never added again."""
+    hours = pd.DataFrame({"station_code": "1011A", "time": pd.to_datetime(raw[["year", "month", "day", "hour"]]),
+                          "pm25": raw["PM2.5"], "so2": raw["SO2"]})
+    later = hours.iloc[6000:10000].copy()
+    later.loc[later.index[:1000], "so2"] = -1.0
+    with beijing_store.write() as con:
+        first = upsert_in_slice(con, "observations", hours.iloc[:8000], ("station_code", "time"))
+        second = upsert_in_slice(con, "observations", later, ("station_code", "time"))
+    assert (first.new, first.updated, first.unchanged) == (8000, 0, 0)
+    assert (second.new, second.updated, second.unchanged) == (2000, 1000, 1000)
+    assert _stored(beijing_store) == 10000 and _repeated_station_hours(beijing_store) == 0
+    with beijing_store.read() as con:
+        assert con.execute("SELECT count(*) FROM observations WHERE so2 = -1").fetchone()[0] == 1000
+
+
+def test_a_large_parquet_import_shows_its_slices(beijing_store, raw, tmp_path, monkeypatch, capsys):
+    """The bar counts rows slice by slice as each is stored (tqdm on stderr, as the CLI's import shows it)."""
+    monkeypatch.setattr(observations, "SLICE_ROWS", 10_000)
+    path = tmp_path / "PRSA_Data_Aotizhongxin.parquet"
+    raw.to_parquet(path, index=False)
+    report = import_observations(beijing_store, [path], progress=True)
+    assert report.new == HOURS
+    bar = capsys.readouterr().err
+    assert path.name in bar and "35.1k/35.1k" in bar and "10.0k/35.1k" in bar
