@@ -19,8 +19,7 @@ from stations.assessment import rank_store
 from stations.evaluation import progress_of_targets, rank_level, set_target
 from stations.ranking import Period
 from stations.rewards import RewardRules, bottom_list, reward_table
-from tests.ranking_support import beijing_hours
-from tests.store.test_ranking import _load_beijing
+from tests.ranking_support import beijing_hours, load_beijing
 
 MONTH = "2016-01"
 # The first six stations (by code) form county A, the other six county B; both belong to city C.
@@ -31,7 +30,7 @@ CITY, COUNTY_A, COUNTY_B = "C1", "CA", "CB"
 def region(tmp_path_factory, real_data):
     store = Store(tmp_path_factory.mktemp("two_counties") / "region.duckdb", busy_timeout_s=10)
     store.migrate()
-    stations = _load_beijing(store, real_data).sort_values("station_code")
+    stations = load_beijing(store, real_data).sort_values("station_code")
     county_of = {f"T{code}": (COUNTY_A if index < 6 else COUNTY_B)
                  for index, code in enumerate(stations["station_code"])}
     with store.write() as con:
