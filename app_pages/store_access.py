@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.session import t
-from core.errors import StoreBusyError
+from core.errors import SetupError, StoreBusyError
 from core.logs import configure_logging
 from core.policy import User
 from core.settings import Settings, get_settings
@@ -25,7 +25,7 @@ from data.rasters import read_rasters
 from data.sources import read_dust_sources, read_fire_points
 from data.stations import latest_observation_time, read_hourly_observations, read_quality_counts, read_stations
 from data.store import Store, read_holdings
-from data.townships import has_township_source, read_township_register, read_townships
+from data.townships import has_township_source, read_admin_units, read_township_register, read_townships
 from data.zones import read_zones
 from hotspots import fire_review, task_service
 from hotspots.dispatch import daily_runs
@@ -35,9 +35,13 @@ from ingest.demo import build_demo_store
 from ingest.demo.geography import TOWNSHIP_SOURCE
 from notify import inbox
 from notify.outbox import outbox_log
+from reports.bulletin import build_bulletin
+from reports.writers import docx_bytes, pdf_bytes
 from stations.aqi import hourly_aqi
 from stations.assessment import monthly_trend, rank_store
 from stations.daily import trailing_24h_means
+from stations.evaluation import progress_of_targets, rank_level
+from stations.levels import period_of
 from stations.ranking import Period
 
 
@@ -190,6 +194,53 @@ def _ranking(db_path: str, version: tuple[int, int], period: str, by: str) -> pd
 def ranking(store: Store, period: str, by: str = "composite") -> pd.DataFrame:
     """The township ranking of ``period`` ('YYYY-MM', 'YYYY', ...) by ``by`` (see stations.ranking)."""
     return _ranking(str(store.path), store_version(store), period, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _level_ranking(db_path: str, version: tuple[int, int], kind: str, text: str, level: str, by: str) -> pd.DataFrame:
+    return rank_level(Store(db_path), period_of(kind, text), level, by=by)
+
+
+def level_ranking(store: Store, kind: str, text: str, level: str, by: str = "composite") -> pd.DataFrame:
+    """The ranking of the ``kind`` period ``text`` names at ``level`` (stations.evaluation.rank_level)."""
+    return _level_ranking(str(store.path), store_version(store), kind, text, level, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _has_counties(db_path: str, version: tuple[int, int]) -> bool:
+    with Store(db_path).read() as con:
+        return bool((read_admin_units(con)["level"] == "county").any())
+
+
+def has_counties(store: Store) -> bool:
+    """Whether the store's region has counties between its townships and its city."""
+    return _has_counties(str(store.path), store_version(store))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _target_progress(db_path: str, version: tuple[int, int], year: int, as_of: dt.date) -> pd.DataFrame:
+    return progress_of_targets(Store(db_path), year, as_of)
+
+
+def target_progress(store: Store, year: int, as_of: dt.date) -> pd.DataFrame:
+    """Every target of ``year`` as it stands on ``as_of`` (stations.evaluation.progress_of_targets)."""
+    return _target_progress(str(store.path), store_version(store), year, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _bulletin_files(db_path: str, version: tuple[int, int], kind: str, text: str,
+                    lang: str) -> tuple[bytes, bytes | None, str | None]:
+    document = build_bulletin(Store(db_path), text, kind, lang=lang)
+    try:
+        return docx_bytes(document), pdf_bytes(document), None
+    except SetupError as error:
+        return docx_bytes(document), None, error.render(lang)
+
+
+def bulletin_files(store: Store, kind: str, text: str, lang: str) -> tuple[bytes, bytes | None, str | None]:
+    """The bulletin of the ``kind`` period ``text`` as DOCX bytes, PDF bytes (None without a CJK font) and
+    the message saying why there is no PDF."""
+    return _bulletin_files(str(store.path), store_version(store), kind, text, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -34,6 +34,10 @@ COMMANDS = MappingProxyType({
     "daily": Command("commands.daily", "the daily run: detect the day, sweep overdue tasks, dispatch grade I, notify"),
     "notify": Command("commands.daily", "notification outbox"),
     "alert": Command("commands.alerts", "heavy-pollution alerts (重污染天气预警): issue, change, lift, report"),
+    "target-set": Command("commands.assessment", "set a unit's target for a year"),
+    "targets": Command("commands.assessment", "every target of a year: year to date, on track, allowance left"),
+    "rewards": Command("commands.assessment", "the reward/penalty table, or the bottom-N or most-improved list"),
+    "bulletin": Command("commands.assessment", "write the period's bulletin (通报) as DOCX or PDF"),
 })
 
 

@@ -15,6 +15,8 @@ from core.errors import BadInputError
 from data.store import Store
 from hotspots.exports import defuse_formulas
 from stations.assessment import mark_dust_day, rank_store, station_aqi
+from stations.evaluation import rank_level
+from stations.levels import LEVELS, PERIOD_KINDS, period_of
 from stations.ranking import RANK_KEYS, Period
 from stations.standards import STANDARD_NAMES, VERSIONS
 
@@ -43,14 +45,20 @@ def _emit(frame: pd.DataFrame, fmt: str, csv_columns: list[str], extra_columns: 
         print(frame[csv_columns + extra_columns].to_string(index=False, na_rep="-", float_format="{:.3f}".format))
 
 
+# A ranking by level also says which parent unit each row is ranked within, and its rank there.
+LEVEL_COLUMNS = ["level_rank", "parent_code", "parent_name"]
+
+
 def _rank(args: argparse.Namespace) -> int:
-    period = Period.parse(args.period)
+    period = period_of(args.kind, args.period) if args.kind else Period.parse(args.period)
     if args.engine == "spark":
         if not args.source:
             raise BadInputError("error.spark_needs_source", field="--source")
         from stations.spark import rank_on_spark  # Spark and sqlglot are the optional install
 
         ranking = rank_on_spark(Path(args.source), period, by=args.by, version=args.standard, master=args.master)
+    elif args.level:
+        ranking = rank_level(Store(args.db), period, args.level, by=args.by, version=args.standard, as_of=args.as_of)
     else:
         ranking = rank_store(Store(args.db), period, by=args.by, version=args.standard, as_of=args.as_of)
     version = ranking["standard_version"].iloc[0]
@@ -60,7 +68,8 @@ def _rank(args: argparse.Namespace) -> int:
     for row in ranking[ranking["rank"].isna()].itertuples():
         print(f"  unranked {row.township_code} {row.township}: {row.invalid_reason_zh} / {row.invalid_reason}",
               file=sys.stderr)
-    _emit(ranking, args.format, RANK_CSV_COLUMNS, RANK_EXTRA_COLUMNS)
+    levelled = LEVEL_COLUMNS if args.level else []
+    _emit(ranking, args.format, levelled + RANK_CSV_COLUMNS, RANK_EXTRA_COLUMNS)
     return 0
 
 
@@ -83,6 +92,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     rank = subparsers.add_parser("rank", parents=[common], help=command_help("rank"))
     rank.add_argument("--period", required=True,
                       help="2024-01 (month), 2024 (year), 2024-01..2024-03 or 2024-01-05..2024-02-10")
+    rank.add_argument("--kind", choices=PERIOD_KINDS, default=None,
+                      help="read --period as a week (a date in it, or a month: its last whole week), month, "
+                           "quarter (2025-Q2 or a month in it), ytd (to a date or a month's end), year or range")
+    rank.add_argument("--level", choices=list(LEVELS), default=None,
+                      help="rank townships within their county or city, or counties within their city")
     rank.add_argument("--by", choices=list(RANK_KEYS), default="composite", help="ranking key (default composite)")
     rank.add_argument("--standard", choices=VERSIONS, default=None,
                       help="standard edition for every township and period (default: in force at period end)")

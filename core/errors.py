@@ -69,3 +69,7 @@ class SignInThrottledError(LantianError):
 
 class StoreFileError(LantianError):
     """The store file cannot be used: damaged, not a DuckDB file, another program's database, or a full disk."""
+
+
+class SetupError(LantianError):
+    """The machine lacks something installed that a feature needs (a CJK font for a PDF)."""

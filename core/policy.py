@@ -88,6 +88,8 @@ FIRE_ACTION_ROLES: dict[str, frozenset[Role]] = {
 }
 # Who records a problem of the deduction schedule other than a fire point (an open-burning case, a boiler).
 DEDUCTION_ENTRY_ROLES = frozenset({Role.SUPERVISOR, Role.SYSTEM})
+# Who sets the air-quality targets (考核目标) a unit is assessed by.
+TARGET_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
 # Exporting the handling list is not a task action but is limited the same way.
 EXPORT_ROLES = frozenset({Role.SUPERVISOR, Role.SYSTEM})
 USER_ADMIN_ROLES = frozenset({Role.ADMIN, Role.SYSTEM})
@@ -196,3 +198,12 @@ def require_grid_edit(user: User) -> None:
 def require_deduction_entry(user: User) -> None:
     if user.role not in DEDUCTION_ENTRY_ROLES:
         raise PermissionDeniedError("error.deduction_entry_not_allowed", role=term(f"role.{user.role.value}"))
+
+
+def may_set_targets(user: User | None) -> bool:
+    return user is not None and user.role in TARGET_ROLES
+
+
+def require_target_entry(user: User) -> None:
+    if not may_set_targets(user):
+        raise PermissionDeniedError("error.target_entry_not_allowed", role=term(f"role.{user.role.value}"))

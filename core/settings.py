@@ -134,6 +134,24 @@ class Settings(BaseSettings):
                     'LANTIAN_DEDUCTION_SCHEDULE=\'{"fire_point": {"first_cny": 100000, "then_cny": 10000}}\'.',
     )
 
+    reward_rules: dict[str, Any] = Field(
+        default={},
+        description="Overrides of the monthly reward and penalty rules, by field name of stations.rewards."
+                    "RewardRules (top_amounts: CNY by rank from the top; bottom_amounts: CNY by place from the "
+                    "bottom, negative = penalty; bottom_n; eco_cny_per_ug: eco-compensation per µg/m³ of PM2.5 "
+                    "change against the same period a year earlier; include_deductions). JSON, e.g. "
+                    'LANTIAN_REWARD_RULES=\'{"bottom_n": 3, "eco_cny_per_ug": 20000}\'.',
+    )
+    bulletin_issuer: str = Field(
+        default="济源市大气污染防治攻坚战领导小组办公室",
+        description="The issuing body (发文机关) printed at the head of a bulletin (通报).",
+    )
+    bulletin_number: str = Field(
+        default="济环攻坚办〔{year}〕{serial}号",
+        description="The document number (发文字号) of a bulletin; {year} and {serial} (the period's month, "
+                    "quarter or week number) are filled in.",
+    )
+
     # Hotspot engine (hotspots/)
     hotspot_config: dict[str, Any] = Field(
         default={},

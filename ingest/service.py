@@ -24,6 +24,7 @@ from ingest.observations import import_observations
 from ingest.polygons import import_townships, import_zones
 from ingest.rasters import import_rasters
 from ingest.stations import import_stations
+from ingest.targets import import_targets
 
 LOG = logger("imports")
 # Parts of a Shapefile that travel with its .shp and are read through it.
@@ -76,6 +77,7 @@ REGISTERS: dict[str, Register] = {
     "reduction-list": Register(_emergency("reduction-list"), ("crs", "sheet"),
                                ("reduction_list", "reduction_measures", "应急减排清单", "减排清单")),
     "aqi-forecasts": Register(_emergency("aqi-forecasts"), ("sheet",), ("aqi_forecasts", "空气质量预报", "预报")),
+    "targets": Register(import_targets, ("sheet",), ("targets", "考核目标", "目标")),
     "raster": Register(import_rasters, ("kind", "period"), ("landcover", "land_cover", "satellite_pm25", "pm25",
                                                             "土地利用", "地表覆盖")),
 }

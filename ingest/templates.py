@@ -12,7 +12,7 @@ import pandas as pd
 import xlsxwriter
 
 from core.vocabulary import translate
-from ingest import dust, emergency, enterprises, fires, grid, polygons
+from ingest import dust, emergency, enterprises, fires, grid, polygons, targets
 from ingest.coordinates import LAT_ALIASES, LON_ALIASES
 from ingest.features import WKT_ALIASES
 from ingest.fields import Field
@@ -67,6 +67,7 @@ TEMPLATES: dict[str, Template] = {
               {"source": "JY-GD-001", "place_name": "克井镇安置房项目", "date": "2025-03", "road_dust_load": None,
                "dustfall": "5.2"}.get(f.name, f.example)) for f in dust.READING_FIELDS) + _lon_lat("", "")),
     "fires": Template("fires", fires.FIELDS + fires.POSITION_FIELDS),
+    "targets": Template("targets", targets.FIELDS),
     "fires-video": Template("fires", fires.VIDEO_FIELDS + fires.POSITION_FIELDS),
     "zones": Template("zones", (*polygons.ZONE_FIELDS,
                                 Field("boundary", WKT_ALIASES, required=True, header="边界(WKT)",

@@ -6,12 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 LANTIAN_REQUIREMENTS=requirements-dev.txt bash scripts/install.sh
 
-# Browser tests drive Debian's chromium; Playwright's own browser download cannot work offline.
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; then
+# Browser tests drive Debian's chromium (Playwright's own browser download cannot work offline); the bulletin
+# embeds WenQuanYi Micro Hei and its tests read PDFs with poppler-utils (pdftotext, pdftoppm, pdfimages).
+if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
+    || ! fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-wqy-microhei poppler-utils >/dev/null
 fi
 
 # The optional Spark engine is tested too (tests/store/test_spark_ranking.py): PySpark needs a Java 17 runtime.

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.vocabulary.assessment import ENTRIES as ASSESSMENT_ENTRIES
 from core.vocabulary.codes import CODES
 from core.vocabulary.emergency import ENTRIES as EMERGENCY_ENTRIES
 from core.vocabulary.fires import ENTRIES as FIRE_ENTRIES
@@ -45,7 +46,7 @@ def _merged(*tables: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, 
 VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES, FIRE_ENTRIES,
                                                    REGISTER_ENTRIES, HANDOFF_ENTRIES,
                                                    GRID_ENTRIES, EMERGENCY_ENTRIES,
-                                                   SAFETY_ENTRIES)
+                                                   SAFETY_ENTRIES, ASSESSMENT_ENTRIES)
 
 
 @dataclass(frozen=True)

@@ -149,8 +149,10 @@ def test_templates_import_as_a_folder_and_csv_and_excel_give_the_same_rows(tmp_p
                   "grid_people"):
         assert counts[table] == 1, table
     assert counts["fire_points"] == 2  # the official list's and the video alarms' examples
+    assert counts["targets"] == 1
+    # Imported targets are stamped with the file they came from.
     sources = {"source": {"townships", "stations", "station_aliases", "observations", "zones", "grid_cells",
-                          "grid_people"}}
+                          "grid_people"}, "set_by": {"targets"}}
     assert_same_stores(stores[".csv"], stores[".xlsx"], sources)
 
 
