@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.vocabulary.cards import ENTRIES as CARD_ENTRIES
 from core.vocabulary.codes import CODES
 from core.vocabulary.fires import ENTRIES as FIRE_ENTRIES
 from core.vocabulary.interface import INTERFACE
@@ -39,7 +40,7 @@ def _merged(*tables: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, 
 
 
 VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES, FIRE_ENTRIES,
-                                                   REGISTER_ENTRIES)
+                                                   REGISTER_ENTRIES, CARD_ENTRIES)
 
 
 @dataclass(frozen=True)
