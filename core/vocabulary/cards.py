@@ -88,6 +88,10 @@ ENTRIES: dict[str, dict[str, str]] = {
     "card.part.context": {"zh": "管控区分", "en": "Zones"},
     "card.part.peak_over_threshold": {"zh": "超阈倍数", "en": "Peak over threshold"},
     "card.part.score": {"zh": "总分", "en": "Score"},
+    # The grade quota (hotspots.config.grade_i_share)
+    "error.grade_i_share_invalid": {"zh": "grade_i_share（I级热点占比上限）须大于 0 且不超过 1",
+                                    "en": "grade_i_share (the most of a month's hotspots that are grade I) must be "
+                                          "above 0 and at most 1"},
     # The card on a page
     "card.heading": {"zh": "研判卡", "en": "Hotspot card"},
     "card.evidence": {"zh": "依据", "en": "Evidence"},
