@@ -138,6 +138,8 @@ def _finding(hotspot: Mapping[str, object], context: Mapping[str, object], lang:
     if kind in ("station", "dust") and peak is not None and ratio is not None:
         return translate(f"card.sentence.{kind}", lang, pollutant=name, peak=number(peak), unit=unit_of(pollutant, lang),
                          ratio=number(ratio), hours=hours)
+    if kind in ("station", "dust") and peak is not None:
+        return translate("card.sentence.peak", lang, pollutant=name, peak=number(peak), unit=unit_of(pollutant, lang))
     if kind == "fire" and context.get("fire_class") == "industrial":
         return translate("card.sentence.industrial_heat", lang, days=context.get("place_days") or MISSING,
                          points=context.get("points") or MISSING)

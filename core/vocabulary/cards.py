@@ -10,6 +10,7 @@ ENTRIES: dict[str, dict[str, str]] = {
     "card.sentence.dust": {"zh": "{pollutant} 峰值 {peak} {unit}（粗颗粒为主），为同时段全区中位数的 {ratio} 倍，持续 {hours} 小时",
                            "en": "{pollutant} peaked at {peak} {unit} (mostly coarse dust), {ratio}× the region's median "
                                  "at that hour, for {hours} h"},
+    "card.sentence.peak": {"zh": "{pollutant} 峰值 {peak} {unit}", "en": "{pollutant} peaked at {peak} {unit}"},
     "card.sentence.limit": {"zh": "{pollutant} {peak} {unit}，为限值 {limit} {unit} 的 {ratio} 倍",
                             "en": "{pollutant} {peak} {unit}, {ratio}× the limit of {limit} {unit}"},
     "card.sentence.fire": {"zh": "{start} 起 {days} 天内发现 {points} 个火点，疑似秸秆焚烧",
