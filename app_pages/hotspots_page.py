@@ -18,12 +18,13 @@ from data.store import Store
 from data.tasks import HandlingListFilter
 from hotspots import task_service
 from hotspots.attachments import Upload
+from hotspots.card import card_sentence
 from hotspots.exports import EXPORTERS
 from hotspots.tasks import GRADES, TASK_KINDS, Action, TaskState
 from layers.region_map import FALLBACK_BOUNDS
 
 FLASH_KEY = "task_flash"
-HOTSPOT_COLUMNS = ["rank", "kind", "grade", "score", "township_name", "station_code", "pollutant", "peak",
+HOTSPOT_COLUMNS = ["rank", "grade", "card", "kind", "score", "township_name", "station_code", "pollutant", "peak",
                    "start_time", "end_time",
                    "task_state"]
 LISTED_HOTSPOTS = 500
@@ -165,7 +166,13 @@ def _ranked_hotspots(store: Store, user: User, selection: HandlingListFilter) ->
             start=selection.start, end=selection.end), top=LISTED_HOTSPOTS)
     st.caption(t("hotspots_listed", count=len(ranked), top=LISTED_HOTSPOTS))
     headers = {column: t(f"col_{column}") for column in HOTSPOT_COLUMNS}
-    st.dataframe(ranked[HOTSPOT_COLUMNS], key="hotspot_table", use_container_width=True, hide_index=True,
+    lang = current_language()
+    shown = ranked.assign(card=[card_sentence(row, lang) for row in ranked.to_dict("records")],
+                          kind=ranked["kind"].map(lambda code: label("hotspot_kind", code, lang)),
+                          grade=ranked["grade"].map(lambda code: label("grade", code, lang)),
+                          pollutant=ranked["pollutant"].map(lambda code: label("pollutant", code, lang)),
+                          task_state=ranked["task_state"].map(lambda code: label("task_state", code, lang)))
+    st.dataframe(shown[HOTSPOT_COLUMNS], key="hotspot_table", use_container_width=True, hide_index=True,
                  column_config={**headers,
                                 "score": st.column_config.NumberColumn(headers["score"], format="%.1f"),
                                 "peak": st.column_config.NumberColumn(headers["peak"], format="%.1f")})
@@ -174,8 +181,9 @@ def _ranked_hotspots(store: Store, user: User, selection: HandlingListFilter) ->
     untasked = ranked[ranked["task_state"].isna()].head(50)
     if untasked.empty:
         return
-    lang = current_language()
-    labels = {row.id: f"#{row.rank} · {label('hotspot_kind', row.kind, lang)} · {row.township_name} · {row.grade}"
+    # Date and place tell a fresh finding from a year-old one before it becomes a task.
+    labels = {row.id: f"#{row.rank} · {label('grade', row.grade, lang)} · {row.start_time:%Y-%m-%d} · "
+                      f"{row.township_name or label('hotspot_kind', None, lang)} · {label('hotspot_kind', row.kind, lang)}"
               for row in untasked.itertuples()}
     chosen = st.selectbox(t("hotspot_to_task"), list(labels), format_func=labels.get, key="hotspot_to_task")
     if st.button(t("create_task"), key="create_task"):

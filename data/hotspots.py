@@ -93,6 +93,11 @@ def update_grades(con: duckdb.DuckDBPyConnection, grades: pd.DataFrame) -> int:
     return changed
 
 
+def read_latest_hotspot_start(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """When the newest stored hotspot started (naive Beijing time), or None for a store without any."""
+    return con.execute("SELECT max(start_time) FROM hotspots").fetchone()[0]
+
+
 def read_hotspots(con: duckdb.DuckDBPyConnection, selection: HotspotFilter, top: int | None = None) -> pd.DataFrame:
     """Stored hotspots matching ``selection``, best first (score, then start and id), with ``rank``
     (1 = best within the selection) and the township's name; lon/lat EPSG:4326, times naive Beijing."""

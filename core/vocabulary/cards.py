@@ -104,6 +104,17 @@ ENTRIES: dict[str, dict[str, str]] = {
     "card.nav.gaode": {"zh": "高德地图", "en": "Gaode"},
     "card.nav.baidu": {"zh": "百度地图", "en": "Baidu"},
     "card.no_sources": {"zh": "附近未找到登记的污染源", "en": "no registered source nearby"},
+    # Today's queue (app_pages/queue_page.py)
+    "queue_page": {"zh": "今日待核查", "en": "Today's queue"},
+    "queue.title": {"zh": "今日待核查", "en": "Today's queue"},
+    "queue.sign_in": {"zh": "登录后查看今日待核查的热点。", "en": "Sign in to see today's hotspots to check."},
+    "queue.window": {"zh": "{first} 至 {last}（近 {days} 天）新发现、尚未交办的热点 {count} 个，按等级、评分和时间排列",
+                     "en": "{count} new hotspots without a task, {first} to {last} (last {days} days), by grade, "
+                           "score and time"},
+    "queue.empty": {"zh": "近几天没有待核查的热点。", "en": "No hotspot to check in the last days."},
+    "queue.on_map": {"zh": "在地图上查看", "en": "Show on the map"},
+    "queue.selected_elsewhere": {"zh": "地图上选中的热点不在今日清单内。",
+                                 "en": "The hotspot selected on the map is not in today's queue."},
     "col_card": {"zh": "研判", "en": "Finding"},
     "col_place": {"zh": "地点", "en": "Place"},
 }
