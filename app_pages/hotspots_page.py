@@ -250,7 +250,10 @@ def render() -> None:
     with store_busy_guard():
         rows = task_service.list_tasks(store, selection)
     st.caption(t("tasks_listed", count=len(rows), overdue=int(rows["overdue"].fillna(False).sum())))
-    shown = rows[LIST_COLUMNS].assign(state=rows["state"].map(state_label))
+    lang = current_language()
+    shown = rows[LIST_COLUMNS].assign(state=rows["state"].map(state_label),
+                                      kind=rows["kind"].map(lambda code: label("task_kind", code, lang)),
+                                      grade=rows["grade"].map(lambda code: label("grade", code, lang)))
     st.dataframe(shown, key="task_table", use_container_width=True, hide_index=True,
                  column_config={column: t(f"task_{column}") for column in LIST_COLUMNS})
     _downloads(store, user, selection)
