@@ -26,7 +26,7 @@ from tests.app_support import REPO_ROOT
 
 APP = str(REPO_ROOT / "app.py")
 TIMEOUT_S = 180
-PAGES = {"map": "app_pages/map_page.py", "ranking": "app_pages/ranking_page.py",
+PAGES = {"map": "app_pages/map_page.py", "queue": "app_pages/queue_page.py", "ranking": "app_pages/ranking_page.py",
          "hotspots": "app_pages/hotspots_page.py", "data": "app_pages/data_page.py",
          "fires": "app_pages/fires_page.py"}
 KEJING = "419001100"
@@ -81,9 +81,9 @@ def _table(at: AppTest, column: str):
 def test_roles_see_the_pages_the_design_gives_them():
     assert visible_pages(None) == ["map", "ranking"]
     assert visible_pages(TOWNSHIP) == ["map", "ranking", "hotspots", "fires"]
-    assert visible_pages(INSPECTOR) == ["map", "ranking", "hotspots", "fires", "data"]
-    assert visible_pages(SUPERVISOR) == ["map", "ranking", "hotspots", "fires", "data"]
-    assert visible_pages(ADMIN) == ["map", "ranking", "hotspots", "fires", "data"]
+    assert visible_pages(INSPECTOR) == ["map", "queue", "ranking", "hotspots", "fires", "data"]
+    assert visible_pages(SUPERVISOR) == ["map", "queue", "ranking", "hotspots", "fires", "data"]
+    assert visible_pages(ADMIN) == ["map", "queue", "ranking", "hotspots", "fires", "data"]
 
 
 def test_signed_out_visitor_cannot_open_hotspots(demo_copy):
