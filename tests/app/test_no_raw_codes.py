@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from tests.app.test_app_pages import INSPECTOR, SUPERVISOR, _open
+from tests.app.test_app_pages import INSPECTOR, KEJING, SUPERVISOR, TOWNSHIP, _open
 
 __all__ = ["demo_copy", "detected_demo"]
 from tests.app.test_app_pages import demo_copy, detected_demo  # noqa: E402,F401  (the fixtures)
@@ -40,3 +40,9 @@ def test_handling_page_and_queue_show_no_raw_codes(demo_copy):
         assert not at.exception, at.exception
         found = [(text, RAW_CODES.search(text).group(0)) for text in _visible_text(at) if RAW_CODES.search(text)]
         assert found == [], found[:5]
+
+
+def test_sidebar_names_the_township_not_its_code(demo_copy):
+    at = _open("map", user=TOWNSHIP)
+    sidebar = " ".join(element.value for element in at.sidebar.markdown)
+    assert "克井镇" in sidebar and KEJING not in sidebar
