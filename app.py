@@ -26,6 +26,8 @@ def _run() -> None:
     pages = {
         "map": st.Page("app_pages/map_page.py", title=t("map_page"), icon=":material/map:", url_path="map",
                        default=True),
+        "queue": st.Page("app_pages/queue_page.py", title=t("queue_page"), icon=":material/checklist:",
+                         url_path="queue"),
         "ranking": st.Page("app_pages/ranking_page.py", title=t("ranking_page"), icon=":material/leaderboard:",
                            url_path="ranking"),
         "hotspots": st.Page("app_pages/hotspots_page.py", title=t("hotspots_page"),

@@ -2,6 +2,7 @@
 the actions the signed-in role may take, and downloads of the list as Excel, CSV and GeoJSON."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import streamlit as st
@@ -10,7 +11,7 @@ from app_pages.session import current_language, escape_markdown, t
 from app_pages.sidebar import current_user
 from app_pages.store_access import hotspots_for, open_store, region_frames, store_busy_guard
 from core.errors import LantianError
-from core.policy import EXPORT_ROLES, User, may_take, task_actions
+from core.policy import EXPORT_ROLES, Role, User, may_take
 from core.timeutil import now_beijing
 from core.vocabulary import label
 from data.hotspots import HotspotFilter
@@ -18,14 +19,16 @@ from data.store import Store
 from data.tasks import HandlingListFilter
 from hotspots import task_service
 from hotspots.attachments import Upload
+from hotspots.card import card_sentence
 from hotspots.dispatch import dispatch
 from hotspots.exports import EXPORTERS
 from hotspots.grid_register import people_of_township
-from hotspots.tasks import GRADES, TASK_KINDS, Action, TaskState
+from hotspots.task_card import countdown, department_choices, history_sentences, photo_sides
+from hotspots.tasks import GRADES, TASK_KINDS, Action, TaskState, actions_now
 from layers.region_map import FALLBACK_BOUNDS
 
 FLASH_KEY = "task_flash"
-HOTSPOT_COLUMNS = ["rank", "kind", "grade", "score", "township_name", "station_code", "pollutant", "peak",
+HOTSPOT_COLUMNS = ["rank", "grade", "card", "kind", "score", "township_name", "station_code", "pollutant", "peak",
                    "start_time", "end_time",
                    "task_state"]
 LISTED_HOTSPOTS = 500
@@ -33,6 +36,8 @@ LIST_COLUMNS = ["id", "title", "kind", "grade", "township_name", "holder_name", 
                 "deadline", "overdue", "returns", "escalations", "latest_feedback", "attachments"]
 # The inbox links here with ?task=ID: that task is chosen once, then the person may choose another.
 TASK_PARAMETER = "task"
+# The deadline the picker proposes, days from today by grade (the supervisor changes it).
+DEFAULT_DEADLINE_DAYS = {"I": 1, "II": 3, "III": 7}
 EXPORT_MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 ".csv": "text/csv", ".geojson": "application/geo+json"}
 
@@ -79,20 +84,39 @@ def _action_label(action: Action) -> str:
     return action.label(current_language())
 
 
-def _task_actions(store: Store, user: User, task_id: str, version: int) -> None:
-    """One small form per action the role may take; the service decides whether it is allowed now."""
-    allowed = {Action(code) for code in task_actions(user)} - {Action.CREATE, Action.RECORD_OBSERVATION}
+def offered_actions(user: User, task) -> set[Action]:
+    """The actions the task card offers: those the state machine allows now for the reader's role
+    (hotspots.tasks.actions_now), none on another township's task for a township official."""
+    if user.role is Role.TOWNSHIP and task.township_code != user.township_code:
+        return set()
+    return set(actions_now(user, task.state)) - {Action.CREATE, Action.RECORD_OBSERVATION}
+
+
+def _deadline_end_of(day) -> dt.datetime:
+    """A deadline picked as a day means the end of that day (24:00, Beijing time)."""
+    return dt.datetime.combine(day, dt.time()) + dt.timedelta(days=1)
+
+
+def _task_actions(store: Store, user: User, task, departments: list[str]) -> None:
+    """One small form per action the task's state and the reader's role allow now, and nothing else."""
+    allowed = offered_actions(user, task)
     if not allowed:
-        st.caption(t("no_task_actions"))
+        st.caption(t("task_card.not_yours") if user.role is Role.TOWNSHIP and task.township_code != user.township_code
+                   else t("no_task_actions"))
         return
-    lock = {"expected_version": version}
+    task_id, lock = task.id, {"expected_version": task.version}
     if Action.ASSIGN in allowed:
         with st.form("assign"):
-            department = st.text_input(t("department"), key="assign_department")
+            department = st.selectbox(t("task_card.assignee"), departments, index=0 if departments else None,
+                                      accept_new_options=True, key="assign_department")
+            default_day = (now_beijing() + dt.timedelta(days=DEFAULT_DEADLINE_DAYS.get(task.grade, 7))).date()
+            deadline = st.date_input(t("task_card.deadline_day"), value=default_day, min_value=now_beijing().date(),
+                                     key="assign_deadline")
             instructions = st.text_area(t("instructions"), key="assign_instructions")
             if st.form_submit_button(_action_label(Action.ASSIGN)):
                 _act(_action_label(Action.ASSIGN), lambda: task_service.assign(
-                    store, user, task_id, department=department, instructions=instructions, **lock))
+                    store, user, task_id, department=department, instructions=instructions,
+                    deadline=_deadline_end_of(deadline), **lock))
     if Action.SUBMIT_FEEDBACK in allowed:
         with st.form("feedback"):
             measures = st.text_area(t("measures"), key="feedback_measures")
@@ -154,16 +178,22 @@ def _holder_line(rows, task_id: str) -> str:
     return escape_markdown(t("task_held_by", holder=row["holder_name"], cell=cell))
 
 
-def _photos(store: Store, task_id: str) -> None:
-    """The task's photos (feedback, evidence, field observations), each captioned with who sent it when."""
+def _photos(store: Store, task_id: str, history) -> None:
+    """Before (found, evidence) and after (feedback) photos side by side, each captioned with who sent it when."""
     with store_busy_guard():
         attachments = task_service.task_attachments(store, task_id)
     if attachments.empty:
         return
     st.markdown(f"**{t('task_photos', count=len(attachments))}**")
-    for column, photo in zip(st.columns(min(len(attachments), 4)) * len(attachments), attachments.itertuples()):
-        column.image(str(task_service.attachment_path(store, task_id, photo.name)),
-                     caption=escape_markdown(f"{photo.original_name} · {photo.uploaded_by} · {photo.uploaded_at:%Y-%m-%d %H:%M}"))
+    for column, heading, photos in zip(st.columns(2), (t("task_card.before"), t("task_card.after")),
+                                       photo_sides(attachments, history)):
+        column.markdown(f"**{heading}**")
+        if photos.empty:
+            column.caption(t("task_card.no_photo"))
+        for photo in photos.itertuples():
+            column.image(str(task_service.attachment_path(store, task_id, photo.name)),
+                         caption=escape_markdown(
+                             f"{photo.original_name} · {photo.uploaded_by} · {photo.uploaded_at:%Y-%m-%d %H:%M}"))
 
 
 def _field_observation(store: Store, user: User, townships) -> None:
@@ -198,7 +228,13 @@ def _ranked_hotspots(store: Store, user: User, selection: HandlingListFilter) ->
             start=selection.start, end=selection.end), top=LISTED_HOTSPOTS)
     st.caption(t("hotspots_listed", count=len(ranked), top=LISTED_HOTSPOTS))
     headers = {column: t(f"col_{column}") for column in HOTSPOT_COLUMNS}
-    st.dataframe(ranked[HOTSPOT_COLUMNS], key="hotspot_table", use_container_width=True, hide_index=True,
+    lang = current_language()
+    shown = ranked.assign(card=[card_sentence(row, lang) for row in ranked.to_dict("records")],
+                          kind=ranked["kind"].map(lambda code: label("hotspot_kind", code, lang)),
+                          grade=ranked["grade"].map(lambda code: label("grade", code, lang)),
+                          pollutant=ranked["pollutant"].map(lambda code: label("pollutant", code, lang)),
+                          task_state=ranked["task_state"].map(lambda code: label("task_state", code, lang)))
+    st.dataframe(shown[HOTSPOT_COLUMNS], key="hotspot_table", use_container_width=True, hide_index=True,
                  column_config={**headers,
                                 "score": st.column_config.NumberColumn(headers["score"], format="%.1f"),
                                 "peak": st.column_config.NumberColumn(headers["peak"], format="%.1f")})
@@ -207,8 +243,9 @@ def _ranked_hotspots(store: Store, user: User, selection: HandlingListFilter) ->
     untasked = ranked[ranked["task_state"].isna()].head(50)
     if untasked.empty:
         return
-    lang = current_language()
-    labels = {row.id: f"#{row.rank} · {label('hotspot_kind', row.kind, lang)} · {row.township_name} · {row.grade}"
+    # Date and place tell a fresh finding from a year-old one before it becomes a task.
+    labels = {row.id: f"#{row.rank} · {label('grade', row.grade, lang)} · {row.start_time:%Y-%m-%d} · "
+                      f"{row.township_name or label('hotspot_kind', None, lang)} · {label('hotspot_kind', row.kind, lang)}"
               for row in untasked.itertuples()}
     chosen = st.selectbox(t("hotspot_to_task"), list(labels), format_func=labels.get, key="hotspot_to_task")
     if st.button(t("create_task"), key="create_task"):
@@ -250,7 +287,10 @@ def render() -> None:
     with store_busy_guard():
         rows = task_service.list_tasks(store, selection)
     st.caption(t("tasks_listed", count=len(rows), overdue=int(rows["overdue"].fillna(False).sum())))
+    lang = current_language()
     shown = rows[LIST_COLUMNS].assign(state=rows["state"].map(state_label),
+                                      kind=rows["kind"].map(lambda code: label("task_kind", code, lang)),
+                                      grade=rows["grade"].map(lambda code: label("grade", code, lang)),
                                       holder_name=rows["holder_name"].fillna(t("township_as_holder")),
                                       grid_cell_name=rows["grid_cell_name"].fillna(""))
     st.dataframe(shown, key="task_table", use_container_width=True, hide_index=True,
@@ -269,19 +309,30 @@ def render() -> None:
     with store_busy_guard():
         task = task_service.get_task(store, task_id)
         history = task_service.task_history(store, task_id)
-    title = f"**{escape_markdown(task.title)}**"
-    st.markdown(f"{title} · {state_label(task.state.value)} · {t('task_deadline')}: {task.deadline:%Y-%m-%d %H:%M}"
-                if task.deadline else title)
-    st.markdown(f":material/person_pin: {_holder_line(rows, task_id)}")
+    _task_card(store, user, task, history, rows)
+
+
+def _task_card(store: Store, user: User, task, history, rows) -> None:
+    """The task card (交办单): place, the hotspot's sentence, the requirement and deadline with a countdown,
+    the history in words, before/after photos and the actions allowed now."""
     lang = current_language()
-    history = history.assign(action=history["action"].map(lambda code: label("task_action", code, lang)),
-                             to_state=history["to_state"].map(lambda code: label("task_state", code, lang)))
-    history_columns = {"occurred_at": "col_occurred_at", "actor": "col_actor", "action": "col_action",
-                       "to_state": "col_to_state", "comment": "col_comment"}
-    st.dataframe(history[list(history_columns)], key="task_history", hide_index=True, use_container_width=True,
-                 column_config={column: t(key) for column, key in history_columns.items()})
-    _photos(store, task_id)
-    _task_actions(store, user, task_id, task.version)
+    row = rows[rows["id"] == task.id].iloc[0]
+    township_name = row["township_name"] if isinstance(row["township_name"], str) else None
+    with st.container(border=True, key="task_card"):
+        st.markdown(f"**{escape_markdown(task.title)}** · {state_label(task.state.value)}")
+        st.markdown(f"{t('popup_responsible_township')}：{escape_markdown(township_name or '—')} · "
+                    f"{t('popup_department')}：{escape_markdown(task.department or '—')}")
+        st.markdown(f":material/person_pin: {_holder_line(rows, task.id)}")
+        card = task_service.with_card_sentences(rows[rows["id"] == task.id], lang)["card"].iloc[0]
+        if card != "—":
+            st.markdown(f"#### {escape_markdown(card)}")
+        st.markdown(f"**{t('task_card.requirement')}**：{escape_markdown(task.instructions or t('task_card.no_requirement'))}")
+        deadline = f"{task.deadline:%Y-%m-%d %H:%M} · " if task.deadline else ""
+        st.markdown(f"**{t('task_card.deadline')}**：{deadline}{countdown(task.deadline, now_beijing(), lang)}")
+        st.markdown(f"**{t('task_card.history')}**")
+        st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in history_sentences(history, lang)))
+    _photos(store, task.id, history)
+    _task_actions(store, user, task, department_choices(rows["department"], township_name))
 
 
 if __name__ == "__main__":

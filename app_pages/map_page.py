@@ -3,13 +3,13 @@ hour's AQI and hotspots on one folium map; a click on a station or hotspot opens
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from app_pages.hotspot_card import select_hotspot, selected_hotspot, show_card
 from app_pages.session import current_language, escape_markdown, t
 from app_pages.sidebar import current_user
 from app_pages.store_access import (
@@ -25,12 +25,10 @@ from app_pages.store_access import (
     stations_at_hour,
     store_busy_guard,
 )
-from core.errors import BadInputError, LantianError
-from core.policy import User, may_take
+from core.errors import BadInputError
+from core.policy import User
 from core.settings import get_settings
-from core.vocabulary import label
 from data.hotspots import HotspotFilter
-from hotspots import task_service
 from layers.assets import asset_base_url
 from layers.charts import factor_chart, wind_rose_chart, wind_rose_table
 from layers.clicks import selection_from_map
@@ -43,6 +41,7 @@ FIRE_WINDOWS_DAYS = (1, 7, 30, 90)
 COLOUR_BY = ("composite", "rank", "none")
 HOTSPOT_DAYS = 30
 MAP_HOTSPOTS = 200
+SELECTED_ZOOM = 14
 # PM2.5 surface classes (µg/m³): the HJ 633 24-hour breakpoints 35, 75, 115, 150.
 PM25_EDGES = [0.0, 35.0, 75.0, 115.0, 150.0, 250.0]
 
@@ -104,33 +103,8 @@ def _hotspot_panel(store, user: User | None, hotspot_id: str, ranked: pd.DataFra
         st.info(t("sign_in_for_hotspots"))
         return
     rows = ranked[ranked["id"] == hotspot_id]
-    if rows.empty:
-        return
-    hotspot = rows.iloc[0]
-    lang = current_language()
-    st.subheader(t("hotspot_detail", rank=int(hotspot["rank"]), kind=label("hotspot_kind", hotspot["kind"], lang),
-                   grade=hotspot["grade"]))
-    why_column, sources_column = st.columns(2)
-    parts = json.loads(hotspot["score_parts"] or "{}")
-    why_column.markdown(t("hotspot_why", score=f"{hotspot['score']:.1f}"))
-    why_column.dataframe(pd.DataFrame({"part": list(parts), "value": list(parts.values())}), hide_index=True,
-                         key="hotspot_parts")
-    sources = pd.DataFrame(json.loads(hotspot["sources"] or "[]"))
-    sources_column.markdown(t("hotspot_sources"))
-    if sources.empty:
-        sources_column.caption(t("no_sources"))
-    else:
-        sources_column.dataframe(sources, hide_index=True, key="hotspot_sources")
-    if pd.notna(hotspot["task_state"]):
-        st.markdown(t("hotspot_task", task=hotspot["task_id"], state=label("task_state", hotspot["task_state"], lang)))
-    elif may_take(user, "create") and st.button(t("create_task"), key="create_task"):
-        try:
-            with store_busy_guard():
-                task = task_service.create_task_from_hotspot(store, user, hotspot_id)
-        except LantianError as error:
-            st.error(escape_markdown(error.render(lang)))
-        else:
-            st.success(t("task_created", task=task.id))
+    if not rows.empty:
+        show_card(store, user, rows.iloc[0].to_dict(), key="map")
 
 
 def render() -> None:
@@ -188,10 +162,18 @@ def render() -> None:
         st.error(escape_markdown(error.render(lang)))
         st.stop()
     # Only a click on a feature reruns the page: panning and zooming return nothing.
+    # The shared selection (today's queue sets it) centres the map on its hotspot.
+    shared = ranked[ranked["id"] == selected_hotspot()] if not ranked.empty else ranked
+    centre = {"center": [float(shared.iloc[0]["lat"]), float(shared.iloc[0]["lon"])], "zoom": SELECTED_ZOOM} \
+        if len(shared) else {}
     returned = st_folium(folium_map, key="region_map", height=MAP_HEIGHT_PX, use_container_width=True,
-                         returned_objects=["last_active_drawing"])
+                         returned_objects=["last_active_drawing"], **centre)
     selection = selection_from_map(returned)
-    if selection is None:
+    if selection is not None and selection.layer == "hotspot":
+        select_hotspot(selection.id)
+    if selection is None and len(shared):
+        _hotspot_panel(store, user, str(shared.iloc[0]["id"]), ranked)
+    elif selection is None:
         st.caption(t("click_hint"))
     elif selection.layer == "station" and hour is not None:
         with store_busy_guard():

@@ -99,12 +99,12 @@ def display_table(table: pd.DataFrame, lang: str, rank_column: str = "rank") -> 
 
 def _change(change, lang: str) -> str:
     if pd.isna(change):
-        return translate("card.rank_new", lang)
+        return translate("standing.rank_new", lang)
     if change > 0:
-        return translate("card.rank_up", lang, places=int(change))
+        return translate("standing.rank_up", lang, places=int(change))
     if change < 0:
-        return translate("card.rank_down", lang, places=int(-change))
-    return translate("card.rank_same", lang)
+        return translate("standing.rank_down", lang, places=int(-change))
+    return translate("standing.rank_same", lang)
 
 
 def _styled(shown: pd.DataFrame, own_code: str | None):
@@ -161,7 +161,7 @@ def render() -> None:
     st.caption(t("ranking_caption", ranked=ranked, total=len(table), version=version))
     if ranked == 0:
         reasons = table[REASON_COLUMNS[lang]].dropna().unique()
-        st.warning(escape_markdown("；".join(map(str, reasons)) or t("card.unranked_title", township=MISSING)))
+        st.warning(escape_markdown("；".join(map(str, reasons)) or t("standing.unranked_title", township=MISSING)))
     settings = get_settings()
     config = composite_config(version, settings.composite_divisors, settings.composite_weights)
     rules = configured_rules()
@@ -225,24 +225,24 @@ def _card(table: pd.DataFrame, code: str, by: str, bottom_n: int, config: pd.Dat
     standing = township_standing(table.assign(rank=table["level_rank"]), code, by, bottom_n, config)
     with st.container(border=True, key="township_card"):
         if standing.rank is None:
-            st.subheader(t("card.unranked_title", township=standing.township))
+            st.subheader(t("standing.unranked_title", township=standing.township))
             reason = standing.reason_zh if lang == "zh" else standing.reason_en
-            st.markdown(f"**{t('card.reason')}**：{escape_markdown(reason or MISSING)}")
+            st.markdown(f"**{t('standing.reason')}**：{escape_markdown(reason or MISSING)}")
         else:
-            st.subheader(t("card.title", township=standing.township, rank=standing.rank, total=standing.ranked))
-            lines = [(t("card.change"), _change(standing.rank_change, lang)),
-                     (t("card.to_next"), _next_words(standing)),
-                     (t("card.to_leave_bottom", n=bottom_n), _bottom_words(standing, bottom_n))]
+            st.subheader(t("standing.title", township=standing.township, rank=standing.rank, total=standing.ranked))
+            lines = [(t("standing.change"), _change(standing.rank_change, lang)),
+                     (t("standing.to_next"), _next_words(standing)),
+                     (t("standing.to_leave_bottom", n=bottom_n), _bottom_words(standing, bottom_n))]
             for name, words in lines:
                 st.markdown(f"**{name}**：{escape_markdown(words)}")
         if standing.top_pollutant is not None:
-            st.markdown(f"**{t('card.top_pollutant')}**：" + escape_markdown(t(
-                "card.top_pollutant_value", pollutant=label("pollutant", standing.top_pollutant, lang),
+            st.markdown(f"**{t('standing.top_pollutant')}**：" + escape_markdown(t(
+                "standing.top_pollutant_value", pollutant=label("pollutant", standing.top_pollutant, lang),
                 value=f"{standing.top_sub_index:.2f}", share=f"{standing.top_share:.0%}")))
         mine = progress[progress["unit_code"] == code]
-        st.markdown(f"**{t('card.targets')}**：" + ("" if not mine.empty else t("card.no_targets")))
+        st.markdown(f"**{t('standing.targets')}**：" + ("" if not mine.empty else t("standing.no_targets")))
         for row in mine.itertuples():
-            state = MISSING if pd.isna(row.on_track) else t("card.on_track" if row.on_track else "card.off_track")
+            state = MISSING if pd.isna(row.on_track) else t("standing.on_track" if row.on_track else "standing.off_track")
             st.markdown("- " + escape_markdown(
                 f"{label('target_metric', row.metric, lang)}：{t('col_target_value')} {_figure(row.metric, row.target_value)}，"
                 f"{t('col_ytd_value')} {_figure(row.metric, row.ytd_value)}，{state}；{_allowance(row)}"))
@@ -255,16 +255,16 @@ def _figure(metric: str, value) -> str:
 
 def _allowance(row) -> str:
     if row.days_left == 0 and row.metric in ("pm25", "pm10"):
-        return t("card.year_over")
+        return t("standing.year_over")
     if pd.isna(row.allowance):
         return MISSING
     if row.metric in ("pm25", "pm10"):
-        return t("card.allowance_mean", value=number(row.allowance), days=int(row.days_left))
+        return t("standing.allowance_mean", value=number(row.allowance), days=int(row.days_left))
     if row.metric == "heavy_day_ratio":
-        return t("card.allowance_heavy", days=int(row.allowance))
+        return t("standing.allowance_heavy", days=int(row.allowance))
     if row.metric == "good_day_ratio":
-        return t("card.allowance_good", days=int(row.allowance))
-    return t("card.allowance_index", value=number(row.allowance, 2))
+        return t("standing.allowance_good", days=int(row.allowance))
+    return t("standing.allowance_index", value=number(row.allowance, 2))
 
 
 def _gap(value: float | None) -> str:
@@ -273,17 +273,17 @@ def _gap(value: float | None) -> str:
 
 def _next_words(standing: Standing) -> str:
     if standing.next_up is None:
-        return t("card.at_top")
-    return t("card.to_next_value", gap=_gap(standing.gap_to_next), township=standing.next_up)
+        return t("standing.at_top")
+    return t("standing.to_next_value", gap=_gap(standing.gap_to_next), township=standing.next_up)
 
 
 def _bottom_words(standing: Standing, bottom_n: int) -> str:
     if standing.bottom_neighbour is None:
         return MISSING
     if standing.in_bottom:
-        return t("card.leave_bottom_value", gap=_gap(standing.bottom_gap), township=standing.bottom_neighbour,
+        return t("standing.leave_bottom_value", gap=_gap(standing.bottom_gap), township=standing.bottom_neighbour,
                  n=bottom_n)
-    return t("card.not_in_bottom", n=bottom_n, rank=standing.ranked - bottom_n + 1, gap=_gap(standing.bottom_gap))
+    return t("standing.not_in_bottom", n=bottom_n, rank=standing.ranked - bottom_n + 1, gap=_gap(standing.bottom_gap))
 
 
 def _lists(table: pd.DataFrame, rules, lang: str) -> None:

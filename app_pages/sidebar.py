@@ -5,7 +5,7 @@ import streamlit as st
 
 from accounts.users import authenticate
 from app_pages.session import current_language, escape_markdown, language_picker, t
-from app_pages.store_access import open_store, store_busy_guard, unread_for
+from app_pages.store_access import open_store, region_frames, store_busy_guard, unread_for
 from core.errors import SignInThrottledError
 from core.policy import Role, User
 from core.settings import get_settings
@@ -51,6 +51,14 @@ def _sign_in() -> None:
                 st.rerun()
 
 
+def _township_name(code: str) -> str:
+    """The township's name for its code (the code itself where the store does not know it)."""
+    with store_busy_guard():
+        townships = region_frames(open_store())[0]
+    names = dict(zip(townships["code"], townships["name"]))
+    return names.get(code, code)
+
+
 def sidebar() -> User | None:
     """Draw the shared sidebar and return the signed-in user (None when signed out)."""
     language_picker()
@@ -60,7 +68,7 @@ def sidebar() -> User | None:
         _sign_in()
         st.sidebar.caption(t("public_note"))
     else:
-        township = f" · {user.township_code}" if user.township_code else ""
+        township = f" · {escape_markdown(_township_name(user.township_code))}" if user.township_code else ""
         st.sidebar.markdown(f":material/person: **{escape_markdown(user.name)}** · {role_label(user.role)}{township}")
         with store_busy_guard():
             unread = unread_for(open_store(), user)

@@ -62,3 +62,28 @@ def gcj02_to_wgs84_xy(coords: np.ndarray) -> np.ndarray:
     """The same as gcj02_to_wgs84 for an (n, 2) array of lon/lat, the shape shapely.transform uses."""
     wgs_lon, wgs_lat = gcj02_to_wgs84(coords[:, 0], coords[:, 1])
     return np.column_stack([wgs_lon, wgs_lat])
+
+
+# Baidu's BD-09 is a further shift of GCJ-02 (Baidu's published formula, as in wandergis/coordtransform).
+_BD_X_PI = np.pi * 3000.0 / 180.0
+
+
+def gcj02_to_bd09(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """BD-09 (lon, lat) in degrees, the coordinates Baidu Maps takes (``coord_type=bd09ll``), for GCJ-02 positions."""
+    x, y = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    radius = np.sqrt(x * x + y * y) + 0.00002 * np.sin(y * _BD_X_PI)
+    theta = np.arctan2(y, x) + 0.000003 * np.cos(x * _BD_X_PI)
+    return radius * np.cos(theta) + 0.0065, radius * np.sin(theta) + 0.006
+
+
+def bd09_to_gcj02(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """GCJ-02 (lon, lat) in degrees for BD-09 positions (the published inverse, good to about 1 m)."""
+    x, y = np.asarray(lon, dtype=float) - 0.0065, np.asarray(lat, dtype=float) - 0.006
+    radius = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _BD_X_PI)
+    theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _BD_X_PI)
+    return radius * np.cos(theta), radius * np.sin(theta)
+
+
+def wgs84_to_bd09(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """BD-09 (lon, lat) for WGS84 (EPSG:4326) positions: WGS84 → GCJ-02 → BD-09."""
+    return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))

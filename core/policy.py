@@ -39,6 +39,7 @@ EVERYONE = None
 # monthly township ranking are published to the public in China, so map and ranking need no sign-in.
 PAGE_ROLES: dict[str, frozenset[Role] | None] = {
     "map": EVERYONE,
+    "queue": frozenset({Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN}),
     "ranking": EVERYONE,
     "hotspots": frozenset({Role.INSPECTOR, Role.TOWNSHIP, Role.SUPERVISOR, Role.ADMIN}),
     "fires": frozenset({Role.INSPECTOR, Role.TOWNSHIP, Role.SUPERVISOR, Role.ADMIN}),

@@ -72,6 +72,32 @@ class HotspotFilter:
         return (" AND ".join(clauses) or "TRUE"), params
 
 
+def read_grading(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+    """Stored hotspots starting in [start, end) as the grade quota ranks them: id, start_time, score,
+    grade and score_parts (JSON text, holding the rule's grade before the quota)."""
+    return con.execute("SELECT id, start_time, score, grade, score_parts FROM hotspots "
+                       "WHERE start_time >= $start AND start_time < $end", {"start": start, "end": end}).df()
+
+
+def update_grades(con: duckdb.DuckDBPyConnection, grades: pd.DataFrame) -> int:
+    """Set ``grade`` of the hotspots in ``grades`` (columns id, grade) inside the caller's transaction;
+    returns how many rows changed."""
+    con.register("new_grades", grades[["id", "grade"]])
+    try:
+        changed = con.execute("SELECT count(*) FROM hotspots h JOIN new_grades g ON g.id = h.id "
+                              "WHERE h.grade IS DISTINCT FROM g.grade").fetchone()[0]
+        con.execute("UPDATE hotspots SET grade = g.grade FROM new_grades g "
+                    "WHERE hotspots.id = g.id AND hotspots.grade IS DISTINCT FROM g.grade")
+    finally:
+        con.unregister("new_grades")
+    return changed
+
+
+def read_latest_hotspot_start(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """When the newest stored hotspot started (naive Beijing time), or None for a store without any."""
+    return con.execute("SELECT max(start_time) FROM hotspots").fetchone()[0]
+
+
 def read_hotspots(con: duckdb.DuckDBPyConnection, selection: HotspotFilter, top: int | None = None) -> pd.DataFrame:
     """Stored hotspots matching ``selection``, best first (score, then start and id), with ``rank``
     (1 = best within the selection) and the township's name; lon/lat EPSG:4326, times naive Beijing."""

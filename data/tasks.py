@@ -129,12 +129,17 @@ def read_sweepable(con: duckdb.DuckDBPyConnection, now: datetime, states: Sequen
     return [row[0] for row in rows]
 
 
+# The hotspot's columns read_handling_list adds for its card (hotspots.card), as named in the row.
+HOTSPOT_CARD_FIELDS = ("hotspot_kind", "peak_ratio", "hours", "score", "score_parts", "sources", "context",
+                       "hotspot_start")
+
+
 def read_handling_list(con: duckdb.DuckDBPyConnection, selection: HandlingListFilter, now: datetime,
                        owing_states: Sequence[str]) -> pd.DataFrame:
     """The handling list (处置清单) rows matching ``selection``, one per task, with township name, hotspot
     pollutant and peak (µg/m³; CO mg/m³), return and escalation counts from the event log, the latest
     feedback, attachment count and ``overdue`` as of ``now`` (a task in one of ``owing_states`` past its
-    deadline); lon/lat in EPSG:4326."""
+    deadline); lon/lat in EPSG:4326; and the hotspot's fields its card is written from (HOTSPOT_CARD_FIELDS)."""
     where, params = selection.to_sql()
     params |= {"now": now, "owing": list(owing_states)}
     return con.execute(
@@ -151,7 +156,9 @@ def read_handling_list(con: duckdb.DuckDBPyConnection, selection: HandlingListFi
         "       t.instructions, h.latest_feedback, h.feedback_at, "
         "       coalesce(f.attachments, 0)::INTEGER AS attachments, "
         "       t.hotspot_id, hs.pollutant, hs.peak, t.lon, t.lat, t.created_at, t.updated_at, "
-        "       t.holder, gp.name AS holder_name, gp.phone AS holder_phone, gc.name AS grid_cell_name "
+        "       t.holder, gp.name AS holder_name, gp.phone AS holder_phone, gc.name AS grid_cell_name, "
+        "       hs.kind AS hotspot_kind, hs.peak_ratio, hs.hours, hs.score, hs.score_parts, hs.sources, hs.context, "
+        "       hs.start_time AS hotspot_start "
         "FROM tasks t "
         "LEFT JOIN grid_people gp ON gp.id = t.holder "
         "LEFT JOIN grid_cells gc ON gc.code = t.grid_cell "

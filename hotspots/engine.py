@@ -14,7 +14,7 @@ from shapely.ops import unary_union
 from core.errors import BadInputError
 from core.timeutil import now_beijing
 from data.alerts import read_level_periods
-from data.hotspots import read_hotspot_history, upsert_hotspots
+from data.hotspots import read_grading, read_hotspot_history, update_grades, upsert_hotspots
 from data.sources import read_dust_readings, read_dust_sources, read_enterprises, read_fire_points
 from data.stations import MEDIAN_POLLUTANTS, read_hourly_observations, read_network_medians, read_stations
 from data.store import Store
@@ -35,7 +35,7 @@ from hotspots.fire_review import propose as propose_strike_offs
 from hotspots.fires import classify_fire_points, fire_events
 from hotspots.grid import grid_cells, idw_surface, raster_surface, top_cells, write_surface
 from hotspots.schema import STORED_COLUMNS, Audience, HotspotKind, detections
-from hotspots.scoring import grades, recurrence, recurring_days, score_parts, total_score
+from hotspots.scoring import grades, quota_grades, recurrence, recurring_days, score_parts, total_score
 from hotspots.violations import violation_detections
 from zones.enforcement import coal_violations, machinery_violations, truck_violations
 from zones.membership import points_frame, township_containing, zones_containing
@@ -331,9 +331,10 @@ def score_and_attribute(hotspots: pd.DataFrame, history: pd.DataFrame, townships
     hotspots["grade"] = grades(hotspots, hotspots["score"], recurring_days(hotspots, history, config.recurrence_window_days),
                                config)
     hotspots["score_parts"] = [_json({**{k: round(float(v), 3) for k, v in row.items()},
-                                      "peak_over_threshold": round(float(pot), 3), "recurrences": int(rec)})
-                               for row, pot, rec in zip(parts.to_dict("records"), hotspots["peak_over_threshold"],
-                                                         hotspots["recurrence"])]
+                                      "peak_over_threshold": round(float(pot), 3), "recurrences": int(rec),
+                                      "rule_grade": grade})
+                               for row, pot, rec, grade in zip(parts.to_dict("records"), hotspots["peak_over_threshold"],
+                                                                hotspots["recurrence"], hotspots["grade"])]
     hotspots["context"] = [_json({**(details or {}), "zones": zones_in, "audience": audience})
                            for details, zones_in, audience in zip(hotspots["details"], hotspots["zones"],
                                                                    hotspots["audience"])]
@@ -344,15 +345,28 @@ def score_and_attribute(hotspots: pd.DataFrame, history: pd.DataFrame, townships
     return ordered[[*STORED_COLUMNS, "rank"]]
 
 
+def apply_grade_quota(con, hotspots: pd.DataFrame, config: HotspotConfig) -> int:
+    """Re-grade every stored hotspot of the calendar months ``hotspots`` start in under the grade-I quota
+    (hotspots.scoring.quota_grades), inside the caller's write transaction; returns the grades changed."""
+    starts = pd.to_datetime(hotspots["start_time"])
+    first = starts.min().to_period("M").to_timestamp().to_pydatetime()
+    after = (starts.max().to_period("M") + 1).to_timestamp().to_pydatetime()
+    stored = read_grading(con, first, after)
+    return update_grades(con, stored.assign(grade=quota_grades(stored, config))) if len(stored) else 0
+
+
 def detect_and_store(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | None = None) -> dict[str, int]:
     """Detect the window and upsert its hotspots in one write transaction; returns counts by kind and
     'new' / 'updated'. Then the window's fire points not yet reviewed get the classification's
     strike-off proposals and their duplicate reports linked (hotspots.fire_review.propose), so the
     daily run leaves them ready for review. Migrates the store first."""
     store.migrate()
+    config = config or configured()
     hotspots = detect(store, start, end, config)
     with store.write(spatial=True) as con:
         new, updated = upsert_hotspots(con, hotspots, now_beijing()) if len(hotspots) else (0, 0)
+        if len(hotspots):
+            apply_grade_quota(con, hotspots, config)
     propose_strike_offs(store, start, end, config)
     counts = hotspots["kind"].value_counts().to_dict()
     return {**{str(k): int(v) for k, v in counts.items()}, "new": new, "updated": updated}
@@ -400,4 +414,5 @@ def check_zones(store: Store, first_day: dt.date, last_day: dt.date) -> CheckRes
     if not hotspots.empty:
         with store.write(spatial=True) as con:
             result.new, result.updated = upsert_hotspots(con, hotspots, now_beijing())
+            apply_grade_quota(con, hotspots, config)
     return result

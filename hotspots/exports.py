@@ -14,6 +14,7 @@ from hotspots.tasks import TaskState
 HEADERS_ZH: dict[str, str] = {
     "id": "交办单号",
     "title": "标题",
+    "card": "研判",
     "kind": "类型",
     "grade": "等级",
     "township_name": "责任乡镇",

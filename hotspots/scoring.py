@@ -1,6 +1,8 @@
 """The hotspot score a person can read: intensity, duration, extent, recurrence and context, with the grade."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 
@@ -91,3 +93,28 @@ def grades(hotspots: pd.DataFrame, scores: pd.Series, days_recurring: np.ndarray
     level = np.array([GRADES.index(g) for g in grade])
     raised = np.where(days_recurring >= config.recurrence_days_raise, np.maximum(level - 1, 0), level)
     return np.array(GRADES)[raised]
+
+
+def rule_grade(grade: object, score_parts: object) -> str:
+    """The grade the rules gave a stored hotspot before the month's quota (kept in score_parts as
+    ``rule_grade``; rows stored before the quota existed have only their grade)."""
+    parts = json.loads(score_parts) if isinstance(score_parts, str) and score_parts else {}
+    return parts.get("rule_grade") or grade
+
+
+def quota_grades(hotspots: pd.DataFrame, config: HotspotConfig) -> pd.Series:
+    """The grade of each hotspot (columns id, start_time, score, grade, score_parts) under the grade-I
+    quota: per calendar month of start_time, the floor(grade_i_share × n) (at least one) best-scored of
+    those the rules grade I keep it, later ones first on equal scores; the others the rules grade I
+    become II. Aligned to ``hotspots``."""
+    by_rule = pd.Series([rule_grade(g, p) for g, p in zip(hotspots["grade"], hotspots["score_parts"])],
+                        index=hotspots.index, dtype=object)
+    month = pd.to_datetime(hotspots["start_time"]).dt.to_period("M")
+    allowed = month.map(month.value_counts().map(lambda n: max(1, int(np.floor(config.grade_i_share * n + 1e-9)))))
+    candidates = hotspots[by_rule == "I"].assign(month=month, score=hotspots["score"].fillna(0.0))
+    ordered = candidates.sort_values(["month", "score", "start_time", "id"], ascending=[True, False, False, True])
+    place = ordered.groupby("month").cumcount() + 1
+    demoted = place.index[place.to_numpy() > allowed[place.index].to_numpy()]
+    graded = by_rule.copy()
+    graded[demoted] = "II"
+    return graded

@@ -24,6 +24,7 @@ from data import townships as township_repo
 from data.store import Store
 from data.tasks import HandlingListFilter
 from hotspots.attachments import SavedAttachment, Upload
+from hotspots.card import card_sentence
 from hotspots.changes import change, clean_text, moment, save_photos, stored_photo
 from hotspots.routing import route_place
 from hotspots.task_notices import notify_task_change
@@ -310,6 +311,15 @@ def list_tasks(store: Store, selection: HandlingListFilter = HandlingListFilter(
 
 def handling_list(store: Store, user: User, selection: HandlingListFilter = HandlingListFilter(),
                   now: datetime | None = None) -> pd.DataFrame:
-    """The handling list (处置清单) for export (supervisor or the CLI)."""
+    """The handling list (处置清单) for export (supervisor or the CLI), each task with its hotspot's card
+    sentence in Chinese (``card``; '—' for a field observation)."""
     require_export(user)
-    return list_tasks(store, selection, now)
+    return with_card_sentences(list_tasks(store, selection, now))
+
+
+def with_card_sentences(rows: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Handling-list rows with ``card`` (the hotspot card's sentence in ``lang``) in place of the hotspot
+    fields it is written from."""
+    cards = [card_sentence({**row, "kind": row["hotspot_kind"], "start_time": row["hotspot_start"]}, lang)
+             for row in rows.to_dict("records")]
+    return rows.drop(columns=list(repo.HOTSPOT_CARD_FIELDS)).assign(card=cards)

@@ -7,11 +7,12 @@ in other properties.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from core.vocabulary import label, translate
+from hotspots.card import Card, hotspot_card
 
 
 def _present(value: object) -> bool:
@@ -62,19 +63,26 @@ def task_popup_html(task: Mapping[str, object], lang: str = "zh") -> str:
     ], lang)
 
 
+def _list(items: Sequence[str]) -> str:
+    return "<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in items) + "</ul>" if items else ""
+
+
+def card_html(card: Card, lang: str = "zh") -> str:
+    """A hotspot card as HTML (every text escaped here): title, sentence, evidence, sources with their
+    action, the suggested actions, navigation links and the score parts folded behind 评分明细."""
+    links = " · ".join(f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">'
+                       f'{html.escape(translate(f"card.nav.{name}", lang))}</a>' for name, url in card.navigation.items())
+    sources = _list(card.sources) or f"<p>{html.escape(translate('card.no_sources', lang))}</p>"
+    return (f'<div class="lantian-card"><b>{html.escape(card.title)}</b>'
+            f'<p class="lantian-card-sentence">{html.escape(card.sentence)}</p>'
+            f"<b>{html.escape(translate('card.evidence', lang))}</b>{popup_table(list(card.evidence))}"
+            f"<b>{html.escape(translate('card.sources', lang))}</b>{sources}"
+            f"<b>{html.escape(translate('card.actions', lang))}</b>：{html.escape('；'.join(card.actions))}"
+            + (f"<p>{html.escape(translate('card.navigate', lang))}：{links}</p>" if links else "")
+            + f"<details><summary>{html.escape(translate('card.details', lang))}</summary>"
+            f"{popup_table(list(card.details))}</details></div>")
+
+
 def hotspot_popup_html(hotspot: Mapping[str, object], lang: str = "zh") -> str:
-    """Popup HTML for a hotspots row: kind, pollutant, peak (µg/m³; CO mg/m³), grade, score, township,
-    station and period (Beijing time)."""
-    start, end = hotspot.get("start_time"), hotspot.get("end_time")
-    period = " – ".join(pd.Timestamp(t).strftime("%Y-%m-%d %H:%M") for t in (start, end) if _present(t))
-    peak = hotspot.get("peak")
-    return _table(hotspot.get("id") or translate("popup_hotspot", lang), [
-        ("kind", _label("hotspot_kind", hotspot.get("kind"), lang)),
-        ("pollutant", _label("pollutant", hotspot.get("pollutant"), lang)),
-        ("peak", f"{peak:.1f}" if _present(peak) else None),
-        ("grade", _label("grade", hotspot.get("grade"), lang)),
-        ("score", f"{hotspot['score']:.2f}" if _present(hotspot.get("score")) else None),
-        ("responsible_township", hotspot.get("township_name") or hotspot.get("township_code")),
-        ("station", hotspot.get("station_code")),
-        ("period", period or None),
-    ], lang)
+    """Popup HTML for a hotspots row (data.hotspots.read_hotspots' columns): its card (hotspots.card)."""
+    return card_html(hotspot_card(hotspot, lang), lang)

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 from folium.plugins import FastMarkerCluster
 
-from core.vocabulary import label, translate
+from core.vocabulary import MISSING, label, translate
 from layers.overlays import geojson_layer
 from layers.popups import display_text, hotspot_popup_html, popup_table, task_popup_html
 
@@ -84,7 +84,9 @@ def hotspot_layer(hotspots: gpd.GeoDataFrame, lang: str, tasks: pd.DataFrame | N
     properties = pd.DataFrame({
         "id": hotspots["id"].map(str), "layer": "hotspot", "grade": hotspots["grade"].fillna("III").map(str),
         "ring": rings.to_numpy(),
-        "tooltip": [f"{display_text(kind)} · {display_text(pollutant)} · {translate('grade', lang)} {display_text(grade)}"
+        "tooltip": [display_text(" · ".join(text for text in (label("hotspot_kind", kind, lang),
+                                                              label("pollutant", pollutant, lang), label("grade", grade, lang))
+                                            if text != MISSING))
                     for kind, pollutant, grade in zip(hotspots["kind"], hotspots["pollutant"], hotspots["grade"])],
         "popup": popups,
     })

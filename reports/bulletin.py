@@ -105,10 +105,10 @@ def _change_words(change, lang: str) -> str:
     if pd.isna(change):
         return MISSING
     if change > 0:
-        return translate("card.rank_up", lang, places=int(change))
+        return translate("standing.rank_up", lang, places=int(change))
     if change < 0:
-        return translate("card.rank_down", lang, places=int(-change))
-    return translate("card.rank_same", lang)
+        return translate("standing.rank_down", lang, places=int(-change))
+    return translate("standing.rank_same", lang)
 
 
 def _lists(ranking: pd.DataFrame, bottom_n: int, lang: str) -> list:
@@ -145,7 +145,7 @@ def _targets(store: Store, period: Period, lang: str) -> list:
         return blocks + [Paragraph(translate("bulletin.no_targets", lang, year=period.end.year))]
     rows = tuple((str(row.unit_name), label("target_metric", row.metric, lang), _target_figure(row.metric, row.target_value),
                   _target_figure(row.metric, row.ytd_value),
-                  MISSING if pd.isna(row.on_track) else translate("card.on_track" if row.on_track else "card.off_track",
+                  MISSING if pd.isna(row.on_track) else translate("standing.on_track" if row.on_track else "standing.off_track",
                                                                  lang),
                   _allowance_words(row, lang)) for row in progress.itertuples())
     columns = ("col_unit", "col_target_metric", "col_target_value", "col_ytd_value", "col_on_track", "col_allowance")
@@ -162,12 +162,12 @@ def _allowance_words(row, lang: str) -> str:
     if pd.isna(row.allowance):
         return MISSING
     if row.metric in ("pm25", "pm10"):
-        return translate("card.allowance_mean", lang, value=number(row.allowance), days=int(row.days_left))
+        return translate("standing.allowance_mean", lang, value=number(row.allowance), days=int(row.days_left))
     if row.metric == "heavy_day_ratio":
-        return translate("card.allowance_heavy", lang, days=int(row.allowance))
+        return translate("standing.allowance_heavy", lang, days=int(row.allowance))
     if row.metric == "good_day_ratio":
-        return translate("card.allowance_good", lang, days=int(row.allowance))
-    return translate("card.allowance_index", lang, value=number(row.allowance, 2))
+        return translate("standing.allowance_good", lang, days=int(row.allowance))
+    return translate("standing.allowance_index", lang, value=number(row.allowance, 2))
 
 
 def _hotspots(store: Store, period: Period, lang: str) -> list:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.vocabulary.assessment import ENTRIES as ASSESSMENT_ENTRIES
+from core.vocabulary.cards import ENTRIES as CARD_ENTRIES
 from core.vocabulary.codes import CODES
 from core.vocabulary.emergency import ENTRIES as EMERGENCY_ENTRIES
 from core.vocabulary.fires import ENTRIES as FIRE_ENTRIES
@@ -46,7 +47,8 @@ def _merged(*tables: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, 
 VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES, FIRE_ENTRIES,
                                                    REGISTER_ENTRIES, HANDOFF_ENTRIES,
                                                    GRID_ENTRIES, EMERGENCY_ENTRIES,
-                                                   SAFETY_ENTRIES, ASSESSMENT_ENTRIES)
+                                                   SAFETY_ENTRIES, ASSESSMENT_ENTRIES,
+                                                   CARD_ENTRIES)
 
 
 @dataclass(frozen=True)

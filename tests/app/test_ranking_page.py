@@ -54,7 +54,7 @@ def test_the_card_of_the_signed_in_township(demo_copy):  # noqa: F811
     ranking = rank_store(demo_copy, Period.parse("2025-06")).set_index("township_code")
     rank = int(ranking.at[KEJING, "rank"])
     headings = [element.value for element in at.subheader]
-    assert translate("card.title", "zh", township="克井镇", rank=rank, total=int(ranking["rank"].notna().sum())) \
+    assert translate("standing.title", "zh", township="克井镇", rank=rank, total=int(ranking["rank"].notna().sum())) \
         in headings
     card = " ".join(element.value for element in at.markdown).replace("\\", "")  # markdown escapes
     for words in ("名次变化", "贡献最大的污染物", "距上一名", "距离退出后 3 名", "年度目标进度", "PM2.5 年均浓度"):
@@ -70,7 +70,7 @@ def test_unranked_townships_say_why_in_words(demo_copy):  # noqa: F811
     reason = translate("reason.no_year_ago_value", "zh")
     assert set(at.dataframe[0].value["invalid_reason"]) == {reason}
     assert any(reason in warning.value for warning in at.warning)
-    assert translate("card.unranked_title", "zh", township="克井镇") in [element.value for element in at.subheader]
+    assert translate("standing.unranked_title", "zh", township="克井镇") in [element.value for element in at.subheader]
 
 
 def test_the_bulletin_is_offered_as_docx_and_pdf(demo_copy):  # noqa: F811

@@ -148,8 +148,10 @@ def test_supervisor_assigns_a_task_and_downloads_the_excel_list(app_url: str, pa
     _sign_in(page, app_url, name, password)
     _open_page(page, "hotspots_page")
     page.get_by_role("heading", name=translate("hotspots_title", "zh")).wait_for(timeout=WAIT_MS)
-    assign = page.locator('[data-testid="stForm"]').filter(has_text=translate("department", "zh")).first
-    assign.get_by_label(translate("department", "zh")).fill("克井镇城建办")
+    # The responsible unit is offered (the task's township government first); the deadline is a day.
+    assign = page.locator('[data-testid="stForm"]').filter(has_text=translate("task_card.assignee", "zh")).first
+    assign.get_by_role("group", name=translate("task_card.deadline_day", "zh")).wait_for(timeout=WAIT_MS)
+    assign.get_by_label(translate("instructions", "zh")).fill("克井镇城建办三日内冲洗道路")
     assign.get_by_role("button", name="交办").click()
     page.get_by_text(translate("action_done", "zh", action="交办")).wait_for(timeout=WAIT_MS)
     _shot(page, "hotspots_duban")
@@ -160,5 +162,5 @@ def test_supervisor_assigns_a_task_and_downloads_the_excel_list(app_url: str, pa
     download_info.value.save_as(saved)
     sheet = openpyxl.load_workbook(io.BytesIO(saved.read_bytes())).worksheets[0]
     cells = [str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None]
-    assert "克井镇城建办" in cells
+    assert "克井镇城建办三日内冲洗道路" in cells and any(cell.endswith("人民政府") for cell in cells)
     assert TaskState.ASSIGNED.label('zh') in cells

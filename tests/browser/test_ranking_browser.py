@@ -28,7 +28,7 @@ def test_the_ranking_page_in_a_browser(app_url: str, screen: str):
         _sign_in(page, app_url, "kejing", "lantian-kejing")
         _open_page(page, "ranking_page")
         page.set_viewport_size(dict(zip(("width", "height"), VIEWPORTS[screen])))
-        page.get_by_text(translate("card.to_next", "zh"), exact=False).first.wait_for(timeout=WAIT_MS)
+        page.get_by_text(translate("standing.to_next", "zh"), exact=False).first.wait_for(timeout=WAIT_MS)
         page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=WAIT_MS)
         page.wait_for_timeout(1500)  # charts finish drawing
         assert page.locator('[data-testid="stException"]').count() == 0

@@ -17,7 +17,7 @@ from core.policy import SYSTEM_USER
 from data.store import Store
 from data.tasks import HandlingListFilter
 from hotspots import task_service as ts
-from hotspots.exports import display_width, summary_by_township, to_geojson, to_xlsx
+from hotspots.exports import display_width, summary_by_township, to_csv, to_geojson, to_xlsx
 from tests.tasks_support import (
     INSPECTOR,
     KEJING_OFFICIAL,
@@ -30,7 +30,7 @@ from tests.tasks_support import (
 )
 
 HOUR = timedelta(hours=1)
-EXPECTED_HEADERS = ["交办单号", "标题", "类型", "等级", "责任乡镇", "乡镇编码", "责任部门", "状态", "整改期限",
+EXPECTED_HEADERS = ["交办单号", "标题", "研判", "类型", "等级", "责任乡镇", "乡镇编码", "责任部门", "状态", "整改期限",
                     "是否逾期", "退回次数", "督办次数", "整改要求", "最新反馈", "反馈时间", "附件数", "热点编号",
                     "污染物", "峰值", "经度", "纬度", "生成时间", "更新时间"]
 __all__ = ["region"]
@@ -164,3 +164,13 @@ def test_a_task_without_a_position_exports_a_null_geometry(region: Store):
     collection = json.loads(to_geojson(ts.handling_list(region, SYSTEM_USER)))
     assert [feature["geometry"] for feature in collection["features"]] == [None]
     assert collection["features"][0]["properties"]["township_name"] == "轵城镇"
+
+
+def test_each_row_carries_its_hotspot_card_sentence(loop: Store):
+    rows = ts.handling_list(loop, SUPERVISOR)
+    assert not set(rows.columns) & {"score_parts", "sources", "context"}  # the card, not the engine's internals
+    sentences = dict(zip(rows["hotspot_id"], rows["card"]))
+    assert sentences["H-KJ-PM25"].startswith("PM2.5 峰值") and "µg/m³" in sentences["H-KJ-PM25"]
+    assert "火点" in sentences["H-ZC-FIRE"]
+    header = next(csv.reader(io.StringIO(to_csv(rows).decode("utf-8-sig"))))
+    assert header[:3] == ["交办单号", "标题", "研判"]

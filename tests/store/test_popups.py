@@ -31,10 +31,14 @@ def test_task_popup_escapes_every_typed_field():
 
 
 def test_hotspot_popup_escapes_and_formats():
-    html = hotspot_popup_html({"id": "H<1>", "kind": "dust", "pollutant": "pm10", "peak": 123.456,
-                               "grade": "II", "township_name": ATTACK, "start_time": T0, "end_time": None})
-    assert ATTACK not in html and ESCAPED in html and "H&lt;1&gt;" in html
-    assert "扬尘" in html and "123.5" in html
+    html = hotspot_popup_html({"id": "H<1>", "kind": "dust", "pollutant": "pm10", "peak": 123.456, "peak_ratio": 2.0,
+                               "hours": 4, "grade": "II", "township_name": ATTACK, "start_time": T0, "end_time": None,
+                               "lon": 112.6, "lat": 35.1,
+                               "sources": '[{"kind": "road", "name": "<b>焦克路</b>", "distance_m": 84.0, "upwind": true}]'})
+    assert ATTACK not in html and ESCAPED in html and "<b>焦克路" not in html and "&lt;b&gt;焦克路" in html
+    # The card, not the engine's id: a sentence with a unit, the named source and where to navigate.
+    assert "H&lt;1&gt;" not in html and "扬尘" in html and "PM10 峰值 123 µg/m³" in html
+    assert "上风向 84 m" in html and "uri.amap.com" in html and "<details>" in html
 
 
 def test_stored_feedback_reaches_the_map_only_escaped(region: Store):

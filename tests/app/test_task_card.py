@@ -1,0 +1,70 @@
+"""The task card (交办单) through AppTest on a copy of the demo store: each state shows each role only the
+action forms the loop allows it now; the township official reads the requirement and the countdown."""
+from __future__ import annotations
+
+import pytest
+
+from core.vocabulary import translate
+from hotspots import task_service
+from tests.app.test_app_pages import INSPECTOR, KEJING, SUPERVISOR, TOWNSHIP, _open
+
+__all__ = ["demo_copy", "detected_demo"]
+from tests.app.test_app_pages import demo_copy, detected_demo  # noqa: E402,F401  (the fixtures)
+
+# state -> role -> the action forms the card shows (the loop: 交办 → 整改反馈 → 复核/退回, 督办 when owing).
+EXPECTED = {
+    "pending": {"supervisor": {"assign", "evidence"}, "inspector": {"evidence"}, "township": set()},
+    "assigned": {"supervisor": {"escalate", "evidence"}, "inspector": {"evidence"}, "township": {"feedback"}},
+    "feedback_submitted": {"supervisor": {"review", "evidence"}, "inspector": {"evidence"}, "township": set()},
+    "returned": {"supervisor": {"escalate", "evidence"}, "inspector": {"evidence"}, "township": {"feedback"}},
+    "closed": {"supervisor": set(), "inspector": set(), "township": set()},
+}
+USERS = {"supervisor": SUPERVISOR, "inspector": INSPECTOR, "township": TOWNSHIP}
+FORMS = {"assign", "feedback", "review", "escalate", "evidence"}
+
+
+def _kejing_task_in(store, state: str) -> str:
+    """Drive the demo's Kejing field-observation task through the loop to ``state``."""
+    tasks = task_service.list_tasks(store)
+    task_id = tasks.loc[tasks["township_code"] == KEJING, "id"].iloc[0]
+    steps = {
+        "assigned": lambda: task_service.assign(store, SUPERVISOR, task_id, department="克井镇人民政府",
+                                                instructions="立即清扫苫盖"),
+        "feedback_submitted": lambda: task_service.submit_feedback(store, TOWNSHIP, task_id, "已清扫苫盖"),
+        "returned": lambda: task_service.review(store, SUPERVISOR, task_id, approve=False, comment="未见苫盖照片"),
+        "closed": lambda: task_service.review(store, SUPERVISOR, task_id, approve=True),
+    }
+    path = {"pending": [], "assigned": ["assigned"], "feedback_submitted": ["assigned", "feedback_submitted"],
+            "returned": ["assigned", "feedback_submitted", "returned"],
+            "closed": ["assigned", "feedback_submitted", "closed"]}[state]
+    for step in path:
+        steps[step]()
+    assert task_service.get_task(store, task_id).state.value == state
+    return task_id
+
+
+def forms_shown(at) -> set[str]:
+    """The action forms on the page, by their submit buttons' keys ('FormSubmitter:<form>-<label>')."""
+    return {button.key.removeprefix("FormSubmitter:").split("-")[0] for button in at.button
+            if button.key and button.key.startswith("FormSubmitter:")} & FORMS
+
+
+@pytest.mark.parametrize("state", list(EXPECTED))
+def test_each_state_shows_each_role_only_its_allowed_actions(demo_copy, state):
+    task_id = _kejing_task_in(demo_copy, state)
+    for role, user in USERS.items():
+        at = _open("hotspots", user=user)
+        at.selectbox(key="chosen_task").set_value(task_id).run()
+        assert not at.exception, at.exception
+        shown = forms_shown(at)
+        assert shown == EXPECTED[state][role], (state, role, shown)
+
+
+def test_township_official_reads_the_requirement_and_the_countdown(demo_copy):
+    task_id = _kejing_task_in(demo_copy, "assigned")
+    at = _open("hotspots", user=TOWNSHIP)
+    at.selectbox(key="chosen_task").set_value(task_id).run()
+    text = " ".join(markdown.value for markdown in at.markdown)
+    assert "立即清扫苫盖" in text and translate("task_card.requirement", "zh") in text
+    assert "还剩" in text or "已逾期" in text
+    assert "None" not in text
