@@ -15,6 +15,7 @@ from typing import Any
 from core.vocabulary.codes import CODES
 from core.vocabulary.fires import ENTRIES as FIRE_ENTRIES
 from core.vocabulary.interface import INTERFACE
+from core.vocabulary.maps import ENTRIES as MAP_ENTRIES
 from core.vocabulary.messages import MESSAGES
 from core.vocabulary.registers import ENTRIES as REGISTER_ENTRIES
 
@@ -39,7 +40,7 @@ def _merged(*tables: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, 
 
 
 VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), MESSAGES, FIRE_ENTRIES,
-                                                   REGISTER_ENTRIES)
+                                                   REGISTER_ENTRIES, MAP_ENTRIES)
 
 
 @dataclass(frozen=True)
