@@ -124,7 +124,7 @@ def region_map(townships: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, zones: g
     add_offline_base(folium_map, offline_base(townships, lang, roads=roads))
     township_names = dict(zip(townships["code"], townships["name"]))
     if raster is not None:
-        raster_overlay(*raster).add_to(folium_map)
+        raster_overlay(*raster, gcj02=any(source.gcj02 for source in sources)).add_to(folium_map)
     if not townships.empty:
         township_layer(townships, lang, township_colours, township_values, value_label).add_to(folium_map)
     if not zones.empty:
