@@ -13,7 +13,7 @@ from data.store import Store
 
 # Each module contributes its commands through register(subparsers, common).
 COMMAND_MODULES = ("commands.store", "commands.stations", "commands.tasks", "commands.imports",
-                   "commands.zones", "commands.hotspots", "commands.fires")
+                   "commands.zones", "commands.hotspots", "commands.fires", "commands.tiles")
 
 
 def build_parser() -> argparse.ArgumentParser:
