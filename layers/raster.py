@@ -12,7 +12,8 @@ import numpy as np
 import rasterio
 from PIL import Image
 from pyproj import Transformer
-from rasterio.warp import calculate_default_transform, transform_bounds
+from rasterio.transform import from_origin
+from rasterio.warp import transform_bounds
 
 from core.gcj02 import gcj02_to_wgs84, wgs84_to_gcj02
 from layers.legend import CHOROPLETH_COLOURS
@@ -48,13 +49,12 @@ def web_mercator_grid(path: Path) -> tuple[np.ndarray, tuple[float, float, float
     with rasterio.open(path) as source:
         values = source.read(1, masked=True).astype(float).filled(np.nan)
         west, south, east, north = transform_bounds(source.crs, "EPSG:4326", *source.bounds)
+        left, bottom, right, top = transform_bounds(source.crs, WEB_MERCATOR, *source.bounds, densify_pts=101)
         # Web Mercator metres are ground metres divided by cos(latitude).
         resolution = TARGET_PIXEL_M / np.cos(np.radians((south + north) / 2))
-        _, width, height = calculate_default_transform(source.crs, WEB_MERCATOR, source.width, source.height,
-                                                       *source.bounds, resolution=resolution)
-        resolution *= max(1.0, max(width, height) / MAX_IMAGE_PX)
-        transform, width, height = calculate_default_transform(
-            source.crs, WEB_MERCATOR, source.width, source.height, *source.bounds, resolution=resolution)
+        resolution *= max(1.0, max(right - left, top - bottom) / resolution / MAX_IMAGE_PX)
+        width, height = (max(1, int(np.ceil(extent / resolution))) for extent in (right - left, top - bottom))
+        transform = from_origin(left, top, (right - left) / width, (top - bottom) / height)
         # Each output pixel takes the source cell under its centre, located exactly with pyproj (GDAL's
         # warper placed 3 km cells 100 m off at this magnification).
         xs = transform.c + (np.arange(width) + 0.5) * transform.a
@@ -66,8 +66,6 @@ def web_mercator_grid(path: Path) -> tuple[np.ndarray, tuple[float, float, float
         inside = (cols >= 0) & (cols < source.width) & (rows >= 0) & (rows < source.height)
         warped = np.full((height, width), np.nan)
         warped[inside] = values[rows[inside], cols[inside]]
-    left, top = transform @ (0, 0)
-    right, bottom = transform @ (width, height)
     return warped, transform_bounds(WEB_MERCATOR, "EPSG:4326", left, bottom, right, top)
 
 
