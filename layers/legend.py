@@ -50,14 +50,33 @@ def legend_html(title: str, items: list[tuple[str, str]], element_id: str, shape
     return f'<div id="{element_id}" class="lantian-legend"><b>{html.escape(title)}</b>{rows}</div>'
 
 
-def legend_stack(sections: list[str], title: str) -> str:
-    """Every legend section in one box at the map's bottom right, scrolling when taller than the map,
-    folded under ``title`` (a phone's reader opens it)."""
-    return ('<details open class="lantian-legends" style="position:absolute;bottom:24px;right:10px;z-index:1000;'
-            'max-height:calc(100% - 90px);overflow:auto;background:rgba(255,255,255,.93);padding:4px 8px;'
-            'border-radius:4px;font:12px/1.35 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:46%">'
-            f'<summary style="cursor:pointer;font-weight:bold">{html.escape(title)}</summary>'
-            f'<div style="display:flex;flex-direction:column;gap:5px">{"".join(sections)}</div></details>')
+# Below this map width (px) only the thematic legend is open; the other layers' legends fold under a
+# toggle, so the legend never covers half of a narrow map (the 1440×900 layout's map is ~670 px wide).
+LEGEND_FOLD_BELOW_PX = 900
+LEGEND_CSS = """<style>
+.lantian-legends {position:absolute; bottom:24px; right:10px; z-index:1000; max-height:calc(100% - 110px);
+  overflow:auto; background:rgba(255,255,255,.93); padding:4px 8px; border-radius:4px; max-width:46%;
+  font:11px/1.3 sans-serif; box-shadow:0 1px 4px rgba(0,0,0,.3); display:flex; flex-direction:column; gap:4px}
+.lantian-legends > input {display:none}
+.lantian-legends > label {cursor:pointer; color:#1565c0}
+.lantian-legends > label::before {content:"\\25B8 "}
+.lantian-legends > input:checked + label::before {content:"\\25BE "}
+.lantian-legends .lantian-legend-more {display:flex; flex-direction:column; gap:4px}
+@media (max-width: $FOLDpx) {
+  .lantian-legends .lantian-legend-more {display:none}
+  .lantian-legends > input:checked ~ .lantian-legend-more {display:flex}
+}
+@media (min-width: $WIDEpx) { .lantian-legends > label {display:none} }
+</style>""".replace("$FOLD", str(LEGEND_FOLD_BELOW_PX)).replace("$WIDE", str(LEGEND_FOLD_BELOW_PX + 1))
+
+
+def legend_stack(thematic: list[str], others: list[str], more_label: str) -> str:
+    """Every legend section in one box at the map's bottom right, scrolling when taller than the map: the
+    ``thematic`` sections always shown, the ``others`` folded under ``more_label`` on a narrow map."""
+    more = (f'<input type="checkbox" id="lantian-legend-toggle"><label for="lantian-legend-toggle">'
+            f'{html.escape(more_label)}</label><div class="lantian-legend-more">{"".join(others)}</div>'
+            if others else "")
+    return f'{LEGEND_CSS}<div class="lantian-legends">{"".join(thematic)}{more}</div>'
 
 
 def aqi_legend_items(lang: str) -> list[tuple[str, str]]:

@@ -137,10 +137,11 @@ def region_map(townships: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, zones: g
         station_layer(stations, lang, township_names).add_to(folium_map)
     if frames["hotspots"] is not None and not frames["hotspots"].empty:
         hotspot_layer(frames["hotspots"], lang, hotspot_tasks).add_to(folium_map)
-    sections = list(legends) + layer_legends(lang, zones, stations, frames["dust"], fires, frames["hotspots"],
-                                             roads is not None and len(roads) > 0)
-    if sections:
-        folium_map.get_root().html.add_child(folium.Element(legend_stack(sections, translate("legend_title", lang))))
+    others = layer_legends(lang, zones, stations, frames["dust"], fires, frames["hotspots"],
+                           roads is not None and len(roads) > 0)
+    if legends or others:
+        folium_map.get_root().html.add_child(folium.Element(
+            legend_stack(list(legends), others, translate("legend_more", lang))))
     folium_map.get_root().header.add_child(folium.Element(POPUP_CSS))
-    folium.LayerControl(collapsed=False).add_to(folium_map)
+    folium.LayerControl(collapsed=True).add_to(folium_map)
     return localize_assets(folium_map, asset_url)

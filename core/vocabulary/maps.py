@@ -7,7 +7,7 @@ ENTRIES: dict[str, dict[str, str]] = {
     "map_theme_aqi": {"zh": "站点小时 AQI", "en": "Stations' hourly AQI"},
     "map_theme_composite": {"zh": "乡镇综合指数", "en": "Township composite index"},
     "map_theme_pm25": {"zh": "PM2.5 浓度面", "en": "PM2.5 surface"},
-    "legend_title": {"zh": "图例", "en": "Legend"},
+    "legend_more": {"zh": "其他图层图例", "en": "Other layers' legend"},
     "legend_station_kinds": {"zh": "站点类型", "en": "Station kinds"},
     "legend_fire_point": {"zh": "火点（圆内数字为聚合的火点数）", "en": "fire point (a number: fires clustered)"},
     "legend_hotspot_grades": {"zh": "热点等级（圆越大得分越高）", "en": "Hotspot grade (larger: higher score)"},
