@@ -83,6 +83,20 @@ def _chosen_hour(latest: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour))
 
 
+def kept_view(inputs: tuple) -> tuple[float, float, int] | None:
+    """The view (lat, lon, zoom) to open the map at: the one the reader last left it at when ``inputs``
+    (hour, theme, fire window, language, user) changed since the last run, else the view the map was
+    built with last time, so a rerun with the same inputs sends the same map and keeps the component."""
+    kept = st.session_state.setdefault("map_view", {"inputs": None, "view": None})
+    if kept["inputs"] != inputs:
+        returned = st.session_state.get("region_map") or {}
+        centre, zoom = returned.get("center"), returned.get("zoom")
+        if isinstance(centre, dict) and isinstance(zoom, (int, float)):
+            kept["view"] = (round(float(centre["lat"]), 5), round(float(centre["lng"]), 5), int(zoom))
+        kept["inputs"] = inputs
+    return kept["view"]
+
+
 def tile_layers(store) -> list[TileSource]:
     """The base map's tile layers from the settings; 'local' points at the app's own tile route for an
     imported tile set (data.tiles), with the set's attribution unless the settings give one."""
@@ -245,20 +259,25 @@ def render() -> None:
                                 township_colours=township_colours, township_values=township_values,
                                 value_label=value_label, fires=fires, dust=dust, raster=raster,
                                 hotspots=map_hotspots(ranked) if not ranked.empty else None, hotspot_tasks=tasks,
-                                legends=tuple(legends))
+                                legends=tuple(legends),
+                                view=kept_view((hour, theme, st.session_state.get("fire_days"), lang,
+                                                user.name if user else None)))
     except BadInputError as error:  # a base-map setting the administrator must fix
         st.error(escape_markdown(error.render(lang)))
         st.stop()
     map_column, detail_column = st.columns([5, 2], gap="small")
     with map_column:
-        # Only a click on a feature reruns the page: panning and zooming return nothing.
+        # A click reruns the page with the clicked feature; the centre and zoom come back too, so the next
+        # hour's map opens where the reader left this one (kept_view).
         returned = st_folium(folium_map, key="region_map", height=MAP_HEIGHT_PX, use_container_width=True,
-                             returned_objects=["last_active_drawing"])
+                             returned_objects=["last_active_drawing", "center", "zoom"])
         if fires is not None:
             st.caption(t("fires_in_window", count=len(fires), days=st.session_state["fire_days"]))
         if not sources:
             st.caption(t("map_offline_base"))
-    selection = selection_from_map(returned)
+    # The open card stays open when the hour changes (the new map has not been clicked yet).
+    selection = selection_from_map(returned) or st.session_state.get("map_selection")
+    st.session_state["map_selection"] = selection
     with detail_column:
         if selection is None:
             st.caption(t("map_details_hint"))

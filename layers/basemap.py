@@ -81,9 +81,11 @@ class MetricScale(MacroElement):
     {% endmacro %}""")
 
 
-def build_basemap(bounds: tuple[float, float, float, float], sources: list[TileSource]) -> folium.Map:
-    """An empty folium map fitted to ``bounds`` (min lon, min lat, max lon, max lat; EPSG:4326) with the
-    tile layers ``sources`` (see tile_sources) and a metric scale; with no sources it needs no network."""
+def build_basemap(bounds: tuple[float, float, float, float], sources: list[TileSource],
+                  view: tuple[float, float, int] | None = None) -> folium.Map:
+    """An empty folium map fitted to ``bounds`` (min lon, min lat, max lon, max lat; EPSG:4326), or opened
+    at ``view`` (lat, lon, zoom) when given, with the tile layers ``sources`` (see tile_sources) and a
+    metric scale; with no sources it needs no network."""
     min_lon, min_lat, max_lon, max_lat = bounds
     folium_map = folium.Map(location=[(min_lat + max_lat) / 2, (min_lon + max_lon) / 2],
                             zoom_start=10, tiles=None, control_scale=False, prefer_canvas=False,
@@ -93,5 +95,8 @@ def build_basemap(bounds: tuple[float, float, float, float], sources: list[TileS
         folium.TileLayer(tiles=source.url, attr=source.attribution, name=source.name,
                          subdomains=source.subdomains, max_zoom=source.max_zoom,
                          overlay=source.overlay, control=True).add_to(folium_map)
-    folium_map.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
+    if view is not None:
+        folium_map.location, folium_map.options["zoom"] = [view[0], view[1]], int(view[2])
+    else:
+        folium_map.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
     return folium_map

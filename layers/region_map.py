@@ -95,7 +95,7 @@ def region_map(townships: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, zones: g
                fires: pd.DataFrame | None = None, dust: gpd.GeoDataFrame | None = None,
                hotspots: gpd.GeoDataFrame | None = None,
                hotspot_tasks: pd.DataFrame | None = None, raster: tuple[Path, str, list[float]] | None = None,
-               legends: tuple[str, ...] = ()) -> folium.Map:
+               legends: tuple[str, ...] = (), view: tuple[float, float, int] | None = None) -> folium.Map:
     """A folium map of the region fitted to the townships (all frames EPSG:4326).
 
     Layers bottom to top: PM2.5 surface (``raster``: GeoTIFF path, layer name, class edges), townships
@@ -117,7 +117,7 @@ def region_map(townships: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, zones: g
         fires = points_to_gcj02(fires) if fires is not None else None
     extent = townships if not townships.empty else stations
     bounds = tuple(extent.total_bounds) if not extent.empty else FALLBACK_BOUNDS
-    folium_map = build_basemap(bounds, sources)
+    folium_map = build_basemap(bounds, sources, view)
     roads = None
     if frames["dust"] is not None and not frames["dust"].empty:
         roads = frames["dust"].geometry[frames["dust"]["kind"] == "road"]

@@ -193,6 +193,7 @@ def test_clicks_open_township_station_and_hotspot_details_beside_the_map(offline
                     "station": page.get_by_role("heading", name=re.compile("^" + translate("station_detail", "zh", name=""))),
                     "hotspot": page.get_by_text(translate("hotspot_why", "zh", score="")[:3])}
         for kind, detail in expected.items():
+            page.locator(MAP_FRAME).last.scroll_into_view_if_needed()  # a phone's map starts below the fold
             frame = page.locator(MAP_FRAME).last.element_handle().content_frame()
             target = frame.evaluate(FIND_JS, kind)
             assert target, f"no clickable {kind} in view"
@@ -207,5 +208,48 @@ def test_clicks_open_township_station_and_hotspot_details_beside_the_map(offline
             else:
                 assert where["y"] >= box["y"] + box["height"] - 5, (kind, where, box)  # below it
             _shot(page, f"map_{kind}_click_{viewport[0]}x{viewport[1]}")
+    finally:
+        context.close()
+
+
+MAP_STATE_JS = """() => { const m = Object.values(window).find(v => v instanceof L.Map);
+    return m && {zoom: m.getZoom(), lat: m.getCenter().lat, lng: m.getCenter().lng}; }"""
+
+
+def test_the_view_and_the_open_card_survive_a_change_of_hour(offline_url: str, browser):
+    context, page = _page(browser, DESKTOP)
+    try:
+        page.goto(offline_url, wait_until="domcontentloaded")
+        frame = _map_frame(page)
+        target = frame.evaluate(FIND_JS, "station")
+        box = page.locator(MAP_FRAME).last.bounding_box()
+        page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+        heading = page.get_by_role("heading", name=re.compile("^" + translate("station_detail", "zh", name="")))
+        heading.first.wait_for(timeout=WAIT_MS)
+        before = frame.evaluate(MAP_STATE_JS)
+        frame.evaluate("() => { const m = Object.values(window).find(v => v instanceof L.Map);"
+                       " m.setView([m.getCenter().lat + 0.02, m.getCenter().lng + 0.03], m.getZoom() + 2); }")
+        zoomed = frame.evaluate(MAP_STATE_JS)
+        assert zoomed["zoom"] == before["zoom"] + 2
+        page.wait_for_timeout(2500)  # the view goes back to the server (debounced), a quiet rerun
+        slider = page.get_by_role("slider")
+        hour = int(slider.get_attribute("aria-valuenow"))
+        slider.focus()
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_timeout(4000)  # the rerun draws the earlier hour's map
+        after = None
+        for _attempt in range(30):
+            try:
+                after = page.locator(MAP_FRAME).last.element_handle().content_frame().evaluate(MAP_STATE_JS)
+            except PlaywrightError:  # the frame was replaced while we asked
+                after = None
+            if after:
+                break
+            page.wait_for_timeout(1000)
+        assert slider.get_attribute("aria-valuenow") == str(hour - 1)
+        assert after["zoom"] == zoomed["zoom"], (after, zoomed)
+        assert abs(after["lat"] - zoomed["lat"]) < 1e-3 and abs(after["lng"] - zoomed["lng"]) < 1e-3
+        assert heading.count() >= 1  # the station's card is still open
+        _shot(page, "map_view_kept_after_hour_change_1440x900")
     finally:
         context.close()
