@@ -118,6 +118,8 @@ def _map_frame(page):
 
 def _sign_in(page, url: str, name: str, password: str) -> None:
     page.goto(url, wait_until="domcontentloaded")
+    _map_frame(page)
+    page.wait_for_timeout(1500)  # the drawn map reports its view once (a quiet rerun); sign in after it
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_label(translate("user_name", "zh")).fill(name)
     sidebar.get_by_label(translate("password", "zh")).fill(password)
