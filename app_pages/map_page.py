@@ -1,5 +1,6 @@
-"""The map page: townships (choropleth), zones, dust sources, fire points, stations coloured by the chosen
-hour's AQI and hotspots on one folium map; a click on a station or hotspot opens its details."""
+"""The map page: one thematic layer (the stations' hourly AQI, the townships' composite index or the PM2.5
+surface) over the region's own base, with zones, dust sources, fire points and hotspots; a click on a
+township, station or hotspot opens its details beside the map (below it on a phone)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -28,17 +29,29 @@ from app_pages.store_access import (
 from core.errors import BadInputError
 from core.policy import User
 from core.settings import get_settings
+from core.vocabulary import label
 from data.hotspots import HotspotFilter
+from data.tiles import tile_set
 from layers.assets import asset_base_url
+from layers.basemap import TileSource, local_tile_url, tile_sources
 from layers.charts import factor_chart, wind_rose_chart, wind_rose_table
 from layers.clicks import selection_from_map
-from layers.legend import NO_DATA_COLOUR, aqi_legend_items, class_legend_items, legend_html, quantile_classes
+from layers.legend import (
+    CHOROPLETH_COLOURS,
+    NO_DATA_COLOUR,
+    aqi_legend_items,
+    class_legend_items,
+    legend_html,
+    quantile_classes,
+)
 from layers.raster import readable_raster
 from layers.region_map import region_map
 
-MAP_HEIGHT_PX = 600
+# At 1440×900 the title, the controls and this map fit above the fold, so the first click lands on the map.
+MAP_HEIGHT_PX = 560
 FIRE_WINDOWS_DAYS = (1, 7, 30, 90)
-COLOUR_BY = ("composite", "rank", "none")
+# The thematic layer of the region, one at a time: stations' hourly AQI, township composite index, PM2.5 surface.
+THEMES = ("aqi", "composite", "pm25")
 HOTSPOT_DAYS = 30
 MAP_HOTSPOTS = 200
 SELECTED_ZOOM = 14
@@ -52,35 +65,93 @@ def map_hotspots(ranked: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(placed, geometry=gpd.points_from_xy(placed["lon"], placed["lat"]), crs="EPSG:4326")
 
 
+def _go_to_newest(latest: dt.datetime) -> None:
+    st.session_state["map_date"], st.session_state["map_hour"] = latest.date(), latest.hour
+
+
 def _chosen_hour(latest: dt.datetime) -> dt.datetime:
-    """The date/time control: a date and an hour, defaulting to the newest observation hour."""
-    day_column, hour_column, window_column, colour_column = st.columns([2, 3, 2, 2])
-    day = day_column.date_input(t("map_date"), value=latest.date(), max_value=latest.date(), key="map_date")
-    hour = hour_column.slider(t("map_hour"), 0, 23, value=latest.hour, key="map_hour")
+    """The date/time control, the fire window and the thematic layer; defaults to the newest hour."""
+    day_column, hour_column, window_column, theme_column = st.columns([2, 3, 2, 4])
+    st.session_state.setdefault("map_date", latest.date())
+    st.session_state.setdefault("map_hour", latest.hour)
+    day = day_column.date_input(t("map_date"), max_value=latest.date(), key="map_date")
+    hour = hour_column.slider(t("map_hour"), 0, 23, key="map_hour")
     st.session_state.setdefault("fire_days", 30)
     window_column.selectbox(t("fire_window"), FIRE_WINDOWS_DAYS, key="fire_days",
                             format_func=lambda days: t("last_days", days=days))
-    colour_column.selectbox(t("colour_townships"), COLOUR_BY, key="colour_by",
-                            format_func=lambda key: t(f"colour_by_{key}"))
+    theme_column.radio(t("map_theme"), THEMES, key="map_theme", horizontal=True,
+                       format_func=lambda key: t(f"map_theme_{key}"))
     return dt.datetime.combine(day, dt.time(hour))
 
 
+def kept_view(inputs: tuple) -> tuple[float, float, int] | None:
+    """The view (lat, lon, zoom) to open the map at: the one the reader last left it at when ``inputs``
+    (hour, theme, fire window, language, user) changed since the last run, else the view the map was
+    built with last time, so a rerun with the same inputs sends the same map and keeps the component."""
+    kept = st.session_state.setdefault("map_view", {"inputs": None, "view": None})
+    if kept["inputs"] != inputs:
+        returned = st.session_state.get("region_map") or {}
+        centre, zoom = returned.get("center"), returned.get("zoom")
+        if isinstance(centre, dict) and isinstance(zoom, (int, float)):
+            kept["view"] = (round(float(centre["lat"]), 5), round(float(centre["lng"]), 5), int(zoom))
+        kept["inputs"] = inputs
+    return kept["view"]
+
+
+def tile_layers(store) -> list[TileSource]:
+    """The base map's tile layers from the settings; 'local' points at the app's own tile route for an
+    imported tile set (data.tiles), with the set's attribution unless the settings give one."""
+    settings = get_settings()
+    if settings.tiles != "local":
+        return tile_sources(settings.tiles, settings.tianditu_key, url=settings.tiles_url,
+                            attribution=settings.tiles_attribution, gcj02=settings.tiles_gcj02)
+    imported = tile_set(store, settings.tiles_local)
+    if imported is None:
+        raise BadInputError("error.tile_set_missing", field="tiles_local", name=settings.tiles_local)
+    prefix = st.get_option("server.baseUrlPath").strip("/")
+    return tile_sources("local", url=(f"/{prefix}" if prefix else "") + local_tile_url(imported.name),
+                        attribution=settings.tiles_attribution or imported.attribution)
+
+
 def _township_colours(store, townships, hour: dt.datetime) -> tuple[pd.Series | None, pd.Series | None, str, list[str]]:
-    """Choropleth colours, values, their label and legend for the month of ``hour``."""
-    colour_by = st.session_state.get("colour_by", "composite")
-    if colour_by == "none":
-        return None, None, "", []
+    """Composite-index choropleth colours, values, their label and legend for the month of ``hour``."""
+    month = f"{hour:%Y-%m}"
     try:
-        table = ranking(store, f"{hour:%Y-%m}")
+        table = ranking(store, month)
     except BadInputError:
+        table = pd.DataFrame()
+    if table.empty:
+        st.caption(t("map_no_ranking", month=month))
         return None, None, "", []
-    column = "composite_index" if colour_by == "composite" else "rank"
-    values = townships["code"].map(table.set_index("township_code")[column]).astype("Float64")
+    values = townships["code"].map(table.set_index("township_code")["composite_index"]).astype("Float64")
     colours, edges = quantile_classes(values)
-    label = t(f"colour_by_{colour_by}") + f" ({hour:%Y-%m})"
-    legend = legend_html(label, class_legend_items(edges, decimals=2 if colour_by == "composite" else 0),
-                         "legend-townships", corner="bottomleft")
+    label = t("colour_by_composite") + f" ({month})"
+    legend = legend_html(label, class_legend_items(edges, decimals=2), "legend-townships")
     return colours, values.round(2), label, [legend]
+
+
+def _pm25_legend(month: str) -> str:
+    items = [(colour, t("legend_pm25_unit", low=f"{low:.0f}", high=f"{high:.0f}"))
+             for colour, low, high in zip(CHOROPLETH_COLOURS, PM25_EDGES[:-1], PM25_EDGES[1:])]
+    return legend_html(t("layer_pm25_surface", month=month), items, "legend-pm25")
+
+
+def _township_panel(code: str, townships, stations, values: pd.Series | None, value_label: str) -> None:
+    rows = townships[townships["code"] == code]
+    if rows.empty:
+        return
+    township = rows.iloc[0]
+    lang = current_language()
+    name = township["name_en"] if lang == "en" and pd.notna(township.get("name_en")) else township["name"]
+    st.subheader(t("township_detail", name=escape_markdown(str(name))))
+    st.caption(f"{label('township_kind', township['kind'], lang)} · {escape_markdown(str(code))}")
+    if values is not None and pd.notna(values.loc[rows.index[0]]):
+        st.markdown(t("township_detail_value", label=escape_markdown(value_label), value=f"{values.loc[rows.index[0]]:.2f}"))
+    inside = stations[stations["township_code"] == code]
+    st.markdown(t("township_detail_stations", count=len(inside)))
+    if "aqi" in inside and len(inside):
+        st.dataframe(pd.DataFrame({t("field_name"): inside["name"], "AQI": inside["aqi"]}), hide_index=True,
+                     key="township_stations")
 
 
 def _station_panel(store, code: str, hour: dt.datetime, stations) -> None:
@@ -115,10 +186,10 @@ def render() -> None:
         store = open_store()
         townships, stations, zones = region_frames(store)
         latest = latest_hour(store)
-    st.caption(t("map_summary", townships=len(townships), stations=len(stations), zones=len(zones)))
-    if townships["illustrative"].any():
-        st.caption(t("illustrative_note"))
+    summary = t("map_summary", townships=len(townships), stations=len(stations), zones=len(zones))
+    st.caption(summary + (" · " + t("illustrative_note") if townships["illustrative"].any() else ""))
     hour = _chosen_hour(latest) if latest is not None else None
+    theme = st.session_state.get("map_theme", THEMES[0])
     legends: list[str] = []
     fires = dust = raster = None
     ranked = pd.DataFrame()
@@ -129,57 +200,81 @@ def render() -> None:
     with store_busy_guard():
         if hour is not None:
             readings = stations_at_hour(store, hour).set_index("station_code")
-            stations = stations.assign(aqi=stations["code"].map(readings["aqi"]).astype("Int64"),
-                                       colour=stations["code"].map(readings["colour"]).astype(object).fillna(NO_DATA_COLOUR))
-            legends.append(legend_html(t("aqi_legend", hour=f"{hour:%Y-%m-%d %H:00}"), aqi_legend_items(lang),
-                                       "legend-aqi"))
+            if readings.empty:
+                st.warning(t("map_no_data_day", day=f"{hour:%Y-%m-%d %H:00}", latest=f"{latest:%Y-%m-%d %H:00}"))
+                st.button(t("map_go_newest", latest=f"{latest:%Y-%m-%d}"), on_click=_go_to_newest, args=(latest,),
+                          key="map_go_newest")
+            if theme == "aqi":
+                stations = stations.assign(aqi=stations["code"].map(readings["aqi"]).astype("Int64"),
+                                           colour=stations["code"].map(readings["colour"]).astype(object)
+                                           .fillna(NO_DATA_COLOUR))
+                legends.append(legend_html(t("aqi_legend", hour=f"{hour:%Y-%m-%d %H:00}"), aqi_legend_items(lang),
+                                           "legend-aqi", shape="circle"))
+            elif theme == "composite":
+                township_colours, township_values, value_label, township_legend = _township_colours(
+                    store, townships, hour)
+                legends += township_legend
+            else:
+                surface = store.surface_path(f"{hour:%Y-%m}")
+                if surface.exists() and readable_raster(surface):
+                    raster = (surface, t("layer_pm25_surface", month=f"{hour:%Y-%m}"), PM25_EDGES)
+                    legends.append(_pm25_legend(f"{hour:%Y-%m}"))
+                elif surface.exists():
+                    st.warning(t("raster_damaged_skipped", month=f"{hour:%Y-%m}"))
+                else:
+                    st.caption(t("map_no_surface", month=f"{hour:%Y-%m}"))
             fires = fire_points(store, hour - dt.timedelta(days=st.session_state["fire_days"]),
                                 hour + dt.timedelta(hours=1))
-            township_colours, township_values, value_label, township_legend = _township_colours(store, townships, hour)
-            legends += township_legend
-            surface = store.surface_path(f"{hour:%Y-%m}")
-            if surface.exists() and readable_raster(surface):
-                raster = (surface, t("layer_pm25_surface", month=f"{hour:%Y-%m}"), PM25_EDGES)
-            elif surface.exists():
-                st.warning(t("raster_damaged_skipped", month=f"{hour:%Y-%m}"))
             if user is not None:
                 ranked = hotspots_for(store, user, HotspotFilter(start=(hour - dt.timedelta(days=HOTSPOT_DAYS)).date(),
                                                                  end=hour.date()), top=MAP_HOTSPOTS)
                 tasks = latest_tasks(store)
         dust = dust_sources(store)
-    if fires is not None:
-        st.caption(t("fires_in_window", count=len(fires), days=st.session_state["fire_days"]))
-    settings = get_settings()
     try:
-        folium_map = region_map(townships, stations, zones, lang=lang, tiles=settings.tiles,
-                                tianditu_key=settings.tianditu_key,
+        sources = tile_layers(store)
+        folium_map = region_map(townships, stations, zones, lang=lang, tiles=sources,
                                 asset_url=asset_base_url(st.get_option("server.baseUrlPath")),
                                 township_colours=township_colours, township_values=township_values,
                                 value_label=value_label, fires=fires, dust=dust, raster=raster,
                                 hotspots=map_hotspots(ranked) if not ranked.empty else None, hotspot_tasks=tasks,
-                                legends=tuple(legends))
+                                legends=tuple(legends),
+                                view=kept_view((hour, theme, st.session_state.get("fire_days"), lang,
+                                                user.name if user else None)))
     except BadInputError as error:  # a base-map setting the administrator must fix
         st.error(escape_markdown(error.render(lang)))
         st.stop()
-    # Only a click on a feature reruns the page: panning and zooming return nothing.
-    # The shared selection (today's queue sets it) centres the map on its hotspot.
+    # The shared selection (today's queue sets it) centres the map on its hotspot and opens its card.
     shared = ranked[ranked["id"] == selected_hotspot()] if not ranked.empty else ranked
     centre = {"center": [float(shared.iloc[0]["lat"]), float(shared.iloc[0]["lon"])], "zoom": SELECTED_ZOOM} \
         if len(shared) else {}
-    returned = st_folium(folium_map, key="region_map", height=MAP_HEIGHT_PX, use_container_width=True,
-                         returned_objects=["last_active_drawing"], **centre)
-    selection = selection_from_map(returned)
-    if selection is not None and selection.layer == "hotspot":
-        select_hotspot(selection.id)
-    if selection is None and len(shared):
-        _hotspot_panel(store, user, str(shared.iloc[0]["id"]), ranked)
-    elif selection is None:
-        st.caption(t("click_hint"))
-    elif selection.layer == "station" and hour is not None:
-        with store_busy_guard():
-            _station_panel(store, selection.id, hour, stations)
-    elif selection.layer == "hotspot":
-        _hotspot_panel(store, user, selection.id, ranked)
+    map_column, detail_column = st.columns([5, 2], gap="small")
+    with map_column:
+        # A click reruns the page with the clicked feature; the centre and zoom come back too, so the next
+        # hour's map opens where the reader left this one (kept_view).
+        returned = st_folium(folium_map, key="region_map", height=MAP_HEIGHT_PX, use_container_width=True,
+                             returned_objects=["last_active_drawing", "center", "zoom"], **centre)
+        if fires is not None:
+            st.caption(t("fires_in_window", count=len(fires), days=st.session_state["fire_days"]))
+        if not sources:
+            st.caption(t("map_offline_base"))
+    clicked = selection_from_map(returned)
+    if clicked is not None and clicked.layer == "hotspot":
+        select_hotspot(clicked.id)
+    # The open card stays open when the hour changes (the new map has not been clicked yet).
+    selection = clicked or st.session_state.get("map_selection")
+    st.session_state["map_selection"] = selection
+    with detail_column:
+        if selection is None and len(shared):
+            _hotspot_panel(store, user, str(shared.iloc[0]["id"]), ranked)
+        elif selection is None:
+            st.caption(t("map_details_hint"))
+        elif selection.layer == "township":
+            _township_panel(selection.id, townships, stations, township_values, value_label)
+        elif selection.layer == "station" and hour is not None:
+            with store_busy_guard():
+                _station_panel(store, selection.id, hour, stations)
+        elif selection.layer == "hotspot":
+            _hotspot_panel(store, user, selection.id, ranked)
 
 
 if __name__ == "__main__":

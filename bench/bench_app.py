@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/bench_app.py [--quick] [--data-dir DIR]
 
-Runs `streamlit run app.py` (tests/app_support.running_app) on the store bench/bench_import.py builds
+Runs `streamlit run serve.py` (tests/app_support.running_app) on the store bench/bench_import.py builds
 (built if missing) and opens it in Debian's chromium through Playwright, with every non-local request
 blocked. Cold start: from starting the server process until the first page shows the Leaflet map
 (.leaflet-container inside the st_folium iframe). Map render: a second, fresh browser session on the

@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/bench_map.py [--quick] [--points N]
 
-Builds the demo region (seed 7, 2025) with its hotspots detected, starts `streamlit run app.py` on it and
+Builds the demo region (seed 7, 2025) with its hotspots detected, starts `streamlit run serve.py` on it and
 times, in chromium, from navigation to the Leaflet map with its stations and layer control drawn (median of
 3 page loads after a first warm-up load; --quick: 1). Then inserts N (default 10,000) fire points into the
 last 30 days of a copy of the store (the map's default fire window) and times the page again.

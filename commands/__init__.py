@@ -33,6 +33,7 @@ COMMANDS = MappingProxyType({
     "fires": Command("commands.fires", "fire-point review (火点核查) and deductions"),
     "daily": Command("commands.daily", "the daily run: detect the day, sweep overdue tasks, dispatch grade I, notify"),
     "notify": Command("commands.daily", "notification outbox"),
+    "tiles": Command("commands.tiles", "local base-map tiles served by the app itself"),
     "alert": Command("commands.alerts", "heavy-pollution alerts (重污染天气预警): issue, change, lift, report"),
     "target-set": Command("commands.assessment", "set a unit's target for a year"),
     "targets": Command("commands.assessment", "every target of a year: year to date, on track, allowance left"),

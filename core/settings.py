@@ -35,9 +35,30 @@ class Settings(BaseSettings):
     demo_year: int = Field(default=2025, description="Calendar year of the demo's hourly history.")
     tiles: str = Field(
         default="osm",
-        description="Base map: 'osm', 'tianditu', 'gaode' or 'none' (the map works with no tiles).",
+        description="Base map: 'osm', 'tianditu', 'gaode', 'custom' (LANTIAN_TILES_URL), 'local' (a tile set "
+                    "imported with `cli.py tiles import`, served by the app itself) or 'none'. Under any of "
+                    "them the map draws the region's own outline, townships, roads and names, so it works with "
+                    "no tiles at all.",
     )
     tianditu_key: str = Field(default="", description="Tianditu web key, needed only for tiles='tianditu'.")
+    tiles_url: str = Field(
+        default="",
+        description="For tiles='custom': an XYZ or WMTS (KVP) URL template with {z}, {x}, {y} (and optionally "
+                    "{s}), e.g. a city's own tile server or an intranet Tianditu node: "
+                    "'http://10.0.0.5/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&LAYER=vec&TILEMATRIXSET=w"
+                    "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}'.",
+    )
+    tiles_attribution: str = Field(
+        default="",
+        description="For tiles='custom' (required) or 'local' (default: the tile set's own): the attribution "
+                    "drawn on the map, e.g. '© 某市测绘院 | 审图号：豫S(2025)001号'.",
+    )
+    tiles_gcj02: bool = Field(
+        default=False,
+        description="For tiles='custom': the tiles are drawn in GCJ-02 (as Gaode's are), so the overlays are "
+                    "shifted to match.",
+    )
+    tiles_local: str = Field(default="base", description="For tiles='local': the name of the imported tile set.")
 
     # Closed loop (交办 → 整改 → 复核督办 → 约谈问责)
     task_deadline_hours: dict[str, int] = Field(

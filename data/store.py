@@ -111,6 +111,11 @@ class Store:
     def logs_dir(self) -> Path:
         return self.files_dir / "logs"
 
+    @property
+    def tiles_dir(self) -> Path:
+        """Local base-map tile sets (`cli.py tiles import`), one folder of z/x/y files per set."""
+        return self.files_dir / "tiles"
+
     def version(self) -> tuple[int, int]:
         """Modification times (ns) of the database file and its write-ahead log: a cache key that changes
         whenever any process writes."""

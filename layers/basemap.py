@@ -1,13 +1,19 @@
-"""The folium base map: configurable tiles (OSM, Tianditu, Gaode or none) fitted to a region."""
+"""The folium base map: configurable tiles (OSM, Tianditu, Gaode, any XYZ/WMTS template, the app's own
+local tiles, or none) fitted to a region, with a metric scale bar."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import folium
+from branca.element import MacroElement
+from jinja2 import Template
 
 from core.errors import BadInputError
 
-TILE_CHOICES = ("osm", "tianditu", "gaode", "none")
+TILE_CHOICES = ("osm", "tianditu", "gaode", "custom", "local", "none")
+TEMPLATE_FIELDS = ("{z}", "{x}", "{y}")
+# serve.py answers tile requests for the store's imported tile sets under this path.
+LOCAL_TILE_PREFIX = "/api/tiles"
 MAX_ZOOM = 18
 
 
@@ -23,14 +29,25 @@ class TileSource:
     overlay: bool = False  # drawn over the base layer (labels), not instead of it
 
 
-def tile_sources(tiles: str, tianditu_key: str = "") -> list[TileSource]:
-    """The tile layers for ``tiles`` ('osm', 'tianditu', 'gaode' or 'none'), bottom first.
+def tile_sources(tiles: str, tianditu_key: str = "", url: str = "", attribution: str = "",
+                 gcj02: bool = False) -> list[TileSource]:
+    """The tile layers for ``tiles`` (one of TILE_CHOICES), bottom first.
 
     Tianditu (the official national map, WGS84/CGCS2000, no offset) needs a web key; it comes as a
-    vector layer plus its Chinese annotation layer.
+    vector layer plus its Chinese annotation layer. 'custom' is any XYZ or WMTS (KVP) template ``url``
+    with Leaflet's {z}/{x}/{y} fields (a city's own tile server, an intranet Tianditu node) and its
+    ``attribution``; ``gcj02`` says its tiles are drawn in GCJ-02. 'local' is the app's own tile route
+    for an imported tile set (``url``, see serve.py), Web Mercator in WGS84.
     """
     if tiles == "none":
         return []
+    if tiles in ("custom", "local"):
+        if not url or not all(field in url for field in TEMPLATE_FIELDS):
+            raise BadInputError("error.tiles_url_template", field="tiles_url", url=url)
+        if tiles == "custom" and not attribution.strip():
+            raise BadInputError("error.tiles_attribution_missing", field="tiles_attribution")
+        return [TileSource(attribution.split("|")[0].strip() or tiles, url, attribution, subdomains="abc",
+                           gcj02=gcj02 and tiles == "custom", max_zoom=MAX_ZOOM)]
     if tiles == "osm":
         return [TileSource("OpenStreetMap", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
                            "&copy; OpenStreetMap contributors", subdomains="abc", max_zoom=19)]
@@ -51,17 +68,35 @@ def tile_sources(tiles: str, tianditu_key: str = "") -> list[TileSource]:
     raise BadInputError("error.unknown_tiles", field="tiles", tiles=tiles, known=list(TILE_CHOICES))
 
 
-def build_basemap(bounds: tuple[float, float, float, float], tiles: str = "osm",
-                  tianditu_key: str = "") -> folium.Map:
-    """An empty folium map fitted to ``bounds`` (min lon, min lat, max lon, max lat; EPSG:4326)
-    with the chosen tile layers; with tiles='none' the map has no base layer and needs no network."""
+def local_tile_url(name: str) -> str:
+    """The app's own Leaflet URL template for the imported tile set ``name`` (served by serve.py)."""
+    return f"{LOCAL_TILE_PREFIX}/{name}/{{z}}/{{x}}/{{y}}"
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in kilometres and metres only (folium's control_scale adds miles)."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, position: 'bottomleft'}).addTo({{ this._parent.get_name() }});
+    {% endmacro %}""")
+
+
+def build_basemap(bounds: tuple[float, float, float, float], sources: list[TileSource],
+                  view: tuple[float, float, int] | None = None) -> folium.Map:
+    """An empty folium map fitted to ``bounds`` (min lon, min lat, max lon, max lat; EPSG:4326), or opened
+    at ``view`` (lat, lon, zoom) when given, with the tile layers ``sources`` (see tile_sources) and a
+    metric scale; with no sources it needs no network."""
     min_lon, min_lat, max_lon, max_lat = bounds
     folium_map = folium.Map(location=[(min_lat + max_lat) / 2, (min_lon + max_lon) / 2],
-                            zoom_start=10, tiles=None, control_scale=True, prefer_canvas=False,
+                            zoom_start=10, tiles=None, control_scale=False, prefer_canvas=False,
                             **{"maxZoom": MAX_ZOOM})  # folium sets maxZoom only from tiles; clusters need one
-    for source in tile_sources(tiles, tianditu_key):
+    MetricScale().add_to(folium_map)
+    for source in sources:
         folium.TileLayer(tiles=source.url, attr=source.attribution, name=source.name,
                          subdomains=source.subdomains, max_zoom=source.max_zoom,
                          overlay=source.overlay, control=True).add_to(folium_map)
-    folium_map.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
+    if view is not None:
+        folium_map.location, folium_map.options["zoom"] = [view[0], view[1]], int(view[2])
+    else:
+        folium_map.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
     return folium_map

@@ -5,23 +5,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 # Layers whose features open a detail panel when clicked.
-SELECTABLE_LAYERS = frozenset({"station", "hotspot"})
+SELECTABLE_LAYERS = frozenset({"township", "station", "hotspot"})
 
 
 @dataclass(frozen=True)
 class MapSelection:
-    """A clicked feature: its layer ('station' or 'hotspot') and its id (station code, hotspot id)."""
+    """A clicked feature: its layer ('township', 'station' or 'hotspot') and its id (township code,
+    station code, hotspot id)."""
 
     layer: str
     id: str
 
 
 def selection_from_map(returned: Mapping[str, object] | None) -> MapSelection | None:
-    """The station or hotspot st_folium reports as clicked, or None.
+    """The township, station or hotspot st_folium reports as clicked, or None.
 
     ``returned`` is st_folium's return value; its ``last_active_drawing`` is the GeoJSON feature last
     clicked, whose ``layer`` and ``id`` properties the map's layers set (see layers.overlays). A click on
-    anything else (a township, a zone, the bare map) selects nothing.
+    anything else (a zone, a dust source, the bare map) selects nothing.
     """
     feature = (returned or {}).get("last_active_drawing")
     if not isinstance(feature, Mapping):

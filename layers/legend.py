@@ -36,17 +36,47 @@ def quantile_classes(values: pd.Series, classes: int = len(CHOROPLETH_COLOURS)) 
     return colours, edges.tolist()
 
 
-def legend_html(title: str, items: list[tuple[str, str]], element_id: str, corner: str = "bottomright") -> str:
-    """A fixed box of colour swatches over the map: ``items`` are (colour, label) pairs; text escaped."""
-    vertical, horizontal = ("bottom", "right") if corner == "bottomright" else ("bottom", "left")
+def legend_html(title: str, items: list[tuple[str, str]], element_id: str, shape: str = "square") -> str:
+    """One legend section of colour swatches: ``items`` are (colour, label) pairs, drawn as squares
+    (areas), circles (points) or lines; text escaped. legend_stack puts the sections over the map."""
+    swatch = {"square": "width:14px;height:14px;border:1px solid #555",
+              "circle": "width:12px;height:12px;border-radius:50%;border:1px solid #333",
+              "line": "width:18px;height:0;border-top:3px solid"}[shape]
     rows = "".join(
-        f'<div><span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
-        f'vertical-align:middle;border:1px solid #555;background:{colour}"></span>{html.escape(label)}</div>'
+        f'<div><span style="display:inline-block;{swatch};margin-right:6px;vertical-align:middle;'
+        f'background:{"transparent" if shape == "line" else colour};border-color:{colour if shape == "line" else "#555"}">'
+        f'</span>{html.escape(label)}</div>'
         for colour, label in items)
-    return (f'<div id="{element_id}" class="lantian-legend" style="position:absolute;{vertical}:24px;'
-            f'{horizontal}:12px;z-index:1000;background:rgba(255,255,255,.92);padding:6px 8px;'
-            f'border-radius:4px;font:12px sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">'
-            f'<b>{html.escape(title)}</b>{rows}</div>')
+    return f'<div id="{element_id}" class="lantian-legend"><b>{html.escape(title)}</b>{rows}</div>'
+
+
+# Below this map width (px) only the thematic legend is open; the other layers' legends fold under a
+# toggle, so the legend never covers half of a narrow map (the 1440×900 layout's map is ~670 px wide).
+LEGEND_FOLD_BELOW_PX = 900
+LEGEND_CSS = """<style>
+.lantian-legends {position:absolute; bottom:24px; right:10px; z-index:1000; max-height:calc(100% - 110px);
+  overflow:auto; background:rgba(255,255,255,.93); padding:4px 8px; border-radius:4px; max-width:46%;
+  font:11px/1.3 sans-serif; box-shadow:0 1px 4px rgba(0,0,0,.3); display:flex; flex-direction:column; gap:4px}
+.lantian-legends > input {display:none}
+.lantian-legends > label {cursor:pointer; color:#1565c0}
+.lantian-legends > label::before {content:"\\25B8 "}
+.lantian-legends > input:checked + label::before {content:"\\25BE "}
+.lantian-legends .lantian-legend-more {display:flex; flex-direction:column; gap:4px}
+@media (max-width: $FOLDpx) {
+  .lantian-legends .lantian-legend-more {display:none}
+  .lantian-legends > input:checked ~ .lantian-legend-more {display:flex}
+}
+@media (min-width: $WIDEpx) { .lantian-legends > label {display:none} }
+</style>""".replace("$FOLD", str(LEGEND_FOLD_BELOW_PX)).replace("$WIDE", str(LEGEND_FOLD_BELOW_PX + 1))
+
+
+def legend_stack(thematic: list[str], others: list[str], more_label: str) -> str:
+    """Every legend section in one box at the map's bottom right, scrolling when taller than the map: the
+    ``thematic`` sections always shown, the ``others`` folded under ``more_label`` on a narrow map."""
+    more = (f'<input type="checkbox" id="lantian-legend-toggle"><label for="lantian-legend-toggle">'
+            f'{html.escape(more_label)}</label><div class="lantian-legend-more">{"".join(others)}</div>'
+            if others else "")
+    return f'{LEGEND_CSS}<div class="lantian-legends">{"".join(thematic)}{more}</div>'
 
 
 def aqi_legend_items(lang: str) -> list[tuple[str, str]]:

@@ -34,6 +34,13 @@ DISPLAY_GRID_DEG = 1e-5
 # Township and zone outlines are simplified (Douglas-Peucker, topology kept) within this distance
 # (degrees, about 50 m): invisible at township zoom, and it drops most vertices of surveyed boundaries.
 DISPLAY_SIMPLIFY_DEG = 5e-4
+# Popups wide enough for a Chinese label and its value on one line (labels do not wrap, see POPUP_CSS).
+POPUP_MIN_WIDTH_PX, POPUP_MAX_WIDTH_PX = 220, 360
+POPUP_CSS = """<style>
+.leaflet-popup-content table {border-collapse:collapse; font-size:12px}
+.leaflet-popup-content th {white-space:nowrap; text-align:left; padding:1px 8px 1px 0; color:#555; font-weight:normal}
+.leaflet-popup-content td {padding:1px 0}
+</style>"""
 TOWNSHIP_STYLE: dict[str, object] = {"color": "#34495e", "weight": 1.5, "fillColor": "#95a5a6",
                                      "fillOpacity": 0.08}
 
@@ -69,7 +76,8 @@ def geojson_layer(frame: gpd.GeoDataFrame, name: str, properties: pd.DataFrame,
         marker=marker,
         show=show,
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, min_width=POPUP_MIN_WIDTH_PX,
+                                  max_width=POPUP_MAX_WIDTH_PX),
         highlight_function=lambda _feature: {"weight": 3},
         zoom_on_click=False,
     )
@@ -143,8 +151,8 @@ def station_layer(stations: gpd.GeoDataFrame, lang: str,
 
 
 def zone_layer(zones: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
-    """Zone polygons (EPSG:4326; columns id, name, kind, valid_from, valid_to), one colour and
-    dash pattern per kind (low_emission, nonroad_ban, coal_ban, fuel_ban)."""
+    """Zone polygons (EPSG:4326; columns id, name, kind, valid_from, valid_to) as outlines, one colour
+    and dash pattern per kind (low_emission, nonroad_ban, coal_ban, fuel_ban)."""
     kinds = zones["kind"].map(lambda kind: label("zone_kind", kind, lang))
     valid = [f"{_date_text(start) or '…'} – {_date_text(end) or translate('open_ended', lang)}"
              for start, end in zip(zones["valid_from"], zones["valid_to"])]
@@ -159,8 +167,9 @@ def zone_layer(zones: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
         "popup": popups,
     })
 
+    # Outlines only: a click inside a zone reaches the township beneath; the zone answers on its edge.
     def style(feature: dict) -> dict:
-        return {**ZONE_STYLES[feature["properties"]["kind"]], "weight": 2, "fillOpacity": 0.12}
+        return {**ZONE_STYLES[feature["properties"]["kind"]], "weight": 3, "fill": False}
 
     return geojson_layer(zones, translate("layer_zones", lang), properties, style=style,
                           simplify_deg=DISPLAY_SIMPLIFY_DEG)

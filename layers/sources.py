@@ -17,22 +17,34 @@ DUST_STYLES: dict[str, dict[str, object]] = {
     "road": {"color": "#8d6e63", "weight": 4, "dashArray": "6 4"},
     "stockpile": {"color": "#5d4037", "fillColor": "#d7ccc8", "radius": 6},
 }
-# Grade I is the most severe: larger and darker.
+# Grade I is the most severe: darker. Teal, not the AQI's green-yellow-red, so a hotspot never reads as
+# an AQI level; the size follows the score (HOTSPOT_RADIUS_PX).
 HOTSPOT_GRADE_STYLES: dict[str, dict[str, object]] = {
-    "I": {"radius": 13, "fillColor": "#b71c1c"},
-    "II": {"radius": 10, "fillColor": "#ef6c00"},
-    "III": {"radius": 8, "fillColor": "#fbc02d"},
+    "I": {"fillColor": "#004d40"},
+    "II": {"fillColor": "#00897b"},
+    "III": {"fillColor": "#80cbc4"},
 }
+HOTSPOT_RADIUS_PX = (6, 15)
+# Fire points and their clusters are blue: no AQI level is blue, so a fire never reads as 优/良/污染.
+FIRE_COLOUR, FIRE_EDGE = "#1e63c8", "#0d2c6b"
 # The ring shows where the closed loop stands: no task yet, open, or closed.
 HOTSPOT_TASK_RINGS: dict[str, str] = {"none": "#212121", "open": "#1565c0", "closed": "#2e7d32"}
 
 # One circle per fire point, drawn in the browser from a compact [lat, lon, label] array.
 _FIRE_MARKER_JS = """function (row) {
     var marker = L.circleMarker(new L.LatLng(row[0], row[1]),
-        {radius: 5, color: '#b71c1c', weight: 1, fillColor: '#ff5722', fillOpacity: 0.9});
+        {radius: 5, color: '$EDGE', weight: 1, fillColor: '$FILL', fillOpacity: 0.9});
     marker.bindTooltip(row[2]);
     return marker;
-}"""
+}""".replace("$EDGE", FIRE_EDGE).replace("$FILL", FIRE_COLOUR)
+# Clusters as blue discs with their count (markercluster's default green/yellow/orange would read as AQI).
+_FIRE_CLUSTER_JS = """function (cluster) {
+    var count = cluster.getChildCount(), size = count < 10 ? 28 : count < 100 ? 34 : 42;
+    return L.divIcon({html: '<div style="width:' + size + 'px;height:' + size + 'px;line-height:' + size
+        + 'px;border-radius:50%;background:$FILL;color:#fff;border:2px solid #fff;box-shadow:0 0 0 1px $EDGE;'
+        + 'text-align:center;font:bold 12px sans-serif">' + count + '</div>',
+        className: 'lantian-fire-cluster', iconSize: L.point(size, size)});
+}""".replace("$EDGE", FIRE_EDGE).replace("$FILL", FIRE_COLOUR)
 
 
 def fire_layer(fires: pd.DataFrame, lang: str) -> FastMarkerCluster:
@@ -43,7 +55,7 @@ def fire_layer(fires: pd.DataFrame, lang: str) -> FastMarkerCluster:
     data = [[round(float(lat), 5), round(float(lon), 5), label]
             for lat, lon, label in zip(fires["lat"], fires["lon"], labels)]
     return FastMarkerCluster(data, callback=_FIRE_MARKER_JS, name=translate("layer_fires", lang),
-                             options={"maxClusterRadius": 40})
+                             options={"maxClusterRadius": 40}, icon_create_function=_FIRE_CLUSTER_JS)
 
 
 def dust_layer(sources: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
@@ -71,19 +83,32 @@ def task_ring(state: object) -> str:
     return "closed" if state == "closed" else "open"
 
 
+def score_radii(scores: pd.Series) -> pd.Series:
+    """Circle radii (px, HOTSPOT_RADIUS_PX) growing with the square root of the score, so a circle's area
+    follows the score; missing scores get the smallest."""
+    values = pd.to_numeric(scores, errors="coerce").astype(float)
+    low, high = values.min(), values.max()
+    share = ((values - low) / (high - low)).clip(0, 1) if high > low else pd.Series(1.0, index=values.index)
+    smallest, largest = HOTSPOT_RADIUS_PX
+    return (smallest + (largest - smallest) * share.fillna(0.0) ** 0.5).round(1)
+
+
 def hotspot_layer(hotspots: gpd.GeoDataFrame, lang: str, tasks: pd.DataFrame | None = None) -> folium.GeoJson:
     """Ranked hotspots (EPSG:4326 points; columns id, kind, grade, score, pollutant, peak, start_time,
-    end_time, township_code, station_code, task_state) as circles sized and filled by grade and ringed
-    by the state of their task; the popup says why they rank where they do and, with ``tasks``
+    end_time, township_code, station_code, task_state) as circles sized by score, filled by grade and
+    ringed by the state of their task; the largest are drawn first so a small one on top of a large one
+    can still be clicked. The popup says why they rank where they do and, with ``tasks``
     (handling-list rows of task_service.list_tasks indexed by hotspot id), where its task stands."""
+    hotspots = hotspots.assign(radius=score_radii(hotspots["score"])).sort_values("radius", ascending=False,
+                                                                                   kind="stable")
     rings = hotspots["task_state"].map(task_ring) if "task_state" in hotspots else pd.Series("none", index=hotspots.index)
     tasks = tasks if tasks is not None else pd.DataFrame()
     popups = [hotspot_popup_html(row, lang)
               + (task_popup_html(tasks.loc[row["id"]].to_dict(), lang) if row["id"] in tasks.index else "")
-              for row in hotspots.drop(columns="geometry").to_dict("records")]
+              for row in hotspots.drop(columns=["geometry", "radius"]).to_dict("records")]
     properties = pd.DataFrame({
         "id": hotspots["id"].map(str), "layer": "hotspot", "grade": hotspots["grade"].fillna("III").map(str),
-        "ring": rings.to_numpy(),
+        "ring": rings.to_numpy(), "radius": hotspots["radius"].to_numpy(),
         "tooltip": [display_text(" · ".join(text for text in (label("hotspot_kind", kind, lang),
                                                               label("pollutant", pollutant, lang), label("grade", grade, lang))
                                             if text != MISSING))
@@ -93,7 +118,8 @@ def hotspot_layer(hotspots: gpd.GeoDataFrame, lang: str, tasks: pd.DataFrame | N
 
     def style(feature: dict) -> dict:
         grade = HOTSPOT_GRADE_STYLES.get(feature["properties"]["grade"], HOTSPOT_GRADE_STYLES["III"])
-        return {**grade, "color": HOTSPOT_TASK_RINGS[feature["properties"]["ring"]], "weight": 3,
+        return {**grade, "radius": feature["properties"]["radius"],
+                "color": HOTSPOT_TASK_RINGS[feature["properties"]["ring"]], "weight": 3,
                 "fill": True, "fillOpacity": 0.85}
 
     return geojson_layer(hotspots, translate("layer_hotspots", lang), properties, style=style,

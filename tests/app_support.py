@@ -82,12 +82,12 @@ def free_port() -> int:
 @contextmanager
 def running_app(db: Path, log_path: Path, extra_env: dict[str, str] | None = None,
                 start_timeout_s: float = 90.0) -> Iterator[str]:
-    """Start `streamlit run app.py` on a free local port with LANTIAN_DB=``db`` (base map tiles
-    off unless ``extra_env`` says otherwise), wait until it reports healthy, yield its base URL,
+    """Start `streamlit run serve.py` (the app and its tile route) on a free local port with
+    LANTIAN_DB=``db`` (base map tiles off unless ``extra_env`` says otherwise), wait until it reports healthy, yield its base URL,
     and stop it on exit. Server output goes to ``log_path``."""
     port = free_port()
     env = {**os.environ, "LANTIAN_DB": str(db), "LANTIAN_TILES": "none", **(extra_env or {})}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    command = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
     base_url = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:

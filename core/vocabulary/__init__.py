@@ -20,6 +20,7 @@ from core.vocabulary.fires import ENTRIES as FIRE_ENTRIES
 from core.vocabulary.grid import ENTRIES as GRID_ENTRIES
 from core.vocabulary.handoff import ENTRIES as HANDOFF_ENTRIES
 from core.vocabulary.interface import INTERFACE
+from core.vocabulary.maps import ENTRIES as MAP_ENTRIES
 from core.vocabulary.messages import MESSAGES
 from core.vocabulary.registers import ENTRIES as REGISTER_ENTRIES
 from core.vocabulary.safety import ENTRIES as SAFETY_ENTRIES
@@ -48,7 +49,7 @@ VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), M
                                                    REGISTER_ENTRIES, HANDOFF_ENTRIES,
                                                    GRID_ENTRIES, EMERGENCY_ENTRIES,
                                                    SAFETY_ENTRIES, ASSESSMENT_ENTRIES,
-                                                   CARD_ENTRIES)
+                                                   CARD_ENTRIES, MAP_ENTRIES)
 
 
 @dataclass(frozen=True)

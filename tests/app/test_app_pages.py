@@ -123,11 +123,21 @@ def test_map_has_aqi_stations_legend_fires_dust_and_layer_control(demo_copy):
     script, html = args["script"], args["html"]
     assert "L.control.layers" in script
     assert "legend-aqi" in html and "#7E0023" in html  # the HJ 633 legend with its sixth colour
-    assert "legend-townships" in html  # the composite-index choropleth legend
+    assert "legend-townships" not in html  # one thematic layer at a time: AQI by default
+    assert "legend-zones" in html and "legend-dust" in html and "legend-fires" in html
     assert script.count("geo_json_") >= 4  # townships, zones, dust sources, stations
     assert all(link.startswith("/app/static/node_modules/") for link in args["js_links"] + args["css_links"])
     assert at.date_input(key="map_date").value is not None
     assert "#00E400" in script or "#FFFF00" in script or "#FF7E00" in script  # stations filled by AQI
+
+
+def test_map_theme_switches_to_the_composite_index_choropleth(demo_copy):
+    at = _open("map")
+    at.radio(key="map_theme").set_value("composite").run()
+    assert not at.exception, at.exception
+    html = _map_args(at)["html"]
+    assert "legend-townships" in html and "legend-aqi" not in html
+    assert "legend-station-kinds" in html  # stations drawn by kind when AQI is not the theme
 
 
 def test_map_clusters_the_fire_points_of_the_chosen_window(demo_copy):

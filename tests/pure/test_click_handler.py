@@ -24,9 +24,13 @@ def test_a_hotspot_feature_selects_the_hotspot():
     assert selection_from_map(returned) == MapSelection("hotspot", "hs-1")
 
 
+def test_a_township_feature_selects_the_township():
+    assert selection_from_map({"last_active_drawing": _feature("township", "419001100")}) == MapSelection(
+        "township", "419001100")
+
+
 @pytest.mark.parametrize("returned", [
     None, {}, {"last_active_drawing": None},
-    {"last_active_drawing": _feature("township", "419001100")},
     {"last_active_drawing": _feature("zone", "z1")},
     {"last_active_drawing": _feature("station", "")},
     {"last_active_drawing": _feature("station", None)},

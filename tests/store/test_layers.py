@@ -184,3 +184,33 @@ def test_localize_refuses_assets_it_cannot_serve_and_leaves_other_maps_alone():
         localize_assets(LinearColormap(["red", "blue"]).add_to(folium.Map(tiles=None))._parent)
     localize_assets(folium.Map(tiles=None))
     assert "cdn.jsdelivr.net" in folium.Map(tiles=None).get_root().render()
+
+
+def test_custom_templates_need_their_fields_and_attribution():
+    wmts = ("http://10.1.2.3/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&LAYER=vec&TILEMATRIXSET=w"
+            "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}")
+    [custom] = tile_sources("custom", url=wmts, attribution="© 某市测绘院 | 审图号：豫S(2025)001号", gcj02=True)
+    assert custom.url == wmts and custom.gcj02 and "审图号" in custom.attribution
+    with pytest.raises(BadInputError, match="LANTIAN_TILES_URL"):
+        tile_sources("custom", url="http://10.1.2.3/tiles/{z}/{x}.png", attribution="x")
+    with pytest.raises(BadInputError, match="LANTIAN_TILES_ATTRIBUTION"):
+        tile_sources("custom", url="http://10.1.2.3/{z}/{x}/{y}.png")
+    [local] = tile_sources("local", url="/api/tiles/base/{z}/{x}/{y}", gcj02=True)
+    assert not local.gcj02  # an imported set is Web Mercator in WGS84
+
+
+def test_the_offline_base_draws_outline_names_and_roads_under_the_tiles(region):
+    townships = region[0].copy()
+    townships.loc[0, "name"] = "<b>济源</b>"
+    roads = gpd.GeoDataFrame({"id": ["r1"], "kind": ["road"], "name": ["焦克路"]},
+                             geometry=[shapely.LineString([(112.5, 35.0), (112.6, 35.1)])], crs="EPSG:4326")
+    html = region_map(townships, region[1], region[2], tiles="osm", dust=roads).get_root().render()
+
+    assert 'createPane(pane[0])' in html and '["lantianBase", 150]' in html  # below Leaflet's tile pane (200)
+    assert html.count('"k":"land"') == len(townships) and html.count('"k":"outline"') == 1
+    assert html.count('"k":"road"') == 1
+    for name in townships["name"].iloc[1:]:
+        assert f'"n":"{name}"' in html  # as UTF-8, not \\u escapes
+    assert '"n":"&lt;b&gt;济源&lt;/b&gt;"' in html and "<b>济源" not in html
+    assert "imperial: false" in html and "control.scale({metric: true" in html
+    assert "legend-zones" in html and "legend-station-kinds" in html and "legend-base" in html

@@ -1,0 +1,279 @@
+"""The map in Debian's chromium with every outside request blocked, at 1440×900 and 390×844: the offline
+base and township names are drawn with no tiles, a local tile set is served by the app and drawn, the
+scale reads km, every visible layer has a legend, and a click on a township, a station and a hotspot opens
+its details beside the map (below it on a phone). Screenshots go to artifacts/ and $LANTIAN_SHOTS_DIR."""
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+from playwright.sync_api import Error as PlaywrightError
+
+from core.vocabulary import translate
+from data.store import Store
+from data.tiles import import_tiles
+from tests.app_support import MAP_FRAME, REPO_ROOT, demo_copy, new_offline_context, offline_chromium, running_app
+
+SHOT_DIRS = [REPO_ROOT / "artifacts"] + ([Path(os.environ["LANTIAN_SHOTS_DIR"])] if os.environ.get("LANTIAN_SHOTS_DIR") else [])
+WAIT_MS = 60_000
+DESKTOP, PHONE = (1440, 900), (390, 844)
+TILE_RGB = (168, 204, 236)
+# A point (in the map's container) where a feature of ``kind`` is the topmost element, so a click there
+# reaches a feature of that kind, not a popup or a fire cluster.
+FIND_JS = """kind => {
+    const map = Object.values(window).find(v => v instanceof L.Map);
+    const box = map.getContainer().getBoundingClientRect(), size = map.getSize();
+    const mine = [];
+    map.eachLayer(layer => {
+        const p = layer.feature && layer.feature.properties;
+        if (p && p.layer === kind && layer._path) mine.push(layer);
+    });
+    const paths = new Set(mine.map(layer => layer._path));
+    const place = layer => layer.getLatLng ? layer.getLatLng() : layer.getCenter();
+    for (const layer of mine) {
+        const q = map.latLngToContainerPoint(place(layer));
+        if (q.x < 30 || q.y < 30 || q.x > size.x - 30 || q.y > size.y - 30) continue;
+        if (paths.has(document.elementFromPoint(box.left + q.x, box.top + q.y))) return {x: q.x, y: q.y};
+    }
+    // On a small map the features may crowd the edge: bring the first into the middle and look again.
+    if (mine.length) {
+        map.setView(place(mine[0]), map.getZoom(), {animate: false});
+        const q = map.latLngToContainerPoint(place(mine[0]));
+        if (paths.has(document.elementFromPoint(box.left + q.x, box.top + q.y))) return {x: q.x, y: q.y};
+    }
+    return null;
+}"""
+
+
+def _tile_png(z: int, x: int, y: int) -> bytes:
+    image = Image.new("RGB", (256, 256), TILE_RGB)
+    ImageDraw.Draw(image).rectangle([0, 0, 255, 255], outline=(90, 120, 160))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _tile_folder(folder: Path, bounds: tuple[float, float, float, float], zooms=range(8, 13)) -> Path:
+    """A z/x/y folder of plain tiles covering ``bounds`` (lon/lat) at ``zooms``: a stand-in city tile set."""
+    west, south, east, north = bounds
+
+    def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+        n = 1 << z
+        y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+        return int((lon + 180) / 360 * n), int(y)
+
+    for z in zooms:
+        (x0, y0), (x1, y1) = tile_of(west - 0.3, north + 0.3, z), tile_of(east + 0.3, south - 0.3, z)
+        for x in range(x0, x1 + 1):
+            for y in range(y0, y1 + 1):
+                (folder / str(z) / str(x)).mkdir(parents=True, exist_ok=True)
+                (folder / str(z) / str(x) / f"{y}.png").write_bytes(_tile_png(z, x, y))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_store, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("map14")
+    db = demo_copy(demo_store, folder)
+    with Store(db).read(spatial=True) as con:
+        bounds = con.execute("SELECT min(ST_XMin(geom)), min(ST_YMin(geom)), max(ST_XMax(geom)), max(ST_YMax(geom)) "
+                             "FROM townships WHERE geom IS NOT NULL").fetchone()
+    import_tiles(Store(db), _tile_folder(folder / "city_tiles", bounds), name="city", attribution="© 测试瓦片")
+    return db
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with offline_chromium() as (chromium, blocked):
+        yield chromium, blocked
+    assert blocked == [], f"the app asked the internet for {blocked}"
+
+
+def _page(browser, viewport):
+    chromium, blocked = browser
+    context = new_offline_context(chromium, blocked, viewport=viewport)
+    return context, context.new_page()
+
+
+def _shot(page, name: str) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.wait_for_timeout(700)
+    for folder in SHOT_DIRS:
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}.png"))
+
+
+def _map_frame(page):
+    frame = page.wait_for_selector(MAP_FRAME, timeout=WAIT_MS).content_frame()
+    frame.wait_for_selector(".lantian-label", state="attached", timeout=WAIT_MS)
+    frame.wait_for_function("() => document.querySelectorAll('.leaflet-overlay-pane path').length > 40",
+                            timeout=WAIT_MS)
+    return frame
+
+
+def _sign_in(page, url: str, name: str, password: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    _map_frame(page)
+    page.wait_for_timeout(1500)  # the drawn map reports its view once (a quiet rerun); sign in after it
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_label(translate("user_name", "zh")).fill(name)
+    sidebar.get_by_label(translate("password", "zh")).fill(password)
+    sidebar.get_by_role("button", name=translate("sign_in", "zh")).click()
+    sidebar.get_by_role("button", name=translate("sign_out", "zh")).wait_for(timeout=WAIT_MS)
+
+
+def _wait_for_hotspots(page) -> None:
+    """Wait until the signed-in rerun's map (a new frame: the first one is replaced) holds hotspots."""
+    count_js = ("() => { const m = Object.values(window).find(v => v instanceof L.Map); let n = 0; if (!m) return 0;"
+                " m.eachLayer(l => { if (l.feature && l.feature.properties.layer === 'hotspot') n++; }); return n; }")
+    for _attempt in range(60):
+        try:
+            if page.locator(MAP_FRAME).last.element_handle().content_frame().evaluate(count_js) > 0:
+                page.wait_for_timeout(500)
+                return
+        except PlaywrightError:
+            pass  # the frame was replaced while we asked
+        page.wait_for_timeout(1000)
+    raise AssertionError("the signed-in map never showed hotspots")
+
+
+@pytest.fixture(scope="module")
+def offline_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    with running_app(demo_db, tmp_path_factory.mktemp("srv") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1440x900", "390x844"])
+def test_no_tiles_still_shows_the_region_names_km_scale_and_legends(offline_url: str, demo_db: Path, browser,
+                                                                    viewport):
+    context, page = _page(browser, viewport)
+    try:
+        page.goto(offline_url, wait_until="domcontentloaded")
+        frame = _map_frame(page)
+        with Store(demo_db).read() as con:
+            townships = con.execute("SELECT count(*) FROM townships WHERE geom IS NOT NULL").fetchone()[0]
+        assert frame.locator(".lantian-label").count() == townships
+        names = set(frame.locator(".lantian-label").all_inner_texts())
+        assert "克井镇" in names
+        assert frame.locator(".leaflet-lantianBase-pane path").count() >= townships + 1  # land and outline
+        assert frame.locator("img.leaflet-tile").count() == 0
+        scale = frame.locator(".leaflet-control-scale-line").all_inner_texts()
+        assert len(scale) == 1 and scale[0].strip().endswith(("km", "m")), scale
+        for legend in ("legend-aqi", "legend-zones", "legend-dust", "legend-fires", "legend-base"):
+            assert frame.locator(f"#{legend}").count() == 1, legend
+        box = page.locator(MAP_FRAME).bounding_box()
+        if viewport == DESKTOP:
+            assert box["y"] + box["height"] <= DESKTOP[1], box  # the whole map above the fold
+        _shot(page, f"map_offline_{viewport[0]}x{viewport[1]}")
+    finally:
+        context.close()
+
+
+def test_a_local_tile_set_is_served_by_the_app_and_drawn(demo_db: Path, browser, tmp_path: Path):
+    with running_app(demo_db, tmp_path / "streamlit.log",
+                     extra_env={"LANTIAN_TILES": "local", "LANTIAN_TILES_LOCAL": "city"}) as url:
+        context, page = _page(browser, DESKTOP)
+        try:
+            page.goto(url, wait_until="domcontentloaded")
+            frame = _map_frame(page)
+            frame.wait_for_function("() => [...document.querySelectorAll('img.leaflet-tile-loaded')]"
+                                    ".filter(i => i.src.includes('/api/tiles/city/') && i.naturalWidth === 256)"
+                                    ".length >= 4", timeout=WAIT_MS)
+            assert "© 测试瓦片" in frame.locator(".leaflet-control-attribution").inner_text()
+            _shot(page, "map_local_tiles_1440x900")
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1440x900", "390x844"])
+def test_clicks_open_township_station_and_hotspot_details_beside_the_map(offline_url: str, browser, viewport):
+    context, page = _page(browser, DESKTOP)
+    try:
+        _sign_in(page, offline_url, "duban", "lantian-duban")  # a phone's sidebar is folded: sign in wide
+        page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+        page.get_by_role("heading", name=translate("map_title", "zh")).wait_for(timeout=WAIT_MS)
+        _wait_for_hotspots(page)
+        expected = {"township": page.get_by_text(translate("township_detail_stations", "zh", count=0)[:4]),
+                    "station": page.get_by_role("heading", name=re.compile("^" + translate("station_detail", "zh", name=""))),
+                    "hotspot": page.get_by_text(translate("hotspot_why", "zh", score="")[:3])}
+        for kind, detail in expected.items():
+            page.locator(MAP_FRAME).last.scroll_into_view_if_needed()  # a phone's map starts below the fold
+            frame = page.locator(MAP_FRAME).last.element_handle().content_frame()
+            frame.evaluate(CLOSE_POPUPS_JS)
+            page.wait_for_timeout(400)  # Leaflet fades a closed popup out for 200 ms before removing it
+            target = frame.evaluate(FIND_JS, kind)
+            assert target, (f"no clickable {kind} in view: ", frame.evaluate(DIAGNOSE_JS, kind))
+            box = page.locator(MAP_FRAME).last.bounding_box()
+            page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+            detail = detail.first
+            detail.wait_for(timeout=WAIT_MS)
+            where = detail.bounding_box()
+            if viewport == DESKTOP:
+                assert where["x"] >= box["x"] + box["width"] - 5, (kind, where, box)  # beside the map
+                assert where["y"] < DESKTOP[1]
+            else:
+                assert where["y"] >= box["y"] + box["height"] - 5, (kind, where, box)  # below it
+            _shot(page, f"map_{kind}_click_{viewport[0]}x{viewport[1]}")
+    finally:
+        context.close()
+
+
+CLOSE_POPUPS_JS = "() => Object.values(window).find(v => v instanceof L.Map).closePopup()"
+DIAGNOSE_JS = """kind => {
+    const map = Object.values(window).find(v => v instanceof L.Map), out = [], size = map.getSize();
+    map.eachLayer(layer => {
+        const p = layer.feature && layer.feature.properties;
+        if (out.length > 6 || !p || p.layer !== kind) return;
+        const q = map.latLngToContainerPoint(layer.getLatLng ? layer.getLatLng() : layer.getCenter());
+        const hit = document.elementFromPoint(q.x, q.y);
+        out.push([Math.round(q.x), Math.round(q.y), !!layer._path, hit && hit.tagName, hit && String(hit.className.baseVal ?? hit.className)]);
+    });
+    return [size.x, size.y, out];
+}"""
+MAP_STATE_JS = """() => { const m = Object.values(window).find(v => v instanceof L.Map);
+    return m && {zoom: m.getZoom(), lat: m.getCenter().lat, lng: m.getCenter().lng}; }"""
+
+
+def test_the_view_and_the_open_card_survive_a_change_of_hour(offline_url: str, browser):
+    context, page = _page(browser, DESKTOP)
+    try:
+        page.goto(offline_url, wait_until="domcontentloaded")
+        frame = _map_frame(page)
+        target = frame.evaluate(FIND_JS, "station")
+        box = page.locator(MAP_FRAME).last.bounding_box()
+        page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+        heading = page.get_by_role("heading", name=re.compile("^" + translate("station_detail", "zh", name="")))
+        heading.first.wait_for(timeout=WAIT_MS)
+        before = frame.evaluate(MAP_STATE_JS)
+        frame.evaluate("() => { const m = Object.values(window).find(v => v instanceof L.Map);"
+                       " m.setView([m.getCenter().lat + 0.02, m.getCenter().lng + 0.03], m.getZoom() + 2, {animate: false}); }")
+        zoomed = frame.evaluate(MAP_STATE_JS)
+        assert zoomed["zoom"] == before["zoom"] + 2
+        page.wait_for_timeout(2500)  # the view goes back to the server (debounced), a quiet rerun
+        slider = page.get_by_role("slider").first
+        shown_hour = page.locator('[data-testid="stSliderThumbValue"]').first
+        hour = int(shown_hour.inner_text())
+        slider.focus()
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_timeout(4000)  # the rerun draws the earlier hour's map
+        after = None
+        for _attempt in range(30):
+            try:
+                after = page.locator(MAP_FRAME).last.element_handle().content_frame().evaluate(MAP_STATE_JS)
+            except PlaywrightError:  # the frame was replaced while we asked
+                after = None
+            if after:
+                break
+            page.wait_for_timeout(1000)
+        assert shown_hour.inner_text() == str(hour - 1)
+        assert after["zoom"] == zoomed["zoom"], (after, zoomed)
+        assert abs(after["lat"] - zoomed["lat"]) < 1e-3 and abs(after["lng"] - zoomed["lng"]) < 1e-3
+        assert heading.count() >= 1  # the station's card is still open
+        _shot(page, "map_view_kept_after_hour_change_1440x900")
+    finally:
+        context.close()
