@@ -42,6 +42,9 @@ def browser():
 
 def _sign_in(page, url: str) -> None:
     sign_in(page, url, *next((a[0], a[1]) for a in DEMO_ACCOUNTS if a[0] == "duban"))
+    link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=translate("data_page", "zh"))
+    link.dispatch_event("click")  # on a phone the folded-out sidebar may lie partly off the screen
+    page.get_by_role("heading", name=translate("upload_title", "zh")).wait_for(timeout=WAIT_MS)
 
 
 def _settled(page) -> None:
