@@ -143,7 +143,7 @@ SIGN_IN_WAIT_MS = 60_000
 def sign_in(page, url: str, name: str, password: str) -> None:
     """Open the app at ``url`` and sign in as a person does: once the map has drawn and reported its view (a
     quiet rerun right after the first draw, which would swallow a sign-in typed meanwhile), with the sidebar
-    folded out on a phone; returns when the sign-out button shows."""
+    folded out on a phone; returns once signed in and the signed-in map's own view report has passed."""
     from core.vocabulary import translate
 
     page.goto(url, wait_until="domcontentloaded")
@@ -158,6 +158,8 @@ def sign_in(page, url: str, name: str, password: str) -> None:
     # Enter submits the sign-in form; on a phone the form's button may lie below the folded-out sidebar.
     sidebar.get_by_label(translate("password", "zh")).press("Enter")
     sidebar.get_by_role("button", name=translate("sign_out", "zh")).wait_for(timeout=SIGN_IN_WAIT_MS)
+    # The signed-in map (with the hotspots) draws and reports its view once more: let that rerun pass too.
+    page.wait_for_timeout(1500)
 
 
 @contextmanager

@@ -201,7 +201,7 @@ def test_clicks_open_township_station_and_hotspot_details_beside_the_map(offline
         _wait_for_hotspots(page)
         expected = {"township": page.get_by_text(translate("township_detail_stations", "zh", count=0)[:4]),
                     "station": page.get_by_role("heading", name=re.compile("^" + translate("station_detail", "zh", name=""))),
-                    "hotspot": page.get_by_text(translate("hotspot_why", "zh", score="")[:3])}
+                    "hotspot": page.get_by_text(translate("card.evidence", "zh"), exact=True)}
         for kind, detail in expected.items():
             page.locator(MAP_FRAME).last.scroll_into_view_if_needed()  # a phone's map starts below the fold
             frame = page.locator(MAP_FRAME).last.element_handle().content_frame()
