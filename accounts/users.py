@@ -15,8 +15,8 @@ from core.policy import Role, User, require_user_admin
 from core.settings import get_settings
 from core.timeutil import now_beijing
 from core.vocabulary import term
-from data import townships as township_repo
 from data import sessions as session_repo
+from data import townships as township_repo
 from data import users as repo
 from data.store import Store
 
