@@ -17,6 +17,8 @@ USER_KEY = "user"
 # the session state so a page switch that drops the address's parameters cannot lose it.
 TOKEN_KEY = "session_token"
 TOKEN_PARAM = "s"
+# Set when this run signed a session out that had not asked to be (expired, revoked, user disabled).
+ENDED_KEY = "session_ended"
 
 
 def _sign_out() -> None:
@@ -42,6 +44,7 @@ def acting_user() -> User | None:
         user = resume(store, token) if token else fresh_user(store, kept.name)
     if user is None:
         _sign_out()
+        st.session_state[ENDED_KEY] = True
         return None
     st.session_state[USER_KEY] = user
     if token:
@@ -101,6 +104,8 @@ def sidebar() -> User | None:
     st.sidebar.caption(t("app_title"))
     user = acting_user()
     if user is None:
+        if st.session_state.pop(ENDED_KEY, False):
+            st.sidebar.warning(t("session.ended"))
         _sign_in()
         st.sidebar.caption(t("public_note"))
     else:

@@ -60,8 +60,10 @@ def test_sign_out_revokes_the_session_and_clears_the_address(demo_copy):
     assert TOKEN_PARAM not in at.query_params and TOKEN_KEY not in at.session_state
     assert _signed_in_as(at) is None
     assert resume(demo_copy, token) is None
-    assert _signed_in_as(_reload(token)) is None
-    assert translate("sign_in", "zh") in [markdown.value.strip("*") for markdown in _reload(token).sidebar.markdown]
+    assert not at.sidebar.warning  # signing out oneself is no surprise
+    revoked = _reload(token)
+    assert _signed_in_as(revoked) is None and TOKEN_PARAM not in revoked.query_params
+    assert translate("sign_in", "zh") in [markdown.value.strip("*") for markdown in revoked.sidebar.markdown]
 
 
 def test_a_disabled_users_open_session_is_signed_out_and_its_action_refused(demo_copy):
@@ -75,6 +77,7 @@ def test_a_disabled_users_open_session_is_signed_out_and_its_action_refused(demo
     assert not at.exception, at.exception
     assert _signed_in_as(at) is None and TOKEN_PARAM not in at.query_params
     assert alerts.active_alerts(demo_copy, now_beijing()).empty
+    assert [warning.value for warning in at.sidebar.warning] == [translate("session.ended", "zh")]
     assert translate("sign_in", "zh") in [markdown.value.strip("*") for markdown in at.sidebar.markdown]
 
 

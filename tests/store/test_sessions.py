@@ -10,11 +10,14 @@ import pytest
 import cli
 from accounts.sessions import end_session, resume, start_session
 from accounts.users import add_user, set_active
+from core.errors import PermissionDeniedError
 from core.policy import Role, User
 from core.settings import get_settings
 from core.timeutil import now_beijing
 from data.store import Store
-from tests.tasks_support import ADMIN, KEJING, region
+from hotspots import task_service as ts
+from tests.store.test_tasks import events
+from tests.tasks_support import ADMIN, KEJING, photo, region
 
 __all__ = ["region"]
 
@@ -85,3 +88,16 @@ def test_the_cli_disable_command_ends_the_users_sessions(region: Store, official
     token = start_session(region, official)
     assert cli.main(["user", "disable", "李克井", "--db", str(region.path)]) == 0
     assert resume(region, token) is None
+
+
+def test_the_services_refuse_a_disabled_user_inside_the_write(region: Store):
+    inspector = add_user(region, ADMIN, "赵巡查", "correct horse", Role.INSPECTOR)
+    observe = dict(lon=112.66, lat=35.13, title="露天焚烧垃圾", description="现场焚烧")
+    task = ts.record_field_observation(region, inspector, **observe)
+    set_active(region, ADMIN, "赵巡查", False)
+    with pytest.raises(PermissionDeniedError, match="赵巡查"):
+        ts.record_field_observation(region, inspector, **observe)
+    with pytest.raises(PermissionDeniedError, match="赵巡查"):
+        ts.add_evidence(region, inspector, task.id, photos=[photo()])
+    assert list(ts.list_tasks(region)["id"]) == [task.id]
+    assert [event[2] for event in events(region, task.id)] == ["record_observation"]
