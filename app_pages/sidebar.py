@@ -106,6 +106,7 @@ def sidebar() -> User | None:
     if user is None:
         if st.session_state.pop(ENDED_KEY, False):
             st.sidebar.warning(t("session.ended"))
+            st.toast(t("session.ended"), icon=":material/logout:")  # on a phone the sidebar is folded away
         _sign_in()
         st.sidebar.caption(t("public_note"))
     else:

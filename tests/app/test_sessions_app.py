@@ -78,6 +78,7 @@ def test_a_disabled_users_open_session_is_signed_out_and_its_action_refused(demo
     assert _signed_in_as(at) is None and TOKEN_PARAM not in at.query_params
     assert alerts.active_alerts(demo_copy, now_beijing()).empty
     assert [warning.value for warning in at.sidebar.warning] == [translate("session.ended", "zh")]
+    assert [toast.value for toast in at.toast] == [translate("session.ended", "zh")]
     assert translate("sign_in", "zh") in [markdown.value.strip("*") for markdown in at.sidebar.markdown]
 
 
