@@ -6,6 +6,8 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+import duckdb
+
 from core.logs import logger
 from core.policy import Role, User
 from core.settings import get_settings
@@ -23,11 +25,15 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def _active_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
+    row = user_repo.read_active_user(con, name)
+    return None if row is None else User(name=name, role=Role(row[0]), township_code=row[1])
+
+
 def fresh_user(store: Store, name: str) -> User | None:
     """The user ``name`` as the store has them now (role, township), or None when disabled or unknown."""
     with store.read() as con:
-        row = user_repo.read_active_user(con, name)
-    return None if row is None else User(name=name, role=Role(row[0]), township_code=row[1])
+        return _active_user(con, name)
 
 
 def start_session(store: Store, user: User, now: datetime | None = None) -> str:
@@ -43,8 +49,9 @@ def resume(store: Store, token: str, now: datetime | None = None) -> User | None
     than session_idle_minutes, or its user disabled or gone (the session is then revoked)."""
     now = now or now_beijing()
     token_hash = _hash(token)
-    with store.read() as con:
+    with store.read() as con:  # one connection for both reads: this runs on every page run
         row = repo.read_session(con, token_hash)
+        user = _active_user(con, row[0]) if row is not None else None
     if row is None:
         return None
     name, last_seen, revoked = row
@@ -54,7 +61,6 @@ def resume(store: Store, token: str, now: datetime | None = None) -> User | None
         LOG.info("session of %r expired (idle since %s)", name, last_seen)
         end_session(store, token, now)
         return None
-    user = fresh_user(store, name)
     if user is None:
         LOG.info("session of %r ended: the user is disabled or gone", name)
         end_session(store, token, now)
