@@ -21,7 +21,7 @@ def _run() -> None:
     with store_busy_guard():
         demo = is_demo(open_store())
     if demo:
-        st.info(t("demo_store_notice"), icon=":material/science:")
+        st.caption(f":material/science: {t('demo_store_notice')}")  # one line: the map must still fit the screen
     # Material icons come with Streamlit's own font: emoji would be empty boxes where no emoji font is installed.
     pages = {
         "map": st.Page("app_pages/map_page.py", title=t("map_page"), icon=":material/map:", url_path="map",

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {LantianError('error.unexpected', reference=reference)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted: the store is unchanged by the unfinished command", file=sys.stderr)
+        print("interrupted: nothing the command had not yet committed is stored", file=sys.stderr)
         return 130
 
 

@@ -48,7 +48,7 @@ from layers.raster import readable_raster
 from layers.region_map import region_map
 
 # At 1440×900 the title, the controls and this map fit above the fold, so the first click lands on the map.
-MAP_HEIGHT_PX = 560
+MAP_HEIGHT_PX = 500
 FIRE_WINDOWS_DAYS = (1, 7, 30, 90)
 # The thematic layer of the region, one at a time: stations' hourly AQI, township composite index, PM2.5 surface.
 THEMES = ("aqi", "composite", "pm25")

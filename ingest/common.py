@@ -495,9 +495,10 @@ def _parquet_slices(path: Path, rows: int | None, typed: bool, progress: bool = 
     slices = [source.read()] if rows is None else (pa.Table.from_batches([batch]) for batch in
                                                    source.iter_batches(batch_size=rows))
     first = 0
-    # A bar over the slices of a large file: each is read, checked and stored before the next is read.
-    with tqdm(total=total, desc=path.name, unit="rows", unit_scale=True, disable=not progress or rows is None
-              or total <= rows) as bar:
+    # A bar over the slices of a large file: each is read, checked and stored before the next is read; every
+    # slice is shown (a slice takes seconds, so tqdm's own rate limit would only hide steps).
+    with tqdm(total=total, desc=path.name, unit="rows", unit_scale=True, mininterval=0, miniters=1,
+              disable=not progress or rows is None or total <= rows) as bar:
         for table in slices:
             kept = pa.table({name: _kept_type(column, typed) for name, column in zip(table.column_names, table.columns)})
             labels = np.arange(first, first + kept.num_rows, dtype=np.int64) + 1

@@ -137,6 +137,29 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
+SIGN_IN_WAIT_MS = 60_000
+
+
+def sign_in(page, url: str, name: str, password: str) -> None:
+    """Open the app at ``url`` and sign in as a person does: once the map has drawn and reported its view (a
+    quiet rerun right after the first draw, which would swallow a sign-in typed meanwhile), with the sidebar
+    folded out on a phone; returns when the sign-out button shows."""
+    from core.vocabulary import translate
+
+    page.goto(url, wait_until="domcontentloaded")
+    page.frame_locator(MAP_FRAME).last.locator(".leaflet-container").wait_for(timeout=SIGN_IN_WAIT_MS)
+    page.wait_for_timeout(1500)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.wait_for(state="attached", timeout=SIGN_IN_WAIT_MS)
+    if sidebar.get_attribute("aria-expanded") == "false":
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
+    sidebar.get_by_label(translate("user_name", "zh")).fill(name)
+    sidebar.get_by_label(translate("password", "zh")).fill(password)
+    # Enter submits the sign-in form; on a phone the form's button may lie below the folded-out sidebar.
+    sidebar.get_by_label(translate("password", "zh")).press("Enter")
+    sidebar.get_by_role("button", name=translate("sign_out", "zh")).wait_for(timeout=SIGN_IN_WAIT_MS)
+
+
 @contextmanager
 def offline_chromium() -> Iterator[tuple[object, list[str]]]:
     """Debian's chromium driven by Playwright, in which every request to a non-local host is aborted

@@ -14,7 +14,15 @@ from core.policy import User, visible_pages
 from core.vocabulary import translate
 from hotspots.tasks import TaskState
 from ingest.demo.accounts import DEMO_ACCOUNTS
-from tests.app_support import MAP_FRAME, REPO_ROOT, demo_copy, new_offline_context, offline_chromium, running_app
+from tests.app_support import (
+    MAP_FRAME,
+    REPO_ROOT,
+    demo_copy,
+    new_offline_context,
+    offline_chromium,
+    running_app,
+    sign_in,
+)
 
 ARTIFACTS = REPO_ROOT / "artifacts"
 WAIT_MS = 60_000
@@ -62,13 +70,8 @@ def _map(page):
 
 
 def _sign_in(page, url: str, name: str, password: str) -> None:
-    page.goto(url, wait_until="domcontentloaded")
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_label(translate("user_name", "zh")).fill(name)
-    sidebar.get_by_label(translate("password", "zh")).fill(password)
-    sidebar.get_by_role("button", name=translate("sign_in", "zh")).click()
-    sidebar.get_by_role("button", name=translate("sign_out", "zh")).wait_for(timeout=WAIT_MS)
-    sidebar.get_by_text(name, exact=False).first.wait_for(timeout=WAIT_MS)
+    sign_in(page, url, name, password)
+    page.locator('[data-testid="stSidebar"]').get_by_text(name, exact=False).first.wait_for(timeout=WAIT_MS)
 
 
 def _open_page(page, title_key: str) -> None:
@@ -81,7 +84,7 @@ def test_public_map_draws_offline_and_switches_language(app_url: str, page):
     frame = _map(page)
     drawn_s = time.perf_counter() - started
     assert frame.locator("#legend-aqi").count() == 1
-    assert frame.locator(".marker-cluster").count() > 0  # the fire points, clustered
+    assert frame.locator(".lantian-fire-cluster").count() > 0  # the fire points, clustered (in blue)
     labels = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert any(translate("layer_stations", "zh") in label for label in labels)
     assert not any(translate("layer_hotspots", "zh") in label for label in labels)  # signed out
@@ -132,8 +135,9 @@ def test_each_role_signs_in_and_sees_its_pages(app_url: str, page, account):
     assert links.count() == expected
     _map(page)
     # The signed-in rerun redraws the map with the ranked hotspots in the layer control.
+    # (The layer control is folded to its icon: its labels are there, not shown.)
     page.frame_locator(MAP_FRAME).last.locator(".leaflet-control-layers-overlays label").filter(
-        has_text=translate("layer_hotspots", "zh")).wait_for(timeout=WAIT_MS)
+        has_text=translate("layer_hotspots", "zh")).wait_for(state="attached", timeout=WAIT_MS)
     last_page = {"admin": "data_page", "duban": "data_page", "xuncha": "hotspots_page", "kejing": "ranking_page",
                  "wangge": "hotspots_page"}[name]
     _open_page(page, last_page)

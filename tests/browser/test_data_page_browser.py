@@ -14,7 +14,7 @@ from core.vocabulary import translate
 from data.store import Store
 from ingest.demo.accounts import DEMO_ACCOUNTS
 from ingest.stations import import_stations
-from tests.app_support import REPO_ROOT, demo_copy, new_offline_context, offline_chromium, running_app
+from tests.app_support import REPO_ROOT, demo_copy, new_offline_context, offline_chromium, running_app, sign_in
 
 ARTIFACTS = REPO_ROOT / "artifacts"
 WAIT_MS = 60_000
@@ -41,18 +41,7 @@ def browser():
 
 
 def _sign_in(page, url: str) -> None:
-    name, password = next((a[0], a[1]) for a in DEMO_ACCOUNTS if a[0] == "duban")
-    page.goto(url, wait_until="domcontentloaded")
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.wait_for(state="attached", timeout=WAIT_MS)
-    page.get_by_role("heading").first.wait_for(timeout=WAIT_MS)
-    if sidebar.get_attribute("aria-expanded") == "false":  # a phone folds the sidebar away
-        page.locator('[data-testid="stExpandSidebarButton"]').click()
-    sidebar.get_by_label(translate("user_name", "zh")).fill(name)
-    sidebar.get_by_label(translate("password", "zh")).fill(password)
-    # Enter submits the sign-in form; on a phone the form's button may lie below the folded-out sidebar.
-    sidebar.get_by_label(translate("password", "zh")).press("Enter")
-    sidebar.get_by_role("button", name=translate("sign_out", "zh")).wait_for(timeout=WAIT_MS)
+    sign_in(page, url, *next((a[0], a[1]) for a in DEMO_ACCOUNTS if a[0] == "duban"))
     link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=translate("data_page", "zh"))
     link.dispatch_event("click")  # on a phone the folded-out sidebar may lie partly off the screen
     page.get_by_role("heading", name=translate("upload_title", "zh")).wait_for(timeout=WAIT_MS)

@@ -11,7 +11,7 @@ import pytest
 from core.vocabulary import translate
 from data.store import Store
 from hotspots import fire_review
-from tests.app_support import demo_copy, new_offline_context, offline_chromium, running_app
+from tests.app_support import demo_copy, new_offline_context, offline_chromium, running_app, sign_in
 from tests.browser.test_browser_e2e import WAIT_MS, _shot
 from tests.tasks_support import photo
 
@@ -56,14 +56,7 @@ def _sidebar(page):
 
 
 def _sign_in(page, url: str, name: str, password: str) -> None:
-    page.goto(url, wait_until="domcontentloaded")
-    page.locator('[data-testid="stSidebar"][data-collapsed="false"], [data-testid="stExpandSidebarButton"]').first.wait_for(
-        timeout=WAIT_MS)
-    sidebar = _sidebar(page)
-    sidebar.get_by_label(translate("user_name", "zh")).fill(name)
-    sidebar.get_by_label(translate("password", "zh")).fill(password)
-    sidebar.get_by_role("button", name=translate("sign_in", "zh")).click()
-    sidebar.get_by_role("button", name=translate("sign_out", "zh")).wait_for(timeout=WAIT_MS)
+    sign_in(page, url, name, password)
 
 
 def _open_page(page, title_key: str, heading_key: str) -> None:

@@ -13,7 +13,7 @@ from core.vocabulary import translate
 from data.store import Store
 from hotspots.dispatch import dispatch
 from ingest.demo.accounts import DEMO_ACCOUNTS
-from tests.app_support import REPO_ROOT, demo_copy, new_offline_context, offline_chromium, running_app
+from tests.app_support import REPO_ROOT, demo_copy, new_offline_context, offline_chromium, running_app, sign_in
 
 WAIT_MS = 60_000
 DUST_HOTSPOT = "hs-3ba716d8d180ba07"  # the demo's grade-I dust episode in 克井镇's eastern cell, 2025-04-09
@@ -42,13 +42,7 @@ def page():
 
 
 def _sign_in(page, url: str, name: str) -> None:
-    password = next(account[1] for account in DEMO_ACCOUNTS if account[0] == name)
-    page.goto(url, wait_until="domcontentloaded")
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_label(translate("user_name", "zh")).fill(name)
-    sidebar.get_by_label(translate("password", "zh")).fill(password)
-    sidebar.get_by_role("button", name=translate("sign_in", "zh")).click()
-    sidebar.get_by_role("button", name=translate("sign_out", "zh")).wait_for(timeout=WAIT_MS)
+    sign_in(page, url, name, next(account[1] for account in DEMO_ACCOUNTS if account[0] == name))
 
 
 def _shots(page, name: str, shown=None) -> None:

@@ -17,7 +17,15 @@ from playwright.sync_api import Error as PlaywrightError
 from core.vocabulary import translate
 from data.store import Store
 from data.tiles import import_tiles
-from tests.app_support import MAP_FRAME, REPO_ROOT, demo_copy, new_offline_context, offline_chromium, running_app
+from tests.app_support import (
+    MAP_FRAME,
+    REPO_ROOT,
+    demo_copy,
+    new_offline_context,
+    offline_chromium,
+    running_app,
+    sign_in,
+)
 
 SHOT_DIRS = [REPO_ROOT / "artifacts"] + ([Path(os.environ["LANTIAN_SHOTS_DIR"])] if os.environ.get("LANTIAN_SHOTS_DIR") else [])
 WAIT_MS = 60_000
@@ -117,14 +125,7 @@ def _map_frame(page):
 
 
 def _sign_in(page, url: str, name: str, password: str) -> None:
-    page.goto(url, wait_until="domcontentloaded")
-    _map_frame(page)
-    page.wait_for_timeout(1500)  # the drawn map reports its view once (a quiet rerun); sign in after it
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_label(translate("user_name", "zh")).fill(name)
-    sidebar.get_by_label(translate("password", "zh")).fill(password)
-    sidebar.get_by_role("button", name=translate("sign_in", "zh")).click()
-    sidebar.get_by_role("button", name=translate("sign_out", "zh")).wait_for(timeout=WAIT_MS)
+    sign_in(page, url, name, password)
 
 
 def _wait_for_hotspots(page) -> None:

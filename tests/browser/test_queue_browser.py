@@ -10,7 +10,15 @@ import pytest
 
 from core.vocabulary import translate
 from ingest.demo.accounts import DEMO_ACCOUNTS
-from tests.app_support import MAP_FRAME, REPO_ROOT, demo_copy, new_offline_context, offline_chromium, running_app
+from tests.app_support import (
+    MAP_FRAME,
+    REPO_ROOT,
+    demo_copy,
+    new_offline_context,
+    offline_chromium,
+    running_app,
+    sign_in,
+)
 
 ARTIFACTS = REPO_ROOT / "artifacts"
 WAIT_MS = 60_000
@@ -54,13 +62,7 @@ def test_inspector_taps_the_first_row_and_reads_its_card(app_url: str, browser, 
     context = new_offline_context(chromium, blocked, viewport=SIZES[size])
     page = context.new_page()
     name, password = next((a[0], a[1]) for a in DEMO_ACCOUNTS if a[0] == "xuncha")
-    page.goto(app_url, wait_until="domcontentloaded")
-    page.get_by_role("heading", name=translate("map_title", "zh")).wait_for(timeout=WAIT_MS)
-    sidebar = _sidebar(page)
-    sidebar.get_by_label(translate("user_name", "zh")).fill(name)
-    sidebar.get_by_label(translate("password", "zh")).fill(password)
-    sidebar.get_by_role("button", name=translate("sign_in", "zh")).click()
-    sidebar.get_by_role("button", name=translate("sign_out", "zh")).wait_for(timeout=WAIT_MS)
+    sign_in(page, app_url, name, password)
     _sidebar(page).locator('[data-testid="stSidebarNav"]').get_by_role(
         "link", name=translate("queue_page", "zh")).click()
     page.get_by_role("heading", name=translate("queue.title", "zh")).wait_for(timeout=WAIT_MS)

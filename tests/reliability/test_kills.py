@@ -19,8 +19,8 @@ from data.store import Store
 from ingest.service import import_files
 from tests.app_support import REPO_ROOT
 
-STATIONS = [f"K{n}" for n in range(6)]
-HOURS = pd.date_range("2025-01-01", "2025-03-31 23:00", freq="h")
+STATIONS = [f"K{n}" for n in range(24)]
+HOURS = pd.date_range("2025-01-01", "2025-12-31 23:00", freq="h")
 # Seconds after the import has logged its start (the interpreter and its imports take longer than that).
 KILL_AFTER_S = (0.0, 0.7, 1.5)
 

@@ -42,7 +42,7 @@ def test_two_runs_make_each_task_once(ran_twice):
     store, printed = ran_twice
     tasks = ts.list_tasks(store)
     dispatched = tasks[tasks["hotspot_id"].notna()]
-    assert len(dispatched) >= 2 and dispatched["hotspot_id"].is_unique
+    assert len(dispatched) >= 1 and dispatched["hotspot_id"].is_unique
     assert set(dispatched["grade"]) == {"I"} and set(dispatched["state"]) == {"assigned"}
     with store.read() as con:
         left = untasked_hotspots(con, datetime(2025, 4, 9), datetime(2025, 4, 10), ["I"])

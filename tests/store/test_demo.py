@@ -26,7 +26,7 @@ EVENTS = planted_events(DEMO_YEAR)
 DEMO_TABLES = ("admin_units", "townships", "stations", "station_aliases", "observations", "zones", "fire_points",
                "dust_sources", "dust_readings", "enterprises", "machinery", "machinery_positions", "trucks",
                "truck_events", "coal_inspections", "reduction_measures", "aqi_forecasts", "alerts", "alert_events",
-               "emergency_checks")
+               "emergency_checks", "grid_cells", "grid_people")
 
 
 def _table_checksums(store: Store) -> dict[str, tuple[int, int]]:
