@@ -15,6 +15,7 @@ from core.policy import Role, User, require_user_admin
 from core.settings import get_settings
 from core.timeutil import now_beijing
 from core.vocabulary import term
+from data import sessions as session_repo
 from data import townships as township_repo
 from data import users as repo
 from data.store import Store
@@ -80,11 +81,15 @@ def set_password(store: Store, acting: User, name: str, password: str) -> None:
 
 
 def set_active(store: Store, acting: User, name: str, active: bool) -> None:
-    """Enable or disable a user's login (admin only); their past actions stay in the event log."""
+    """Enable or disable a user's login (admin only); their past actions stay in the event log. Disabling
+    also ends every session they have open (accounts.sessions)."""
     require_user_admin(acting)
+    now = now_beijing()
     with store.write() as con:
-        if not repo.update_active(con, name, active, now_beijing()):
+        if not repo.update_active(con, name, active, now):
             raise BadInputError("error.no_such_user", field="name", user=name)
+        if not active:
+            session_repo.revoke_user_sessions(con, name, now)
 
 
 def list_users(store: Store, acting: User) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from app_pages.session import current_language, escape_markdown, t
-from app_pages.sidebar import current_user
+from app_pages.sidebar import acting_user
 from app_pages.store_access import store_busy_guard
 from core.errors import LantianError
 from core.policy import User
@@ -36,7 +36,7 @@ def signed_in_page(title_key: str, sign_in_key: str, flash_key: str) -> User | N
     """The page's title, then the signed-in user (None, with the hint ``sign_in_key``, when nobody is),
     showing once the notice the last action left under ``flash_key``."""
     st.title(t(title_key))
-    user = current_user()
+    user = acting_user()
     if user is None:
         st.info(t(sign_in_key))
         return None

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.session import current_language, escape_markdown, t
-from app_pages.sidebar import current_user
+from app_pages.sidebar import acting_user
 from app_pages.store_access import (
     grid_overview,
     hotspots_for,
@@ -268,7 +268,7 @@ def _anomalies(store: Store, user: User) -> None:
 def render() -> None:
     """Draw the page."""
     st.title(t("data_title"))
-    user = current_user()
+    user = acting_user()
     if user is None:
         st.info(t("sign_in_required"))
         return

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from app_pages.session import current_language, escape_markdown, t
-from app_pages.sidebar import current_user
+from app_pages.sidebar import acting_user
 from app_pages.store_access import hotspots_for, open_store, region_frames, store_busy_guard
 from core.errors import LantianError
 from core.policy import EXPORT_ROLES, Role, User, may_take
@@ -271,7 +271,7 @@ def _downloads(store: Store, user: User, selection: HandlingListFilter) -> None:
 def render() -> None:
     """Draw the page."""
     st.title(t("hotspots_title"))
-    user = current_user()
+    user = acting_user()
     if user is None:
         st.info(t("sign_in_for_hotspots"))
         return

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages.hotspots_page import TASK_PARAMETER
 from app_pages.session import current_language, escape_markdown, t
-from app_pages.sidebar import current_user
+from app_pages.sidebar import acting_user
 from app_pages.store_access import open_store, store_busy_guard
 from core.vocabulary import label
 from notify import inbox
@@ -23,7 +23,7 @@ def _open(store, user, notice_id: int, task_id: str) -> None:
 def render() -> None:
     """Draw the page."""
     st.title(t("inbox_title"))
-    user = current_user()
+    user = acting_user()
     if user is None:
         st.info(t("sign_in_required"))
         return

@@ -7,7 +7,7 @@ from datetime import timedelta
 import streamlit as st
 
 from app_pages.session import t
-from app_pages.sidebar import current_user
+from app_pages.sidebar import acting_user
 from app_pages.store_access import open_store, store_busy_guard
 from core.policy import DASHBOARD_ROLES
 from core.timeutil import now_beijing
@@ -27,7 +27,7 @@ def _table(frame, key: str, group_label: str) -> None:
 def render() -> None:
     """Draw the page."""
     st.title(t("loop_title"))
-    user = current_user()
+    user = acting_user()
     if user is None or user.role not in DASHBOARD_ROLES:
         st.info(t("sign_in_required"))
         return

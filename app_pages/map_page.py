@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 
 from app_pages.hotspot_card import select_hotspot, selected_hotspot, show_card
 from app_pages.session import current_language, escape_markdown, t
-from app_pages.sidebar import current_user
+from app_pages.sidebar import acting_user
 from app_pages.store_access import (
     dust_sources,
     fire_points,
@@ -194,7 +194,7 @@ def render() -> None:
     fires = dust = raster = None
     ranked = pd.DataFrame()
     tasks = None
-    user = current_user()
+    user = acting_user()
     township_colours = township_values = None
     value_label = ""
     with store_busy_guard():

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.session import current_language, escape_markdown, t
-from app_pages.sidebar import current_user
+from app_pages.sidebar import acting_user
 from app_pages.store_access import (
     bulletin_files,
     has_counties,
@@ -139,7 +139,7 @@ def _controls(latest: pd.Timestamp, store) -> tuple[str, str, str, str]:
 def render() -> None:
     """Draw the page."""
     st.title(t("ranking_title"))
-    user = current_user()
+    user = acting_user()
     lang = current_language()
     with store_busy_guard():
         store = open_store()

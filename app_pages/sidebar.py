@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from accounts.sessions import end_session, fresh_user, resume, start_session
 from accounts.users import authenticate
 from app_pages.session import current_language, escape_markdown, language_picker, t
 from app_pages.store_access import open_store, region_frames, store_busy_guard, unread_for
@@ -12,11 +13,45 @@ from core.settings import get_settings
 from core.vocabulary import label
 
 USER_KEY = "user"
+# The session token (accounts.sessions) lives in the page address so a reload resumes the session, and in
+# the session state so a page switch that drops the address's parameters cannot lose it.
+TOKEN_KEY = "session_token"
+TOKEN_PARAM = "s"
+# Set when this run signed a session out that had not asked to be (expired, revoked, user disabled).
+ENDED_KEY = "session_ended"
 
 
-def current_user() -> User | None:
-    """The signed-in user of this browser session, or None."""
-    return st.session_state.get(USER_KEY)
+def _sign_out() -> None:
+    """End the session in the store and forget it here and in the address."""
+    token = st.session_state.pop(TOKEN_KEY, None) or st.query_params.get(TOKEN_PARAM)
+    if token:
+        with store_busy_guard():
+            end_session(open_store(), token)
+    st.session_state.pop(USER_KEY, None)
+    st.query_params.pop(TOKEN_PARAM, None)
+
+
+def acting_user() -> User | None:
+    """The signed-in user as the store has them at this run (role, township), or None. A session whose user
+    was disabled or removed, or which expired, is signed out here, so it cannot act at its next run."""
+    token = st.query_params.get(TOKEN_PARAM) or st.session_state.get(TOKEN_KEY)
+    kept = st.session_state.get(USER_KEY)
+    if token is None and kept is None:
+        return None
+    with store_busy_guard():
+        store = open_store()
+        # Without a token the user was put into the session state directly (the tests' signed-in session).
+        user = resume(store, token) if token else fresh_user(store, kept.name)
+    if user is None:
+        _sign_out()
+        st.session_state[ENDED_KEY] = True
+        return None
+    st.session_state[USER_KEY] = user
+    if token:
+        st.session_state[TOKEN_KEY] = token
+        if st.query_params.get(TOKEN_PARAM) != token:
+            st.query_params[TOKEN_PARAM] = token
+    return user
 
 
 def role_label(role: Role) -> str:
@@ -47,7 +82,11 @@ def _sign_in() -> None:
             if user is None:
                 st.error(t("sign_in_failed"))
             else:
+                with store_busy_guard():
+                    token = start_session(open_store(), user)
                 st.session_state[USER_KEY] = user
+                st.session_state[TOKEN_KEY] = token
+                st.query_params[TOKEN_PARAM] = token
                 st.rerun()
 
 
@@ -63,8 +102,11 @@ def sidebar() -> User | None:
     """Draw the shared sidebar and return the signed-in user (None when signed out)."""
     language_picker()
     st.sidebar.caption(t("app_title"))
-    user = current_user()
+    user = acting_user()
     if user is None:
+        if st.session_state.pop(ENDED_KEY, False):
+            st.sidebar.warning(t("session.ended"))
+            st.toast(t("session.ended"), icon=":material/logout:")  # on a phone the sidebar is folded away
         _sign_in()
         st.sidebar.caption(t("public_note"))
     else:
@@ -75,6 +117,6 @@ def sidebar() -> User | None:
         st.sidebar.markdown(f":material/mail: {t('inbox_unread', count=unread)}" if unread
                             else f":material/drafts: {t('inbox_unread', count=0)}")
         if st.sidebar.button(t("sign_out"), key="sign_out"):
-            del st.session_state[USER_KEY]
+            _sign_out()
             st.rerun()
     return user

@@ -121,6 +121,10 @@ class Settings(BaseSettings):
         default="", description="Request header the reverse proxy sets to the visitor's address (e.g. "
                                 "'X-Real-IP'); empty: the connection's own address. Set it only behind a proxy "
                                 "that overwrites the header, or visitors could name any address.")
+    session_idle_minutes: int = Field(
+        default=120, description="A signed-in session (kept in the page address, so a reload stays signed in) "
+                                 "ends after this many minutes without a page run; sign-out and disabling the "
+                                 "user end it at once.")
     signin_parallel_hashes: int = Field(
         default=2, description="Password checks (argon2, 64 MiB each) run at once; further sign-ins wait "
                                "their turn, so a flood of attempts cannot exhaust the server's memory.")

@@ -48,6 +48,16 @@ def read_login(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str, str
                        [name]).fetchone()
 
 
+def read_active_user(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str | None] | None:
+    """(role, township code) of the active user with this name, or None when disabled or unknown."""
+    return con.execute("SELECT role, township_code FROM users WHERE name = ? AND active", [name]).fetchone()
+
+
+def is_disabled(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether a stored user of this name has been disabled (False for a name the store does not hold)."""
+    return con.execute("SELECT 1 FROM users WHERE name = ? AND NOT active", [name]).fetchone() is not None
+
+
 def township_user_names(con: duckdb.DuckDBPyConnection, township_code: str | None) -> list[str]:
     """The active township officials of ``township_code`` (the township's own inbox when no grid person holds a task)."""
     rows = con.execute("SELECT name FROM users WHERE active AND role = 'township' AND township_code = ? ORDER BY name",

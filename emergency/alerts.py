@@ -52,7 +52,7 @@ def issue_alert(store: Store, user: User, level: str, starts_at: datetime, ends_
     if trigger_aqi is not None and not 0 <= trigger_aqi <= 500:
         raise BadInputError("error.aqi_out_of_range", field="trigger_aqi", aqi=trigger_aqi)
     areas = list(dict.fromkeys(str(code).strip() for code in area_codes if str(code).strip()))
-    with change(store) as (con, _):
+    with change(store, user) as (con, _):
         unknown = [code for code in areas if not township_repo.township_exists(con, code)]
         if unknown:
             raise BadInputError("error.unknown_townships", field="area", codes=unknown)
@@ -76,7 +76,7 @@ def change_alert(store: Store, user: User, alert_id: str, *, level: str | None =
     require_emergency(user)
     now = moment(now)
     at = at or now
-    with change(store) as (con, _):
+    with change(store, user) as (con, _):
         alert = _alert(con, alert_id)
         _still_open(alert, expected_version)
         new_level = level_code(level) if level else alert["level"]
@@ -102,7 +102,7 @@ def lift_alert(store: Store, user: User, alert_id: str, *, at: datetime | None =
     require_emergency(user)
     now = moment(now)
     at = at or now
-    with change(store) as (con, _):
+    with change(store, user) as (con, _):
         alert = _alert(con, alert_id)
         _still_open(alert, expected_version)
         if at <= alert["starts_at"]:

@@ -80,7 +80,7 @@ def edit_measure(store: Store, user: User, source_id: str, level: str, **values)
     for name in ("stop_lines", "measures"):
         if name in values:
             values[name] = clean_text(values[name], name)
-    with change(store) as (con, _):
+    with change(store, user) as (con, _):
         if not repo.update_measure(con, source_id, level, values):
             raise BadInputError("error.no_such_list_row", field="source_id", source=source_id, level=level)
 
@@ -161,7 +161,7 @@ def make_checklist_tasks(store: Store, user: User, alert_id: str, township_code:
             store, user, float(row.lon), float(row.lat), title=f"{level_name}预警应急减排核查：{row.name}",
             description=measure_text(row) or "按应急减排清单落实减排措施", grade=CHECKLIST_TASK_GRADE,
             township_code=row.township_code, now=now)
-        with change(store) as (con, _):
+        with change(store, user) as (con, _):
             repo.insert_emergency_task(con, alert_id, row.source_id, task.id, now)
         made.append(task.id)
     return made
@@ -186,7 +186,7 @@ def record_compliance(store: Store, user: User, alert_id: str, source_id: str, *
     source = rows[rows["source_id"] == source_id]
     if source.empty:
         raise BadInputError("error.source_not_on_checklist", field="source_id", source=source_id, alert=alert_id)
-    with change(store) as (con, written):
+    with change(store, user) as (con, written):
         alert = _alert(con, alert_id)
         until = alert["lifted_at"] or alert["ends_at"]
         if not alert["starts_at"] <= now < until:

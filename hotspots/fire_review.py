@@ -240,7 +240,7 @@ def _act(store: Store, user: User, fire_point_id: str, action: FireAction, *, re
     """A person's review change in one transaction: the change, its photos and its ledger row."""
     now = moment(now)
     schedule = schedule or configured_schedule()
-    with change(store) as (con, written):
+    with change(store, user) as (con, written):
         row = repo.read_fire_review(con, fire_point_id)
         if row is None:
             raise BadInputError("error.no_such_fire_point", field="fire_point_id", fire_point=fire_point_id)
@@ -306,7 +306,7 @@ def strike_off_as_proposed(store: Store, user: User, fire_point_ids: Sequence[st
     now = moment(now)
     note = clean_text(note, "note")
     changed = []
-    with change(store) as (con, _):
+    with change(store, user) as (con, _):
         for fire_point_id in dict.fromkeys(fire_point_ids):
             row = repo.read_fire_review(con, fire_point_id)
             if row is None:
@@ -486,7 +486,7 @@ def record_problem(store: Store, user: User, problem_type: str, township_code: s
     entry = schedule.entry(problem_type)
     note = clean_text(note, "note", required=True)
     now = moment(now)
-    with change(store) as (con, _):
+    with change(store, user) as (con, _):
         if not township_exists(con, township_code):
             raise BadInputError("error.no_township_in_store", field="township", township=township_code)
         amount = entry.amount(ledger.standing_charges(con, problem_type, township_code, day.year))

@@ -89,7 +89,7 @@ def create_task_from_hotspot(store: Store, user: User, hotspot_id: str, *, depar
     authorise(user, Action.CREATE, None)
     settings = get_settings()
     now = moment(now)
-    with change(store, spatial=True) as (con, written):
+    with change(store, user, spatial=True) as (con, written):
         hotspot = hotspot_repo.read_hotspot(con, hotspot_id)
         if hotspot is None:
             raise BadInputError("error.no_such_hotspot", field="hotspot_id", hotspot=hotspot_id)
@@ -134,7 +134,7 @@ def record_field_observation(store: Store, user: User, lon: float, lat: float, *
     now = moment(now)
     title = clean_text(title, "title", required=True)
     description = clean_text(description, "description", required=True)
-    with change(store, spatial=True) as (con, written):
+    with change(store, user, spatial=True) as (con, written):
         township_code = township_code or township_repo.township_at(con, lon, lat)
         if township_code is None or not township_repo.township_exists(con, township_code):
             raise BadInputError("error.position_outside_townships", field="township_code")
@@ -159,7 +159,7 @@ def _act(store: Store, user: User, task_id: str, action: Action, *, comment: str
     the notice it sends, queued in the same transaction and delivered after the commit."""
     settings = get_settings()
     now = moment(now)
-    with change(store) as (con, written):
+    with change(store, user) as (con, written):
         task = _task(repo.read_task(con, task_id), task_id)
         authorise(user, action, task.township_code)
         if expected_version is not None and expected_version != task.version:

@@ -24,6 +24,7 @@ from core.vocabulary.maps import ENTRIES as MAP_ENTRIES
 from core.vocabulary.messages import MESSAGES
 from core.vocabulary.registers import ENTRIES as REGISTER_ENTRIES
 from core.vocabulary.safety import ENTRIES as SAFETY_ENTRIES
+from core.vocabulary.sessions import ENTRIES as SESSION_ENTRIES
 
 DEFAULT_LANGUAGE = "zh"
 LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
@@ -49,7 +50,7 @@ VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), M
                                                    REGISTER_ENTRIES, HANDOFF_ENTRIES,
                                                    GRID_ENTRIES, EMERGENCY_ENTRIES,
                                                    SAFETY_ENTRIES, ASSESSMENT_ENTRIES,
-                                                   CARD_ENTRIES, MAP_ENTRIES)
+                                                   CARD_ENTRIES, MAP_ENTRIES, SESSION_ENTRIES)
 
 
 @dataclass(frozen=True)
