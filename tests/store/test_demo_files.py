@@ -43,6 +43,9 @@ def _cell(value) -> str:
         return bytes(value).hex()
     if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
         return str(list(value))
+    if isinstance(value, float) and not pd.isna(value):
+        # Derived daily values are sums DuckDB adds in parallel, in no fixed order: equal to 10 digits.
+        return f"{value:.10g}"
     return "NULL" if pd.isna(value) else str(value)
 
 
