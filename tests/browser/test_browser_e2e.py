@@ -19,7 +19,6 @@ from tests.app_support import (
     REPO_ROOT,
     demo_copy,
     new_offline_context,
-    offline_chromium,
     running_app,
     sign_in,
 )
@@ -34,13 +33,6 @@ def app_url(demo_store, tmp_path_factory: pytest.TempPathFactory) -> str:
     db = demo_copy(demo_store, folder)
     with running_app(db, folder / "streamlit.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with offline_chromium() as (chromium, blocked):
-        yield chromium, blocked
-    assert blocked == [], f"the app asked the internet for {blocked}"
 
 
 @pytest.fixture

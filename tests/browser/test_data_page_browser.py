@@ -14,7 +14,7 @@ from core.vocabulary import translate
 from data.store import Store
 from ingest.demo.accounts import DEMO_ACCOUNTS
 from ingest.stations import import_stations
-from tests.app_support import REPO_ROOT, demo_copy, new_offline_context, offline_chromium, running_app, sign_in
+from tests.app_support import REPO_ROOT, demo_copy, new_offline_context, running_app, sign_in
 
 ARTIFACTS = REPO_ROOT / "artifacts"
 WAIT_MS = 60_000
@@ -31,13 +31,6 @@ def app_url(demo_store, tmp_path_factory: pytest.TempPathFactory) -> str:
     import_stations(Store(db), [stations])  # a township known by name only, for the register to show
     with running_app(db, folder / "streamlit.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with offline_chromium() as (chromium, blocked):
-        yield chromium, blocked
-    assert blocked == [], f"the app asked the internet for {blocked}"
 
 
 def _sign_in(page, url: str) -> None:

@@ -15,9 +15,7 @@ from data.store import Store
 from emergency import alerts
 from tests.app_support import demo_copy, running_app
 from tests.browser.test_browser_e2e import WAIT_MS, _shot
-from tests.browser.test_fires_browser import DESKTOP, PHONE, _open_page, _page, _shot_at, _sign_in, browser
-
-__all__ = ["browser"]  # the fixture is imported for pytest to find
+from tests.browser.test_fires_browser import DESKTOP, PHONE, _open_page, _page, _shot_at, _sign_in
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 from core.vocabulary import translate
 from data.store import Store
 from hotspots import fire_review
-from tests.app_support import demo_copy, new_offline_context, offline_chromium, running_app, sign_in
+from tests.app_support import demo_copy, new_offline_context, running_app, sign_in
 from tests.browser.test_browser_e2e import WAIT_MS, _shot
 from tests.tasks_support import photo
 
@@ -25,13 +25,6 @@ def served(demo_store, tmp_path_factory: pytest.TempPathFactory):
     db = demo_copy(demo_store, folder)
     with running_app(db, folder / "streamlit.log") as url:
         yield url, Store(db, busy_timeout_s=30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with offline_chromium() as (chromium, blocked):
-        yield chromium, blocked
-    assert blocked == [], f"the app asked the internet for {blocked}"
 
 
 def _page(browser, viewport):

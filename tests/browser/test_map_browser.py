@@ -22,7 +22,6 @@ from tests.app_support import (
     REPO_ROOT,
     demo_copy,
     new_offline_context,
-    offline_chromium,
     running_app,
     sign_in,
 )
@@ -93,13 +92,6 @@ def demo_db(demo_store, tmp_path_factory: pytest.TempPathFactory) -> Path:
                              "FROM townships WHERE geom IS NOT NULL").fetchone()
     import_tiles(Store(db), _tile_folder(folder / "city_tiles", bounds), name="city", attribution="© 测试瓦片")
     return db
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with offline_chromium() as (chromium, blocked):
-        yield chromium, blocked
-    assert blocked == [], f"the app asked the internet for {blocked}"
 
 
 def _page(browser, viewport):

@@ -15,7 +15,6 @@ from tests.app_support import (
     REPO_ROOT,
     demo_copy,
     new_offline_context,
-    offline_chromium,
     running_app,
     sign_in,
 )
@@ -31,13 +30,6 @@ def app_url(demo_store, tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("queue")
     with running_app(demo_copy(demo_store, folder), folder / "streamlit.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with offline_chromium() as (chromium, blocked):
-        yield chromium, blocked
-    assert blocked == [], f"the app asked the internet for {blocked}"
 
 
 def _shot(page, name: str) -> None:

@@ -1,0 +1,14 @@
+"""The browser tier's shared fixture: Debian's chromium with every non-local request blocked, and checked."""
+from __future__ import annotations
+
+import pytest
+
+from tests.app_support import offline_chromium
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """(chromium, blocked) for one test module; the module fails if the app asked the internet for anything."""
+    with offline_chromium() as (chromium, blocked):
+        yield chromium, blocked
+    assert blocked == [], f"the app asked the internet for {blocked}"
