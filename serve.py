@@ -9,9 +9,8 @@ from starlette.routing import Route
 
 from data.store import Store
 from data.tiles import read_tile
-from layers.basemap import LOCAL_TILE_PREFIX
+from layers.basemap import local_tile_route
 
-TILE_ROUTE = LOCAL_TILE_PREFIX + "/{name}/{z:int}/{x:int}/{y:int}"
 # Tiles change only on a re-import; a day's caching spares the server a request per tile per pan.
 TILE_CACHE_SECONDS = 86400
 
@@ -27,4 +26,5 @@ async def local_tile(request: Request) -> Response:
     return Response(content, media_type=media_type, headers={"Cache-Control": f"max-age={TILE_CACHE_SECONDS}"})
 
 
-app = st.App("app.py", routes=[Route(TILE_ROUTE, local_tile)])
+# `streamlit run` has read its options (flags, config.toml) before it imports this file.
+app = st.App("app.py", routes=[Route(local_tile_route(st.get_option("server.baseUrlPath")), local_tile)])

@@ -4,11 +4,11 @@ township, station or hotspot opens its details beside the map (below it on a pho
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages.hotspot_card import select_hotspot, selected_hotspot, show_card
 from app_pages.session import current_language, escape_markdown, t
@@ -25,12 +25,14 @@ from app_pages.store_access import (
     station_detail,
     stations_at_hour,
     store_busy_guard,
+    store_version,
 )
 from core.errors import BadInputError
 from core.policy import User
 from core.settings import get_settings
 from core.vocabulary import label
 from data.hotspots import HotspotFilter
+from data.store import Store
 from data.tiles import tile_set
 from layers.assets import asset_base_url
 from layers.basemap import TileSource, local_tile_url, tile_sources
@@ -44,6 +46,7 @@ from layers.legend import (
     legend_html,
     quantile_classes,
 )
+from layers.map_component import RenderedMap, RenderedMaps, show_map
 from layers.raster import readable_raster
 from layers.region_map import region_map
 
@@ -84,20 +87,6 @@ def _chosen_hour(latest: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour))
 
 
-def kept_view(inputs: tuple) -> tuple[float, float, int] | None:
-    """The view (lat, lon, zoom) to open the map at: the one the reader last left it at when ``inputs``
-    (hour, theme, fire window, language, user) changed since the last run, else the view the map was
-    built with last time, so a rerun with the same inputs sends the same map and keeps the component."""
-    kept = st.session_state.setdefault("map_view", {"inputs": None, "view": None})
-    if kept["inputs"] != inputs:
-        returned = st.session_state.get("region_map") or {}
-        centre, zoom = returned.get("center"), returned.get("zoom")
-        if isinstance(centre, dict) and isinstance(zoom, (int, float)):
-            kept["view"] = (round(float(centre["lat"]), 5), round(float(centre["lng"]), 5), int(zoom))
-        kept["inputs"] = inputs
-    return kept["view"]
-
-
 def tile_layers(store) -> list[TileSource]:
     """The base map's tile layers from the settings; 'local' points at the app's own tile route for an
     imported tile set (data.tiles), with the set's attribution unless the settings give one."""
@@ -108,8 +97,7 @@ def tile_layers(store) -> list[TileSource]:
     imported = tile_set(store, settings.tiles_local)
     if imported is None:
         raise BadInputError("error.tile_set_missing", field="tiles_local", name=settings.tiles_local)
-    prefix = st.get_option("server.baseUrlPath").strip("/")
-    return tile_sources("local", url=(f"/{prefix}" if prefix else "") + local_tile_url(imported.name),
+    return tile_sources("local", url=local_tile_url(imported.name, st.get_option("server.baseUrlPath")),
                         attribution=settings.tiles_attribution or imported.attribution)
 
 
@@ -232,31 +220,61 @@ def render() -> None:
         dust = dust_sources(store)
     try:
         sources = tile_layers(store)
-        folium_map = region_map(townships, stations, zones, lang=lang, tiles=sources,
-                                asset_url=asset_base_url(st.get_option("server.baseUrlPath")),
-                                township_colours=township_colours, township_values=township_values,
-                                value_label=value_label, fires=fires, dust=dust, raster=raster,
-                                hotspots=map_hotspots(ranked) if not ranked.empty else None, hotspot_tasks=tasks,
-                                legends=tuple(legends),
-                                view=kept_view((hour, theme, st.session_state.get("fire_days"), lang,
-                                                user.name if user else None)))
     except BadInputError as error:  # a base-map setting the administrator must fix
         st.error(escape_markdown(error.render(lang)))
         st.stop()
+    asset_url = asset_base_url(st.get_option("server.baseUrlPath"))
+    inputs = (str(store.path), store_version(store), hour, theme, st.session_state.get("fire_days"), lang,
+              user.name if user else None, tuple(sources), asset_url)
+    rendered = rendered_maps().get(inputs, lambda: region_map(
+        townships, stations, zones, lang=lang, tiles=sources, asset_url=asset_url,
+        township_colours=township_colours, township_values=township_values, value_label=value_label,
+        fires=fires, dust=dust, raster=raster, hotspots=map_hotspots(ranked) if not ranked.empty else None,
+        hotspot_tasks=tasks, legends=tuple(legends)))
+    _map_and_details(rendered, MapContext(store=store, user=user, hour=hour, townships=townships,
+                                          stations=stations, ranked=ranked, township_values=township_values,
+                                          value_label=value_label),
+                     fires_caption=t("fires_in_window", count=len(fires), days=st.session_state["fire_days"])
+                     if fires is not None else None, offline_caption=None if sources else t("map_offline_base"))
+
+
+@dataclass(frozen=True)
+class MapContext:
+    """What the details panel reads, from the page's last full run (a click reruns only the panel)."""
+
+    store: Store
+    user: User | None
+    hour: dt.datetime | None
+    townships: gpd.GeoDataFrame
+    stations: gpd.GeoDataFrame
+    ranked: pd.DataFrame
+    township_values: pd.Series | None
+    value_label: str
+
+
+@st.cache_resource(show_spinner=False)
+def rendered_maps() -> RenderedMaps:
+    """The process's rendered maps (layers.map_component), shared by every session: the key holds the reader."""
+    return RenderedMaps()
+
+
+@st.fragment
+def _map_and_details(rendered: RenderedMap, context: MapContext, fires_caption: str | None,
+                     offline_caption: str | None) -> None:
+    """The map and the details beside it: a click on the map reruns only this, the map stays drawn."""
+    ranked = context.ranked
     # The shared selection (today's queue sets it) centres the map on its hotspot and opens its card.
     shared = ranked[ranked["id"] == selected_hotspot()] if not ranked.empty else ranked
-    centre = {"center": [float(shared.iloc[0]["lat"]), float(shared.iloc[0]["lon"])], "zoom": SELECTED_ZOOM} \
+    centre = {"center": (float(shared.iloc[0]["lat"]), float(shared.iloc[0]["lon"])), "zoom": SELECTED_ZOOM} \
         if len(shared) else {}
     map_column, detail_column = st.columns([5, 2], gap="small")
     with map_column:
-        # A click reruns the page with the clicked feature; the centre and zoom come back too, so the next
-        # hour's map opens where the reader left this one (kept_view).
-        returned = st_folium(folium_map, key="region_map", height=MAP_HEIGHT_PX, use_container_width=True,
-                             returned_objects=["last_active_drawing", "center", "zoom"], **centre)
-        if fires is not None:
-            st.caption(t("fires_in_window", count=len(fires), days=st.session_state["fire_days"]))
-        if not sources:
-            st.caption(t("map_offline_base"))
+        # Only a click comes back: panning and zooming stay in the browser (layers.basemap.KeptView).
+        returned = show_map(rendered, key="region_map", height=MAP_HEIGHT_PX,
+                            returned_objects=["last_active_drawing"], **centre)
+        for caption in (fires_caption, offline_caption):
+            if caption:
+                st.caption(caption)
     clicked = selection_from_map(returned)
     if clicked is not None and clicked.layer == "hotspot":
         select_hotspot(clicked.id)
@@ -265,17 +283,17 @@ def render() -> None:
     st.session_state["map_selection"] = selection
     with detail_column:
         if selection is None and len(shared):
-            _hotspot_panel(store, user, str(shared.iloc[0]["id"]), ranked)
+            _hotspot_panel(context.store, context.user, str(shared.iloc[0]["id"]), ranked)
         elif selection is None:
             st.caption(t("map_details_hint"))
         elif selection.layer == "township":
-            _township_panel(selection.id, townships, stations, township_values, value_label)
-        elif selection.layer == "station" and hour is not None:
+            _township_panel(selection.id, context.townships, context.stations, context.township_values,
+                            context.value_label)
+        elif selection.layer == "station" and context.hour is not None:
             with store_busy_guard():
-                _station_panel(store, selection.id, hour, stations)
+                _station_panel(context.store, selection.id, context.hour, context.stations)
         elif selection.layer == "hotspot":
-            _hotspot_panel(store, user, selection.id, ranked)
-
+            _hotspot_panel(context.store, context.user, selection.id, ranked)
 
 if __name__ == "__main__":
     render()

@@ -44,11 +44,15 @@ LOCAL_ASSETS: dict[str, str | None] = {
 }
 
 
-def asset_base_url(base_url_path: str = "") -> str:
-    """The absolute URL path of static/node_modules for a Streamlit server whose
+def app_path(base_url_path: str, path: str) -> str:
+    """The absolute URL path of ``path`` (relative to the app's root) on a Streamlit server whose
     ``server.baseUrlPath`` is ``base_url_path`` (empty when served at the root)."""
-    prefix = base_url_path.strip("/")
-    return "/" + "/".join(part for part in (prefix, STATIC_URL_PATH) if part)
+    return "/" + "/".join(part for part in (base_url_path.strip("/"), path.strip("/")) if part)
+
+
+def asset_base_url(base_url_path: str = "") -> str:
+    """The absolute URL path of static/node_modules for a server at ``base_url_path`` (see app_path)."""
+    return app_path(base_url_path, STATIC_URL_PATH)
 
 
 def _local_links(links: list[tuple[str, str]], base_url: str) -> list[tuple[str, str]]:

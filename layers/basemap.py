@@ -9,6 +9,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from core.errors import BadInputError
+from layers.assets import app_path
 
 TILE_CHOICES = ("osm", "tianditu", "gaode", "custom", "local", "none")
 TEMPLATE_FIELDS = ("{z}", "{x}", "{y}")
@@ -68,9 +69,16 @@ def tile_sources(tiles: str, tianditu_key: str = "", url: str = "", attribution:
     raise BadInputError("error.unknown_tiles", field="tiles", tiles=tiles, known=list(TILE_CHOICES))
 
 
-def local_tile_url(name: str) -> str:
-    """The app's own Leaflet URL template for the imported tile set ``name`` (served by serve.py)."""
-    return f"{LOCAL_TILE_PREFIX}/{name}/{{z}}/{{x}}/{{y}}"
+def local_tile_url(name: str, base_url_path: str = "") -> str:
+    """The app's own Leaflet URL template for the imported tile set ``name`` (served by serve.py at
+    local_tile_route(base_url_path)) on a server whose ``server.baseUrlPath`` is ``base_url_path``."""
+    return app_path(base_url_path, LOCAL_TILE_PREFIX) + f"/{name}/{{z}}/{{x}}/{{y}}"
+
+
+def local_tile_route(base_url_path: str = "") -> str:
+    """The Starlette route path of the local tiles under ``server.baseUrlPath`` = ``base_url_path``:
+    Streamlit mounts an st.App's own routes at the server's root, not under its base path."""
+    return app_path(base_url_path, LOCAL_TILE_PREFIX) + "/{name}/{z:int}/{x:int}/{y:int}"
 
 
 class MetricScale(MacroElement):
@@ -81,11 +89,35 @@ class MetricScale(MacroElement):
     {% endmacro %}""")
 
 
-def build_basemap(bounds: tuple[float, float, float, float], sources: list[TileSource],
-                  view: tuple[float, float, int] | None = None) -> folium.Map:
-    """An empty folium map fitted to ``bounds`` (min lon, min lat, max lon, max lat; EPSG:4326), or opened
-    at ``view`` (lat, lon, zoom) when given, with the tile layers ``sources`` (see tile_sources) and a
-    metric scale; with no sources it needs no network."""
+class KeptView(MacroElement):
+    """Keeps the reader's view (centre and zoom) in the browser tab's sessionStorage under ``storage_key``
+    and opens a newly drawn map there: panning never reruns the page, and the view survives a change of
+    hour, theme or language (a new map). Add it last, after the map has been fitted."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function (map, key) {
+            try {
+                const kept = JSON.parse(window.sessionStorage.getItem(key) || "null");
+                if (kept) { map.setView([kept.lat, kept.lng], kept.zoom, {animate: false}); }
+            } catch (error) { /* no storage (private mode): the map opens fitted to the region */ }
+            map.on("moveend", function () {
+                const centre = map.getCenter();
+                try {
+                    window.sessionStorage.setItem(key, JSON.stringify({lat: centre.lat, lng: centre.lng, zoom: map.getZoom()}));
+                } catch (error) { /* the view is simply not kept */ }
+            });
+        })({{ this._parent.get_name() }}, {{ this.storage_key|tojson }});
+    {% endmacro %}""")
+
+    def __init__(self, storage_key: str) -> None:
+        super().__init__()
+        self._name = "KeptView"
+        self.storage_key = storage_key
+
+
+def build_basemap(bounds: tuple[float, float, float, float], sources: list[TileSource]) -> folium.Map:
+    """An empty folium map fitted to ``bounds`` (min lon, min lat, max lon, max lat; EPSG:4326) with the
+    tile layers ``sources`` (see tile_sources) and a metric scale; with no sources it needs no network."""
     min_lon, min_lat, max_lon, max_lat = bounds
     folium_map = folium.Map(location=[(min_lat + max_lat) / 2, (min_lon + max_lon) / 2],
                             zoom_start=10, tiles=None, control_scale=False, prefer_canvas=False,
@@ -95,8 +127,5 @@ def build_basemap(bounds: tuple[float, float, float, float], sources: list[TileS
         folium.TileLayer(tiles=source.url, attr=source.attribution, name=source.name,
                          subdomains=source.subdomains, max_zoom=source.max_zoom,
                          overlay=source.overlay, control=True).add_to(folium_map)
-    if view is not None:
-        folium_map.location, folium_map.options["zoom"] = [view[0], view[1]], int(view[2])
-    else:
-        folium_map.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
+    folium_map.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
     return folium_map

@@ -36,10 +36,14 @@ DISPLAY_GRID_DEG = 1e-5
 DISPLAY_SIMPLIFY_DEG = 5e-4
 # Popups wide enough for a Chinese label and its value on one line (labels do not wrap, see POPUP_CSS).
 POPUP_MIN_WIDTH_PX, POPUP_MAX_WIDTH_PX = 220, 360
-POPUP_CSS = """<style>
-.leaflet-popup-content table {border-collapse:collapse; font-size:12px}
-.leaflet-popup-content th {white-space:nowrap; text-align:left; padding:1px 8px 1px 0; color:#555; font-weight:normal}
-.leaflet-popup-content td {padding:1px 0}
+# A map this narrow is on a phone, where the details open below it (Streamlit stacks columns under 640 px):
+# there a hotspot's popup is its title alone, so the card does not cover the map it was clicked on.
+PHONE_MAP_WIDTH_PX = 600
+POPUP_CSS = f"""<style>
+.leaflet-popup-content table {{border-collapse:collapse; font-size:12px}}
+.leaflet-popup-content th {{white-space:nowrap; text-align:left; padding:1px 8px 1px 0; color:#555; font-weight:normal}}
+.leaflet-popup-content td {{padding:1px 0}}
+@media (max-width: {PHONE_MAP_WIDTH_PX}px) {{.lantian-card > :not(:first-child), .lantian-card ~ * {{display:none}}}}
 </style>"""
 TOWNSHIP_STYLE: dict[str, object] = {"color": "#34495e", "weight": 1.5, "fillColor": "#95a5a6",
                                      "fillOpacity": 0.08}

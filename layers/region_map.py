@@ -12,7 +12,7 @@ import shapely
 from core.gcj02 import wgs84_to_gcj02
 from core.vocabulary import label, translate
 from layers.assets import asset_base_url, localize_assets
-from layers.basemap import TileSource, build_basemap, tile_sources
+from layers.basemap import KeptView, TileSource, build_basemap, tile_sources
 from layers.legend import legend_html, legend_stack
 from layers.offline_base import BASE_STYLES, add_offline_base, offline_base
 from layers.overlays import POPUP_CSS, STATION_STYLES, ZONE_STYLES, station_layer, township_layer, zone_layer
@@ -95,7 +95,7 @@ def region_map(townships: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, zones: g
                fires: pd.DataFrame | None = None, dust: gpd.GeoDataFrame | None = None,
                hotspots: gpd.GeoDataFrame | None = None,
                hotspot_tasks: pd.DataFrame | None = None, raster: tuple[Path, str, list[float]] | None = None,
-               legends: tuple[str, ...] = (), view: tuple[float, float, int] | None = None) -> folium.Map:
+               legends: tuple[str, ...] = ()) -> folium.Map:
     """A folium map of the region fitted to the townships (all frames EPSG:4326).
 
     Layers bottom to top: PM2.5 surface (``raster``: GeoTIFF path, layer name, class edges), townships
@@ -107,7 +107,8 @@ def region_map(townships: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, zones: g
     (layers.basemap.tile_sources). Under the tiles lies the offline base (layers.offline_base: the
     townships, the dust register's roads and the township names), so the map shows the region's
     geography when no tile loads. On GCJ-02 tiles (Gaode) the overlays are shifted to line up with the
-    tiles. Browser files load from ``asset_url`` (see layers.assets), so the map needs no internet.
+    tiles. Browser files load from ``asset_url`` (see layers.assets), so the map needs no internet. The
+    reader's view is kept in the browser tab (layers.basemap.KeptView) for the next map of the same region.
     """
     sources = tile_sources(tiles, tianditu_key) if isinstance(tiles, str) else list(tiles)
     frames = {"dust": dust, "hotspots": hotspots}
@@ -117,7 +118,7 @@ def region_map(townships: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, zones: g
         fires = points_to_gcj02(fires) if fires is not None else None
     extent = townships if not townships.empty else stations
     bounds = tuple(extent.total_bounds) if not extent.empty else FALLBACK_BOUNDS
-    folium_map = build_basemap(bounds, sources, view)
+    folium_map = build_basemap(bounds, sources)
     roads = None
     if frames["dust"] is not None and not frames["dust"].empty:
         roads = frames["dust"].geometry[frames["dust"]["kind"] == "road"]
@@ -144,4 +145,5 @@ def region_map(townships: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, zones: g
             legend_stack(list(legends), others, translate("legend_more", lang))))
     folium_map.get_root().header.add_child(folium.Element(POPUP_CSS))
     folium.LayerControl(collapsed=True).add_to(folium_map)
+    KeptView("lantian.map.view:" + ",".join(f"{edge:.3f}" for edge in bounds)).add_to(folium_map)
     return localize_assets(folium_map, asset_url)

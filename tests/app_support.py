@@ -81,17 +81,19 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(db: Path, log_path: Path, extra_env: dict[str, str] | None = None,
-                start_timeout_s: float = 90.0) -> Iterator[str]:
-    """Start `streamlit run serve.py` (the app and its tile route) on a free local port with
-    LANTIAN_DB=``db`` (base map tiles off unless ``extra_env`` says otherwise), wait until it reports healthy, yield its base URL,
-    and stop it on exit. Server output goes to ``log_path``."""
+                start_timeout_s: float = 90.0, base_url_path: str = "", app_dir: Path = REPO_ROOT) -> Iterator[str]:
+    """Start `streamlit run serve.py` (the app and its tile route) from ``app_dir`` (this checkout unless a
+    benchmark names another) on a free local port with LANTIAN_DB=``db`` (base map tiles off unless
+    ``extra_env`` says otherwise) and ``server.baseUrlPath`` = ``base_url_path``, wait until it reports
+    healthy, yield its base URL (with the path), and stop it on exit. Server output goes to ``log_path``."""
     port = free_port()
     env = {**os.environ, "LANTIAN_DB": str(db), "LANTIAN_TILES": "none", **(extra_env or {})}
     command = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true"]
-    base_url = f"http://127.0.0.1:{port}"
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--server.baseUrlPath", base_url_path]
+    prefix = base_url_path.strip("/")
+    base_url = f"http://127.0.0.1:{port}" + (f"/{prefix}" if prefix else "")
     with open(log_path, "wb") as log:
-        server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(command, cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + start_timeout_s
             while True:
