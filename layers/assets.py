@@ -1,9 +1,12 @@
-"""Points a folium map's Leaflet/jQuery/Bootstrap links at files the app serves itself, not CDNs.
+"""Points a folium map's Leaflet links at files the app serves itself, not CDNs, and drops those it does not use.
 
 folium names every browser file it needs (``default_js``/``default_css``) and links it from a public
-CDN, which an intranet cannot reach. scripts/install_assets.sh installs the same packages from the npm
-registry into static/node_modules (static/package.json pins them to folium 0.20's versions), Streamlit
-serves ./static at /app/static, and :func:`localize_assets` rewrites the links to those files.
+CDN, which an intranet cannot reach. scripts/install_assets.sh installs the packages the map uses from
+the npm registry into static/node_modules (static/package.json pins them to folium 0.20's versions),
+Streamlit serves ./static at /app/static, and :func:`localize_assets` rewrites the links to those files.
+folium.Map also links jQuery, Bootstrap, Font Awesome and awesome-markers on every map; what we draw
+(GeoJson features, circle markers, div icons, clusters, image overlays, the layer control) uses none of
+them, so they are not sent.
 """
 from __future__ import annotations
 
@@ -20,26 +23,25 @@ PACKAGES_DIR = STATIC_DIR / "node_modules"
 # iframe, so links must be absolute paths on the app's origin.
 STATIC_URL_PATH = "app/static/node_modules"
 
-# folium's asset name -> file under static/node_modules, or None for an asset this app does not need.
+# folium's asset name -> file under static/node_modules, or None for an asset this app does not send.
 # A folium element whose asset is not listed makes localize_assets fail loudly: add its npm package
 # to static/package.json and its file here.
 LOCAL_ASSETS: dict[str, str | None] = {
     "leaflet": "leaflet/dist/leaflet.js",
     "leaflet_css": "leaflet/dist/leaflet.css",
-    "jquery": "jquery/dist/jquery.min.js",
-    "bootstrap": "bootstrap/dist/js/bootstrap.bundle.min.js",
-    "bootstrap_css": "bootstrap/dist/css/bootstrap.min.css",
-    "awesome_markers": "leaflet.awesome-markers/dist/leaflet.awesome-markers.js",
-    "awesome_markers_css": "leaflet.awesome-markers/dist/leaflet.awesome-markers.css",
-    "awesome_markers_font_css": "@fortawesome/fontawesome-free/css/all.min.css",
     # Clustered fire points (folium.plugins.MarkerCluster / FastMarkerCluster).
     "markerclusterjs": "leaflet.markercluster/dist/leaflet.markercluster.js",
     "markerclustercss": "leaflet.markercluster/dist/MarkerCluster.css",
     "markerclusterdefaultcss": "leaflet.markercluster/dist/MarkerCluster.Default.css",
-    # Bootstrap 3 glyphicons exist on npm only inside the whole Bootstrap 3 stylesheet, which would
-    # fight Bootstrap 5; icons here use Font Awesome (folium.Icon(prefix="fa")) instead.
+    # Only folium.Popup and Map(keep_in_front) call jQuery, only folium.Icon markers need Bootstrap, Font
+    # Awesome, awesome-markers or glyphicons: the map uses GeoJsonPopup and circle/div markers instead.
+    "jquery": None,
+    "bootstrap": None,
+    "bootstrap_css": None,
+    "awesome_markers": None,
+    "awesome_markers_css": None,
+    "awesome_markers_font_css": None,
     "glyphicons_css": None,
-    # Only rotated awesome-marker icons (Icon(angle=...)) need it, and it is published on no registry.
     "awesome_rotate_css": None,
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the map's browser files (Leaflet, jQuery, Bootstrap, Font Awesome, awesome-markers) from
+# Installs the map's browser files (Leaflet and its marker-cluster plugin) from
 # the npm registry into static/node_modules, pinned by static/package-lock.json, and checks that every
 # file the map links to is there. Streamlit serves them at /app/static, so the map needs no CDN.
 set -euo pipefail

@@ -167,18 +167,21 @@ def test_no_tiles_still_shows_the_region_names_km_scale_and_legends(offline_url:
         context.close()
 
 
-def test_a_local_tile_set_is_served_by_the_app_and_drawn(demo_db: Path, browser, tmp_path: Path):
-    with running_app(demo_db, tmp_path / "streamlit.log",
+@pytest.mark.parametrize("base_url_path", ["", "lantian"], ids=["at-root", "under-baseUrlPath"])
+def test_a_local_tile_set_is_served_by_the_app_and_drawn(demo_db: Path, browser, tmp_path: Path, base_url_path: str):
+    with running_app(demo_db, tmp_path / "streamlit.log", base_url_path=base_url_path,
                      extra_env={"LANTIAN_TILES": "local", "LANTIAN_TILES_LOCAL": "city"}) as url:
         context, page = _page(browser, DESKTOP)
         try:
             page.goto(url, wait_until="domcontentloaded")
             frame = _map_frame(page)
-            frame.wait_for_function("() => [...document.querySelectorAll('img.leaflet-tile-loaded')]"
-                                    ".filter(i => i.src.includes('/api/tiles/city/') && i.naturalWidth === 256)"
-                                    ".length >= 4", timeout=WAIT_MS)
+            tiles = ("/" + base_url_path if base_url_path else "") + "/api/tiles/city/"
+            frame.wait_for_function("path => [...document.querySelectorAll('img.leaflet-tile-loaded')]"
+                                    ".filter(i => new URL(i.src).pathname.startsWith(path) && i.naturalWidth === 256)"
+                                    ".length >= 4", arg=tiles, timeout=WAIT_MS)
             assert "© 测试瓦片" in frame.locator(".leaflet-control-attribution").inner_text()
-            _shot(page, "map_local_tiles_1440x900")
+            if not base_url_path:
+                _shot(page, "map_local_tiles_1440x900")
         finally:
             context.close()
 
@@ -191,6 +194,8 @@ def test_clicks_open_township_station_and_hotspot_details_beside_the_map(offline
         page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
         page.get_by_role("heading", name=translate("map_title", "zh")).wait_for(timeout=WAIT_MS)
         _wait_for_hotspots(page)
+        # A click reruns only the panel: the drawn map (its frame, its window, this mark) stays.
+        page.locator(MAP_FRAME).last.element_handle().content_frame().evaluate("() => { window.__sameMap = true; }")
         expected = {"township": page.get_by_text(translate("township_detail_stations", "zh", count=0)[:4]),
                     "station": page.get_by_role("heading", name=re.compile("^" + translate("station_detail", "zh", name=""))),
                     "hotspot": page.get_by_text(translate("card.evidence", "zh"), exact=True)}
@@ -205,15 +210,38 @@ def test_clicks_open_township_station_and_hotspot_details_beside_the_map(offline
             page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
             detail = detail.first
             detail.wait_for(timeout=WAIT_MS)
+            assert page.locator(MAP_FRAME).count() == 1
+            assert frame.evaluate("() => window.__sameMap === true"), f"the map was drawn again after a {kind} click"
             where = detail.bounding_box()
             if viewport == DESKTOP:
                 assert where["x"] >= box["x"] + box["width"] - 5, (kind, where, box)  # beside the map
                 assert where["y"] < DESKTOP[1]
             else:
                 assert where["y"] >= box["y"] + box["height"] - 5, (kind, where, box)  # below it
+            if kind == "hotspot":
+                _check_hotspot_popup(frame, phone=viewport == PHONE)
             _shot(page, f"map_{kind}_click_{viewport[0]}x{viewport[1]}")
     finally:
         context.close()
+
+
+POPUP_JS = """() => { const content = document.querySelector('.leaflet-popup-content');
+    if (!content) return null;
+    const shown = [...content.querySelectorAll('.lantian-card > *')].filter(e => getComputedStyle(e).display !== 'none');
+    return {height: content.getBoundingClientRect().height, shown: shown.map(e => e.textContent),
+            title: content.querySelector('.lantian-card > b').textContent}; }"""
+
+
+def _check_hotspot_popup(frame, phone: bool) -> None:
+    """On a phone the hotspot's popup is its title alone (the card is in the panel below the map); at a
+    desk the popup holds the card."""
+    popup = frame.evaluate(POPUP_JS)
+    assert popup is not None, "a hotspot click opens its popup"
+    if phone:
+        assert popup["shown"] == [popup["title"]], popup
+        assert popup["height"] < 60, popup
+    else:
+        assert translate("card.evidence", "zh") in popup["shown"], popup
 
 
 CLOSE_POPUPS_JS = "() => Object.values(window).find(v => v instanceof L.Map).closePopup()"
@@ -247,7 +275,7 @@ def test_the_view_and_the_open_card_survive_a_change_of_hour(offline_url: str, b
                        " m.setView([m.getCenter().lat + 0.02, m.getCenter().lng + 0.03], m.getZoom() + 2, {animate: false}); }")
         zoomed = frame.evaluate(MAP_STATE_JS)
         assert zoomed["zoom"] == before["zoom"] + 2
-        page.wait_for_timeout(2500)  # the view goes back to the server (debounced), a quiet rerun
+        page.wait_for_timeout(1000)  # the view is kept in the browser tab: panning reruns nothing
         slider = page.get_by_role("slider").first
         shown_hour = page.locator('[data-testid="stSliderThumbValue"]').first
         hour = int(shown_hour.inner_text())

@@ -169,6 +169,21 @@ def test_tile_choices():
         tile_sources("bing")
 
 
+def test_the_map_sends_leaflet_and_its_cluster_plugin_and_no_jquery_bootstrap_or_font_awesome(region):
+    townships, stations, zones = region
+    lon, lat = stations.geometry.x.mean(), stations.geometry.y.mean()
+    fires = pd.DataFrame({"lon": [lon, lon + 0.01], "lat": [lat, lat], "time": pd.Timestamp("2025-06-01 13:00"),
+                          "frp": [3.0, 9.0]})
+    html = region_map(townships, stations, zones, tiles="none", fires=fires).get_root().render()
+
+    sent = sorted(link.rsplit("/", 1)[-1] for link in LINK_PATTERN.findall(html))
+    assert sent == ["MarkerCluster.Default.css", "MarkerCluster.css", "leaflet.css", "leaflet.js",
+                    "leaflet.markercluster.js"]
+    # Nothing drawn calls jQuery (folium.Popup and keep_in_front would) or uses Bootstrap/Font Awesome classes.
+    assert "$(" not in html and "jQuery" not in html
+    assert not re.search(r'class="[^"]*\b(fa|glyphicon|btn)\b', html)
+
+
 def test_empty_store_still_gives_a_map():
     empty = gpd.GeoDataFrame({"code": [], "name": [], "id": [], "kind": [], "township_code": [],
                               "valid_from": [], "valid_to": []}, geometry=[], crs="EPSG:4326")
