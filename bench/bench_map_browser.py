@@ -96,13 +96,15 @@ def _interactive_seconds(browser, blocked, url: str) -> float:
 def _click_seconds(page, kind: str, detail_text, repeats: int) -> list[float]:
     """Seconds from a click on each of ``repeats`` different features of ``kind`` to their details."""
     page.wait_for_timeout(2000)  # the first draw's quiet rerun passes
-    seconds = []
-    targets = _frame(page).evaluate(TARGETS_JS, kind)
-    if len(targets) < repeats:
-        raise RuntimeError(f"only {len(targets)} clickable {kind}s in view")
-    for target in targets[:repeats]:
+    seconds, clicked = [], set()
+    for _ in range(repeats):
         _frame(page).evaluate("() => Object.values(window).find(v => v instanceof L.Map).closePopup()")
         page.wait_for_timeout(400)
+        # Looked for again each time: a hotspot click centres the map on it (the shared selection).
+        target = next((found for found in _frame(page).evaluate(TARGETS_JS, kind) if found["id"] not in clicked), None)
+        if target is None:
+            raise RuntimeError(f"no other clickable {kind} in view after {len(clicked)}")
+        clicked.add(target["id"])
         box = page.locator(MAP_FRAME).last.bounding_box()
         started = time.perf_counter()
         page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])

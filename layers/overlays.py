@@ -43,7 +43,7 @@ POPUP_CSS = f"""<style>
 .leaflet-popup-content table {{border-collapse:collapse; font-size:12px}}
 .leaflet-popup-content th {{white-space:nowrap; text-align:left; padding:1px 8px 1px 0; color:#555; font-weight:normal}}
 .leaflet-popup-content td {{padding:1px 0}}
-@media (max-width: {PHONE_MAP_WIDTH_PX}px) {{.lantian-card > :not(:first-child), .lantian-card ~ * {{display:none}}}}
+@media (max-width: {PHONE_MAP_WIDTH_PX}px) {{.lantian-card-body, .lantian-card ~ * {{display:none}}}}
 </style>"""
 TOWNSHIP_STYLE: dict[str, object] = {"color": "#34495e", "weight": 1.5, "fillColor": "#95a5a6",
                                      "fillOpacity": 0.08}
