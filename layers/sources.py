@@ -1,8 +1,6 @@
 """Folium layers for pollution sources and hotspots: clustered fire points, dust sources, ranked hotspots."""
 from __future__ import annotations
 
-import html
-
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -50,10 +48,13 @@ _FIRE_CLUSTER_JS = """function (cluster) {
 def fire_layer(fires: pd.DataFrame, lang: str) -> FastMarkerCluster:
     """Fire points (columns lon, lat in EPSG:4326, time naive Beijing, frp MW) as clustered circle
     markers; the tooltip gives the time and FRP. The HTML grows by one short array per point."""
-    labels = [html.escape(f"{pd.Timestamp(time):%Y-%m-%d %H:%M}" + (f" · FRP {frp:.1f} MW" if pd.notna(frp) else ""))
-              for time, frp in zip(fires["time"], fires["frp"])]
-    data = [[round(float(lat), 5), round(float(lon), 5), label]
-            for lat, lon, label in zip(fires["lat"], fires["lon"], labels)]
+    # Whole columns at once: a province's 200,000 points took seconds row by row. Digits, '-', ':' and
+    # '·' only, so the labels need no HTML escaping.
+    frp = pd.to_numeric(fires["frp"], errors="coerce")
+    labels = (pd.to_datetime(fires["time"]).dt.strftime("%Y-%m-%d %H:%M")
+              + (" · FRP " + frp.map("{:.1f}".format) + " MW").where(frp.notna(), ""))
+    data = [list(row) for row in zip(fires["lat"].astype(float).round(5).tolist(),
+                                     fires["lon"].astype(float).round(5).tolist(), labels.tolist())]
     return FastMarkerCluster(data, callback=_FIRE_MARKER_JS, name=translate("layer_fires", lang),
                              options={"maxClusterRadius": 40}, icon_create_function=_FIRE_CLUSTER_JS)
 

@@ -14,7 +14,7 @@ from layers.charts import factor_chart, wind_rose_chart, wind_rose_table
 from layers.legend import CHOROPLETH_COLOURS, NO_DATA_COLOUR, aqi_legend_items, legend_html, quantile_classes
 from layers.raster import colour_grid, raster_overlay
 from layers.region_map import region_map
-from layers.sources import HOTSPOT_TASK_RINGS, dust_layer, hotspot_layer, task_ring
+from layers.sources import HOTSPOT_TASK_RINGS, dust_layer, fire_layer, hotspot_layer, task_ring
 from stations.standards import LEVELS
 
 TOWNSHIPS = gpd.GeoDataFrame({"code": ["A", "B"], "name": ["甲镇", "乙镇"], "name_en": [None, None],
@@ -69,6 +69,13 @@ def test_station_charts_are_valid_vega_lite_specs():
     assert len(spec["vconcat"]) == 2
     rose = wind_rose_chart(wind_rose_table(series["ws"], series["wd"]), "en").to_dict()
     assert rose["mark"]["type"] == "arc"
+
+
+def test_a_fire_point_carries_its_place_to_five_decimals_and_its_time_and_frp_when_known():
+    fires = pd.DataFrame({"lon": [112.123456789, 112.5], "lat": [35.0000049, 35.2],
+                          "time": pd.to_datetime(["2025-06-01 13:04:59", "2025-06-02 01:30:00"]), "frp": [12.34, np.nan]})
+    assert fire_layer(fires, "zh").data == [[35.0, 112.12346, "2025-06-01 13:04 · FRP 12.3 MW"],
+                                            [35.2, 112.5, "2025-06-02 01:30"]]
 
 
 def test_fire_points_are_clustered_from_local_files_and_stay_small():
