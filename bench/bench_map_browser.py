@@ -4,7 +4,7 @@ Usage: .venv/bin/python bench/bench_map_browser.py [--baseline-ref main] [--repe
 
 Builds the demo region (seed 7, 2025, hotspots detected) and runs the same walk against two servers on
 127.0.0.1, each on its own copy of the store: this checkout, and the baseline — the git ref
-``--baseline-ref`` (default main) exported with `git archive` into a temporary folder (sharing this
+``--baseline-ref`` (default main) exported with `git archive` into a temporary folder (with a copy of this
 checkout's static/node_modules). For each, with a warm server (one walk-through first), the median of N
 (default 3) of:
 
@@ -76,7 +76,8 @@ def baseline_checkout(ref: str, folder: Path) -> Path:
     archive = subprocess.run(["git", "archive", "--format=tar", ref], cwd=REPO, capture_output=True, check=True)
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(folder, filter="data")
-    (folder / "static" / "node_modules").symlink_to(REPO / "static" / "node_modules")
+    # Copied, not linked: Streamlit's static serving does not follow a link out of ./static.
+    shutil.copytree(REPO / "static" / "node_modules", folder / "static" / "node_modules")
     return folder
 
 
