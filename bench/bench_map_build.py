@@ -7,7 +7,7 @@ of bench/province.py, its townships, stations, zones and fire points loaded with
 hour being the newest fire point's) and its newest hour, builds the map the page builds for each thematic
 layer (AQI, composite index, PM2.5 surface) with the last 30 days' fire points, the dust sources and the
 region's offline base, N times (default 5), and reports the median build time (layers.region_map plus
-the render st_folium does: layers.map_component.render_map), which is what main's page paid on every
+the render st_folium does: layers.map_component.render_map), which the page paid on every
 rerun, against a rerun of the page now (the same store version and view: a hit in the page's
 RenderedMaps cache), and the document's size in UTF-8 and gzipped (what
 server.enableWebsocketCompression sends). The PM2.5 run's first build includes the raster warp, later
@@ -76,7 +76,7 @@ def main() -> None:
               "pm25": {"raster": (surface, "PM2.5", PM25_EDGES)} if surface.exists() else None}
     print(f"store {db}: {len(townships)} townships, {len(stations)} stations, {len(zones)} zones, "
           f"{len(fires)} fire points, {len(dust)} dust sources; hour {hour}")
-    print(f"| theme | first build (s) | median build of {args.runs} (s): main, every rerun | rerun now (ms) "
+    print(f"| theme | first build (s) | median build + render of {args.runs} (s): every rerun before the cache | rerun now (ms) "
           "| document (KB) | gzipped (KB) |")
     print("|---|---|---|---|---|---|")
     for theme, extra in themes.items():
