@@ -288,8 +288,9 @@ class ObservationWriter:
         if self._staged is not None and table.schema != self._staged.schema:
             self._store_staged()
         if self._staged is None:
+            # Read back once or twice within seconds: written plain, compression would only cost time.
             self._staged = pq.ParquetWriter(Path(self._folder.name) / f"staged-{uuid.uuid4().hex}.parquet",
-                                            table.schema)
+                                            table.schema, compression="none", use_dictionary=False)
         self._staged.write_table(table)
         self._staged_rows += table.num_rows
         self._ranges.append(frame.groupby("station_code", observed=True)["time"].agg(["min", "max"]).reset_index())

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import ingest.observations as observations
+from core.vocabulary import term
 from data.bulk import upsert_in_slice
 from data.store import Store
 from ingest.observations import import_observations
@@ -102,3 +103,30 @@ def test_a_large_parquet_import_shows_its_slices(beijing_store, raw, tmp_path, m
     assert report.new == HOURS
     bar = capsys.readouterr().err
     assert path.name in bar and "35.1k/35.1k" in bar and "10.0k/35.1k" in bar
+
+
+def test_a_station_hour_repeated_in_a_later_slice_is_stored_once_with_its_last_values(beijing_store, raw,
+                                                                                     tmp_path, monkeypatch):
+    monkeypatch.setattr(observations, "SLICE_ROWS", 10_000)
+    hours = raw.iloc[:12000]
+    again = hours.iloc[3000:5000].assign(SO2=-1.0)               # back in the second slice, changed
+    path = tmp_path / "PRSA_Data_Aotizhongxin.parquet"
+    pd.concat([hours, again], ignore_index=True).to_parquet(path, index=False)
+    report = import_observations(beijing_store, [path])
+    assert (report.new, report.updated, report.unchanged) == (12000, 0, 0)
+    assert term("note.repeated_station_hours", count=2000) in report.notes
+    assert _stored(beijing_store) == 12000 and _repeated_station_hours(beijing_store) == 0
+    with beijing_store.read() as con:
+        negative = con.execute("SELECT count(*), count(*) FILTER (quality_flag & 1 = 1) FROM observations "
+                               "WHERE so2 = -1").fetchone()
+    assert negative == (2000, 2000)                               # the last row won, and is flagged NEGATIVE
+    assert report.flagged >= 2000
+
+
+def test_the_flag_count_is_the_stored_rows_with_a_flag(beijing_store, raw, tmp_path):
+    path = tmp_path / FILE
+    raw.iloc[:5000].assign(PM10=lambda rows: rows["PM10"].where(rows.index % 10 != 0, -5.0)).to_csv(path, index=False)
+    report = import_observations(beijing_store, [path])
+    with beijing_store.read() as con:
+        flagged = con.execute("SELECT count(*) FROM observations WHERE quality_flag <> 0").fetchone()[0]
+    assert report.flagged == flagged and flagged >= 500
