@@ -89,7 +89,19 @@ class ParsedObservations:
 
 def wind_direction_degrees(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Degrees the wind comes from (0 = north) for numbers or compass points (N, NNE, 东北 ...);
-    calm (C, 静风) gives NaN. Returns the degrees and a mask of values that were neither."""
+    calm (C, 静风) gives NaN. Returns the degrees and a mask of values that were neither. Each distinct
+    text is read once (a year of hours holds a few dozen), then spread to the rows."""
+    codes, distinct = pd.factorize(text, use_na_sentinel=True)
+    degrees, unknown = _distinct_wind_directions(pd.Series(distinct, dtype=object))
+    present = codes >= 0
+    spread = np.full(len(text), np.nan)
+    spread[present] = degrees.to_numpy()[codes[present]]
+    flagged = np.zeros(len(text), dtype=bool)
+    flagged[present] = unknown.to_numpy()[codes[present]]
+    return pd.Series(spread, index=text.index), pd.Series(flagged, index=text.index)
+
+
+def _distinct_wind_directions(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     stripped = text.str.strip()
     numbers = pd.to_numeric(stripped, errors="coerce")
     words = stripped.str.upper()
@@ -228,7 +240,8 @@ def parse_observation_table(source: TextTable, station_codes: dict[str, str], *,
     if "aqi_published" in frame:
         frame["aqi_published"] = frame["aqi_published"].round().astype("Int32")
     frame["source"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), categories=[source.path.name])
-    ignored = [column for column in columns if column not in used and column not in _time_columns(columns)]
+    time_columns = _time_columns(columns)
+    ignored = [column for column in columns if column not in used and column not in time_columns]
     return ParsedObservations(source.path, frame, log, ignored, derived)
 
 
