@@ -352,8 +352,8 @@ class ObservationWriter:
 # Files longer than this are read, checked and stored in slices of this many rows (all in the one
 # transaction), so a province's year of hours imports in bounded memory: a slice in pandas plus
 # DuckDB's share, IMPORT_DUCKDB_MEMORY_MB.
-SLICE_ROWS = 1_000_000
-IMPORT_DUCKDB_MEMORY_MB = 768
+SLICE_ROWS = 500_000
+IMPORT_DUCKDB_MEMORY_MB = 512
 
 
 def import_observations(store: Store, paths: Sequence[Path | str], *, stations_file: Path | str | None = None,
