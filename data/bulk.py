@@ -191,16 +191,6 @@ def upsert_relation(con: duckdb.DuckDBPyConnection, table: str, source: Relation
     return UpsertCounts(new, updated, matched - updated)
 
 
-def upsert_in_slice(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
-                    key: tuple[str, str]) -> UpsertCounts:
-    """upsert_relation of a frame (each key once)."""
-    con.register("import_incoming", frame)
-    try:
-        return upsert_relation(con, table, Relation("import_incoming", {}, tuple(frame.columns)), key)
-    finally:
-        con.unregister("import_incoming")
-
-
 # For each table: the columns written, how geometry is made from the frame, and which rows are demo
 # content (by marker, or by key, so a rebuild replaces rows rather than duplicating them).
 _TABLES: dict[str, tuple[str, str, str]] = {

@@ -8,7 +8,7 @@ import pytest
 
 import ingest.observations as observations
 from core.vocabulary import term
-from data.bulk import upsert_in_slice
+from data.bulk import Relation, upsert_relation
 from data.store import Store
 from ingest.observations import import_observations
 from ingest.stations import import_stations
@@ -85,13 +85,21 @@ def test_batches_of_one_transaction_overlap_without_repeats(beijing_store, raw):
     later = hours.iloc[6000:10000].copy()
     later.loc[later.index[:1000], "so2"] = -1.0
     with beijing_store.write() as con:
-        first = upsert_in_slice(con, "observations", hours.iloc[:8000], ("station_code", "time"))
-        second = upsert_in_slice(con, "observations", later, ("station_code", "time"))
+        first, second = (_upsert_frame(con, frame) for frame in (hours.iloc[:8000], later))
     assert (first.new, first.updated, first.unchanged) == (8000, 0, 0)
     assert (second.new, second.updated, second.unchanged) == (2000, 1000, 1000)
     assert _stored(beijing_store) == 10000 and _repeated_station_hours(beijing_store) == 0
     with beijing_store.read() as con:
         assert con.execute("SELECT count(*) FROM observations WHERE so2 = -1").fetchone()[0] == 1000
+
+
+def _upsert_frame(con, frame: pd.DataFrame):
+    con.register("slice_rows", frame)
+    try:
+        return upsert_relation(con, "observations", Relation("slice_rows", {}, tuple(frame.columns)),
+                               ("station_code", "time"))
+    finally:
+        con.unregister("slice_rows")
 
 
 def test_a_large_parquet_import_shows_its_slices(beijing_store, raw, tmp_path, monkeypatch, capsys):
