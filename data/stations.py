@@ -57,11 +57,12 @@ def read_hourly_observations(con: duckdb.DuckDBPyConnection, start: dt.datetime,
 
 _MEAN_POLLUTANTS = ("so2", "no2", "pm10", "pm25", "co", "o3")
 # Built from constant names only, never from input. The day's O3 hours come back as two lists
-# (hours, values): far cheaper in DuckDB than 24 filtered aggregates, spread into columns in numpy.
+# (hours, values): far cheaper in DuckDB than 24 filtered aggregates, spread into columns in numpy. In hour
+# order, so the stored lists do not depend on the order the rows were scanned in (one query or one per month).
 _DAILY_COLUMNS = ", ".join(
     [f"sum({p}) AS sum_{p}, count({p}) AS n_{p}" for p in _MEAN_POLLUTANTS]
-    + ["list(hour) FILTER (WHERE o3 IS NOT NULL) AS o3_hours",
-       "list(o3) FILTER (WHERE o3 IS NOT NULL) AS o3_values"])
+    + ["list(hour ORDER BY hour) FILTER (WHERE o3 IS NOT NULL) AS o3_hours",
+       "list(o3 ORDER BY hour) FILTER (WHERE o3 IS NOT NULL) AS o3_values"])
 
 
 # Township hours → township days: the one definition of that step, also run on Spark (stations/spark.py
