@@ -10,6 +10,11 @@ process (bench/report.py: wall time of the step, peak RSS) and writes its rankin
                  migration 0210: daily aggregates (township_days) into pandas, finish_daily, rank_townships;
   baseline "pandas" — every hourly row of the period's data span read into pandas, then
                  stations.ranking.rank_from_hourly (pure pandas: per-hour township means, daily values, ranking).
+The ranking's fire-point deductions alone, one read on a fresh connection (data.deductions.township_deductions,
+the median of READS reads in one process):
+  this project — every point placed in its township (or outside all) at import (migration 0212);
+  baseline     — a copy of the store whose points outside every township are unplaced, as every store
+                 was before 0212: each read loads the spatial extension and joins them to the polygons.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ import province  # noqa: E402
 from report import Figure, measure, script_main, timed  # noqa: E402
 
 TARGETS = {"year": "≤ 0.3 s and ≥ 30× pandas", "month": "≤ 0.1 s"}
+READS = 7
 
 
 def rank_project(db: str, period: str, output: str) -> dict:
@@ -73,6 +79,44 @@ def rank_pandas(db: str, period: str, output: str) -> dict:
     return {"seconds": seconds, "townships": len(ranking)}
 
 
+def deductions_read(db: str, year: int) -> dict:
+    """The year's fire-point deductions, each read on a fresh read-only connection (opened, queried,
+    closed): the median of READS reads, the first (cold) one included."""
+    import statistics
+
+    from data.deductions import township_deductions
+    from data.store import Store
+
+    def read():
+        with Store(db).read() as con:
+            return township_deductions(con, dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    runs = [timed(read) for _ in range(READS)]
+    deductions = runs[0][1]
+    return {"seconds": statistics.median(seconds for seconds, _ in runs), "townships": len(deductions),
+            "fire_points": int(deductions["fire_points"].sum())}
+
+
+def deductions_figure(data: province.ProvinceData, db: Path) -> Figure:
+    """The deductions read on the store as imported against a copy with the outside points unplaced."""
+    import shutil
+
+    import duckdb
+
+    unplaced = db.with_name("deductions-unplaced.duckdb")
+    shutil.copy(db, unplaced)
+    with duckdb.connect(str(unplaced)) as con:
+        outside = con.execute("UPDATE fire_points SET township_placed = false WHERE township_code IS NULL").fetchone()[0]
+    ours = measure("bench_ranking:deductions_read", str(db), data.scale.year)
+    baseline = measure("bench_ranking:deductions_read", str(unplaced), data.scale.year)
+    unplaced.unlink()
+    assert ours.extra == baseline.extra, (ours.extra, baseline.extra)
+    return Figure(f"fire-point deductions, {data.scale.year}, one read, median of {READS} "
+                  f"({outside:,} points outside every township)",
+                  ours.seconds, "s", baseline.seconds, "points placed at each read (LOAD spatial + polygon join)",
+                  ours.peak_mb, baseline.peak_mb, target="≤ 25 ms")
+
+
 def ranking_figures(data: province.ProvinceData, db: Path, which: str) -> list[Figure]:
     """The yearly ("year") or June ("month") ranking against the previous store path and against
     plain pandas; fails if any two rankings differ (relative 1e-9)."""
@@ -94,7 +138,7 @@ def ranking_figures(data: province.ProvinceData, db: Path, which: str) -> list[F
 def main() -> int:
     def figures(data: province.ProvinceData, quick: bool) -> list[Figure]:
         db = province.ensure_store(data)
-        return ranking_figures(data, db, "year") + ranking_figures(data, db, "month")
+        return ranking_figures(data, db, "year") + ranking_figures(data, db, "month") + [deductions_figure(data, db)]
 
     return script_main(__doc__.splitlines()[0], figures,
                        quick_help=f"{province.QUICK.stations} stations instead of {province.FULL.stations}")

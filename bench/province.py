@@ -288,6 +288,7 @@ def load_store(data: ProvinceData, db: Path, *, observations: bool = True) -> St
     import geopandas as gpd
 
     from data.bulk import upsert
+    from data.sources import place_fire_points
     from data.store import Store
     from ingest.observations import import_observations
     from ingest.polygons import import_townships, import_zones
@@ -303,6 +304,7 @@ def load_store(data: ProvinceData, db: Path, *, observations: bool = True) -> St
     import_stations(store, [data.stations])
     with store.write(spatial=True) as con:
         upsert(con, "fire_points", pd.read_parquet(data.fires), ("id",), geometry="point")
+        place_fire_points(con)
     if observations:
         import_observations(store, [data.observations])
     return store

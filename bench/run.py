@@ -44,7 +44,7 @@ def main() -> int:
                   f"{scale.fires:,} fire points, {scale.positions:,} GPS fixes, {scale.zones} zones ({data.folder})")
     print("\n".join(header), flush=True)
     db = data.folder / "import.duckdb"
-    figures = [bench_import.province_figure(data, db), bench_import.beijing_figure(args.quick)]
+    figures = [*bench_import.province_figures(data, db), bench_import.beijing_figure(args.quick)]
     figures += bench_ranking.ranking_figures(data, db, "year") + bench_ranking.ranking_figures(data, db, "month")
     figures += [bench_hotspots.episode_figure(data, db), bench_hotspots.engine_figure(data, db),
                 bench_hotspots.fire_figure(data)]

@@ -3,8 +3,9 @@ replacement of its own rows."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -100,43 +101,94 @@ def _upsert_registered(con: duckdb.DuckDBPyConnection, table: str, columns: list
     return UpsertCounts(counts.get("new", 0), counts.get("updated", 0), counts.get("unchanged", 0))
 
 
-def upsert_in_slice(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
-                    key: tuple[str, str]) -> UpsertCounts:
-    """upsert for a table without a primary key, on ``key`` = (entity column, time column): ``frame``
-    (each key once) is matched against the stored rows of its own entities within its own time range
-    only, so the work and memory follow the slice, not the table. A key already stored is updated
-    (only the frame's columns) or left alone when equal; the others are inserted, so no key is ever
-    stored twice. Runs inside the caller's write transaction."""
+@dataclass(frozen=True)
+class Relation:
+    """Rows to store, as SQL: ``sql`` a FROM item (a registered frame, a staged Parquet file, a query
+    over either), ``parameters`` its bindings, ``columns`` the columns it yields."""
+
+    sql: str
+    parameters: dict
+    columns: tuple[str, ...]
+
+    def with_computed(self, computed: Mapping[str, str], parameters: Mapping[str, object]) -> Relation:
+        """These rows with further columns: SQL expressions over their columns (the importers' own
+        constants, never a file's text) bound by ``parameters``."""
+        added = "".join(f', {expression} AS "{name}"' for name, expression in computed.items())
+        return Relation(f"(SELECT *{added} FROM {self.sql})", {**self.parameters, **parameters},
+                        (*self.columns, *_identifiers(list(computed))))
+
+
+def staged_parquet(path: Path, columns: Sequence[str], key: Sequence[str] | None = None) -> Relation:
+    """The rows of a Parquet file the importer staged (``columns``); with ``key``, a key staged more
+    than once keeps its last row."""
+    columns = tuple(_identifiers(columns))
+    if key is None:
+        return Relation("read_parquet($staged_path)", {"staged_path": str(path)}, columns)
+    partition = ", ".join(f'"{column}"' for column in _identifiers(key))
+    return Relation(f"(SELECT * EXCLUDE (file_row_number) FROM read_parquet($staged_path, file_row_number = true) "
+                    f"QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY file_row_number DESC) = 1)",
+                    {"staged_path": str(path)}, columns)
+
+
+def _stored_in_ranges(table: str, source: Relation, key: tuple[str, str]) -> str:
+    # Each entity's first and last time among the incoming rows: stored rows outside them cannot match.
+    entity, time = key
+    ranges = f'SELECT "{entity}", min("{time}") AS first_time, max("{time}") AS last_time FROM {source.sql} GROUP BY ALL'
+    return (f'SELECT t.* FROM {table} t JOIN ({ranges}) r ON t."{entity}" = r."{entity}" '
+            f'AND t."{time}" BETWEEN r.first_time AND r.last_time')
+
+
+def stored_in_ranges(con: duckdb.DuckDBPyConnection, table: str, source: Relation, key: tuple[str, str]) -> int:
+    """How many stored rows of ``table`` lie within the time range ``source`` holds for their entity
+    (``key`` = (entity column, time column)): 0 means every incoming row is new."""
+    _identifiers([table, *key])
+    return con.execute(f"SELECT count(*) FROM ({_stored_in_ranges(table, source, key)})",
+                       source.parameters or None).fetchone()[0]
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, source: Relation, condition: str = "true") -> int:
+    """How many rows of ``source`` meet ``condition`` (SQL over its columns, a constant of the caller's)."""
+    return con.execute(f"SELECT count(*) FILTER ({condition}) FROM {source.sql}", source.parameters or None).fetchone()[0]
+
+
+def insert_relation(con: duckdb.DuckDBPyConnection, table: str, source: Relation) -> int:
+    """Insert every row of ``source`` (rows known to be new) into ``table``; returns how many."""
+    column_list = ", ".join(f'"{column}"' for column in _identifiers([table, *source.columns])[1:])
+    return con.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {source.sql}",
+                       source.parameters or None).fetchone()[0]
+
+
+def upsert_relation(con: duckdb.DuckDBPyConnection, table: str, source: Relation, key: tuple[str, str]) -> UpsertCounts:
+    """upsert for a table without a primary key, on ``key`` = (entity column, time column): ``source``
+    (each key once) is matched against the stored rows of its own entities within each entity's own
+    time range only, so the work follows the incoming rows, not the table. A key already stored is
+    updated (only the source's columns) or left alone when equal; the others are inserted, so no key is
+    ever stored twice. Runs inside the caller's write transaction."""
     entity, time = _identifiers(key)
-    columns = _identifiers([table, *frame.columns])[1:]
+    columns = _identifiers([table, *source.columns])[1:]
     values = [column for column in columns if column not in key]
-    con.register("import_incoming", frame)
-    try:
-        first, last = con.execute(f'SELECT min("{time}"), max("{time}") FROM import_incoming').fetchone()
-        if first is None:
-            return UpsertCounts(0, 0, 0)
-        bounds = {"first": first, "last": last}
-        stored = (f'SELECT * FROM {table} WHERE "{time}" BETWEEN $first AND $last '
-                  f'AND "{entity}" IN (SELECT DISTINCT "{entity}" FROM import_incoming)')
-        joined = f's."{entity}" = t."{entity}" AND s."{time}" = t."{time}"'
-        same = " AND ".join(f's."{column}" IS NOT DISTINCT FROM t."{column}"' for column in values) or "TRUE"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE}_changed AS SELECT s.* FROM import_incoming s "
-                    f"JOIN ({stored}) t ON {joined} WHERE NOT ({same})", bounds)
-        matched = con.execute(f"SELECT count(*) FROM import_incoming s SEMI JOIN ({stored}) t ON {joined}",
-                              bounds).fetchone()[0]
-        updated = con.execute(f"SELECT count(*) FROM {STAGE}_changed").fetchone()[0]
-        if updated and values:
-            assignments = ", ".join(f'"{column}" = s."{column}"' for column in values)
-            con.execute(f'UPDATE {table} SET {assignments} FROM {STAGE}_changed s WHERE {table}."{entity}" = '
-                        f's."{entity}" AND {table}."{time}" = s."{time}" AND {table}."{time}" BETWEEN $first AND $last',
-                        bounds)
-        column_list = ", ".join(f'"{column}"' for column in columns)
-        new = con.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM import_incoming s "
-                          f"ANTI JOIN ({stored}) t ON {joined}", bounds).fetchone()[0] if matched < len(frame) else 0
-        con.execute(f"DROP TABLE {STAGE}_changed")
-        return UpsertCounts(new, updated, matched - updated)
-    finally:
-        con.unregister("import_incoming")
+    bindings = source.parameters or None
+    stored = _stored_in_ranges(table, source, key)
+    if con.execute(f"SELECT count(*) FROM ({stored})", bindings).fetchone()[0] == 0:
+        # Nothing stored in the incoming ranges (the usual bulk load): a plain insert.
+        return UpsertCounts(insert_relation(con, table, source), 0, 0)
+    joined = f's."{entity}" = t."{entity}" AND s."{time}" = t."{time}"'
+    same = " AND ".join(f's."{column}" IS NOT DISTINCT FROM t."{column}"' for column in values) or "TRUE"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE}_changed AS SELECT s.* FROM {source.sql} s "
+                f"JOIN ({stored}) t ON {joined} WHERE NOT ({same})", bindings)
+    incoming = con.execute(f"SELECT count(*) FROM {source.sql}", bindings).fetchone()[0]
+    matched = con.execute(f"SELECT count(*) FROM {source.sql} s SEMI JOIN ({stored}) t ON {joined}",
+                          bindings).fetchone()[0]
+    updated = con.execute(f"SELECT count(*) FROM {STAGE}_changed").fetchone()[0]
+    if updated and values:
+        assignments = ", ".join(f'"{column}" = s."{column}"' for column in values)
+        con.execute(f'UPDATE {table} SET {assignments} FROM {STAGE}_changed s WHERE {table}."{entity}" = '
+                    f's."{entity}" AND {table}."{time}" = s."{time}"')
+    column_list = ", ".join(f'"{column}"' for column in columns)
+    new = con.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {source.sql} s "
+                      f"ANTI JOIN ({stored}) t ON {joined}", bindings).fetchone()[0] if matched < incoming else 0
+    con.execute(f"DROP TABLE {STAGE}_changed")
+    return UpsertCounts(new, updated, matched - updated)
 
 
 # For each table: the columns written, how geometry is made from the frame, and which rows are demo

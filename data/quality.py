@@ -1,10 +1,11 @@
-"""Quality bits of an hourly observation (observations.quality_flag) and the pure rules that set them."""
+"""Quality bits of an hourly observation (observations.quality_flag) and the rules that set them, as SQL the importers run."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import IntFlag
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -15,7 +16,7 @@ class QualityFlag(IntFlag):
     """Bits of observations.quality_flag; 0 means no rule found anything wrong.
 
     New bits (e.g. FLATLINE from the hotspot engine) are appended with the next free power of
-    two and a rule in QUALITY_RULES; stored values never change meaning.
+    two and a rule in quality_flag_sql; stored values never change meaning.
     """
 
     GOOD = 0
@@ -47,59 +48,46 @@ PM25_EXCESS_MIN_UGM3 = 10.0
 FUTURE_TOLERANCE = timedelta(hours=1)
 
 
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name in frame:
-        return pd.to_numeric(frame[name], errors="coerce")
-    return pd.Series(np.nan, index=frame.index)
+def _any_sql(conditions: list[str]) -> str:
+    # A missing value makes a comparison NULL, which must never set a bit.
+    return f"coalesce({' OR '.join(conditions)}, false)" if conditions else "false"
 
 
-def _negative(frame: pd.DataFrame, now: datetime) -> pd.Series:
-    present = [name for name in NON_NEGATIVE if name in frame]
-    if not present:
-        return pd.Series(False, index=frame.index)
-    return (frame[present].apply(pd.to_numeric, errors="coerce") < 0).any(axis=1)
-
-
-def _pm25_above_pm10(frame: pd.DataFrame, now: datetime) -> pd.Series:
-    pm25, pm10 = _column(frame, "pm25"), _column(frame, "pm10")
-    return ((pm25 > pm10 * PM25_EXCESS_RATIO) & (pm25 - pm10 > PM25_EXCESS_MIN_UGM3)).fillna(False)
-
-
-def _future_time(frame: pd.DataFrame, now: datetime) -> pd.Series:
-    return (pd.to_datetime(frame["time"]) > pd.Timestamp(now + FUTURE_TOLERANCE)).fillna(False)
-
-
-def _out_of_range(frame: pd.DataFrame, now: datetime) -> pd.Series:
-    out = pd.Series(False, index=frame.index)
-    for name, maximum in PLAUSIBLE_MAXIMUM.items():
-        if name in frame:
-            out |= (_column(frame, name) > maximum).fillna(False)
-    for name, minimum in PLAUSIBLE_MINIMUM.items():
-        if name in frame:
-            out |= (_column(frame, name) < minimum).fillna(False)
-    return out
-
-
-QUALITY_RULES: tuple[tuple[QualityFlag, Callable[[pd.DataFrame, datetime], pd.Series]], ...] = (
-    (QualityFlag.NEGATIVE, _negative),
-    (QualityFlag.PM25_ABOVE_PM10, _pm25_above_pm10),
-    (QualityFlag.FUTURE_TIME, _future_time),
-    (QualityFlag.OUT_OF_RANGE, _out_of_range),
-)
+def quality_flag_sql(columns: Iterable[str]) -> str:
+    """The quality bit mask as one SQL expression (INTEGER) over a relation with a ``time`` column
+    (naive Beijing time) and the observation ``columns`` it holds (any of pm25, pm10, so2, no2, o3
+    µg/m³, co mg/m³, ws m/s, wd degrees, temp °C, rh %); ``$now`` is the current Beijing time. The
+    column names come from the constants above, never from a file."""
+    present = set(columns)
+    rules = {
+        QualityFlag.NEGATIVE: _any_sql([f"{name} < 0" for name in NON_NEGATIVE if name in present]),
+        QualityFlag.PM25_ABOVE_PM10: _any_sql(
+            [f"(pm25 > pm10 * {PM25_EXCESS_RATIO} AND pm25 - pm10 > {PM25_EXCESS_MIN_UGM3})"]
+            if {"pm25", "pm10"} <= present else []),
+        QualityFlag.FUTURE_TIME: _any_sql([f"time > $now + INTERVAL {int(FUTURE_TOLERANCE.total_seconds())} SECOND"]),
+        QualityFlag.OUT_OF_RANGE: _any_sql(
+            [f"{name} > {maximum}" for name, maximum in PLAUSIBLE_MAXIMUM.items() if name in present]
+            + [f"{name} < {minimum}" for name, minimum in PLAUSIBLE_MINIMUM.items() if name in present]),
+    }
+    return "(" + " + ".join(f"CASE WHEN {condition} THEN {int(flag)} ELSE 0 END"
+                            for flag, condition in rules.items()) + ")::INTEGER"
 
 
 def quality_flags(frame: pd.DataFrame, now: datetime | None = None) -> pd.Series:
-    """The quality bit mask (int32) of each row of an hourly observation frame.
+    """The quality bit mask (int32) of each row of an hourly observation frame: quality_flag_sql
+    evaluated over ``frame`` (in a private in-memory DuckDB), the rules the importers store.
 
-    ``frame`` has a ``time`` column (naive Beijing time) and any of pm25, pm10, so2, no2, o3 (µg/m³),
-    co (mg/m³), ws (m/s), wd (degrees), temp (°C), rh (%). ``now`` (naive Beijing time) defaults to
-    the current time. Missing values never set a bit.
+    ``frame`` has a ``time`` column (naive Beijing time) and any of quality_flag_sql's columns. ``now``
+    (naive Beijing time) defaults to the current time. Missing values never set a bit.
     """
     now = now_beijing() if now is None else now
-    flags = np.zeros(len(frame), dtype=np.int32)
-    for flag, rule in QUALITY_RULES:
-        flags[rule(frame, now).to_numpy(dtype=bool)] |= int(flag)
-    return pd.Series(flags, index=frame.index, name="quality_flag")
+    measured = [name for name in PLAUSIBLE_MAXIMUM if name in frame]
+    rows = frame[["time", *measured]].astype({name: float for name in measured})
+    with duckdb.connect() as con:
+        con.register("observation_rows", rows)
+        flags = con.execute(f"SELECT {quality_flag_sql(measured)} FROM observation_rows",
+                            {"now": now}).fetchnumpy()
+    return pd.Series(next(iter(flags.values())).astype(np.int32), index=frame.index, name="quality_flag")
 
 
 def describe_flags(value: int) -> list[str]:

@@ -24,32 +24,47 @@ def read_fire_points(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt
 
 # The fire points with start ≤ time < end (naive Beijing; NULL bounds are open; all when $ids is NULL,
 # else those ids), built from constant text only.
-_FIRE_POINTS_IN_SCOPE = ("SELECT id, township_code, geom FROM fire_points WHERE ($start IS NULL OR time >= $start) "
+_FIRE_POINTS_IN_SCOPE = ("SELECT id, township_code, township_placed, geom FROM fire_points "
+                         "WHERE ($start IS NULL OR time >= $start) "
                          "AND ($end IS NULL OR time < $end) AND ($ids IS NULL OR list_contains($ids, id))")
 # Each of them with the township it counts for: the one it was imported with, else the township polygon
 # containing it (the lowest code on a shared border, as zones.membership places it), else NULL (outside
-# every township). Points that carry their township are placed without touching the polygons; only the
-# rest are joined spatially (a join over every point would test each against every township).
+# every township). Points that carry their township, or were placed at import (outside every one), are
+# placed without touching the polygons; only the rest are joined spatially.
 _PLACED_BY_POLYGON = (
     f"WITH period AS ({_FIRE_POINTS_IN_SCOPE}), "
     "placed AS (SELECT f.id, min(t.code) AS code FROM period f JOIN townships t ON ST_Intersects(t.geom, f.geom) "
-    "WHERE f.township_code IS NULL GROUP BY f.id) "
+    "WHERE f.township_code IS NULL AND NOT f.township_placed GROUP BY f.id) "
     "SELECT p.id, coalesce(p.township_code, placed.code) AS township_code FROM period p LEFT JOIN placed USING (id)")
 _PLACED_BY_CODE = f"SELECT id, township_code FROM ({_FIRE_POINTS_IN_SCOPE})"
 
 
 def placed_fire_points(con: duckdb.DuckDBPyConnection, params: dict) -> str:
     """The query (parameters $start, $end, $ids, as ``params`` holds them) of each fire point in scope
-    with the township it counts for, to use as a subquery. When a point lacks its township the spatial
-    extension is loaded on ``con`` and the polygons place it; when every point carries one (importers
-    fill it from the polygons) no spatial work is done at all."""
+    with the township it counts for, to use as a subquery. When a point was never placed (stored before
+    migration 0212 without a township) the spatial extension is loaded on ``con`` and the polygons place
+    it; when every point was placed at import (place_fire_points) no spatial work is done at all."""
     scope = {name: params[name] for name in ("start", "end", "ids")}
-    unplaced = con.execute(f"SELECT count(*) FROM ({_FIRE_POINTS_IN_SCOPE}) WHERE township_code IS NULL",
-                           scope).fetchone()[0]
+    unplaced = con.execute(f"SELECT count(*) FROM ({_FIRE_POINTS_IN_SCOPE}) "
+                           "WHERE township_code IS NULL AND NOT township_placed", scope).fetchone()[0]
     if not unplaced:
         return _PLACED_BY_CODE
     load_spatial(con)
     return _PLACED_BY_POLYGON
+
+
+def place_fire_points(con: duckdb.DuckDBPyConnection, *, again_outside: bool = False) -> None:
+    """Settle the township of every fire point not placed yet: the township polygon containing it (the
+    lowest code on a shared border) unless it carries one, else none (outside every township). With
+    ``again_outside`` (the township polygons changed) the points found outside are tried again.
+    Needs the spatial extension on ``con``; runs inside the caller's write transaction."""
+    if again_outside:
+        con.execute("UPDATE fire_points SET township_placed = false WHERE township_code IS NULL")
+    con.execute("UPDATE fire_points SET township_code = placed.code FROM ("
+                "SELECT f.id, min(t.code) AS code FROM fire_points f JOIN townships t ON ST_Intersects(t.geom, f.geom) "
+                "WHERE f.township_code IS NULL AND NOT f.township_placed GROUP BY f.id) placed "
+                "WHERE fire_points.id = placed.id")
+    con.execute("UPDATE fire_points SET township_placed = true WHERE NOT township_placed")
 
 
 def day_bounds(start: dt.date, end: dt.date) -> dict[str, dt.datetime]:

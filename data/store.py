@@ -55,6 +55,12 @@ def _roll_back(con: duckdb.DuckDBPyConnection) -> None:
         LOG.warning("rollback after a failed write: %s", str(error).splitlines()[0])
 
 
+def bound_memory(con: duckdb.DuckDBPyConnection, megabytes: int) -> None:
+    """Keep this connection's DuckDB within ``megabytes`` (joins, aggregates and an open
+    transaction's appended rows spill to a temporary folder beside the store instead)."""
+    con.execute(f"SET memory_limit = '{int(megabytes)}MB'")
+
+
 class Store:
     """A DuckDB file shared by the app and the CLI.
 

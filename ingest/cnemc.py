@@ -118,8 +118,9 @@ def import_cnemc(store: Store, paths: Sequence[Path | str], *, skip_bad_rows: bo
         created = add_missing_stations(con, frame["station_code"].unique().tolist(), "national",
                                                   f"{SOURCE}: created by import, no position")
         writer = ObservationWriter(con)
-        counts = writer.write(frame)
-        writer.finish()
+        writer.write(frame)
+        counts = writer.finish()
+    report.flagged = writer.flagged
     report.new, report.updated, report.unchanged = counts.new, counts.updated, counts.unchanged
     if created:
         report.notes.append(term("note.stations_created", count=len(created), codes=first_items(created)))

@@ -11,6 +11,7 @@ import pandas as pd
 from core.timeutil import BEIJING_OFFSET
 from core.vocabulary import term
 from data.bulk import upsert
+from data.sources import place_fire_points
 from data.store import Store
 from ingest.common import (
     ImportReport,
@@ -114,6 +115,7 @@ def store_fire_points(store: Store, report: ImportReport, parsed: Sequence[tuple
             counts = upsert(con, "fire_points", frame, ("id",), geometry="point", fill_township=True)
             report.new, report.updated = report.new + counts.new, report.updated + counts.updated
             report.unchanged += counts.unchanged
+        place_fire_points(con)
     if repeated:
         report.notes.append(term("note.repeated_detections", count=repeated))
     report.rejected_files = write_rejected(logs, store.files_dir)

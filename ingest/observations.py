@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 import duckdb
@@ -14,11 +16,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from core.errors import BadInputError
+from core.timeutil import now_beijing
 from core.vocabulary import term
-from data.bulk import UpsertCounts, upsert_in_slice
-from data.quality import quality_flags
-from data.stations import station_aliases
-from data.store import Store
+from data.bulk import UpsertCounts, count_rows, insert_relation, staged_parquet, stored_in_ranges, upsert_relation
+from data.quality import PLAUSIBLE_MAXIMUM, quality_flag_sql
+from data.stations import refresh_township_days, station_aliases
+from data.store import Store, bound_memory
 from ingest.common import (
     ImportReport,
     ProblemLog,
@@ -44,7 +47,7 @@ from ingest.stations import (
     station_names,
     write_station_list,
 )
-from stations.day_values import daily_values_current, refresh_daily_values
+from stations.day_values import daily_values_current, refresh_day_values
 
 TIME_ALIASES = ("time", "datetime", "timestamp", "timepoint", "时间", "监测时间", "日期时间", "数据时间", "采样时间")
 DATE_ALIASES = ("date", "日期")
@@ -86,7 +89,19 @@ class ParsedObservations:
 
 def wind_direction_degrees(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Degrees the wind comes from (0 = north) for numbers or compass points (N, NNE, 东北 ...);
-    calm (C, 静风) gives NaN. Returns the degrees and a mask of values that were neither."""
+    calm (C, 静风) gives NaN. Returns the degrees and a mask of values that were neither. Each distinct
+    text is read once (a year of hours holds a few dozen), then spread to the rows."""
+    codes, distinct = pd.factorize(text, use_na_sentinel=True)
+    degrees, unknown = _distinct_wind_directions(pd.Series(distinct, dtype=object))
+    present = codes >= 0
+    spread = np.full(len(text), np.nan)
+    spread[present] = degrees.to_numpy()[codes[present]]
+    flagged = np.zeros(len(text), dtype=bool)
+    flagged[present] = unknown.to_numpy()[codes[present]]
+    return pd.Series(spread, index=text.index), pd.Series(flagged, index=text.index)
+
+
+def _distinct_wind_directions(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     stripped = text.str.strip()
     numbers = pd.to_numeric(stripped, errors="coerce")
     words = stripped.str.upper()
@@ -225,7 +240,8 @@ def parse_observation_table(source: TextTable, station_codes: dict[str, str], *,
     if "aqi_published" in frame:
         frame["aqi_published"] = frame["aqi_published"].round().astype("Int32")
     frame["source"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), categories=[source.path.name])
-    ignored = [column for column in columns if column not in used and column not in _time_columns(columns)]
+    time_columns = _time_columns(columns)
+    ignored = [column for column in columns if column not in used and column not in time_columns]
     return ParsedObservations(source.path, frame, log, ignored, derived)
 
 
@@ -235,44 +251,109 @@ def _time_columns(columns: Sequence[str]) -> set[str]:
 
 
 def finish_observations(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
-    """Drop repeated station-hours (the last wins, noted in the report) and set quality flags."""
+    """Drop repeated station-hours (the last wins, noted in the report); ObservationWriter sets the
+    quality flags as it stores them."""
     before = len(frame)
     frame = frame.drop_duplicates(["station_code", "time"], keep="last")
     if len(frame) < before:
         report.notes.append(term("note.repeated_station_hours", count=before - len(frame)))
-    frame = frame.assign(quality_flag=quality_flags(frame).to_numpy())
-    report.flagged += int((frame["quality_flag"] != 0).sum())
     return frame
 
 
 class ObservationWriter:
-    """Upserts observation batches on (station_code, time) inside the caller's write transaction (an
-    anti-join against the stored hours of the batch's stations and time range), then
-    (``finish``) brings the daily aggregates rankings read up to date for the dates written: only
-    those dates when the aggregates were current before, else all of them."""
+    """Stores checked observation batches inside the caller's write transaction, by SQL alone.
+
+    Batches are staged in a Parquet file (a new one when the columns change); each staged file is then
+    stored at once: quality flags set (data.quality.quality_flag_sql), matched on (station_code, time)
+    against the stored hours of its stations and time ranges, a station-hour staged twice kept once
+    (the last). When none of its hours is stored yet, township_days is rebuilt for its dates before
+    the insert, from the stored hours and the staged file; otherwise after an upsert. ``finish``
+    stores what is staged, rebuilds township_day_values for the dates written (all dates when the
+    daily tables were not current before) and returns the counts; ``flagged`` and ``repeated`` count
+    the rows with a quality flag and the station-hours staged twice."""
+
+    KEY = ("station_code", "time")
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
         self.aggregates_were_current = daily_values_current(con)
+        self.township_days_current = self.aggregates_were_current
         self.first: dt.date | None = None
         self.last: dt.date | None = None
+        self.flagged = self.repeated = 0
+        self.counts = UpsertCounts(0, 0, 0)
+        self.now = now_beijing()
+        self._folder = tempfile.TemporaryDirectory(prefix="lantian-import-")
+        self._staged: pq.ParquetWriter | None = None
+        self._staged_rows = 0
+        self._ranges: list[pd.DataFrame] = []
 
-    def write(self, frame: pd.DataFrame) -> UpsertCounts:
-        counts = upsert_in_slice(self.con, "observations", frame, ("station_code", "time"))
-        if len(frame):
-            first, last = frame["time"].min().date(), frame["time"].max().date()
-            self.first = first if self.first is None else min(self.first, first)
-            self.last = last if self.last is None else max(self.last, last)
-        return counts
+    def write(self, frame: pd.DataFrame) -> None:
+        if not len(frame):
+            return
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        # Codes and file names as plain text and times in the stored microseconds, so every batch of a
+        # staged file has one schema and DuckDB compares times without a cast.
+        table = table.cast(pa.schema([
+            pa.field(field.name, pa.string()) if pa.types.is_dictionary(field.type)
+            else pa.field(field.name, pa.timestamp("us")) if pa.types.is_timestamp(field.type) else field
+            for field in table.schema]))
+        if self._staged is not None and table.schema != self._staged.schema:
+            self._store_staged()
+        if self._staged is None:
+            # Read back once or twice within seconds: written plain, compression would only cost time.
+            self._staged = pq.ParquetWriter(Path(self._folder.name) / f"staged-{uuid.uuid4().hex}.parquet",
+                                            table.schema, compression="none", use_dictionary=False)
+        self._staged.write_table(table)
+        self._staged_rows += table.num_rows
+        self._ranges.append(frame.groupby("station_code", observed=True)["time"].agg(["min", "max"]).reset_index())
 
-    def finish(self) -> None:
-        if self.first is not None:
-            refresh_daily_values(self.con, (self.first, self.last) if self.aggregates_were_current else None)
+    def _store_staged(self) -> None:
+        staged, self._staged = self._staged, None
+        staged.close()
+        ranges = pd.concat(self._ranges, ignore_index=True).sort_values(["station_code", "min"])
+        self._ranges = []
+        # Batches overlap only when one station's hours come back in a later batch; only then is the
+        # staged file read with a pass that keeps each station-hour's last row.
+        overlapping = bool((ranges.groupby("station_code", observed=True)["max"].shift()
+                            >= ranges["min"]).any())
+        columns = staged.schema.names
+        flags = quality_flag_sql([column for column in columns if column in PLAUSIBLE_MAXIMUM])
+        rows = staged_parquet(Path(staged.where), columns, self.KEY if overlapping else None).with_computed(
+            {"quality_flag": flags}, {"now": self.now})
+        first, last = ranges["min"].min().date(), ranges["max"].max().date()
+        span = (first, last) if self.township_days_current else None
+        staged_rows, self._staged_rows = self._staged_rows, 0
+        if overlapping:
+            self.repeated += staged_rows - count_rows(self.con, rows)
+        self.flagged += count_rows(self.con, rows, "quality_flag <> 0")
+        if stored_in_ranges(self.con, "observations", rows, self.KEY) == 0:
+            refresh_township_days(self.con, span, adding=rows)
+            counts = UpsertCounts(insert_relation(self.con, "observations", rows), 0, 0)
+        else:
+            counts = upsert_relation(self.con, "observations", rows, self.KEY)
+            refresh_township_days(self.con, span)
+        self.township_days_current = True
+        self.counts = UpsertCounts(*(a + b for a, b in zip(astuple(self.counts), astuple(counts), strict=True)))
+        self.first = first if self.first is None else min(self.first, first)
+        self.last = last if self.last is None else max(self.last, last)
+
+    def finish(self) -> UpsertCounts:
+        try:
+            if self._staged is not None:
+                self._store_staged()
+            if self.first is not None:
+                refresh_day_values(self.con, (self.first, self.last) if self.aggregates_were_current else None)
+            return self.counts
+        finally:
+            self._folder.cleanup()
 
 
 # Files longer than this are read, checked and stored in slices of this many rows (all in the one
-# transaction), so a province's year of hours imports in bounded memory.
-SLICE_ROWS = 2_000_000
+# transaction), so a province's year of hours imports in bounded memory: a slice in pandas plus
+# DuckDB's share, IMPORT_DUCKDB_MEMORY_MB.
+SLICE_ROWS = 500_000
+IMPORT_DUCKDB_MEMORY_MB = 512
 
 
 def import_observations(store: Store, paths: Sequence[Path | str], *, stations_file: Path | str | None = None,
@@ -308,13 +389,11 @@ def import_observations(store: Store, paths: Sequence[Path | str], *, stations_f
     derived: set[str] = set()
 
     def store_pending(writer: ObservationWriter) -> None:
-        frame = finish_observations(pd.concat(pending, ignore_index=True), report)
+        writer.write(finish_observations(pd.concat(pending, ignore_index=True), report))
         pending.clear()
-        counts = writer.write(frame)
-        report.new, report.updated = report.new + counts.new, report.updated + counts.updated
-        report.unchanged += counts.unchanged
 
     with store.write(spatial=parsed_stations is not None) as con:
+        bound_memory(con, IMPORT_DUCKDB_MEMORY_MB)
         if parsed_stations is not None:
             written = write_station_list(con, parsed_stations.frame, parsed_stations.aliases)
             counts = written.counts
@@ -338,7 +417,11 @@ def import_observations(store: Store, paths: Sequence[Path | str], *, stations_f
                     store_pending(writer)
         if pending:
             store_pending(writer)
-        writer.finish()
+        counts = writer.finish()
+    report.new, report.updated, report.unchanged = counts.new, counts.updated, counts.unchanged
+    report.flagged = writer.flagged
+    if writer.repeated:
+        report.notes.append(term("note.repeated_station_hours", count=writer.repeated))
     if ignored:
         report.notes.append(term("note.columns_not_stored", columns=first_items(sorted(ignored))))
     for column in sorted(derived):

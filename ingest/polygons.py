@@ -13,6 +13,7 @@ import shapely
 from core.errors import BadInputError
 from core.vocabulary import Term, term
 from data.bulk import upsert
+from data.sources import place_fire_points
 from data.store import Store
 from data.townships import attach_named_townships, read_boundaries
 from ingest.common import ImportReport, ProblemLog, find_column, first_items, settle_problems, write_rejected
@@ -202,6 +203,7 @@ def import_townships(store: Store, paths: Sequence[Path | str], *, crs: str | No
         units = _admin_units(frame)
         if len(units):
             upsert(con, "admin_units", units, ("code",))
+        place_fire_points(con, again_outside=True)  # a point outside the old outlines may lie in a new one
         if attached and aggregates_current:
             refresh_daily_values(con, None)  # the daily aggregates follow the townships' new codes
     if replaced:

@@ -36,6 +36,12 @@ def refresh_daily_values(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, dt
     what an import touched, valid when both were current before it) or, with None, for every date.
     Runs inside the caller's write transaction."""
     refresh_township_days(con, span)
+    refresh_day_values(con, span)
+
+
+def refresh_day_values(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, dt.date] | None) -> None:
+    """Rebuild township_day_values from township_days (current) for the Beijing dates in ``span``
+    (inclusive) or, with None, for every date. Runs inside the caller's write transaction."""
     if span is None:
         replace_day_values(con, pd.DataFrame(columns=[KEY, "date", *DAY_VALUE_COLUMNS]), None)
         span = con.execute("SELECT min(date), max(date) FROM township_days").fetchone()

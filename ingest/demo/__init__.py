@@ -15,6 +15,7 @@ import shapely
 
 from core.errors import ConflictError
 from data.bulk import replace_demo_content
+from data.sources import place_fire_points
 from data.store import Store
 from ingest.demo.accounts import add_demo_accounts
 from ingest.demo.dust import dust_readings
@@ -123,6 +124,7 @@ def build_demo(store: Store, seed: int, year: int) -> dict[str, int]:
     frames = demo_frames(seed, year)
     with store.write(spatial=True) as con:
         replace_demo_content(con, frames)
+        place_fire_points(con)
         refresh_daily_values(con, None)  # the daily aggregates rankings read, as importers keep them
     with tempfile.TemporaryDirectory(prefix="lantian-demo-") as folder:
         # Through the raster importer, as a city's land cover arrives: checked, stored, recorded.

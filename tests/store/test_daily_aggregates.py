@@ -135,3 +135,23 @@ def test_large_parquet_is_read_in_slices_with_file_row_numbers(township_store: S
     assert skipped.rejected == 2 and skipped.unchanged == len(frame) - 2
     rejected = pd.read_csv(skipped.rejected_files[0])
     assert rejected["row"].tolist() == [11, 701]
+
+
+def test_days_built_before_the_insert_count_the_stored_hours_of_a_townships_other_station(township_store: Store,
+                                                                                         tmp_path):
+    """A delivery whose hours are all new is folded into township_days before it is inserted (from the
+    stored hours plus the staged file): T2's day must average S3's new hours with S2's stored ones."""
+    january = _hours("2025-01-01", "2025-02-01", seed=8)
+    _import(township_store, january[january["station_code"] != "S3"], tmp_path / "without_s3.parquet")
+    late = january[january["station_code"] == "S3"]
+    february = _hours("2025-02-01", "2025-02-08", seed=9)
+    report = import_observations(township_store, [_written(pd.concat([late, february]), tmp_path / "late.parquet")])
+    assert (report.new, report.updated, report.unchanged) == (len(late) + len(february), 0, 0)
+    with township_store.read() as con:
+        assert township_days_current(con)
+    _assert_matches_pure_path(township_store, dt.date(2025, 1, 1), dt.date(2025, 2, 7))
+
+
+def _written(frame: pd.DataFrame, path):
+    frame.to_parquet(path, index=False)
+    return path

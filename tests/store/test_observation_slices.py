@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 import ingest.observations as observations
-from data.bulk import upsert_in_slice
+from core.vocabulary import term
+from data.bulk import Relation, upsert_relation
 from data.store import Store
 from ingest.observations import import_observations
 from ingest.stations import import_stations
@@ -84,13 +85,21 @@ def test_batches_of_one_transaction_overlap_without_repeats(beijing_store, raw):
     later = hours.iloc[6000:10000].copy()
     later.loc[later.index[:1000], "so2"] = -1.0
     with beijing_store.write() as con:
-        first = upsert_in_slice(con, "observations", hours.iloc[:8000], ("station_code", "time"))
-        second = upsert_in_slice(con, "observations", later, ("station_code", "time"))
+        first, second = (_upsert_frame(con, frame) for frame in (hours.iloc[:8000], later))
     assert (first.new, first.updated, first.unchanged) == (8000, 0, 0)
     assert (second.new, second.updated, second.unchanged) == (2000, 1000, 1000)
     assert _stored(beijing_store) == 10000 and _repeated_station_hours(beijing_store) == 0
     with beijing_store.read() as con:
         assert con.execute("SELECT count(*) FROM observations WHERE so2 = -1").fetchone()[0] == 1000
+
+
+def _upsert_frame(con, frame: pd.DataFrame):
+    con.register("slice_rows", frame)
+    try:
+        return upsert_relation(con, "observations", Relation("slice_rows", {}, tuple(frame.columns)),
+                               ("station_code", "time"))
+    finally:
+        con.unregister("slice_rows")
 
 
 def test_a_large_parquet_import_shows_its_slices(beijing_store, raw, tmp_path, monkeypatch, capsys):
@@ -102,3 +111,30 @@ def test_a_large_parquet_import_shows_its_slices(beijing_store, raw, tmp_path, m
     assert report.new == HOURS
     bar = capsys.readouterr().err
     assert path.name in bar and "35.1k/35.1k" in bar and "10.0k/35.1k" in bar
+
+
+def test_a_station_hour_repeated_in_a_later_slice_is_stored_once_with_its_last_values(beijing_store, raw,
+                                                                                     tmp_path, monkeypatch):
+    monkeypatch.setattr(observations, "SLICE_ROWS", 10_000)
+    hours = raw.iloc[:12000]
+    again = hours.iloc[3000:5000].assign(SO2=-1.0)               # back in the second slice, changed
+    path = tmp_path / "PRSA_Data_Aotizhongxin.parquet"
+    pd.concat([hours, again], ignore_index=True).to_parquet(path, index=False)
+    report = import_observations(beijing_store, [path])
+    assert (report.new, report.updated, report.unchanged) == (12000, 0, 0)
+    assert term("note.repeated_station_hours", count=2000) in report.notes
+    assert _stored(beijing_store) == 12000 and _repeated_station_hours(beijing_store) == 0
+    with beijing_store.read() as con:
+        negative = con.execute("SELECT count(*), count(*) FILTER (quality_flag & 1 = 1) FROM observations "
+                               "WHERE so2 = -1").fetchone()
+    assert negative == (2000, 2000)                               # the last row won, and is flagged NEGATIVE
+    assert report.flagged >= 2000
+
+
+def test_the_flag_count_is_the_stored_rows_with_a_flag(beijing_store, raw, tmp_path):
+    path = tmp_path / FILE
+    raw.iloc[:5000].assign(PM10=lambda rows: rows["PM10"].where(rows.index % 10 != 0, -5.0)).to_csv(path, index=False)
+    report = import_observations(beijing_store, [path])
+    with beijing_store.read() as con:
+        flagged = con.execute("SELECT count(*) FROM observations WHERE quality_flag <> 0").fetchone()[0]
+    assert report.flagged == flagged and flagged >= 500

@@ -3,15 +3,17 @@ the importers' township fill, the ranking's fire-point count and the hotspot eng
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from data.deductions import township_deductions
 from data.store import Store
 from data.townships import read_townships
 from ingest.firms import import_firms
+from ingest.polygons import import_townships
 from zones.membership import points_frame, township_containing
 
-WEST, EAST = "419001100", "419001102"
+WEST, EAST, NEW = "419001100", "419001102", "419001104"
 FIRMS_HEADER = "latitude,longitude,brightness,scan,track,acq_date,acq_time,satellite,confidence,version,bright_t31,frp,daynight\n"
 
 
@@ -49,3 +51,35 @@ def test_ranking_count_places_points_stored_without_a_township_once(store: Store
     with store.read(spatial=True) as con:
         counted = township_deductions(con, dt.date(2024, 6, 10), dt.date(2024, 6, 10))
     assert dict(zip(counted["township_code"], counted["fire_points"])) == {WEST: 1}
+
+
+def _spatial_loaded(con) -> bool:
+    return con.execute("SELECT loaded FROM duckdb_extensions() WHERE extension_name = 'spatial'").fetchone()[0]
+
+
+def test_points_placed_at_import_are_counted_without_the_spatial_extension(store: Store, tmp_path: Path):
+    """Every imported point, the one outside both townships too, is placed once at import; the count then
+    reads the stored townships only. New outlines place the points that were outside the old ones."""
+    _two_townships(store)
+    firms = tmp_path / "fires.csv"
+    firms.write_text(FIRMS_HEADER
+                     + "35.05,112.65,320.1,1.0,1.0,2024-06-10,0530,T,80,6.1NRT,290.0,12.5,D\n"  # inside 轵城
+                     + "35.05,112.75,320.1,1.0,1.0,2024-06-10,0530,T,80,6.1NRT,290.0,12.5,D\n",  # outside both
+                     encoding="utf-8")
+    import_firms(store, [firms])
+    with store.read() as con:
+        counted = township_deductions(con, dt.date(2024, 6, 10), dt.date(2024, 6, 10))
+        assert not _spatial_loaded(con)
+        assert con.execute("SELECT count(*) FROM fire_points WHERE NOT township_placed").fetchone()[0] == 0
+    assert dict(zip(counted["township_code"], counted["fire_points"])) == {EAST: 1}
+
+    outline = tmp_path / "new_township.geojson"
+    outline.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"code": NEW, "name": "大峪镇"},
+        "geometry": {"type": "Polygon", "coordinates": [[[112.7, 35], [112.8, 35], [112.8, 35.1], [112.7, 35.1],
+                                                         [112.7, 35]]]}}]}), encoding="utf-8")
+    import_townships(store, [outline])
+    with store.read() as con:
+        counted = township_deductions(con, dt.date(2024, 6, 10), dt.date(2024, 6, 10))
+        assert not _spatial_loaded(con)
+    assert dict(zip(counted["township_code"], counted["fire_points"])) == {EAST: 1, NEW: 1}
