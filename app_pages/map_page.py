@@ -8,7 +8,6 @@ import datetime as dt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages.hotspot_card import select_hotspot, selected_hotspot, show_card
 from app_pages.session import current_language, escape_markdown, t
@@ -22,6 +21,7 @@ from app_pages.store_access import (
     open_store,
     ranking,
     region_frames,
+    shared_map_document,
     station_detail,
     stations_at_hour,
     store_busy_guard,
@@ -44,6 +44,7 @@ from layers.legend import (
     legend_html,
     quantile_classes,
 )
+from layers.map_document import show_map_document
 from layers.raster import readable_raster
 from layers.region_map import region_map
 
@@ -232,14 +233,16 @@ def render() -> None:
         dust = dust_sources(store)
     try:
         sources = tile_layers(store)
-        folium_map = region_map(townships, stations, zones, lang=lang, tiles=sources,
-                                asset_url=asset_base_url(st.get_option("server.baseUrlPath")),
-                                township_colours=township_colours, township_values=township_values,
-                                value_label=value_label, fires=fires, dust=dust, raster=raster,
-                                hotspots=map_hotspots(ranked) if not ranked.empty else None, hotspot_tasks=tasks,
-                                legends=tuple(legends),
-                                view=kept_view((hour, theme, st.session_state.get("fire_days"), lang,
-                                                user.name if user else None)))
+        asset_url = asset_base_url(st.get_option("server.baseUrlPath"))
+        view = kept_view((hour, theme, st.session_state.get("fire_days"), lang, user.name if user else None))
+        # Everything but the store's data that decides the map: one rendering then serves every session.
+        view_inputs = (hour, theme, st.session_state.get("fire_days"), lang, user, view, tuple(sources), asset_url,
+                       tuple(legends), raster and (str(raster[0]), raster[0].stat().st_mtime_ns, raster[1]))
+        document = shared_map_document(store, view_inputs, lambda: region_map(
+            townships, stations, zones, lang=lang, tiles=sources, asset_url=asset_url,
+            township_colours=township_colours, township_values=township_values, value_label=value_label,
+            fires=fires, dust=dust, raster=raster, hotspots=map_hotspots(ranked) if not ranked.empty else None,
+            hotspot_tasks=tasks, legends=tuple(legends), view=view))
     except BadInputError as error:  # a base-map setting the administrator must fix
         st.error(escape_markdown(error.render(lang)))
         st.stop()
@@ -251,8 +254,8 @@ def render() -> None:
     with map_column:
         # A click reruns the page with the clicked feature; the centre and zoom come back too, so the next
         # hour's map opens where the reader left this one (kept_view).
-        returned = st_folium(folium_map, key="region_map", height=MAP_HEIGHT_PX, use_container_width=True,
-                             returned_objects=["last_active_drawing", "center", "zoom"], **centre)
+        returned = show_map_document(document, key="region_map", height=MAP_HEIGHT_PX,
+                                     returned_objects=["last_active_drawing", "center", "zoom"], **centre)
         if fires is not None:
             st.caption(t("fires_in_window", count=len(fires), days=st.session_state["fire_days"]))
         if not sources:

@@ -7,10 +7,11 @@ its modification times -- so a write by any process shows up on the next rerun.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -33,6 +34,7 @@ from hotspots.grid_register import grid_cells, grid_people
 from hotspots.service import visible_hotspots
 from ingest.demo import build_demo_store
 from ingest.demo.geography import TOWNSHIP_SOURCE
+from layers.map_document import MapDocument, render_map_document
 from notify import inbox
 from notify.outbox import outbox_log
 from reports.bulletin import build_bulletin
@@ -102,6 +104,21 @@ def _region_frames(db_path: str, version: tuple[int, int]) -> tuple[gpd.GeoDataF
 def region_frames(store: Store) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Townships, stations (with a position) and zones of the store, EPSG:4326."""
     return _region_frames(str(store.path), store_version(store))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _map_document(db_path: str, version: tuple[int, int], view_inputs: Hashable,
+                  _build: Callable[[], folium.Map]) -> MapDocument:
+    return render_map_document(_build())
+
+
+def shared_map_document(store: Store, view_inputs: Hashable, build: Callable[[], folium.Map]) -> MapDocument:
+    """The map ``build`` makes, rendered once per store version and ``view_inputs`` for every session of
+    the process (a MapDocument is immutable, so sessions share it). ``view_inputs`` must hold everything
+    besides the store's data that decides the map — hour, theme, fire window, language, user, opening view,
+    tile layers, asset URL, raster file — since ``build`` itself is not part of the key; a write by any
+    process changes the version, so the next run builds the map again."""
+    return _map_document(str(store.path), store_version(store), view_inputs, build)
 
 
 @contextmanager
