@@ -1,6 +1,7 @@
 """The one DuckDB store file: short-lived connections, retry on the write lock, migrations, spatial."""
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,10 +39,14 @@ def _is_transient(error: duckdb.Error) -> bool:
     return any(marker in str(error) for marker in _TRANSIENT_MARKERS)
 
 
+def _is_disk_full(error: duckdb.Error) -> bool:
+    return any(marker in str(error).splitlines()[0] for marker in _DISK_FULL_MARKERS)
+
+
 def _file_error(path: Path, error: duckdb.Error) -> StoreFileError:
     """The clear message for a store file DuckDB cannot use: disk full, or damaged / not a DuckDB file."""
     detail = str(error).splitlines()[0]
-    if any(marker in detail for marker in _DISK_FULL_MARKERS):
+    if _is_disk_full(error):
         LOG.error("store %s: disk full (%s)", path, detail)
         return StoreFileError("error.store_disk_full", path=str(path), folder=str(path.parent))
     LOG.error("store %s cannot be read: %s", path, detail)
@@ -124,6 +129,16 @@ class Store:
     def exists(self) -> bool:
         return self.path.exists()
 
+    def ensure_free_space(self, needed_bytes: int) -> None:
+        """Refuse, before anything is written, a change expected to need ``needed_bytes`` more than the
+        store's disk has free: a StoreFileError naming the store, the space needed and the space free."""
+        folder = next(parent for parent in (self.path.parent, *self.path.parents) if parent.exists())
+        free = shutil.disk_usage(folder).free
+        if needed_bytes > free:
+            LOG.error("store %s: %d bytes needed, %d free on the disk of %s", self.path, needed_bytes, free, folder)
+            raise StoreFileError("error.store_space_needed", path=str(self.path), folder=str(folder),
+                                 needed=f"{needed_bytes / 2**20:.1f}", free=f"{free / 2**20:.1f}")
+
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         if read_only and not self.path.exists():
             raise BadInputError("error.no_store", file=str(self.path))
@@ -175,6 +190,11 @@ class Store:
                 raise
             con.execute("COMMIT")
         except (duckdb.IOException, duckdb.FatalException) as error:
+            raise _file_error(self.path, error) from error
+        except duckdb.TransactionException as error:
+            if not _is_disk_full(error):
+                raise
+            # A commit whose write-ahead log cannot be written: nothing of the transaction was kept.
             raise _file_error(self.path, error) from error
         finally:
             con.close()

@@ -22,6 +22,11 @@ ENTRIES: dict[str, dict[str, str]] = {
     "error.store_disk_full": {"zh": "磁盘已满，无法写入数据库 {path}：请清理 {folder} 所在磁盘后重试，数据库未被改动",
                               "en": "the disk is full: cannot write the store {path}; free space on the disk of "
                                     "{folder} and try again (the store is unchanged)"},
+    "error.store_space_needed": {"zh": "磁盘空间不足，未开始导入：写入数据库 {path} 约需 {needed} MB，{folder} 所在磁盘"
+                                       "只剩 {free} MB；请清理该磁盘后重试，数据库未被改动",
+                                 "en": "not enough disk space, nothing imported: writing the store {path} needs about "
+                                       "{needed} MB and the disk of {folder} has {free} MB free; free space there and "
+                                       "try again (the store is unchanged)"},
     "error.files_not_written": {"zh": "无法在 {folder} 写入文件（{detail}），已写入的部分均已删除，未作任何改动",
                                 "en": "could not write files in {folder} ({detail}); whatever was written was "
                                       "removed and nothing changed"},
