@@ -41,6 +41,9 @@ ENTRIES: dict[str, dict[str, str]] = {
     "reason.cut_last_value": {"zh": "文件末尾没有换行，最后一行的这个值像是被截断了（本列其他值形如 {form}）：请核对原文件",
                               "en": "the file ends without a newline and this last value looks cut off (the "
                                     "column's other values look like {form}): check the original file"},
+    "reason.unbuildable_geometry": {"zh": "几何图形无法构建：多边形的环须首尾闭合",
+                                    "en": "the shape cannot be built: a polygon's rings must close"},
+    "reason.coordinates_not_finite": {"zh": "坐标中有 NaN 或无穷大", "en": "has NaN or infinite coordinates"},
     "reason.control_characters": {"zh": "含有控制字符（如 NUL）", "en": "holds control characters (such as NUL)"},
     "reason.text_too_long": {"zh": "文字过长（{length} 字，最多 {max} 字）",
                              "en": "text too long ({length} characters, at most {max})"},
