@@ -1,6 +1,7 @@
 """The one DuckDB store file: short-lived connections, retry on the write lock, migrations, spatial."""
 from __future__ import annotations
 
+import copy
 import shutil
 import time
 from collections.abc import Iterator
@@ -13,7 +14,9 @@ import pandas as pd
 
 from core.errors import BadInputError, StoreBusyError, StoreFileError
 from core.logs import logger
+from core.policy import User
 from core.settings import get_settings
+from data.users import check_acting_user
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SPATIAL_EXTENSION = (Path(duckdb_extension_spatial.__file__).parent / "extensions"
@@ -72,6 +75,7 @@ class Store:
         settings = get_settings()
         self.path = Path(path if path is not None else settings.db).expanduser().resolve()
         self.busy_timeout_s = settings.busy_timeout_s if busy_timeout_s is None else busy_timeout_s
+        self.acting: User | None = None  # set by acting_as: the user every write re-reads
 
     # The store owns every file that belongs to it; nothing else builds these paths.
     @property
@@ -125,6 +129,14 @@ class Store:
         """Modification times (ns) of the database file and its write-ahead log: a cache key that changes
         whenever any process writes."""
         return tuple(path.stat().st_mtime_ns if path.exists() else 0 for path in (self.path, self.wal_path))
+
+    def acting_as(self, user: User) -> Store:
+        """This store for ``user``'s change: every write transaction opened through it first re-reads the
+        user (data.users.check_acting_user), so a user disabled, or given another role or township, since
+        their page was loaded is refused in the very transaction that would have made the change."""
+        acting = copy.copy(self)
+        acting.acting = user
+        return acting
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -184,6 +196,8 @@ class Store:
                 load_spatial(con)
             con.execute("BEGIN TRANSACTION")
             try:
+                if self.acting is not None:
+                    check_acting_user(con, self.acting)
                 yield con
             except BaseException:
                 _roll_back(con)

@@ -101,7 +101,8 @@ def import_files(store: Store, user: User, what: str, paths: Sequence[Path | str
     try:
         store.ensure_free_space(IMPORT_SPACE_FACTOR * sum(Path(path).stat().st_size for path in paths
                                                           if Path(path).is_file()))
-        report = register.importer(store, list(paths), skip_bad_rows=skip_bad_rows, **given)
+        # Every write of the import re-reads the user in its own transaction (Store.acting_as).
+        report = register.importer(store.acting_as(user), list(paths), skip_bad_rows=skip_bad_rows, **given)
     except Exception as error:
         LOG.warning("import %s by %s refused: %s", what, user.name, error)
         raise

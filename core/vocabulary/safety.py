@@ -22,6 +22,8 @@ ENTRIES: dict[str, dict[str, str]] = {
     "error.store_disk_full": {"zh": "磁盘已满，无法写入数据库 {path}：请清理 {folder} 所在磁盘后重试，数据库未被改动",
                               "en": "the disk is full: cannot write the store {path}; free space on the disk of "
                                     "{folder} and try again (the store is unchanged)"},
+    "error.user_changed": {"zh": "用户 {user} 的角色或所属乡镇已被更改：请重新登录后再操作，未作任何改动",
+                           "en": "the role or township of user {user} has changed: sign in again; nothing was changed"},
     "error.store_space_needed": {"zh": "磁盘空间不足，未开始导入：写入数据库 {path} 约需 {needed} MB，{folder} 所在磁盘"
                                        "只剩 {free} MB；请清理该磁盘后重试，数据库未被改动",
                                  "en": "not enough disk space, nothing imported: writing the store {path} needs about "
