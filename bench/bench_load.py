@@ -1,6 +1,7 @@
 """Benchmark: N map sessions opened at once against one app server on 127.0.0.1 — each session's time to its map.
 
 Usage: .venv/bin/python bench/bench_load.py [--sessions 10 30] [--browsers 2] [--timeout 60] [--db STORE]
+                                           [--streamlit-defaults]
 
 Builds the demo region (seed 7, 2025, hotspots detected; or copies --db), starts `streamlit run serve.py` on
 it (the app as scripts/start.sh serves it, with its .streamlit/config.toml; base-map tiles off) and opens
@@ -22,12 +23,15 @@ the server carries all N. ``--browsers N`` makes every session a browser.
 A session that errs or has not finished within --timeout seconds counts as an error. Reported per N and
 kind: median and max time, sessions within the 10 s target, errors, and the load average before the
 round. The named baseline is one session of the same kind alone on the same warm server in the same run:
-the ratio is that time over the round's median (1 would mean N sessions cost nothing extra).
+the ratio is that time over the round's median (1 would mean N sessions cost nothing extra). With
+--streamlit-defaults the rounds are run again against a server with Streamlit's default source watcher
+and post-run GC, the two settings the shipped config turns off (the shared map document stays on).
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import shutil
@@ -54,6 +58,8 @@ TARGET_S = 10.0
 DRAWN_PATHS = 40
 ERROR_BOXES = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 MAP_COMPONENT = "streamlit_folium.st_folium"
+# Streamlit's own defaults for what .streamlit/config.toml turns off; environment settings override the file.
+STREAMLIT_DEFAULTS = {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "auto", "STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}
 
 
 @dataclass(frozen=True)
@@ -223,6 +229,9 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a session may take before it counts "
                                                                     "as an error")
     parser.add_argument("--db", type=Path, help="a store to copy instead of building the demo region")
+    parser.add_argument("--streamlit-defaults", action="store_true",
+                        help="then the same rounds against a server with Streamlit's default source watcher and "
+                             "post-run garbage collection (what .streamlit/config.toml turns off)")
     args = parser.parse_args()
 
     print("\n".join(machine_lines()))
@@ -235,23 +244,31 @@ def main() -> int:
                 shutil.copytree(Store(args.db).files_dir, Store(db).files_dir)
         else:
             build_demo_store(db, seed=SEED, year=YEAR)
-        with running_app(db, folder / "server.log") as url:
-            warm = asyncio.run(_round(url, 1, 0, args.timeout))[0][0]  # the first run fills the server's caches
-            if warm.seconds is None:
-                print(f"the map did not draw for a single session: {warm.error}", file=sys.stderr)
-                print((folder / "server.log").read_text(errors="replace")[-3000:], file=sys.stderr)
-                return 1
-            browser_alone = asyncio.run(_round(url, 1, 0, args.timeout))[0][0]
-            protocol_alone = asyncio.run(_round(url, 0, 1, args.timeout))[1][0]
-            if protocol_alone.seconds is None:
-                print(f"the protocol session got no map: {protocol_alone.error}", file=sys.stderr)
-                return 1
-            figures = [Figure("one session alone in chromium: time to drawn map", browser_alone.seconds, "s",
-                              note=f"warm server; the first session {warm.seconds:.1f} s"),
-                       Figure("one session alone by protocol: time to map delivered", protocol_alone.seconds, "s")]
-            for sessions in args.sessions:
-                figures += round_figures(url, sessions, args.browsers, args.timeout,
-                                         (browser_alone.seconds, protocol_alone.seconds))
+        servers = [("", {})] + ([(" [Streamlit's default watcher and GC]", STREAMLIT_DEFAULTS)]
+                                if args.streamlit_defaults else [])
+        figures: list[Figure] = []
+        for suffix, env in servers:
+            with running_app(db, folder / "server.log", extra_env=env) as url:
+                warm = asyncio.run(_round(url, 1, 0, args.timeout))[0][0]  # the first run fills the caches
+                if warm.seconds is None:
+                    print(f"the map did not draw for a single session: {warm.error}", file=sys.stderr)
+                    print((folder / "server.log").read_text(errors="replace")[-3000:], file=sys.stderr)
+                    return 1
+                browser_alone = asyncio.run(_round(url, 1, 0, args.timeout))[0][0]
+                protocol_alone = asyncio.run(_round(url, 0, 1, args.timeout))[1][0]
+                if protocol_alone.seconds is None:
+                    print(f"the protocol session got no map: {protocol_alone.error}", file=sys.stderr)
+                    return 1
+                round_start = len(figures)
+                figures += [Figure("one session alone in chromium: time to drawn map", browser_alone.seconds, "s",
+                                   note=f"warm server; the first session {warm.seconds:.1f} s"),
+                            Figure("one session alone by protocol: time to map delivered", protocol_alone.seconds,
+                                   "s")]
+                for sessions in args.sessions:
+                    figures += round_figures(url, sessions, args.browsers, args.timeout,
+                                             (browser_alone.seconds, protocol_alone.seconds))
+                figures[round_start:] = [dataclasses.replace(figure, name=figure.name + suffix)
+                                         for figure in figures[round_start:]]
     print(format_table(figures))
     print("load average (1/5/15 min) at end: " + _load_average())
     return 0
