@@ -1,6 +1,8 @@
 """The one DuckDB store file: short-lived connections, retry on the write lock, migrations, spatial."""
 from __future__ import annotations
 
+import copy
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +14,9 @@ import pandas as pd
 
 from core.errors import BadInputError, StoreBusyError, StoreFileError
 from core.logs import logger
+from core.policy import User
 from core.settings import get_settings
+from data.users import check_acting_user
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SPATIAL_EXTENSION = (Path(duckdb_extension_spatial.__file__).parent / "extensions"
@@ -38,10 +42,14 @@ def _is_transient(error: duckdb.Error) -> bool:
     return any(marker in str(error) for marker in _TRANSIENT_MARKERS)
 
 
+def _is_disk_full(error: duckdb.Error) -> bool:
+    return any(marker in str(error).splitlines()[0] for marker in _DISK_FULL_MARKERS)
+
+
 def _file_error(path: Path, error: duckdb.Error) -> StoreFileError:
     """The clear message for a store file DuckDB cannot use: disk full, or damaged / not a DuckDB file."""
     detail = str(error).splitlines()[0]
-    if any(marker in detail for marker in _DISK_FULL_MARKERS):
+    if _is_disk_full(error):
         LOG.error("store %s: disk full (%s)", path, detail)
         return StoreFileError("error.store_disk_full", path=str(path), folder=str(path.parent))
     LOG.error("store %s cannot be read: %s", path, detail)
@@ -73,6 +81,7 @@ class Store:
         settings = get_settings()
         self.path = Path(path if path is not None else settings.db).expanduser().resolve()
         self.busy_timeout_s = settings.busy_timeout_s if busy_timeout_s is None else busy_timeout_s
+        self.acting: User | None = None  # set by acting_as: the user every write re-reads
 
     # The store owns every file that belongs to it; nothing else builds these paths.
     @property
@@ -127,8 +136,26 @@ class Store:
         whenever any process writes."""
         return tuple(path.stat().st_mtime_ns if path.exists() else 0 for path in (self.path, self.wal_path))
 
+    def acting_as(self, user: User) -> Store:
+        """This store for ``user``'s change: every write transaction opened through it first re-reads the
+        user (data.users.check_acting_user), so a user disabled, or given another role or township, since
+        their page was loaded is refused in the very transaction that would have made the change."""
+        acting = copy.copy(self)
+        acting.acting = user
+        return acting
+
     def exists(self) -> bool:
         return self.path.exists()
+
+    def ensure_free_space(self, needed_bytes: int) -> None:
+        """Refuse, before anything is written, a change expected to need ``needed_bytes`` more than the
+        store's disk has free: a StoreFileError naming the store, the space needed and the space free."""
+        folder = next(parent for parent in (self.path.parent, *self.path.parents) if parent.exists())
+        free = shutil.disk_usage(folder).free
+        if needed_bytes > free:
+            LOG.error("store %s: %d bytes needed, %d free on the disk of %s", self.path, needed_bytes, free, folder)
+            raise StoreFileError("error.store_space_needed", path=str(self.path), folder=str(folder),
+                                 needed=f"{needed_bytes / 2**20:.1f}", free=f"{free / 2**20:.1f}")
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         if read_only and not self.path.exists():
@@ -175,12 +202,19 @@ class Store:
                 load_spatial(con)
             con.execute("BEGIN TRANSACTION")
             try:
+                if self.acting is not None:
+                    check_acting_user(con, self.acting)
                 yield con
             except BaseException:
                 _roll_back(con)
                 raise
             con.execute("COMMIT")
         except (duckdb.IOException, duckdb.FatalException) as error:
+            raise _file_error(self.path, error) from error
+        except duckdb.TransactionException as error:
+            if not _is_disk_full(error):
+                raise
+            # A commit whose write-ahead log cannot be written: nothing of the transaction was kept.
             raise _file_error(self.path, error) from error
         finally:
             con.close()

@@ -6,6 +6,9 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from core.errors import PermissionDeniedError
+from core.policy import User
+
 
 def township_code(con: duckdb.DuckDBPyConnection, township: str) -> str | None:
     """The code of the township given by its code or its Chinese name (a code match wins), or None."""
@@ -53,9 +56,18 @@ def read_active_user(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, st
     return con.execute("SELECT role, township_code FROM users WHERE name = ? AND active", [name]).fetchone()
 
 
-def is_disabled(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether a stored user of this name has been disabled (False for a name the store does not hold)."""
-    return con.execute("SELECT 1 FROM users WHERE name = ? AND NOT active", [name]).fetchone() is not None
+def check_acting_user(con: duckdb.DuckDBPyConnection, acting: User) -> None:
+    """Inside a write transaction: refuse (PermissionDeniedError) a stored user who has been disabled, or
+    whose role or township is no longer the one their open page acts with. A name the store does not hold
+    (the system, the CLI) is left to the caller's own permission check."""
+    row = con.execute("SELECT active, role, township_code FROM users WHERE name = ?", [acting.name]).fetchone()
+    if row is None:
+        return
+    active, role, township = row
+    if not active:
+        raise PermissionDeniedError("error.user_disabled", user=acting.name)
+    if role != acting.role.value or township != acting.township_code:
+        raise PermissionDeniedError("error.user_changed", user=acting.name)
 
 
 def township_user_names(con: duckdb.DuckDBPyConnection, township_code: str | None) -> list[str]:

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import duckdb
 
-from core.errors import BadInputError, ConflictError, PermissionDeniedError
+from core.errors import BadInputError, ConflictError
 from core.policy import User
 from core.settings import get_settings
 from core.timeutil import now_beijing
-from data import users
 from data.store import Store
 from hotspots.attachments import SavedAttachment, Upload, discard, save_attachments
 
@@ -37,13 +36,11 @@ def change(store: Store, acting: User | None = None, spatial: bool = False,
            ) -> Iterator[tuple[duckdb.DuckDBPyConnection, list[SavedAttachment]]]:
     """A write transaction plus the list of attachment files it writes, removed again if it fails.
     DuckDB's write-write conflict between two sessions is reported as ConflictError. With ``acting``, a user
-    the store marks disabled is refused inside the transaction (PermissionDeniedError), so an open page of a
-    user disabled a moment ago cannot write."""
+    the store marks disabled, or whose role or township changed, is refused inside the transaction
+    (Store.acting_as), so an open page of a user disabled a moment ago cannot write."""
     written: list[SavedAttachment] = []
     try:
-        with store.write(spatial=spatial) as con:
-            if acting is not None and users.is_disabled(con, acting.name):
-                raise PermissionDeniedError("error.user_disabled", user=acting.name)
+        with (store.acting_as(acting) if acting is not None else store).write(spatial=spatial) as con:
             yield con, written
     except BaseException as error:
         discard(written)

@@ -44,7 +44,7 @@ def update_people(store: Store, user: User, changes: Sequence[Mapping]) -> int:
     """Apply each change (id, phone, email, duties as kind codes, user_name, active) to its person, all in
     one transaction (supervisor); a kind the task list does not know refuses the lot, naming the person."""
     require_grid_edit(user)
-    with store.write() as con:
+    with store.acting_as(user).write() as con:
         for change in changes:
             unknown = sorted(set(change["duties"]) - set(TASK_KINDS))
             if unknown:

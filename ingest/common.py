@@ -373,7 +373,43 @@ def read_text_table(path: Path | str, *, progress: bool = False, allow_duplicate
                          term("reason.wrong_field_count", expected=expected, actual=actual))
     source = TextTable(path, table, log)
     flag_control_characters(source)
+    last_line_kept = table.num_rows > 0 and (not skipped or skipped[-1] < labels[-1])
+    if not data.rstrip(b"\r").endswith(b"\n") and last_line_kept:
+        flag_cut_last_value(source)
     return source
+
+
+# The last value of a file without a final newline is compared with this many values above it.
+CUT_VALUE_CONTEXT_ROWS = 10_000
+# Values written by machines (numbers, codes, times): digits, Latin letters and punctuation only.
+MACHINE_VALUE = r"^[0-9A-Za-z .:/+\-_TZ]+$"
+
+
+def value_forms(values: pa.Array) -> pa.Array:
+    """The form of each text: every digit as 9 and every Latin letter as a ('35.1' → '99.9')."""
+    return pc.replace_substring_regex(pc.replace_substring_regex(values, "[0-9]", "9"), "[A-Za-z]", "a")
+
+
+def flag_cut_last_value(source: TextTable) -> None:
+    """The file ends without a newline, so its last line may have been cut off mid-value. Its last field is
+    a problem of the last row when it is a machine-written value (MACHINE_VALUE) whose form (value_forms)
+    no other value of the column has but which begins one of theirs — '35' below '35.1'-like values,
+    '2025-01-01 12:0' below full times; a form the column holds elsewhere ('35' among '35', '135.2') is kept,
+    and so is an empty last field (real station-hour files end with one)."""
+    if source.table.num_rows < 2:
+        return
+    name = source.columns[-1]
+    column = source.table[name].combine_chunks()
+    last = column[-1].as_py()
+    if last is None or not re.match(MACHINE_VALUE, last):
+        return
+    above = column.slice(max(0, len(column) - 1 - CUT_VALUE_CONTEXT_ROWS), min(len(column) - 1,
+                                                                            CUT_VALUE_CONTEXT_ROWS))
+    forms = set(pc.unique(value_forms(above.drop_null())).to_pylist())
+    last_form = value_forms(pa.array([last])).to_pylist()[0]
+    longer = sorted(form for form in forms if form.startswith(last_form) and form != last_form)
+    if last_form not in forms and longer:
+        source.log.add([source.table.num_rows - 1], name, [last], term("reason.cut_last_value", form=longer[0]))
 
 
 def flag_control_characters(source: TextTable) -> None:

@@ -55,8 +55,12 @@ def read_feature_table(path: Path | str, *, crs: str | None = None, sheet: str |
     path = Path(path)
     if is_table(path):
         return _table_features(read_text_table(path, sheet=sheet), crs, wkt_aliases, points)
+    refused: dict[int, str] = {}
     try:
-        frame = gpd.read_file(path)
+        try:
+            frame = gpd.read_file(path)
+        except shapely.errors.GEOSException:
+            frame, refused = _read_unbuildable_shapes(path)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as error:
         raise BadInputError("error.unreadable_vector", file=str(path), detail=str(error)) from error
     if frame.empty:
@@ -67,7 +71,36 @@ def read_feature_table(path: Path | str, *, crs: str | None = None, sheet: str |
                       for column in properties.columns})
     log = ProblemLog(path, np.arange(len(frame)), unit="feature",
                      original_rows=lambda positions: pd.DataFrame(properties.iloc[positions]))
+    for position, reason in refused.items():
+        log.add([position], "geometry", [reason], term("reason.unbuildable_geometry"))
     return FeatureTable(TextTable(path, table, log), np.asarray(frame.geometry.array, dtype=object))
+
+
+def _geos_refusal(wkt: str) -> str | None:
+    """Why GEOS cannot build the shape of well-formed ``wkt`` (a ring that does not close), or None when
+    the text is not WKT at all."""
+    try:
+        shapely.from_wkt(wkt)
+    except shapely.errors.GEOSException as error:
+        kind, _, reason = str(error).partition(": ")
+        return reason if kind == "IllegalArgumentException" else None
+    return None
+
+
+def _read_unbuildable_shapes(path: Path) -> tuple[gpd.GeoDataFrame, dict[int, str]]:
+    """A GIS file one of whose shapes GEOS cannot build (a ring that does not close): every feature, the
+    unbuildable shapes left empty, and why GEOS refused each, by feature position."""
+    frame = gpd.read_file(path, on_invalid="ignore")
+    _, _, shapes, _ = pyogrio.raw.read(path)
+    refused: dict[int, str] = {}
+    for position, shape in enumerate(shapes):
+        if shape is None or frame.geometry.iloc[position] is not None:
+            continue
+        try:
+            shapely.from_wkb(shape)
+        except shapely.errors.GEOSException as error:
+            refused[position] = str(error).split(": ", 1)[-1]
+    return frame, refused
 
 
 def _table_features(source: TextTable, crs: str | None, wkt_aliases: tuple[str, ...], points: bool) -> FeatureTable:
@@ -80,7 +113,11 @@ def _table_features(source: TextTable, crs: str | None, wkt_aliases: tuple[str, 
         parsed = shapely.from_wkt(np.array([value if ok else None for value, ok in zip(text, given)], dtype=object),
                                   on_invalid="ignore")
         bad = given.to_numpy() & pd.isna(parsed)
-        source.log.add(np.flatnonzero(bad), column, text[bad], term("reason.expected_wkt"))
+        refusals = [_geos_refusal(value) for value in text[bad]]
+        unbuildable = np.flatnonzero(bad)[[refusal is not None for refusal in refusals]]
+        source.log.add(unbuildable, column, [refusal for refusal in refusals if refusal], term("reason.unbuildable_geometry"))
+        malformed = np.setdiff1d(np.flatnonzero(bad), unbuildable)
+        source.log.add(malformed, column, text.iloc[malformed], term("reason.expected_wkt"))
         geometry = np.where(bad, None, parsed).astype(object)
         geometry = _shapes_to_wgs84(geometry, crs, source.path)
     if points:
@@ -128,6 +165,12 @@ def check_shapes(features: FeatureTable, allowed: frozenset[str], expected: Term
     types = np.array([None if missing else geom.geom_type for geom, missing in zip(geometry, empty)], dtype=object)
     wrong = ~empty & ~np.isin(types, list(allowed))
     log.add(np.flatnonzero(wrong), "geometry", types[wrong], expected)
+    # NaN or infinite coordinates make GEOS fail on validity and repair: such a shape is the row's problem.
+    unmeasured = np.array([not missing and not np.isfinite(shapely.get_coordinates(geom)).all()
+                           for geom, missing in zip(geometry, empty)], dtype=bool) & ~wrong
+    log.add(np.flatnonzero(unmeasured), "geometry", [geometry[position].wkt[:80] for position in np.flatnonzero(unmeasured)],
+            term("reason.coordinates_not_finite"))
+    wrong |= unmeasured
     names = (features.source.table[name_column].to_pylist() if name_column else [None] * len(geometry))
     notes: list[Term] = []
     for position in np.flatnonzero(~empty & ~wrong & ~shapely.is_valid(np.where(empty, None, geometry))):

@@ -87,7 +87,7 @@ def set_target(store: Store, user: User, *, unit_code: str, year: int, metric: s
     edition = check_version(version or ranking_version(Period.parse(str(year))))
     if value < 0 or (metric.endswith("_ratio") and value > 1):
         raise BadInputError("error.target_value_out_of_range", field="target_value", metric=metric, value=value)
-    with store.write() as con:
+    with store.acting_as(user).write() as con:
         if not unit_exists(con, unit_code):
             raise BadInputError("error.no_unit_in_store", field="unit_code", unit=unit_code)
         save_target(con, unit_code=unit_code, year=year, metric=metric, target_value=value, standard_version=edition,

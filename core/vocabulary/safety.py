@@ -22,6 +22,13 @@ ENTRIES: dict[str, dict[str, str]] = {
     "error.store_disk_full": {"zh": "磁盘已满，无法写入数据库 {path}：请清理 {folder} 所在磁盘后重试，数据库未被改动",
                               "en": "the disk is full: cannot write the store {path}; free space on the disk of "
                                     "{folder} and try again (the store is unchanged)"},
+    "error.user_changed": {"zh": "用户 {user} 的角色或所属乡镇已被更改：请重新登录后再操作，未作任何改动",
+                           "en": "the role or township of user {user} has changed: sign in again; nothing was changed"},
+    "error.store_space_needed": {"zh": "磁盘空间不足，未开始导入：写入数据库 {path} 约需 {needed} MB，{folder} 所在磁盘"
+                                       "只剩 {free} MB；请清理该磁盘后重试，数据库未被改动",
+                                 "en": "not enough disk space, nothing imported: writing the store {path} needs about "
+                                       "{needed} MB and the disk of {folder} has {free} MB free; free space there and "
+                                       "try again (the store is unchanged)"},
     "error.files_not_written": {"zh": "无法在 {folder} 写入文件（{detail}），已写入的部分均已删除，未作任何改动",
                                 "en": "could not write files in {folder} ({detail}); whatever was written was "
                                       "removed and nothing changed"},
@@ -33,6 +40,12 @@ ENTRIES: dict[str, dict[str, str]] = {
                                      "(Excel or Notepad) and import it again"},
     "reason.time_out_of_range": {"zh": "时间应在 {earliest} 至 {latest} 之间", "en": "a time between {earliest} "
                                                                                    "and {latest} was expected"},
+    "reason.cut_last_value": {"zh": "文件末尾没有换行，最后一行的这个值像是被截断了（本列其他值形如 {form}）：请核对原文件",
+                              "en": "the file ends without a newline and this last value looks cut off (the "
+                                    "column's other values look like {form}): check the original file"},
+    "reason.unbuildable_geometry": {"zh": "几何图形无法构建：多边形的环须首尾闭合",
+                                    "en": "the shape cannot be built: a polygon's rings must close"},
+    "reason.coordinates_not_finite": {"zh": "坐标中有 NaN 或无穷大", "en": "has NaN or infinite coordinates"},
     "reason.control_characters": {"zh": "含有控制字符（如 NUL）", "en": "holds control characters (such as NUL)"},
     "reason.text_too_long": {"zh": "文字过长（{length} 字，最多 {max} 字）",
                              "en": "text too long ({length} characters, at most {max})"},

@@ -91,9 +91,8 @@ def test_a_damaged_or_foreign_store_gives_a_clear_message(damage: str, tmp_path:
     assert not list(Path.home().glob(".duckdb/extensions/*/*/sqlite*"))  # no extension fetched
 
 
-def test_an_unexpected_error_shows_a_reference_and_logs_the_traceback(demo_store: Store, tmp_path: Path,
-                                                                       point_app_at):
-    broken = Store(demo_copy(demo_store, tmp_path))
+def test_an_unexpected_error_shows_a_reference_and_logs_the_traceback(store: Store, point_app_at):
+    broken = store
     with broken.write() as con:
         con.execute("DROP TABLE zones")  # the map reads it: an error no page expects
     point_app_at(broken.path)

@@ -23,9 +23,10 @@ from tests.app_support import REPO_ROOT
 
 @pytest.fixture
 def limits(monkeypatch: pytest.MonkeyPatch):
-    """Small limits so the test runs in seconds: 2 free failures, then 0.4 s doubling, lock after 5 for 3 s."""
-    for name, value in {"FREE_FAILURES": "2", "DELAY_S": "0.4", "MAX_DELAY_S": "1", "LOCK_AFTER": "5",
-                        "CLIENT_LOCK_AFTER": "8", "LOCK_S": "3"}.items():
+    """Small limits so the test runs in seconds: 2 free failures, then 0.4 s doubling up to 0.5 s, lock after 5
+    for 1.5 s."""
+    for name, value in {"FREE_FAILURES": "2", "DELAY_S": "0.4", "MAX_DELAY_S": "0.5", "LOCK_AFTER": "5",
+                        "CLIENT_LOCK_AFTER": "8", "LOCK_S": "1.5"}.items():
         monkeypatch.setenv(f"LANTIAN_SIGNIN_{name}", value)
     get_settings.cache_clear()
     reset_sign_in_limits()
@@ -69,8 +70,8 @@ def test_failed_sign_ins_make_the_next_attempt_wait_then_lock_the_account(duban:
         authenticate(duban, "duban", "the right one", "10.0.0.99")
     for attempt in (4, 5):
         assert _try_until_allowed(duban, "duban", f"wrong {attempt}", "10.0.0.1") is None
-    # Five failures: locked for 3 s, the right password included, however long one waits within the lock.
-    time.sleep(1.2)  # longer than any delay before the lock
+    # Five failures: locked for 1.5 s, the right password included, however long one waits within the lock.
+    time.sleep(0.7)  # longer than any delay before the lock
     with pytest.raises(SignInThrottledError):
         authenticate(duban, "duban", "the right one", "10.0.0.2")
     time.sleep(limits.signin_lock_s)

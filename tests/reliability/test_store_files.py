@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import cli
 from core.errors import BadInputError
 from data.store import Store
 from ingest.polygons import import_townships
@@ -40,18 +41,29 @@ def _damage(path: Path, how: str) -> None:
             con.execute("CREATE TABLE inventory (item VARCHAR)")
 
 
-@pytest.mark.parametrize(("how", "command"), [("garbage", ["info"]), ("sqlite", ["info"]), ("truncated", ["migrate"]),
+@pytest.mark.parametrize(("how", "command"), [("garbage", ["info"]), ("truncated", ["migrate"]),
                                              ("zeroed block", ["rank", "--period", "2025-01"]),
                                              ("foreign", ["info"]), ("foreign", ["migrate"])])
-def test_the_cli_names_a_damaged_store_without_a_traceback(tmp_path: Path, how: str, command: list[str]):
+def test_the_cli_names_a_damaged_store_without_a_traceback(tmp_path: Path, capsys, how: str, command: list[str]):
     path = tmp_path / "lantian.duckdb"
     _damage(path, how)
     before = path.read_bytes()
-    done = subprocess.run([sys.executable, "cli.py", *command, "--db", str(path)], cwd=REPO_ROOT,
+    assert cli.main([*command, "--db", str(path)]) == 2
+    said = capsys.readouterr()
+    assert "Traceback" not in said.err + said.out
+    assert ("是其他程序的 DuckDB 数据库" if how == "foreign" else "已损坏或不是 DuckDB 数据库") in said.err
+    assert path.read_bytes() == before
+
+
+def test_the_cli_process_given_a_sqlite_file_exits_2_without_a_traceback_or_a_download(tmp_path: Path):
+    # The whole program, as an operator runs it: DuckDB would try to fetch a SQLite reader were it allowed.
+    path = tmp_path / "lantian.duckdb"
+    _damage(path, "sqlite")
+    before = path.read_bytes()
+    done = subprocess.run([sys.executable, "cli.py", "info", "--db", str(path)], cwd=REPO_ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stderr
-    assert "Traceback" not in done.stderr + done.stdout
-    assert ("是其他程序的 DuckDB 数据库" if how == "foreign" else "已损坏或不是 DuckDB 数据库") in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout and "已损坏或不是 DuckDB 数据库" in done.stderr
     assert path.read_bytes() == before
 
 
