@@ -20,6 +20,7 @@ from app_pages.store_access import (
     latest_hour,
     latest_tasks,
     open_store,
+    open_tasks,
     ranking,
     region_frames,
     station_detail,
@@ -193,7 +194,7 @@ def render() -> None:
     legends: list[str] = []
     fires = dust = raster = None
     ranked = pd.DataFrame()
-    tasks = None
+    tasks = open_task_points = None
     user = acting_user()
     township_colours = township_values = None
     value_label = ""
@@ -229,6 +230,8 @@ def render() -> None:
                 ranked = hotspots_for(store, user, HotspotFilter(start=(hour - dt.timedelta(days=HOTSPOT_DAYS)).date(),
                                                                  end=hour.date()), top=MAP_HOTSPOTS)
                 tasks = latest_tasks(store)
+        if user is not None:  # tasks and observations name places and people: never on the public map
+            open_task_points = open_tasks(store)
         dust = dust_sources(store)
     try:
         sources = tile_layers(store)
@@ -237,7 +240,7 @@ def render() -> None:
                                 township_colours=township_colours, township_values=township_values,
                                 value_label=value_label, fires=fires, dust=dust, raster=raster,
                                 hotspots=map_hotspots(ranked) if not ranked.empty else None, hotspot_tasks=tasks,
-                                legends=tuple(legends),
+                                tasks=open_task_points, legends=tuple(legends),
                                 view=kept_view((hour, theme, st.session_state.get("fire_days"), lang,
                                                 user.name if user else None)))
     except BadInputError as error:  # a base-map setting the administrator must fix
