@@ -26,7 +26,7 @@ from hotspots.card import card_sentence
 from hotspots.dispatch import dispatch
 from hotspots.exports import EXPORTERS
 from hotspots.grid_register import people_of_township
-from hotspots.task_card import countdown, department_choices, history_sentences, photo_sides
+from hotspots.task_card import countdown, deadline_text, department_choices, history_sentences, photo_sides
 from hotspots.tasks import GRADES, TASK_KINDS, Action, TaskState, actions_now
 from layers.assets import asset_base_url
 from layers.place_map import place_map
@@ -190,15 +190,17 @@ def _photos(store: Store, task_id: str, history) -> None:
     if attachments.empty:
         return
     st.markdown(f"**{t('task_photos', count=len(attachments))}**")
-    for column, heading, photos in zip(st.columns(2), (t("task_card.before"), t("task_card.after")),
-                                       photo_sides(attachments, history)):
-        column.markdown(f"**{heading}**")
-        if photos.empty:
-            column.caption(t("task_card.no_photo"))
-        for photo in photos.itertuples():
-            column.image(str(task_service.attachment_path(store, task_id, photo.name)),
-                         caption=escape_markdown(
-                             f"{photo.original_name} · {photo.uploaded_by} · {photo.uploaded_at:%Y-%m-%d %H:%M}"))
+    # One row that never wraps, so a phone too shows the problem beside its fix (st.columns stack there).
+    with st.container(horizontal=True, wrap=False, gap="medium", key="task_photos"):
+        for side, photos in zip(("before", "after"), photo_sides(attachments, history)):
+            with st.container(key=f"task_photos_{side}"):
+                st.markdown(f"**{t(f'task_card.{side}')}**")
+                if photos.empty:
+                    st.caption(t("task_card.no_photo"))
+                for photo in photos.itertuples():
+                    st.image(str(task_service.attachment_path(store, task_id, photo.name)),
+                             caption=escape_markdown(
+                                 f"{photo.original_name} · {photo.uploaded_by} · {photo.uploaded_at:%Y-%m-%d %H:%M}"))
 
 
 def _field_observation(store: Store, user: User, townships) -> None:
@@ -355,7 +357,7 @@ def _task_card(store: Store, user: User, task, history, rows, townships: gpd.Geo
                 st.markdown(f"#### {escape_markdown(card)}")
             st.markdown(f"**{t('task_card.requirement')}**："
                         f"{escape_markdown(task.instructions or t('task_card.no_requirement'))}")
-            deadline = f"{task.deadline:%Y-%m-%d %H:%M} · " if task.deadline else ""
+            deadline = f"{deadline_text(task.deadline)} · " if task.deadline else ""
             st.markdown(f"**{t('task_card.deadline')}**：{deadline}{countdown(task.deadline, now_beijing(), lang)}")
             st.markdown(f"**{t('task_card.history')}**")
             st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in history_sentences(history, lang)))

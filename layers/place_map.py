@@ -9,8 +9,8 @@ from layers.basemap import build_basemap
 from layers.offline_base import add_offline_base, offline_base
 from layers.sources import TASK_STATE_COLOURS, task_marker
 
-# Close enough to see the village roads around the place, wide enough to keep a township name in view.
-PLACE_ZOOM = 13
+# About 15 km across the snippet: the place among the roads and the township names around it.
+PLACE_ZOOM = 12
 
 
 def place_map(townships: gpd.GeoDataFrame, lon: float, lat: float, state: str, lang: str = "zh",

@@ -33,6 +33,15 @@ KEJING_NAME = "克井镇"
 DEADLINE_DAYS = 4
 
 
+# Scroll an element to the top of the app's scrolling pane, clear of Streamlit's fixed header.
+SCROLL_UNDER_HEADER_JS = """element => {
+    element.scrollIntoView({block: 'start'});
+    let pane = element.parentElement;
+    while (pane && pane.scrollHeight <= pane.clientHeight) { pane = pane.parentElement; }
+    if (pane) { pane.scrollBy(0, -70); }
+}"""
+
+
 def zh(key: str, **values) -> str:
     return translate(key, "zh", **values)
 
@@ -68,10 +77,14 @@ def _person(browser, url: str, size: str, name: str):
     assert blocked == [], f"the app asked the internet for {blocked}"
 
 
-def _shot(page, name: str) -> None:
-    """Save a full-page screenshot; the page must show no Python exception."""
+def _shot(page, name: str, top=None) -> None:
+    """Save a screenshot with ``top`` (a locator) scrolled to the top of the view; the page must show no
+    Python exception."""
     assert page.locator('[data-testid="stException"]').count() == 0, \
         page.locator('[data-testid="stException"]').first.inner_text()
+    if top is not None:  # the app scrolls inside its own pane, so a full-page shot would not reach it
+        _settled(page)
+        top.first.evaluate(SCROLL_UNDER_HEADER_JS)
     ARTIFACTS.mkdir(exist_ok=True)
     page.wait_for_timeout(800)  # the map snippet and the photos finish drawing
     page.screenshot(path=str(ARTIFACTS / f"task_loop_{name}.png"), full_page=True)
@@ -85,10 +98,10 @@ def _open_handling_page(page, size: str) -> None:
     sidebar.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=zh("hotspots_page")).click()
     page.get_by_role("heading", name=zh("hotspots_title")).wait_for(timeout=WAIT_MS)
     collapse = page.locator('[data-testid="stSidebarCollapseButton"] button')
-    if size == "phone" and sidebar.get_attribute("aria-expanded") != "false" and collapse.count():
+    if size == "phone" and sidebar.get_attribute("data-collapsed") != "true" and collapse.count():
         collapse.click()  # the sidebar covers a phone's page until it is closed
         page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]')"
-                               ".getAttribute('aria-expanded') === 'false'", timeout=WAIT_MS)
+                               ".getAttribute('data-collapsed') === 'true'", timeout=WAIT_MS)
 
 
 def _choose(page, box_label: str, option: str) -> None:
@@ -154,7 +167,7 @@ def _pick_day(page, form, day: dt.date) -> None:
 def test_supervisor_assigns_township_answers_supervisor_returns(served, browser, tmp_path: Path, size: str):
     url, store = served
     before, after = _jpeg(tmp_path / f"found_{size}.jpg", 1), _jpeg(tmp_path / f"fixed_{size}.jpg", 2)
-    requirement = f"三日内完成裸土苫盖并冲洗出场车辆（{size}）"
+    requirement = f"即日到场核实，清理现场并报送整改前后照片（{size}）"
     deadline_day = now_beijing().date() + dt.timedelta(days=DEADLINE_DAYS)
 
     # 1. The supervisor makes a task of the township's first hotspot without one, evidences it and assigns it.
@@ -182,11 +195,11 @@ def test_supervisor_assigns_township_answers_supervisor_returns(served, browser,
         _choose(page, zh("task_card.assignee"), unit)
         _pick_day(page, assign, deadline_day)
         assign.get_by_label(zh("instructions")).fill(requirement)
-        _shot(page, f"{size}_1_supervisor_assigns")
+        _shot(page, f"{size}_1_supervisor_assigns", top=assign)
         assign.get_by_role("button", name=Action.ASSIGN.label("zh"), exact=True).click()
         _done(page, Action.ASSIGN.label("zh"))
         page.locator(".st-key-task_card").get_by_text(requirement).wait_for(timeout=WAIT_MS)
-        _shot(page, f"{size}_2_supervisor_assigned")
+        _shot(page, f"{size}_2_supervisor_assigned", top=page.locator(".st-key-task_card"))
     task = task_service.get_task(store, task_id)
     assert task.state is TaskState.ASSIGNED and task.department == unit and task.instructions == requirement
     assert task.deadline == dt.datetime.combine(deadline_day + dt.timedelta(days=1), dt.time())
@@ -196,15 +209,16 @@ def test_supervisor_assigns_township_answers_supervisor_returns(served, browser,
         card = _card(page, task_id, task.title)
         text = card.inner_text()
         assert requirement in text
-        assert re.search(rf"{zh('task_card.deadline')}：{task.deadline:%Y-%m-%d %H:%M} · 还剩 {DEADLINE_DAYS} 天 \d+ 小时",
+        # The day picked, as the picker put it (当日 24 时前), and the time left.
+        assert re.search(rf"{zh('task_card.deadline')}：{deadline_day:%Y-%m-%d} 24:00 · 还剩 {DEADLINE_DAYS} 天 \d+ 小时",
                          text), text
         feedback = _form(page, zh("measures"))
         feedback.get_by_label(zh("measures")).fill("已苫盖防尘网 1500 m²，出场车辆全部冲洗")
         _upload(feedback, after)
-        _shot(page, f"{size}_3_township_reads_and_answers")
+        _shot(page, f"{size}_3_township_reads_and_answers", top=page.locator(".st-key-task_card"))
         feedback.get_by_role("button", name=Action.SUBMIT_FEEDBACK.label("zh")).click()
         _done(page, Action.SUBMIT_FEEDBACK.label("zh"))
-        _shot(page, f"{size}_4_township_answered")
+        _shot(page, f"{size}_4_township_answered", top=page.get_by_text(zh("task_photos", count=2)))
     assert task_service.get_task(store, task_id).state is TaskState.FEEDBACK_SUBMITTED
 
     # 3. The supervisor returns it and compares the photos: the problem as found beside the fix.
@@ -214,18 +228,17 @@ def test_supervisor_assigns_township_answers_supervisor_returns(served, browser,
         review.get_by_label(zh("review_comment")).fill("东侧仍有裸土，补拍全景")
         review.get_by_role("button", name=Action.RETURN.label("zh")).click()
         _done(page, Action.RETURN.label("zh"))
-        sides = [page.locator('[data-testid="stColumn"]').filter(has=page.get_by_text(zh(key), exact=True)).last
-                 for key in ("task_card.before", "task_card.after")]
+        sides = [page.locator(f".st-key-task_photos_{side}") for side in ("before", "after")]
         photos = [side.locator('[data-testid="stImage"] img') for side in sides]
-        for side, photo, name in zip(sides, photos, (before.name, after.name)):
+        for side, photo, name, heading in zip(sides, photos, (before.name, after.name), ("before", "after")):
             photo.first.wait_for(timeout=WAIT_MS)
-            assert photo.count() == 1 and name in side.inner_text()  # captioned with the file the person sent
+            # Headed 整改前/整改后, captioned with the file the person sent.
+            assert photo.count() == 1 and name in side.inner_text() and zh(f"task_card.{heading}") in side.inner_text()
             page.wait_for_function("img => img.complete && img.naturalWidth === 160", arg=photo.first.element_handle(),
                                    timeout=WAIT_MS)
         found, fixed = (photo.first.bounding_box() for photo in photos)
         assert fixed["x"] > found["x"] + found["width"] - 1 and abs(fixed["y"] - found["y"]) < 2  # side by side
-        sides[0].scroll_into_view_if_needed()
-        _shot(page, f"{size}_5_supervisor_returns_and_compares")
+        _shot(page, f"{size}_5_supervisor_returns_and_compares", top=page.get_by_text(zh("task_photos", count=2)))
     task = task_service.get_task(store, task_id)
     assert task.state is TaskState.RETURNED
     history = task_service.task_history(store, task_id)
