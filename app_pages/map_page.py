@@ -27,6 +27,7 @@ from app_pages.store_access import (
     stations_at_hour,
     store_busy_guard,
 )
+from app_pages.tables import shown_table
 from core.errors import BadInputError
 from core.policy import User
 from core.settings import get_settings
@@ -151,7 +152,7 @@ def _township_panel(code: str, townships, stations, values: pd.Series | None, va
     inside = stations[stations["township_code"] == code]
     st.markdown(t("township_detail_stations", count=len(inside)))
     if "aqi" in inside and len(inside):
-        st.dataframe(pd.DataFrame({t("field_name"): inside["name"], "AQI": inside["aqi"]}), hide_index=True,
+        st.dataframe(shown_table(pd.DataFrame({t("field_name"): inside["name"], "AQI": inside["aqi"]})), hide_index=True,
                      key="township_stations")
 
 

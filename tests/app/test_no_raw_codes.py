@@ -42,6 +42,10 @@ def test_handling_page_and_queue_show_no_raw_codes(demo_copy):
     # Fire and mobile-source hotspots have no station: the list must hold some, or the station column is untried.
     assert (hotspots["station_code"] == "—").any() and (hotspots["kind"] == translate("hotspot_kind.fire")).any()
     pages = [handling, _open("hotspots", user=TOWNSHIP)]
+    loop = _open("map", user=SUPERVISOR)
+    loop.switch_page("app_pages/loop_page.py").run()  # a group with nothing closed has no median hours
+    assert loop.dataframe, "the loop dashboard shows its tables"
+    pages.append(loop)
     queue = _open("map", user=INSPECTOR)
     queue.switch_page("app_pages/queue_page.py").run()
     [row for row in queue.button if row.key and row.key.startswith("queue_")][0].click().run()

@@ -124,9 +124,11 @@ def _choose(page, box_label: str, option: str) -> None:
 
 
 def _settled(page) -> None:
-    """Wait until the app has finished its rerun (Streamlit shows its running widget meanwhile)."""
+    """Wait until the app has finished its rerun: its running widget gone and no element left from the run
+    before (Streamlit greys those out until the run ends)."""
     page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=WAIT_MS)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')"
+                           " && !document.querySelector('[data-stale=\"true\"]')", timeout=WAIT_MS)
 
 
 def _done(page, action: str) -> None:
@@ -139,8 +141,16 @@ def _form(page, marker: str):
     return page.locator('[data-testid="stForm"]').filter(has_text=marker).first
 
 
-def _upload(form, photo: Path) -> None:
-    form.locator('input[type="file"]').set_input_files(str(photo))
+def _upload(page, form, photo: Path) -> None:
+    """Attach ``photo`` to the form's uploader, again if a rerun redrew the form before the file showed."""
+    for _attempt in range(3):
+        _settled(page)
+        form.locator('input[type="file"]').set_input_files(str(photo))
+        try:
+            form.get_by_text(photo.name).wait_for(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            continue
     form.get_by_text(photo.name).wait_for(timeout=WAIT_MS)
 
 
@@ -185,8 +195,8 @@ def test_supervisor_assigns_township_answers_supervisor_returns(served, browser,
         assert snippet.locator(".lantian-task").count() == 1 and snippet.locator(".leaflet-tile").count() == 0
 
         evidence = _form(page, zh("evidence_note"))
-        evidence.get_by_label(zh("evidence_note")).fill("现场裸土约 1500 m² 未苫盖")
-        _upload(evidence, before)
+        evidence.get_by_label(zh("evidence_note")).fill("到场拍摄问题位置全景")
+        _upload(page, evidence, before)
         evidence.get_by_role("button", name=Action.ADD_EVIDENCE.label("zh")).click()
         _done(page, Action.ADD_EVIDENCE.label("zh"))
 
@@ -213,8 +223,8 @@ def test_supervisor_assigns_township_answers_supervisor_returns(served, browser,
         assert re.search(rf"{zh('task_card.deadline')}：{deadline_day:%Y-%m-%d} 24:00 · 还剩 {DEADLINE_DAYS} 天 \d+ 小时",
                          text), text
         feedback = _form(page, zh("measures"))
-        feedback.get_by_label(zh("measures")).fill("已苫盖防尘网 1500 m²，出场车辆全部冲洗")
-        _upload(feedback, after)
+        feedback.get_by_label(zh("measures")).fill("已到场核实并清理完毕，附整改后照片")
+        _upload(page, feedback, after)
         _shot(page, f"{size}_3_township_reads_and_answers", top=page.locator(".st-key-task_card"))
         feedback.get_by_role("button", name=Action.SUBMIT_FEEDBACK.label("zh")).click()
         _done(page, Action.SUBMIT_FEEDBACK.label("zh"))

@@ -3,6 +3,7 @@ card's map snippet drawn from the region's own geography with no tile server."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import folium
 
@@ -18,12 +19,13 @@ from tests.tasks_support import INSPECTOR, KEJING_OFFICIAL, SUPERVISOR, T0, regi
 
 __all__ = ["region"]
 ATTACK = "<script>alert(1)</script>"
+DEADLINE = datetime(2025, 6, 5)  # the end of 4 June, as the assign form's day picker sets it
 
 
 def _loop(store: Store) -> dict[str, str]:
     """One task in each of three places of the loop: assigned, a pending field observation, and closed."""
     assigned = ts.create_task_from_hotspot(store, SUPERVISOR, "H-KJ-PM25", now=T0)
-    ts.assign(store, SUPERVISOR, assigned.id, department="克井镇环保所", now=T0)
+    ts.assign(store, SUPERVISOR, assigned.id, department="克井镇环保所", deadline=DEADLINE, now=T0)
     observed = ts.record_field_observation(store, INSPECTOR, 112.58, 35.11, title=ATTACK, description="裸土未苫盖",
                                            grade="III", now=T0)
     closed = ts.create_task_from_hotspot(store, SUPERVISOR, "H-KJ-DUST", now=T0)
@@ -58,6 +60,8 @@ def test_open_tasks_and_observations_are_squares_coloured_by_state_with_a_legend
     observed = next(feature for feature in features if feature["properties"]["id"] == ids["observed"])
     assert ATTACK not in observed["properties"]["tooltip"] + observed["properties"]["popup"]
     assert "&lt;script&gt;" in observed["properties"]["popup"] and "现场巡查" in observed["properties"]["popup"]
+    assigned = next(feature for feature in features if feature["properties"]["id"] == ids["assigned"])
+    assert "2025-06-04 24:00" in assigned["properties"]["popup"]  # the day picked, not 06-05 00:00
 
 
 def test_a_map_without_tasks_has_no_task_layer_or_legend(region: Store):
