@@ -168,7 +168,7 @@ def _hand_over(store: Store, user: User, task_id: str, lock: dict) -> None:
     names = {row.id: f"{row.name} · {label('grid_post', row.post, lang)} · {row.cell_name}" for row in people.itertuples()}
     with st.form("hand_over"):
         holder = st.selectbox(t("hand_over_to"), list(names), format_func=names.get, key="hand_over_holder")
-        comment = st.text_input(t("review_comment"), key="hand_over_comment")
+        comment = st.text_input(t("hand_over_note"), key="hand_over_comment")
         if st.form_submit_button(_action_label(Action.HAND_OVER)):
             _act(_action_label(Action.HAND_OVER), lambda: task_service.hand_over(
                 store, user, task_id, holder, comment=comment, **lock))
