@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import geopandas as gpd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from app_pages.session import current_language, escape_markdown, t
 from app_pages.sidebar import acting_user
-from app_pages.store_access import hotspots_for, open_store, region_frames, store_busy_guard
+from app_pages.store_access import dust_sources, hotspots_for, open_store, region_frames, store_busy_guard
+from app_pages.tables import shown_table, table_config
 from core.errors import LantianError
 from core.policy import EXPORT_ROLES, Role, User, may_take
 from core.timeutil import now_beijing
-from core.vocabulary import label
+from core.vocabulary import MISSING, label
 from data.hotspots import HotspotFilter
 from data.store import Store
 from data.tasks import HandlingListFilter
@@ -23,8 +26,10 @@ from hotspots.card import card_sentence
 from hotspots.dispatch import dispatch
 from hotspots.exports import EXPORTERS
 from hotspots.grid_register import people_of_township
-from hotspots.task_card import countdown, department_choices, history_sentences, photo_sides
+from hotspots.task_card import countdown, deadline_text, department_choices, history_sentences, photo_sides
 from hotspots.tasks import GRADES, TASK_KINDS, Action, TaskState, actions_now
+from layers.assets import asset_base_url
+from layers.place_map import place_map
 from layers.region_map import FALLBACK_BOUNDS
 
 FLASH_KEY = "task_flash"
@@ -163,7 +168,7 @@ def _hand_over(store: Store, user: User, task_id: str, lock: dict) -> None:
     names = {row.id: f"{row.name} · {label('grid_post', row.post, lang)} · {row.cell_name}" for row in people.itertuples()}
     with st.form("hand_over"):
         holder = st.selectbox(t("hand_over_to"), list(names), format_func=names.get, key="hand_over_holder")
-        comment = st.text_input(t("review_comment"), key="hand_over_comment")
+        comment = st.text_input(t("hand_over_note"), key="hand_over_comment")
         if st.form_submit_button(_action_label(Action.HAND_OVER)):
             _act(_action_label(Action.HAND_OVER), lambda: task_service.hand_over(
                 store, user, task_id, holder, comment=comment, **lock))
@@ -185,15 +190,17 @@ def _photos(store: Store, task_id: str, history) -> None:
     if attachments.empty:
         return
     st.markdown(f"**{t('task_photos', count=len(attachments))}**")
-    for column, heading, photos in zip(st.columns(2), (t("task_card.before"), t("task_card.after")),
-                                       photo_sides(attachments, history)):
-        column.markdown(f"**{heading}**")
-        if photos.empty:
-            column.caption(t("task_card.no_photo"))
-        for photo in photos.itertuples():
-            column.image(str(task_service.attachment_path(store, task_id, photo.name)),
-                         caption=escape_markdown(
-                             f"{photo.original_name} · {photo.uploaded_by} · {photo.uploaded_at:%Y-%m-%d %H:%M}"))
+    # One row that never wraps, so a phone too shows the problem beside its fix (st.columns stack there).
+    with st.container(horizontal=True, wrap=False, gap="medium", key="task_photos"):
+        for side, photos in zip(("before", "after"), photo_sides(attachments, history)):
+            with st.container(key=f"task_photos_{side}"):
+                st.markdown(f"**{t(f'task_card.{side}')}**")
+                if photos.empty:
+                    st.caption(t("task_card.no_photo"))
+                for photo in photos.itertuples():
+                    st.image(str(task_service.attachment_path(store, task_id, photo.name)),
+                             caption=escape_markdown(
+                                 f"{photo.original_name} · {photo.uploaded_by} · {photo.uploaded_at:%Y-%m-%d %H:%M}"))
 
 
 def _field_observation(store: Store, user: User, townships) -> None:
@@ -234,10 +241,10 @@ def _ranked_hotspots(store: Store, user: User, selection: HandlingListFilter) ->
                           grade=ranked["grade"].map(lambda code: label("grade", code, lang)),
                           pollutant=ranked["pollutant"].map(lambda code: label("pollutant", code, lang)),
                           task_state=ranked["task_state"].map(lambda code: label("task_state", code, lang)))
-    st.dataframe(shown[HOTSPOT_COLUMNS], key="hotspot_table", use_container_width=True, hide_index=True,
-                 column_config={**headers,
-                                "score": st.column_config.NumberColumn(headers["score"], format="%.1f"),
-                                "peak": st.column_config.NumberColumn(headers["peak"], format="%.1f")})
+    # A fire or mobile-source hotspot has no station: its cell reads '—' (shown_table), not 'None'.
+    table = shown_table(shown[HOTSPOT_COLUMNS], decimals={"score": 1, "peak": 1})
+    st.dataframe(table, key="hotspot_table", use_container_width=True, hide_index=True,
+                 column_config=table_config(table, headers, {"score": "%.1f", "peak": "%.1f"}))
     if not may_take(user, Action.CREATE):
         return
     untasked = ranked[ranked["task_state"].isna()].head(50)
@@ -245,7 +252,8 @@ def _ranked_hotspots(store: Store, user: User, selection: HandlingListFilter) ->
         return
     # Date and place tell a fresh finding from a year-old one before it becomes a task.
     labels = {row.id: f"#{row.rank} · {label('grade', row.grade, lang)} · {row.start_time:%Y-%m-%d} · "
-                      f"{row.township_name or label('hotspot_kind', None, lang)} · {label('hotspot_kind', row.kind, lang)}"
+                      f"{row.township_name if isinstance(row.township_name, str) else MISSING} · "
+                      f"{label('hotspot_kind', row.kind, lang)}"
               for row in untasked.itertuples()}
     chosen = st.selectbox(t("hotspot_to_task"), list(labels), format_func=labels.get, key="hotspot_to_task")
     if st.button(t("create_task"), key="create_task"):
@@ -293,7 +301,7 @@ def render() -> None:
                                       grade=rows["grade"].map(lambda code: label("grade", code, lang)),
                                       holder_name=rows["holder_name"].fillna(t("township_as_holder")),
                                       grid_cell_name=rows["grid_cell_name"].fillna(""))
-    st.dataframe(shown, key="task_table", use_container_width=True, hide_index=True,
+    st.dataframe(shown_table(shown), key="task_table", use_container_width=True, hide_index=True,
                  column_config={column: t(f"task_{column}") for column in LIST_COLUMNS})
     _downloads(store, user, selection)
     if rows.empty:
@@ -309,28 +317,52 @@ def render() -> None:
     with store_busy_guard():
         task = task_service.get_task(store, task_id)
         history = task_service.task_history(store, task_id)
-    _task_card(store, user, task, history, rows)
+    _task_card(store, user, task, history, rows, townships)
 
 
-def _task_card(store: Store, user: User, task, history, rows) -> None:
-    """The task card (交办单): place, the hotspot's sentence, the requirement and deadline with a countdown,
-    the history in words, before/after photos and the actions allowed now."""
+# The task card's map snippet: small beside the card's text, the place still among its roads and names.
+SNIPPET_HEIGHT_PX = 240
+
+
+def _place_snippet(store: Store, task, townships: gpd.GeoDataFrame) -> None:
+    """Where the task is, on a small map of the region's own geography (no tile server is asked)."""
+    st.markdown(f"**{t('task_card.map')}**")
+    if task.lon is None or task.lat is None:
+        st.caption(t("task_card.no_position"))
+        return
+    with store_busy_guard():
+        dust = dust_sources(store)
+    snippet = place_map(townships, task.lon, task.lat, task.state.value, current_language(),
+                        roads=dust.geometry[dust["kind"] == "road"],
+                        asset_url=asset_base_url(st.get_option("server.baseUrlPath")))
+    # No value comes back: panning the snippet must not rerun the page.
+    st_folium(snippet, key="task_map", height=SNIPPET_HEIGHT_PX, use_container_width=True, returned_objects=[])
+
+
+def _task_card(store: Store, user: User, task, history, rows, townships: gpd.GeoDataFrame) -> None:
+    """The task card (交办单): place and its map snippet, the hotspot's sentence, the requirement and deadline
+    with a countdown, the history in words, before/after photos and the actions allowed now."""
     lang = current_language()
     row = rows[rows["id"] == task.id].iloc[0]
     township_name = row["township_name"] if isinstance(row["township_name"], str) else None
     with st.container(border=True, key="task_card"):
-        st.markdown(f"**{escape_markdown(task.title)}** · {state_label(task.state.value)}")
-        st.markdown(f"{t('popup_responsible_township')}：{escape_markdown(township_name or '—')} · "
-                    f"{t('popup_department')}：{escape_markdown(task.department or '—')}")
-        st.markdown(f":material/person_pin: {_holder_line(rows, task.id)}")
-        card = task_service.with_card_sentences(rows[rows["id"] == task.id], lang)["card"].iloc[0]
-        if card != "—":
-            st.markdown(f"#### {escape_markdown(card)}")
-        st.markdown(f"**{t('task_card.requirement')}**：{escape_markdown(task.instructions or t('task_card.no_requirement'))}")
-        deadline = f"{task.deadline:%Y-%m-%d %H:%M} · " if task.deadline else ""
-        st.markdown(f"**{t('task_card.deadline')}**：{deadline}{countdown(task.deadline, now_beijing(), lang)}")
-        st.markdown(f"**{t('task_card.history')}**")
-        st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in history_sentences(history, lang)))
+        words, where = st.columns([3, 2])
+        with words:
+            st.markdown(f"**{escape_markdown(task.title)}** · {state_label(task.state.value)}")
+            st.markdown(f"{t('popup_responsible_township')}：{escape_markdown(township_name or '—')} · "
+                        f"{t('popup_department')}：{escape_markdown(task.department or '—')}")
+            st.markdown(f":material/person_pin: {_holder_line(rows, task.id)}")
+            card = task_service.with_card_sentences(rows[rows["id"] == task.id], lang)["card"].iloc[0]
+            if card != "—":
+                st.markdown(f"#### {escape_markdown(card)}")
+            st.markdown(f"**{t('task_card.requirement')}**："
+                        f"{escape_markdown(task.instructions or t('task_card.no_requirement'))}")
+            deadline = f"{deadline_text(task.deadline)} · " if task.deadline else ""
+            st.markdown(f"**{t('task_card.deadline')}**：{deadline}{countdown(task.deadline, now_beijing(), lang)}")
+            st.markdown(f"**{t('task_card.history')}**")
+            st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in history_sentences(history, lang)))
+        with where:
+            _place_snippet(store, task, townships)
     _photos(store, task.id, history)
     _task_actions(store, user, task, department_choices(rows["department"], township_name))
 

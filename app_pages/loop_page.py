@@ -9,6 +9,7 @@ import streamlit as st
 from app_pages.session import t
 from app_pages.sidebar import acting_user
 from app_pages.store_access import open_store, store_busy_guard
+from app_pages.tables import shown_table, table_config
 from core.policy import DASHBOARD_ROLES
 from core.timeutil import now_beijing
 from hotspots.loop_stats import FIGURES, loop_dashboard
@@ -18,10 +19,11 @@ DEFAULT_DAYS = 90
 
 def _table(frame, key: str, group_label: str) -> None:
     columns = ["group", *FIGURES]
-    shown = frame[columns].assign(group=frame["group"].replace("", group_label))
+    # A group with nothing closed has no median: '—', not 'None' (shown_table).
+    shown = shown_table(frame[columns].assign(group=frame["group"].replace("", group_label)), {"median_hours": 1})
     st.dataframe(shown, key=key, hide_index=True, use_container_width=True,
-                 column_config={"group": t("col_group"), **{name: t(f"col_{name}") for name in FIGURES},
-                                "median_hours": st.column_config.NumberColumn(t("col_median_hours"), format="%.1f")})
+                 column_config=table_config(shown, {"group": t("col_group"), **{name: t(f"col_{name}") for name in FIGURES}},
+                                            {"median_hours": "%.1f"}))
 
 
 def render() -> None:

@@ -20,6 +20,7 @@ from app_pages.store_access import (
     latest_hour,
     latest_tasks,
     open_store,
+    open_tasks,
     ranking,
     region_frames,
     station_detail,
@@ -27,6 +28,7 @@ from app_pages.store_access import (
     store_busy_guard,
     store_version,
 )
+from app_pages.tables import shown_table
 from core.errors import BadInputError
 from core.policy import User
 from core.settings import get_settings
@@ -138,7 +140,7 @@ def _township_panel(code: str, townships, stations, values: pd.Series | None, va
     inside = stations[stations["township_code"] == code]
     st.markdown(t("township_detail_stations", count=len(inside)))
     if "aqi" in inside and len(inside):
-        st.dataframe(pd.DataFrame({t("field_name"): inside["name"], "AQI": inside["aqi"]}), hide_index=True,
+        st.dataframe(shown_table(pd.DataFrame({t("field_name"): inside["name"], "AQI": inside["aqi"]})), hide_index=True,
                      key="township_stations")
 
 
@@ -181,7 +183,7 @@ def render() -> None:
     legends: list[str] = []
     fires = dust = raster = None
     ranked = pd.DataFrame()
-    tasks = None
+    tasks = open_task_points = None
     user = acting_user()
     township_colours = township_values = None
     value_label = ""
@@ -217,6 +219,8 @@ def render() -> None:
                 ranked = hotspots_for(store, user, HotspotFilter(start=(hour - dt.timedelta(days=HOTSPOT_DAYS)).date(),
                                                                  end=hour.date()), top=MAP_HOTSPOTS)
                 tasks = latest_tasks(store)
+        if user is not None:  # tasks and observations name places and people: never on the public map
+            open_task_points = open_tasks(store)
         dust = dust_sources(store)
     try:
         sources = tile_layers(store)
@@ -230,7 +234,7 @@ def render() -> None:
         townships, stations, zones, lang=lang, tiles=sources, asset_url=asset_url,
         township_colours=township_colours, township_values=township_values, value_label=value_label,
         fires=fires, dust=dust, raster=raster, hotspots=map_hotspots(ranked) if not ranked.empty else None,
-        hotspot_tasks=tasks, legends=tuple(legends)))
+        hotspot_tasks=tasks, tasks=open_task_points, legends=tuple(legends)))
     _map_and_details(rendered, MapContext(store=store, user=user, hour=hour, townships=townships,
                                           stations=stations, ranked=ranked, township_values=township_values,
                                           value_label=value_label),

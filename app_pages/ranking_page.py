@@ -324,14 +324,15 @@ def trend_chart(months: pd.DataFrame, townships: int) -> alt.LayerChart:
                        scale=alt.Scale(domain=[index_name, rank_name], range=[INDEX_COLOUR, RANK_COLOUR]),
                        legend=alt.Legend(orient="bottom"))
     base = alt.Chart(months).encode(x=alt.X("month:O", title=t("month")))
+    month_tip = alt.Tooltip("month:O", title=t("month"))  # tooltips name fields by their code unless titled
     index_line = base.mark_line(point=True).encode(
         y=alt.Y("composite_index:Q", title=index_name, axis=alt.Axis(titleColor=INDEX_COLOUR)),
-        color=colour, tooltip=["month:O", alt.Tooltip("composite_index:Q", format=".2f")]
+        color=colour, tooltip=[month_tip, alt.Tooltip("composite_index:Q", format=".2f", title=index_name)]
     ).transform_calculate(measure=f"'{index_name}'")
     rank_line = base.mark_line(point=True, strokeDash=[4, 3]).encode(
         y=alt.Y("rank:Q", title=rank_name, scale=alt.Scale(reverse=True, domain=[1, max(townships, 2)], nice=False),
                 axis=alt.Axis(values=list(range(1, max(townships, 2) + 1)), format="d", titleColor=RANK_COLOUR)),
-        color=colour, tooltip=["month:O", alt.Tooltip("rank:Q", format="d")]
+        color=colour, tooltip=[month_tip, alt.Tooltip("rank:Q", format="d", title=rank_name)]
     ).transform_calculate(measure=f"'{rank_name}'")
     return alt.layer(index_line, rank_line, title=t("trend_title")).resolve_scale(y="independent")
 

@@ -277,6 +277,16 @@ def latest_tasks(store: Store) -> pd.DataFrame:
     return _latest_tasks(str(store.path), store_version(store))
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _open_tasks(db_path: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
+    return task_service.open_tasks_on_map(Store(db_path))
+
+
+def open_tasks(store: Store) -> gpd.GeoDataFrame:
+    """Every open task and field observation with a position, on points (task_service.open_tasks_on_map)."""
+    return _open_tasks(str(store.path), store_version(store))
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _hotspots(db_path: str, version: tuple[int, int], user: User, selection: HotspotFilter,
               top: int | None) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""What the task card (交办单) states beyond the stored task: the deadline's countdown, the history as
+"""What the task card (交办单) states beyond the stored task: the deadline and its countdown, the history as
 sentences, which photos show the problem and which the fix, and the departments a task can go to."""
 from __future__ import annotations
 
@@ -25,6 +25,15 @@ def countdown(deadline: datetime | None, now: datetime, lang: str = "zh") -> str
     span = translate("task_card.days_hours", lang, days=days, hours=rest) if days else \
         translate("task_card.hours", lang, hours=rest)
     return translate("task_card.left" if hours >= 0 else "task_card.overdue_by", lang, span=span)
+
+
+def deadline_text(deadline: datetime) -> str:
+    """A deadline (naive Beijing time) to the minute, one at midnight as the end of the day before
+    ('2026-12-06 24:00'): the day the supervisor picked ('当日 24 时前'), not the next day's 00:00."""
+    moment = pd.Timestamp(deadline)
+    if moment == moment.normalize():
+        return f"{moment - pd.Timedelta(days=1):%Y-%m-%d} 24:00"
+    return f"{moment:%Y-%m-%d %H:%M}"
 
 
 def history_sentences(history: pd.DataFrame, lang: str = "zh") -> list[str]:

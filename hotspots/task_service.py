@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import geopandas as gpd
 import pandas as pd
 
 from core.errors import BadInputError, ConflictError
@@ -307,6 +308,15 @@ def list_tasks(store: Store, selection: HandlingListFilter = HandlingListFilter(
     ``data.tasks.read_handling_list`` for the columns."""
     with store.read() as con:
         return repo.read_handling_list(con, selection, moment(now), [state.value for state in OWING_STATES])
+
+
+def open_tasks_on_map(store: Store, now: datetime | None = None) -> gpd.GeoDataFrame:
+    """Every task not yet closed that has a position (hotspot tasks and field observations alike), as
+    list_tasks' handling-list rows on points (EPSG:4326), for the map's task layer."""
+    rows = list_tasks(store, now=now)
+    placed = rows[(rows["state"] != TaskState.CLOSED.value) & rows["lon"].notna() & rows["lat"].notna()]
+    return gpd.GeoDataFrame(placed.reset_index(drop=True), crs="EPSG:4326",
+                            geometry=gpd.points_from_xy(placed["lon"], placed["lat"]))
 
 
 def handling_list(store: Store, user: User, selection: HandlingListFilter = HandlingListFilter(),

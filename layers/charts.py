@@ -15,6 +15,9 @@ SECTOR_NAMES = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "S
 SPEED_EDGES = (0.0, 1.5, 3.3, 5.5, 8.0)
 CHART_WIDTH_PX = 760
 FACTORS = ("pm25", "pm10", "so2", "no2", "o3", "co")
+# The rose's outer edge (px from its centre) and where the compass letters stand, just outside it.
+ROSE_RADIUS_PX, COMPASS_RADIUS_PX = 105, 119
+COMPASS_POINTS = ("N", "E", "S", "W")
 
 
 def wind_rose_table(ws: pd.Series, wd: pd.Series) -> pd.DataFrame:
@@ -44,15 +47,36 @@ def wind_rose_table(ws: pd.Series, wd: pd.Series) -> pd.DataFrame:
     return counted
 
 
-def wind_rose_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
-    """A polar bar chart of wind_rose_table: one wedge per sector, its speed classes stacked outwards."""
-    return alt.Chart(table, title=translate("wind_rose", lang)).mark_arc(stroke="white", strokeWidth=0.5).encode(
+def direction_name(code: str, lang: str) -> str:
+    """A compass sector's name ('N', 'NNE', ... of SECTOR_NAMES) in ``lang``: 北, 北东北, ..."""
+    return translate(f"wind_direction.{code}", lang)
+
+
+def time_format(lang: str) -> str:
+    """The d3 time format of a chart's time axis in ``lang`` ('06-25 14时'), so no English day or month name
+    ('Thu 25', '12 PM') reaches a Chinese page."""
+    return translate("chart.time_format", lang)
+
+
+def wind_rose_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """A polar bar chart of wind_rose_table: one wedge per sector, its speed classes stacked outwards, with
+    北/东/南/西 (N/E/S/W) around it and the directions named in ``lang`` in the tooltips."""
+    named = table.assign(direction=table["direction"].map(lambda code: direction_name(code, lang)))
+    wedges = alt.Chart(named).mark_arc(stroke="white", strokeWidth=0.5).encode(
         theta=alt.Theta("theta_start:Q", scale=None), theta2="theta_end:Q",
-        radius=alt.Radius("outer:Q", scale=alt.Scale(type="sqrt", zero=True, range=[0, 120])), radius2="inner:Q",
+        radius=alt.Radius("outer:Q", scale=alt.Scale(type="sqrt", zero=True, range=[0, ROSE_RADIUS_PX])),
+        radius2="inner:Q",
         color=alt.Color("speed:N", sort=alt.SortField("speed_order"), title=translate("wind_speed", lang),
                         scale=alt.Scale(scheme="blues")),
-        tooltip=[alt.Tooltip("direction:N"), alt.Tooltip("speed:N"), alt.Tooltip("share:Q", format=".1%")],
-    ).properties(width=260, height=260)
+        tooltip=[alt.Tooltip("direction:N", title=translate("wind_direction", lang)),
+                 alt.Tooltip("speed:N", title=translate("wind_speed", lang)),
+                 alt.Tooltip("share:Q", format=".1%", title=translate("wind_share", lang))],
+    )
+    compass = pd.DataFrame({"name": [direction_name(code, lang) for code in COMPASS_POINTS],
+                            "theta": [SECTOR_NAMES.index(code) * 2 * np.pi / SECTORS for code in COMPASS_POINTS]})
+    letters = alt.Chart(compass).mark_text(fontSize=13, fontWeight="bold", color="#333333").encode(
+        theta=alt.Theta("theta:Q", scale=None), radius=alt.value(COMPASS_RADIUS_PX), text="name:N")
+    return alt.layer(wedges, letters, title=translate("wind_rose", lang)).properties(width=260, height=260)
 
 
 def factor_chart(series: pd.DataFrame, lang: str) -> alt.Chart:
@@ -61,15 +85,18 @@ def factor_chart(series: pd.DataFrame, lang: str) -> alt.Chart:
     long = series.melt(id_vars=["time"], value_vars=[f for f in FACTORS if f in series], var_name="factor",
                        value_name="value").dropna(subset=["value"])
     long["factor"] = long["factor"].map(lambda code: label("pollutant", code, lang))
-    time_axis = alt.X("time:T", title=translate("time_beijing", lang))
+    time_axis = alt.X("time:T", title=translate("time_beijing", lang), axis=alt.Axis(format=time_format(lang)))
+    time_tip = alt.Tooltip("time:T", title=translate("time_beijing", lang), format=translate("chart.hour_format", lang))
     factors = alt.Chart(long, title=translate("six_factors", lang)).mark_line(strokeWidth=1.5).encode(
         x=time_axis, y=alt.Y("value:Q", title=translate("concentration", lang)),
-        color=alt.Color("factor:N", title=None), tooltip=["time:T", "factor:N", alt.Tooltip("value:Q", format=".1f")],
+        color=alt.Color("factor:N", title=None),
+        tooltip=[time_tip, alt.Tooltip("factor:N", title=translate("chart.pollutant", lang)),
+                 alt.Tooltip("value:Q", format=".1f", title=translate("concentration", lang))],
     ).properties(height=220, width=CHART_WIDTH_PX)
     aqi_points = series.dropna(subset=["aqi"])
     aqi = alt.Chart(aqi_points, title="AQI").mark_line(color="#555555", point=alt.OverlayMarkDef(size=18)).encode(
         x=time_axis, y=alt.Y("aqi:Q", title="AQI"),
-        tooltip=["time:T", alt.Tooltip("aqi:Q", format=".0f")],
+        tooltip=[time_tip, alt.Tooltip("aqi:Q", format=".0f", title="AQI")],
     ) + alt.Chart(aqi_points).mark_point(filled=True, size=28, opacity=1).encode(
         x=time_axis, y="aqi:Q", color=alt.Color("colour:N", scale=None))
     return alt.vconcat(factors, aqi.properties(height=140, width=CHART_WIDTH_PX))

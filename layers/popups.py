@@ -13,6 +13,7 @@ import pandas as pd
 
 from core.vocabulary import label, translate
 from hotspots.card import Card, hotspot_card
+from hotspots.task_card import deadline_text
 
 
 def _present(value: object) -> bool:
@@ -56,7 +57,7 @@ def task_popup_html(task: Mapping[str, object], lang: str = "zh") -> str:
         ("department", task.get("department")),
         ("kind", _label("task_kind", task.get("kind"), lang)),
         ("grade", _label("grade", task.get("grade"), lang)),
-        ("deadline", task.get("deadline")),
+        ("deadline", deadline_text(task["deadline"]) if _present(task.get("deadline")) else None),
         ("overdue", translate("popup_yes", lang) if task.get("overdue") is True else None),
         ("instructions", task.get("instructions")),
         ("feedback", task.get("latest_feedback")),

@@ -22,9 +22,11 @@ from layers.sources import (
     FIRE_COLOUR,
     HOTSPOT_GRADE_STYLES,
     HOTSPOT_TASK_RINGS,
+    TASK_STATE_COLOURS,
     dust_layer,
     fire_layer,
     hotspot_layer,
+    task_layer,
 )
 
 # Jiyuan's extent, for a store that holds no township yet (lon/lat, EPSG:4326).
@@ -51,10 +53,12 @@ def points_to_gcj02(frame: pd.DataFrame) -> pd.DataFrame:
 
 def layer_legends(lang: str, zones: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
                   dust: gpd.GeoDataFrame | None, fires: pd.DataFrame | None,
-                  hotspots: gpd.GeoDataFrame | None, roads_drawn: bool) -> list[str]:
+                  hotspots: gpd.GeoDataFrame | None, roads_drawn: bool,
+                  tasks: gpd.GeoDataFrame | None = None) -> list[str]:
     """Legend sections (layers.legend.legend_html) for the layers region_map draws from these frames:
     station kinds (when the stations are not coloured by AQI), zone kinds, dust kinds, fire points,
-    hotspot grades and task rings, and the base's roads; a missing or empty frame has none."""
+    hotspot grades and task rings, the states of the open tasks drawn, and the base's roads; a missing or
+    empty frame has none."""
     sections = []
     if not stations.empty and "colour" not in stations:
         kinds = [kind for kind in STATION_STYLES if kind in set(stations["kind"])]
@@ -81,6 +85,11 @@ def layer_legends(lang: str, zones: gpd.GeoDataFrame, stations: gpd.GeoDataFrame
         rings = [(colour, translate(f"legend_hotspot_ring_{state}", lang)) for state, colour in HOTSPOT_TASK_RINGS.items()]
         sections.append(legend_html(translate("legend_hotspot_grades", lang), grades + rings, "legend-hotspots",
                                     shape="circle"))
+    if tasks is not None and not tasks.empty:
+        states = [state for state in TASK_STATE_COLOURS if state in set(tasks["state"])]
+        sections.append(legend_html(translate("legend_tasks", lang),
+                                    [(TASK_STATE_COLOURS[state], label("task_state", state, lang)) for state in states],
+                                    "legend-tasks"))
     if roads_drawn:
         sections.append(legend_html(translate("layer_townships", lang),
                                     [(BASE_STYLES["road"]["color"], translate("legend_base_roads", lang))],
@@ -94,15 +103,16 @@ def region_map(townships: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, zones: g
                township_values: pd.Series | None = None, value_label: str = "",
                fires: pd.DataFrame | None = None, dust: gpd.GeoDataFrame | None = None,
                hotspots: gpd.GeoDataFrame | None = None,
-               hotspot_tasks: pd.DataFrame | None = None, raster: tuple[Path, str, list[float]] | None = None,
+               hotspot_tasks: pd.DataFrame | None = None, tasks: gpd.GeoDataFrame | None = None,
+               raster: tuple[Path, str, list[float]] | None = None,
                legends: tuple[str, ...] = ()) -> folium.Map:
     """A folium map of the region fitted to the townships (all frames EPSG:4326).
 
     Layers bottom to top: PM2.5 surface (``raster``: GeoTIFF path, layer name, class edges), townships
     (a choropleth with ``township_colours``; see layers.overlays.township_layer), zones, dust sources,
     clustered fire points (``fires``: lon, lat, time, frp), stations, hotspots (their tasks' state and
-    feedback in the popups from ``hotspot_tasks``, see layers.sources.hotspot_layer); a missing or
-    empty frame adds no layer. ``legends`` are HTML boxes (layers.legend.legend_html) drawn over the map.
+    feedback in the popups from ``hotspot_tasks``, see layers.sources.hotspot_layer), open tasks and field
+    observations (``tasks``, see layers.sources.task_layer); a missing or empty frame adds no layer. ``legends`` are HTML boxes (layers.legend.legend_html) drawn over the map.
     ``tiles`` is a TILE_CHOICES name (with ``tianditu_key``) or the tile layers themselves
     (layers.basemap.tile_sources). Under the tiles lies the offline base (layers.offline_base: the
     townships, the dust register's roads and the township names), so the map shows the region's
@@ -111,7 +121,7 @@ def region_map(townships: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, zones: g
     reader's view is kept in the browser tab (layers.basemap.KeptView) for the next map of the same region.
     """
     sources = tile_sources(tiles, tianditu_key) if isinstance(tiles, str) else list(tiles)
-    frames = {"dust": dust, "hotspots": hotspots}
+    frames = {"dust": dust, "hotspots": hotspots, "tasks": tasks}
     if any(source.gcj02 for source in sources):
         townships, stations, zones = (frame_to_gcj02(frame) for frame in (townships, stations, zones))
         frames = {name: frame_to_gcj02(frame) if frame is not None else None for name, frame in frames.items()}
@@ -138,8 +148,10 @@ def region_map(townships: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, zones: g
         station_layer(stations, lang, township_names).add_to(folium_map)
     if frames["hotspots"] is not None and not frames["hotspots"].empty:
         hotspot_layer(frames["hotspots"], lang, hotspot_tasks).add_to(folium_map)
+    if frames["tasks"] is not None and not frames["tasks"].empty:
+        task_layer(frames["tasks"], lang).add_to(folium_map)
     others = layer_legends(lang, zones, stations, frames["dust"], fires, frames["hotspots"],
-                           roads is not None and len(roads) > 0)
+                           roads is not None and len(roads) > 0, frames["tasks"])
     if legends or others:
         folium_map.get_root().html.add_child(folium.Element(
             legend_stack(list(legends), others, translate("legend_more", lang))))

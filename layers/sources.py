@@ -27,6 +27,13 @@ HOTSPOT_RADIUS_PX = (6, 15)
 FIRE_COLOUR, FIRE_EDGE = "#1e63c8", "#0d2c6b"
 # The ring shows where the closed loop stands: no task yet, open, or closed.
 HOTSPOT_TASK_RINGS: dict[str, str] = {"none": "#212121", "open": "#1565c0", "closed": "#2e7d32"}
+# Open tasks and field observations are squares (hotspots are circles), one colour per state of the loop;
+# none is an AQI colour, so a task never reads as an air-quality level.
+TASK_STATE_COLOURS: dict[str, str] = {
+    "pending": "#607d8b", "assigned": "#1565c0", "feedback_submitted": "#6a1b9a", "returned": "#8d6e63",
+    "escalated": "#c2185b", "accountability": "#212121",
+}
+TASK_SQUARE_PX = 12
 
 # One circle per fire point, drawn in the browser from a compact [lat, lon, label] array.
 _FIRE_MARKER_JS = """function (row) {
@@ -125,3 +132,35 @@ def hotspot_layer(hotspots: gpd.GeoDataFrame, lang: str, tasks: pd.DataFrame | N
 
     return geojson_layer(hotspots, translate("layer_hotspots", lang), properties, style=style,
                           marker=folium.CircleMarker(radius=8))
+
+
+def task_square_html(colour: str) -> str:
+    """The square a task is drawn as, in ``colour`` with a white edge (TASK_SQUARE_PX across)."""
+    return (f'<div style="width:{TASK_SQUARE_PX}px;height:{TASK_SQUARE_PX}px;background:{colour};'
+            'border:2px solid #fff;box-shadow:0 0 0 1px #333"></div>')
+
+
+def task_marker(colour: str, location: tuple[float, float] | None = None) -> folium.Marker:
+    """A marker drawn as a task's square (task_square_html) centred on ``location`` (lat, lon)."""
+    side = TASK_SQUARE_PX + 4  # the square and its 2 px edge
+    return folium.Marker(location, icon=folium.DivIcon(html=task_square_html(colour), icon_size=(side, side),
+                                                       icon_anchor=(side // 2, side // 2), class_name="lantian-task"))
+
+
+def task_layer(tasks: gpd.GeoDataFrame, lang: str) -> folium.GeoJson:
+    """Open tasks and field observations (EPSG:4326 points; handling-list rows of task_service.list_tasks:
+    id, title, kind, state, township_name, department, deadline, ...) as squares coloured by state
+    (TASK_STATE_COLOURS); the popup is the task's (layers.popups.task_popup_html)."""
+    properties = pd.DataFrame({
+        "id": tasks["id"].map(str), "layer": "task", "state": tasks["state"].map(str),
+        "tooltip": [display_text(f"{title} · {label('task_state', state, lang)}")
+                    for title, state in zip(tasks["title"], tasks["state"])],
+        "popup": [task_popup_html(row, lang) for row in tasks.drop(columns="geometry").to_dict("records")],
+    })
+
+    def style(feature: dict) -> dict:
+        return {"html": task_square_html(TASK_STATE_COLOURS.get(feature["properties"]["state"],
+                                                       TASK_STATE_COLOURS["pending"]))}
+
+    return geojson_layer(tasks, translate("layer_tasks", lang), properties, style=style,
+                         marker=task_marker(TASK_STATE_COLOURS["pending"]))

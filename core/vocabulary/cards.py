@@ -136,4 +136,10 @@ ENTRIES: dict[str, dict[str, str]] = {
     "task_card.no_requirement": {"zh": "督办尚未填写整改要求", "en": "the supervisor has written no requirement yet"},
     "col_card": {"zh": "研判", "en": "Finding"},
     "col_place": {"zh": "地点", "en": "Place"},
+
+    # Open tasks and field observations on the map, the task card's map snippet (issue 13, part 4)
+    "layer_tasks": {"zh": "交办单与巡查记录", "en": "Open tasks and field observations"},
+    "legend_tasks": {"zh": "交办单（方块，按办理状态着色）", "en": "Tasks (squares, by state)"},
+    "task_card.map": {"zh": "位置示意图", "en": "Where it is"},
+    "task_card.no_position": {"zh": "此交办单没有位置", "en": "this task has no position"},
 }

@@ -69,6 +69,7 @@ ENTRIES: dict[str, dict[str, str]] = {
     "task_held_by": {"zh": "处置人：{holder}（{cell}）", "en": "Held by {holder} ({cell})"},
     "task_held_by_township": {"zh": "处置人：乡镇（网格中无对应人员）", "en": "Held by the township (no grid person on duty)"},
     "hand_over_to": {"zh": "转交给", "en": "Hand over to"},
+    "hand_over_note": {"zh": "转交说明", "en": "Hand-over note"},
     "dispatch_selected": {"zh": "批量交办所选热点", "en": "Dispatch the selected hotspots"},
     "dispatch_choose": {"zh": "选择要交办的热点（按网格自动派给责任人）", "en": "Hotspots to dispatch (routed to the person on duty)"},
     "dispatched_count": {"zh": "已交办 {count} 件", "en": "{count} dispatched"},

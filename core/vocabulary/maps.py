@@ -57,4 +57,27 @@ ENTRIES: dict[str, dict[str, str]] = {
     "error.tile_set_missing": {
         "zh": "没有名为“{name}”的本地瓦片集：请先运行 python cli.py tiles import 文件 --name {name}",
         "en": "there is no local tile set '{name}': run python cli.py tiles import FILE --name {name} first"},
+
+    # Charts: time axes and tooltips in the reader's language, the wind rose's compass (issue 13, part 6)
+    "chart.time_format": {"zh": "%m-%d %H时", "en": "%b %d %H:00"},
+    "chart.hour_format": {"zh": "%Y-%m-%d %H:%M", "en": "%Y-%m-%d %H:%M"},
+    "chart.pollutant": {"zh": "污染物", "en": "Pollutant"},
+    "wind_direction": {"zh": "风向", "en": "Direction"},
+    "wind_share": {"zh": "频率", "en": "Share of hours"},
+    "wind_direction.N": {"zh": "北", "en": "N"},
+    "wind_direction.NNE": {"zh": "北东北", "en": "NNE"},
+    "wind_direction.NE": {"zh": "东北", "en": "NE"},
+    "wind_direction.ENE": {"zh": "东东北", "en": "ENE"},
+    "wind_direction.E": {"zh": "东", "en": "E"},
+    "wind_direction.ESE": {"zh": "东东南", "en": "ESE"},
+    "wind_direction.SE": {"zh": "东南", "en": "SE"},
+    "wind_direction.SSE": {"zh": "南东南", "en": "SSE"},
+    "wind_direction.S": {"zh": "南", "en": "S"},
+    "wind_direction.SSW": {"zh": "南西南", "en": "SSW"},
+    "wind_direction.SW": {"zh": "西南", "en": "SW"},
+    "wind_direction.WSW": {"zh": "西西南", "en": "WSW"},
+    "wind_direction.W": {"zh": "西", "en": "W"},
+    "wind_direction.WNW": {"zh": "西西北", "en": "WNW"},
+    "wind_direction.NW": {"zh": "西北", "en": "NW"},
+    "wind_direction.NNW": {"zh": "北西北", "en": "NNW"},
 }

@@ -1,11 +1,15 @@
 """The task card (交办单) through AppTest on a copy of the demo store: each state shows each role only the
-action forms the loop allows it now; the township official reads the requirement and the countdown."""
+action forms the loop allows it now; the township official reads the requirement and the countdown; the
+card's map snippet, and the open tasks on the signed-in map only."""
 from __future__ import annotations
+
+import json
 
 import pytest
 
 from core.vocabulary import translate
 from hotspots import task_service
+from layers.sources import TASK_STATE_COLOURS
 from tests.app.test_app_pages import INSPECTOR, KEJING, SUPERVISOR, TOWNSHIP, _open
 
 __all__ = ["demo_copy", "detected_demo"]
@@ -68,3 +72,28 @@ def test_township_official_reads_the_requirement_and_the_countdown(demo_copy):
     assert "立即清扫苫盖" in text and translate("task_card.requirement", "zh") in text
     assert "还剩" in text or "已逾期" in text
     assert "None" not in text
+
+
+def _components(at) -> list[dict]:
+    return [json.loads(component.proto.json_args) for component in at.main.get("component_instance")]
+
+
+def test_the_task_card_shows_its_place_on_a_map_that_asks_no_tile_server(demo_copy):
+    task_id = _kejing_task_in(demo_copy, "assigned")
+    task = task_service.get_task(demo_copy, task_id)
+    at = _open("hotspots", user=TOWNSHIP)
+    at.selectbox(key="chosen_task").set_value(task_id).run()
+    assert translate("task_card.map", "zh") in " ".join(markdown.value for markdown in at.markdown)
+    [snippet] = _components(at)
+    assert "L.tileLayer" not in snippet["script"] and "OfflineBase" not in snippet["script"]  # drawn, not named
+    assert "克井镇" in snippet["script"] and f"[{task.lat}, {task.lon}]" in snippet["script"]
+    assert TASK_STATE_COLOURS["assigned"] in snippet["script"]
+
+
+def test_open_tasks_are_on_the_signed_in_map_and_not_on_the_public_one(demo_copy):
+    layer = json.dumps(translate("layer_tasks", "zh"))[1:-1]  # as folium writes it into the script
+    [public] = _components(_open("map"))
+    assert layer not in public["script"] and "legend-tasks" not in public["html"]
+    [inspector] = _components(_open("map", user=INSPECTOR))
+    assert layer in inspector["script"] and "legend-tasks" in inspector["html"]
+    assert all(json.dumps(title)[1:-1] in inspector["script"] for title in task_service.list_tasks(demo_copy)["title"])

@@ -67,8 +67,17 @@ def test_station_charts_are_valid_vega_lite_specs():
                            "ws": 2.0, "wd": np.linspace(0, 350, 48)})
     spec = factor_chart(series, "zh").to_dict()
     assert len(spec["vconcat"]) == 2
+    assert spec["vconcat"][0]["encoding"]["x"]["axis"]["format"] == "%m-%d %H时"
     rose = wind_rose_chart(wind_rose_table(series["ws"], series["wd"]), "en").to_dict()
-    assert rose["mark"]["type"] == "arc"
+    wedges, letters = rose["layer"]
+    assert wedges["mark"]["type"] == "arc" and letters["mark"]["type"] == "text"
+    assert [row["name"] for row in rose["datasets"][letters["data"]["name"]]] == ["N", "E", "S", "W"]
+    chinese = wind_rose_chart(wind_rose_table(series["ws"], series["wd"]), "zh").to_dict()
+    named = {row["direction"] for row in chinese["datasets"][chinese["layer"][0]["data"]["name"]]}
+    assert {"北", "北东北", "东", "南", "西北"} <= named and not named & {"N", "NNE", "E"}
+    # North at the top, east to the right: the letters sit on the compass points, clockwise from north.
+    assert [(row["name"], round(row["theta"], 4)) for row in chinese["datasets"][chinese["layer"][1]["data"]["name"]]] \
+        == [("北", 0.0), ("东", round(np.pi / 2, 4)), ("南", round(np.pi, 4)), ("西", round(3 * np.pi / 2, 4))]
 
 
 def test_a_fire_point_carries_its_place_to_five_decimals_and_its_time_and_frp_when_known():
