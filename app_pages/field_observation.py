@@ -21,6 +21,10 @@ SOURCE_KEY = "observation_position_source"
 LON_KEY, LAT_KEY = "observation_lon", "observation_lat"
 # Bumped by 重新定位: the position component is mounted anew under the next key and asks the browser again.
 LOCATE_ROUND_KEY = "observation_locate_round"
+GEOLOCATION_KEY = "observation_geolocation"
+# Bumped once an observation is recorded: the form's fields come back empty under new keys (a widget keeps what
+# the browser holds for it while its key stays).
+FORM_ROUND_KEY = "observation_form_round"
 CAMERA_KEY = "observation_camera"
 POSITION_SOURCES = ("located", "typed")
 LOCATE_ERRORS = ("denied", "unavailable", "timeout", "insecure", "unsupported")
@@ -65,8 +69,11 @@ def _located() -> BrowserPosition | None:
     """Ask the browser where it is (only now that the person chose 定位: the browser asks them first) and put
     the answer into the position fields; a refusal or failure says what to do instead."""
     round_number = st.session_state.setdefault(LOCATE_ROUND_KEY, 0)
+    # The component shows nothing; out of the flow, its empty frame leaves no gap in the form.
+    st.html(f'<style>[class*="st-key-{GEOLOCATION_KEY}_"] {{position: absolute; width: 0; height: 0; '
+            f'overflow: hidden;}}</style>')
     answer = browser_answer(_browser_position(timeout_ms=LOCATE_TIMEOUT_MS, max_age_ms=LOCATE_MAX_AGE_MS,
-                                              key=f"observation_geolocation_{round_number}", default=None))
+                                              key=f"{GEOLOCATION_KEY}_{round_number}", default=None))
     if st.button(t("field.locate_again"), key="observation_locate_again", icon=":material/my_location:"):
         st.session_state[LOCATE_ROUND_KEY] = round_number + 1
         st.rerun()
@@ -99,6 +106,7 @@ def field_observation(store: Store, user: User, townships) -> None:
                           index=POSITION_SOURCES.index("typed"), format_func=lambda code: t(f"field.source.{code}"))
         located = _located() if source == "located" else None
         camera = st.toggle(t("field.use_camera"), key=CAMERA_KEY)
+        form_round = st.session_state.setdefault(FORM_ROUND_KEY, 0)
         with st.form("observation"):
             lon_column, lat_column = st.columns(2)
             # A located position is shown as it came; choosing 手动 makes it editable from there.
@@ -108,14 +116,19 @@ def field_observation(store: Store, user: User, townships) -> None:
             where = t("field.located", accuracy=f"{located.accuracy_m:.0f}") if located else t("field.typed")
             st.caption(where)
             grade = st.selectbox(t("task_grade"), GRADES, index=len(GRADES) - 1, key="observation_grade")
-            title = st.text_input(t("task_title"), key="observation_title")
-            description = st.text_area(t("observation_description"), key="observation_description")
-            shot = st.camera_input(t("field.camera"), key="observation_shot") if camera else None
+            title = st.text_input(t("task_title"), key=f"observation_title_{form_round}")
+            description = st.text_area(t("observation_description"), key=f"observation_description_{form_round}")
+            shot = st.camera_input(t("field.camera"), key=f"observation_shot_{form_round}") if camera else None
             files = st.file_uploader(t("field.gallery"), type=PHOTO_TYPES, accept_multiple_files=True,
-                                     key="observation_photos")
+                                     key=f"observation_photos_{form_round}")
             label = Action.RECORD_OBSERVATION.label(current_language())
             if st.form_submit_button(label, type="primary", disabled=fixed and located is None):
                 # The gallery's files and the camera's shot take the one path every photo takes.
                 photos = uploads([*(files or []), *([shot] if shot else [])])
-                run_action(FLASH_KEY, f"{label} · {where}", lambda: task_service.record_field_observation(
-                    store, user, lon, lat, title=title, description=description, grade=grade, photos=photos))
+                def record() -> None:
+                    task_service.record_field_observation(store, user, lon, lat, title=title,
+                                                          description=description, grade=grade, photos=photos)
+                    # Recorded: the next run opens an empty form, so the same finding is not sent twice.
+                    st.session_state[FORM_ROUND_KEY] = form_round + 1
+
+                run_action(FLASH_KEY, f"{label} · {where}", record)
