@@ -148,7 +148,8 @@ def test_inspector_records_a_located_observation_with_a_photo(app_url, browser, 
         camera = form.locator('[data-testid="stCameraInput"]')
         take = camera.get_by_role("button", name=translate("streamlit_text.take_photo", "zh"))
         take.wait_for(timeout=WAIT_MS)
-        page.wait_for_function("() => !document.querySelector('[data-testid=stCameraInputButton]').disabled",
+        page.wait_for_function("() => !document.querySelector('[data-testid=stCameraInputButton]').disabled"
+                               " && document.querySelector('[data-testid=stCameraInput] video').videoWidth > 0",
                                timeout=WAIT_MS)
         camera.scroll_into_view_if_needed()
         _shot(page, f"{size}_3_camera")
