@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.alert_banner import alert_banner
+from app_pages.page_scripts import page_scripts
 from app_pages.session import current_language, escape_markdown, t
 from app_pages.sidebar import sidebar
 from app_pages.store_access import is_demo, open_store, store_busy_guard
@@ -17,6 +18,7 @@ st.set_page_config(page_title="蓝天 Lantian", page_icon="🌤️", layout="wid
 
 def _run() -> None:
     user = sidebar()
+    page_scripts(current_language())
     alert_banner()
     with store_busy_guard():
         demo = is_demo(open_store())

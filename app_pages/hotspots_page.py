@@ -9,6 +9,7 @@ import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from app_pages.field_observation import field_observation
 from app_pages.session import current_language, escape_markdown, t
 from app_pages.sidebar import acting_user
 from app_pages.store_access import dust_sources, hotspots_for, open_store, region_frames, store_busy_guard
@@ -27,10 +28,9 @@ from hotspots.dispatch import dispatch
 from hotspots.exports import EXPORTERS
 from hotspots.grid_register import people_of_township
 from hotspots.task_card import countdown, deadline_text, department_choices, history_sentences, photo_sides
-from hotspots.tasks import GRADES, TASK_KINDS, Action, TaskState, actions_now
+from hotspots.tasks import TASK_KINDS, Action, TaskState, actions_now
 from layers.assets import asset_base_url
 from layers.place_map import place_map
-from layers.region_map import FALLBACK_BOUNDS
 
 FLASH_KEY = "task_flash"
 HOTSPOT_COLUMNS = ["rank", "grade", "card", "kind", "score", "township_name", "station_code", "pollutant", "peak",
@@ -203,28 +203,6 @@ def _photos(store: Store, task_id: str, history) -> None:
                                  f"{photo.original_name} · {photo.uploaded_by} · {photo.uploaded_at:%Y-%m-%d %H:%M}"))
 
 
-def _field_observation(store: Store, user: User, townships) -> None:
-    """What an inspector saw on patrol, recorded as a pending task with photos; the position (lon/lat,
-    EPSG:4326) starts at the centre of the region's townships."""
-    if not may_take(user, Action.RECORD_OBSERVATION):
-        return
-    west, south, east, north = townships.total_bounds if not townships.empty else FALLBACK_BOUNDS
-    with st.expander(t("record_observation")), st.form("observation"):
-        lon_column, lat_column, grade_column = st.columns(3)
-        lon = lon_column.number_input(t("longitude"), -180.0, 180.0, float((west + east) / 2), format="%.5f",
-                                      key="observation_lon")
-        lat = lat_column.number_input(t("latitude"), -90.0, 90.0, float((south + north) / 2), format="%.5f",
-                                      key="observation_lat")
-        grade = grade_column.selectbox(t("task_grade"), GRADES, index=len(GRADES) - 1, key="observation_grade")
-        title = st.text_input(t("task_title"), key="observation_title")
-        description = st.text_area(t("observation_description"), key="observation_description")
-        photos = st.file_uploader(t("photos"), accept_multiple_files=True, key="observation_photos")
-        if st.form_submit_button(_action_label(Action.RECORD_OBSERVATION)):
-            _act(_action_label(Action.RECORD_OBSERVATION), lambda: task_service.record_field_observation(
-                store, user, lon, lat, title=title, description=description, grade=grade,
-                photos=_uploads(photos)))
-
-
 def _ranked_hotspots(store: Store, user: User, selection: HandlingListFilter) -> None:
     """The ranked hotspots under the same township, kind and date filters; a supervisor turns one
     without a task into a handling task."""
@@ -290,7 +268,7 @@ def render() -> None:
         townships = region_frames(store)[0]
     selection = _filters(user, dict(zip(townships["code"], townships["name"])))
     _ranked_hotspots(store, user, selection)
-    _field_observation(store, user, townships)
+    field_observation(store, user, townships)
     st.subheader(t("handling_tasks"))
     with store_busy_guard():
         rows = task_service.list_tasks(store, selection)

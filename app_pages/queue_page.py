@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.actions import signed_in_page
+from app_pages.field_observation import field_observation
 from app_pages.hotspot_card import select_hotspot, selected_hotspot, show_card
 from app_pages.session import current_language, escape_markdown, t
-from app_pages.store_access import hotspots_for, open_store, store_busy_guard
+from app_pages.store_access import hotspots_for, open_store, region_frames, store_busy_guard
 from core.vocabulary import label
 from data.hotspots import HotspotFilter
 from hotspots.card import card_sentence
@@ -29,9 +30,19 @@ def render() -> None:
     queue = queue_order(ranked).head(QUEUE_ROWS)
     st.caption(t("queue.window", first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}", days=QUEUE_DAYS,
                  count=len(queue)))
+    with store_busy_guard():
+        townships = region_frames(store)[0]
+    # What the inspector finds on the way is recorded right here (one folded line above the rows), located by
+    # the phone.
+    field_observation(store, user, townships)
     if queue.empty:
         st.info(t("queue.empty"))
-        return
+    else:
+        _queue_rows(store, user, queue, lang)
+
+
+def _queue_rows(store, user, queue, lang: str) -> None:
+    """One button per hotspot (its heading and the card's sentence); the chosen one opens its card below it."""
     chosen = selected_hotspot()
     for row in queue.to_dict("records"):
         heading = " · ".join([label("grade", row["grade"], lang), row.get("township_name") or label("hotspot_kind", None, lang),

@@ -5,6 +5,7 @@ import streamlit as st
 
 from accounts.sessions import end_session, fresh_user, resume, start_session
 from accounts.users import authenticate
+from app_pages.page_scripts import fold_sidebar_after_sign_in
 from app_pages.session import current_language, escape_markdown, language_picker, t
 from app_pages.store_access import open_store, region_frames, store_busy_guard, unread_for
 from core.errors import SignInThrottledError
@@ -87,6 +88,7 @@ def _sign_in() -> None:
                 st.session_state[USER_KEY] = user
                 st.session_state[TOKEN_KEY] = token
                 st.query_params[TOKEN_PARAM] = token
+                fold_sidebar_after_sign_in()  # on a phone the open sidebar would cover the map
                 st.rerun()
 
 

@@ -153,7 +153,7 @@ def sign_in(page, url: str, name: str, password: str) -> None:
     page.wait_for_timeout(1500)
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.wait_for(state="attached", timeout=SIGN_IN_WAIT_MS)
-    if sidebar.get_attribute("aria-expanded") == "false":
+    if sidebar.get_attribute("data-collapsed") == "true":
         page.locator('[data-testid="stExpandSidebarButton"]').click()
     sidebar.get_by_label(translate("user_name", "zh")).fill(name)
     sidebar.get_by_label(translate("password", "zh")).fill(password)
@@ -165,15 +165,15 @@ def sign_in(page, url: str, name: str, password: str) -> None:
 
 
 @contextmanager
-def offline_chromium() -> Iterator[tuple[object, list[str]]]:
-    """Debian's chromium driven by Playwright, in which every request to a non-local host is aborted
-    and recorded: yields (browser, blocked URLs); make contexts with ``new_offline_context(browser,
-    blocked)``. A missing chromium fails the test: scripts/test.sh installs it."""
+def offline_chromium(extra_args: tuple[str, ...] = ()) -> Iterator[tuple[object, list[str]]]:
+    """Debian's chromium driven by Playwright (with ``extra_args`` on its command line), in which every request
+    to a non-local host is aborted and recorded: yields (browser, blocked URLs); make contexts with
+    ``new_offline_context(browser, blocked)``. A missing chromium fails the test: scripts/test.sh installs it."""
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM.exists(), "Debian's chromium is missing: scripts/test.sh installs it (apt-get install chromium)"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *extra_args])
         blocked: list[str] = []
         try:
             yield browser, blocked
@@ -181,9 +181,9 @@ def offline_chromium() -> Iterator[tuple[object, list[str]]]:
             browser.close()
 
 
-def new_offline_context(browser, blocked: list[str], viewport: tuple[int, int] = (1400, 1000)):
+def new_offline_context(browser, blocked: list[str], viewport: tuple[int, int] = (1400, 1000), **options):
     """A browser context (its own cookies, so its own Streamlit session) with the internet blocked;
-    accepts downloads."""
+    accepts downloads. ``options`` go to Playwright's new_context (e.g. geolocation and permissions)."""
     def only_local(route) -> None:
         url = route.request.url
         if url.startswith("data:") or urllib.parse.urlsplit(url).hostname in LOCAL_HOSTS:
@@ -193,7 +193,7 @@ def new_offline_context(browser, blocked: list[str], viewport: tuple[int, int] =
             route.abort()
 
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-CN",
-                                  accept_downloads=True)
+                                  accept_downloads=True, **options)
     context.route("**/*", only_local)
     return context
 

@@ -16,6 +16,7 @@ from core.vocabulary.assessment import ENTRIES as ASSESSMENT_ENTRIES
 from core.vocabulary.cards import ENTRIES as CARD_ENTRIES
 from core.vocabulary.codes import CODES
 from core.vocabulary.emergency import ENTRIES as EMERGENCY_ENTRIES
+from core.vocabulary.fieldwork import ENTRIES as FIELD_ENTRIES
 from core.vocabulary.fires import ENTRIES as FIRE_ENTRIES
 from core.vocabulary.grid import ENTRIES as GRID_ENTRIES
 from core.vocabulary.handoff import ENTRIES as HANDOFF_ENTRIES
@@ -50,7 +51,7 @@ VOCABULARY: dict[str, Mapping[str, str]] = _merged(INTERFACE, _code_entries(), M
                                                    REGISTER_ENTRIES, HANDOFF_ENTRIES,
                                                    GRID_ENTRIES, EMERGENCY_ENTRIES,
                                                    SAFETY_ENTRIES, ASSESSMENT_ENTRIES,
-                                                   CARD_ENTRIES, MAP_ENTRIES, SESSION_ENTRIES)
+                                                   CARD_ENTRIES, MAP_ENTRIES, SESSION_ENTRIES, FIELD_ENTRIES)
 
 
 @dataclass(frozen=True)

@@ -355,16 +355,17 @@ def test_inspector_records_a_field_observation_at_the_region_centre(demo_copy):
     at = _open("hotspots", user=INSPECTOR)
     west, south, east, north = demo_copy_townships(demo_copy).total_bounds
     assert at.number_input(key="observation_lon").value == pytest.approx((west + east) / 2)
-    at.text_input(key="observation_title").input("沿河路渣土车未苫盖")
-    at.text_area(key="observation_description").input("三辆渣土车未苫盖，路面遗撒")
+    at.text_input(key="observation_title_0").input("沿河路渣土车未苫盖")
+    at.text_area(key="observation_description_0").input("三辆渣土车未苫盖，路面遗撒")
     at.selectbox(key="observation_grade").set_value("II")
     at.button(key=f"FormSubmitter:observation-{Action.RECORD_OBSERVATION.label('zh')}").click().run()
     assert not at.exception, at.exception
     tasks = task_service.list_tasks(demo_copy)
     [new] = tasks[~tasks["id"].isin(before)].itertuples()
     assert (new.title, new.kind, new.grade, new.state) == ("沿河路渣土车未苫盖", FIELD_KIND, "II", "pending")
-    assert at.success[0].value == translate("action_done", "zh", action=Action.RECORD_OBSERVATION.label('zh'))
+    assert at.success[0].value == translate("action_done", "zh", action=f"{Action.RECORD_OBSERVATION.label('zh')} · "
+                                                                        f"{translate('field.typed', 'zh')}")
 
-    at.text_input(key="observation_title").input("")
+    at.text_area(key="observation_description_1").input("又见渣土车")  # the recorded form came back empty
     at.button(key=f"FormSubmitter:observation-{Action.RECORD_OBSERVATION.label('zh')}").click().run()
     assert "title" in at.error[0].value  # the service's refusal, shown on the page
