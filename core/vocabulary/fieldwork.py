@@ -12,7 +12,7 @@ STREAMLIT_TEXTS: dict[str, dict[str, str]] = {
     "streamlit_text.remove": {"zh": "移除 {name}", "en": "Remove {name}"},
     "streamlit_text.cancel_upload": {"zh": "取消上传 {name}", "en": "Cancel upload of {name}"},
     # How Streamlit names a Material icon to screen readers (e.g. "add icon").
-    "streamlit_text.icon": {"zh": "图标", "en": "{icon} icon"},
+    "streamlit_text.icon": {"zh": "{icon} 图标", "en": "{icon} icon"},
     "streamlit_text.add_files": {"zh": "添加文件", "en": "Add files"},
     "streamlit_text.drop_files": {"zh": "将文件拖到此处", "en": "Drag and drop files here"},
     "streamlit_text.drop_file": {"zh": "将文件拖到此处", "en": "Drag and drop a file here"},
