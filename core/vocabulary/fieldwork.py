@@ -25,6 +25,8 @@ STREAMLIT_TEXTS: dict[str, dict[str, str]] = {
     "streamlit_text.take_photo": {"zh": "拍照", "en": "Take Photo"},
     "streamlit_text.clear_photo": {"zh": "重拍", "en": "Clear photo"},
     "streamlit_text.uploading": {"zh": "正在上传……", "en": "Uploading..."},
+    # The upload's progress bar is named by its aria-label only (read aloud, not shown).
+    "streamlit_text.progress": {"zh": "进度", "en": "progress"},
     "streamlit_text.switch_camera": {"zh": "切换摄像头", "en": "Switch camera"},
     "streamlit_text.camera_permission": {"zh": "需要使用摄像头拍照，请在浏览器提示中选择“允许”。",
                                          "en": "This app would like to use your camera."},
