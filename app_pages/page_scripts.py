@@ -13,9 +13,16 @@ FOLD_SIDEBAR_KEY = "fold_sidebar_once"
 SCRIPTS_KEY = "page_scripts"
 # Streamlit's own breakpoint: below it the sidebar is drawn over the page instead of beside it.
 PHONE_MAX_WIDTH_PX = 767.98
-# Only Streamlit's widgets that carry its own texts are translated, never a page's content.
-TRANSLATED_WIDGETS = ('[data-testid="stFileUploader"]', '[data-testid="stCameraInput"]',
-                      '[data-testid="stDialog"]')
+# Only inside Streamlit's widgets that carry its own texts, and only a text that reads exactly as one of them:
+# a page's own content is never changed.
+TRANSLATED_WIDGETS = tuple(f'[data-testid="{widget}"]' for widget in (
+    "stFileUploader", "stCameraInput", "stDialog", "stForm", "InputInstructions", "stTextInput", "stTextArea",
+    "stSelectbox", "stMultiSelect", "stDateInput", "stNumberInput", "stElementToolbar", "stSidebar",
+    "stExpandSidebarButton", "stSkipToContent", "stHeaderActionElements",
+    # Icons in a page's text are named "<icon> icon" for screen readers; only those exact names are matched.
+    "stMarkdownContainer", "stCaptionContainer")) + (
+    # The open list of a choice and the calendar are drawn in a layer of their own, outside the widget.
+    '[data-baseweb="popover"]',)
 _JS_SPECIALS = re.compile(r"[.*+?^${}()|\[\]\\/]")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -29,16 +36,18 @@ _TRANSLATE_SCRIPT = """
     || {texts: new Map(), attributes: new Map(), rules: [], observer: null};
   state.rules = RULES.map(([pattern, replacement]) => [new RegExp(pattern), replacement]);
   const inside = WIDGETS;
-  const ATTRIBUTES = ["aria-label", "title"];
+  const ATTRIBUTES = ["aria-label", "title", "placeholder"];
+  // A text may hold another (a date field's "year, {label} start date"): each pass translates one layer.
+  const PASSES = 3;
   const translation = (text) => {
-    const core = text.trim();
-    for (const [pattern, replacement] of state.rules) {
-      if (pattern.test(core)) {
-        const translated = core.replace(pattern, replacement);
-        return text.replace(core, () => translated);
-      }
+    const original = text.trim();
+    let core = original;
+    for (let pass = 0; pass < PASSES; pass++) {
+      const rule = state.rules.find(([pattern]) => pattern.test(core));
+      if (!rule) break;
+      core = core.replace(rule[0], rule[1]);
     }
-    return text;
+    return core === original ? text : text.replace(original, () => core);
   };
   const visitText = (node) => {
     const changed = translation(node.nodeValue);

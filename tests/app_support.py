@@ -156,9 +156,9 @@ def sign_in(page, url: str, name: str, password: str) -> None:
     if sidebar.get_attribute("data-collapsed") == "true":
         page.locator('[data-testid="stExpandSidebarButton"]').click()
     sidebar.get_by_label(translate("user_name", "zh")).fill(name)
-    sidebar.get_by_label(translate("password", "zh")).fill(password)
+    sidebar.get_by_label(translate("password", "zh"), exact=True).fill(password)
     # Enter submits the sign-in form; on a phone the form's button may lie below the folded-out sidebar.
-    sidebar.get_by_label(translate("password", "zh")).press("Enter")
+    sidebar.get_by_label(translate("password", "zh"), exact=True).press("Enter")
     sidebar.get_by_role("button", name=translate("sign_out", "zh")).wait_for(timeout=SIGN_IN_WAIT_MS)
     # The signed-in map (with the hotspots) draws and reports its view once more: let that rerun pass too.
     page.wait_for_timeout(1500)

@@ -51,7 +51,7 @@ def test_a_reload_and_a_page_switch_keep_the_session_and_disabling_ends_it(app):
         page.goto(url, wait_until="domcontentloaded")
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_label(translate("user_name", "zh")).fill("duban")
-        sidebar.get_by_label(translate("password", "zh")).fill(password)
+        sidebar.get_by_label(translate("password", "zh"), exact=True).fill(password)
         sidebar.get_by_role("button", name=translate("sign_in", "zh")).click()
         sign_out = sidebar.get_by_role("button", name=translate("sign_out", "zh"))
         sign_out.wait_for(timeout=WAIT_MS)
