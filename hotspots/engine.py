@@ -72,31 +72,37 @@ def _station_rows(episodes: pd.DataFrame, stations: gpd.GeoDataFrame, config: Ho
         details=[{"high_hours": int(h), "peak_time": str(t), "pm25_pm10": None if pd.isna(r) else round(float(r), 3),
                   "wind_from": None if pd.isna(w) else round(float(w), 1),
                   "wind_speed": None if pd.isna(s) else round(float(s), 2),
-                  "rule": _station_rule(kind, pollutant, t, config),
+                  "rule": rule,
                   "at_peak": {"median": round(float(m), 3), "threshold": round(float(limit), 3),
                               "robust_z": round(float(z), 2)}}
-                 for h, t, r, w, s, kind, pollutant, m, limit, z in zip(
+                 for h, t, r, w, s, rule, m, limit, z in zip(
                      located["high_hours"], located["peak_time"], located["pm25_pm10"], located["wind_from"],
-                     located["wind_speed"], located["kind"], located["pollutant"], located["peak_median"],
+                     located["wind_speed"], _station_rules(located, config), located["peak_median"],
                      located["peak_threshold"], located["peak_z"])])
 
 
-def _station_rule(kind: str, pollutant: str, peak_time: pd.Timestamp, config: HotspotConfig) -> dict:
-    """The thresholds an episode passed, as the hotspot card states them: the pollutant's station rule
-    with the floor that applied at its peak (the IAQI-100 concentration where the rule names none),
-    and for coarse dust the PM2.5/PM10 bound."""
-    rule = {**rule_of(pollutant, config),
-            "floor_at_peak": float(floor_values(pollutant, pd.Series([peak_time]), config)[0])}
-    return {**rule, "dust_max_pm25_pm10": config.dust_max_pm25_pm10} if kind == HotspotKind.DUST.value else rule
+def _station_rules(episodes: pd.DataFrame, config: HotspotConfig) -> list[dict]:
+    """The thresholds each episode passed, as the hotspot card states them: the pollutant's station
+    rule with the floor that applied at its peak (the IAQI-100 concentration where the rule names
+    none), and for coarse dust the PM2.5/PM10 bound. Floors are looked up once per pollutant."""
+    floors = np.empty(len(episodes))
+    for pollutant, rows in episodes.groupby("pollutant").indices.items():
+        floors[rows] = floor_values(pollutant, episodes["peak_time"].iloc[rows], config)
+    rules = {pollutant: rule_of(pollutant, config) for pollutant in episodes["pollutant"].unique()}
+    dust = {"dust_max_pm25_pm10": config.dust_max_pm25_pm10}
+    return [{**rules[pollutant], "floor_at_peak": float(floor), **(dust if kind == HotspotKind.DUST.value else {})}
+            for kind, pollutant, floor in zip(episodes["kind"], episodes["pollutant"], floors)]
 
 
 def _episode_extent(episodes: pd.DataFrame, config: HotspotConfig) -> np.ndarray:
     """Stations (itself included) with an episode of the same pollutant overlapping in time within
     extent_radius_m: each episode is expanded to its hours, hours joined on (pollutant, hour)."""
-    hours = episodes[["station_code", "pollutant", "start", "end", "lon", "lat"]].copy()
-    hours["episode"] = np.arange(len(hours))
-    hours["time"] = [pd.date_range(s, e, freq="h") for s, e in zip(hours["start"], hours["end"])]
-    hours = hours.explode("time")
+    lengths = ((episodes["end"] - episodes["start"]) // pd.Timedelta(hours=1)).to_numpy(dtype=np.int64) + 1
+    episode = np.repeat(np.arange(len(episodes)), lengths)
+    hours = episodes[["station_code", "pollutant", "lon", "lat"]].iloc[episode].reset_index(drop=True)
+    hours["episode"] = episode
+    offset = np.arange(len(episode)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    hours["time"] = episodes["start"].to_numpy()[episode] + offset * np.timedelta64(1, "h")
     pairs = hours.merge(hours, on=["pollutant", "time"], suffixes=("", "_other"))
     pairs = pairs[pairs["station_code"] != pairs["station_code_other"]].dropna(
         subset=["lon", "lat", "lon_other", "lat_other"])  # stations imported without a position
@@ -257,6 +263,43 @@ def _sources(enterprises: gpd.GeoDataFrame, dust_sources: gpd.GeoDataFrame, even
 
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+JSON_COLUMNS = ("score_parts", "sources", "context")
+DIGEST_DECIMALS = 6   # far below any figure a person reads, far above float noise between code paths
+
+
+def _rounded(value):
+    """``value`` (parsed JSON) with every float rounded to DIGEST_DECIMALS."""
+    if isinstance(value, float):
+        return round(value, DIGEST_DECIMALS)
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rounded(item) for item in value]
+    return value
+
+
+def hotspots_digest(hotspots: pd.DataFrame) -> str:
+    """SHA-256 of what the engine computed for ``hotspots`` (detect's shape: STORED_COLUMNS and rank):
+    every column in rank order, floats rounded to DIGEST_DECIMALS, times to the second and the JSON
+    columns parsed and written back with sorted keys, so two code paths that give the same hotspots
+    give the same digest however they spell a float or order a dict's keys."""
+    ordered = hotspots.sort_values("rank", ignore_index=True)
+    columns = []
+    for name in (*STORED_COLUMNS, "rank"):
+        values = ordered[name]
+        if name in JSON_COLUMNS:
+            text = values.map(lambda value: _json(_rounded(json.loads(value))) if isinstance(value, str) else "")
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            text = values.dt.strftime("%Y-%m-%dT%H:%M:%S").fillna("")
+        elif pd.api.types.is_float_dtype(values):
+            text = values.round(DIGEST_DECIMALS).map(lambda value: "" if pd.isna(value) else repr(float(value)))
+        else:
+            text = values.map(lambda value: "" if value is None or value is pd.NA or value != value else str(value))
+        columns.append(text.to_numpy(dtype=object))
+    rows = ["\x1f".join(fields) for fields in zip(*columns)]
+    return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
 
 
 def detect(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | None = None,

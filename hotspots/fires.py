@@ -83,7 +83,7 @@ def persistent_places(points: pd.DataFrame, config: HotspotConfig, place: np.nda
         return pd.Series(False, index=points.index)
     place = fire_places(points, config) if place is None else place
     days = points["time"].dt.normalize()
-    months = points["time"].dt.to_period("M")
+    months = points["time"].dt.year * 12 + points["time"].dt.month   # a number per calendar month, no Period objects
     by_place = pd.DataFrame({"place": place, "day": days.to_numpy(), "month": months.to_numpy()})
     distinct_days = by_place.groupby("place")["day"].nunique()
     distinct_months = by_place.groupby("place")["month"].nunique()
