@@ -99,24 +99,29 @@ def _episode_extent(episodes: pd.DataFrame, config: HotspotConfig) -> np.ndarray
     extent_radius_m: each episode is expanded to its hours, hours joined on (pollutant, hour)."""
     lengths = ((episodes["end"] - episodes["start"]) // pd.Timedelta(hours=1)).to_numpy(dtype=np.int64) + 1
     episode = np.repeat(np.arange(len(episodes)), lengths)
-    hours = episodes[["station_code", "pollutant", "lon", "lat"]].iloc[episode].reset_index(drop=True)
-    hours["episode"] = episode
     offset = np.arange(len(episode)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    hours["time"] = episodes["start"].to_numpy()[episode] + offset * np.timedelta64(1, "h")
-    pairs = hours.merge(hours, on=["pollutant", "time"], suffixes=("", "_other"))
-    pairs = pairs[pairs["station_code"] != pairs["station_code_other"]].dropna(
-        subset=["lon", "lat", "lon_other", "lat_other"])  # stations imported without a position
+    start_hour = (episodes["start"].to_numpy().astype("datetime64[h]").astype(np.int64))
+    hours = pd.DataFrame({"episode": episode, "pollutant": pd.factorize(episodes["pollutant"])[0][episode],
+                          "hour": start_hour[episode] + offset})
+    pairs = hours.merge(hours, on=["pollutant", "hour"], suffixes=("", "_other"))
+    station = pd.factorize(episodes["station_code"])[0]
+    located = episodes[["lon", "lat"]].notna().all(axis=1).to_numpy()   # stations imported without a position
+    mine, other = pairs["episode"].to_numpy(), pairs["episode_other"].to_numpy()
+    keep = (station[mine] != station[other]) & located[mine] & located[other]
+    mine, other = mine[keep], other[keep]
     counts = np.ones(len(episodes), dtype=np.int64)
-    if pairs.empty:
+    if len(mine) == 0:
         return counts
-    points = gpd.GeoSeries.from_xy(pd.concat([pairs["lon"], pairs["lon_other"]]),
-                                   pd.concat([pairs["lat"], pairs["lat_other"]]), crs="EPSG:4326")
+    # Each position projected once, in the UTM zone of every position paired (the same zone as
+    # projecting both ends of every pair: a zone depends only on the points' bounds).
+    involved = np.union1d(mine, other)
+    points = gpd.GeoSeries.from_xy(episodes["lon"].to_numpy()[involved], episodes["lat"].to_numpy()[involved],
+                                   crs="EPSG:4326")
     projected = points.to_crs(points.estimate_utm_crs())
-    half = len(pairs)
-    distance = np.hypot(projected.x.to_numpy()[:half] - projected.x.to_numpy()[half:],
-                        projected.y.to_numpy()[:half] - projected.y.to_numpy()[half:])
-    near = pairs[distance <= config.extent_radius_m]
-    others = near.groupby("episode")["station_code_other"].nunique()
+    x, y = np.full(len(episodes), np.nan), np.full(len(episodes), np.nan)
+    x[involved], y[involved] = projected.x.to_numpy(), projected.y.to_numpy()
+    near = np.hypot(x[mine] - x[other], y[mine] - y[other]) <= config.extent_radius_m
+    others = pd.DataFrame({"episode": mine[near], "station": station[other[near]]}).groupby("episode")["station"].nunique()
     counts[others.index.to_numpy(dtype=int)] += others.to_numpy()
     return counts
 
