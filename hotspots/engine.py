@@ -47,10 +47,10 @@ DUST_EMITS = ["pm10", "pm25"]
 FIRE_EMITS = ["pm25", "pm10", "co"]
 
 
-def hotspot_id(kind: str, place: str, start: pd.Timestamp) -> str:
-    """Deterministic id from kind, place and start, so a re-run updates the same row."""
-    key = f"{kind}|{place}|{pd.Timestamp(start):%Y-%m-%dT%H:%M}"
-    return "hs-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+def hotspot_ids(kinds: pd.Series, places: pd.Series, starts: pd.Series) -> list[str]:
+    """Deterministic ids from kind, place and start (to the minute), so a re-run updates the same rows."""
+    keys = kinds.astype(str) + "|" + places.astype(str) + "|" + pd.to_datetime(starts).dt.strftime("%Y-%m-%dT%H:%M")
+    return ["hs-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16] for key in keys]
 
 
 def _window(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -270,6 +270,33 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def _json_number(number: float) -> str:
+    """A float as json.dumps writes it."""
+    if number != number:
+        return "NaN"
+    if abs(number) == float("inf"):
+        return "Infinity" if number > 0 else "-Infinity"
+    return repr(number)
+
+
+def _json_numbers(values: pd.Series, decimals: int) -> pd.Series:
+    """Each value rounded (Python's round, as the stored texts always were) and written as json.dumps writes it."""
+    return pd.Series([_json_number(round(value, decimals)) for value in values.to_numpy(dtype=float).tolist()],
+                     index=values.index, dtype=object)
+
+
+def _score_parts_json(parts: pd.DataFrame, recurrences: pd.Series, rule_grades: pd.Series) -> pd.Series:
+    """score_parts as JSON text, column by column: what json.dumps(sort_keys=True) writes for each
+    row's parts and peak_over_threshold (3 decimals), recurrences and rule_grade (a grade's letters)."""
+    fields = {**{name: _json_numbers(parts[name], 3) for name in parts.columns},
+              "recurrences": recurrences.astype(np.int64).astype(str), "rule_grade": '"' + rule_grades.astype(str) + '"'}
+    names = sorted(fields)
+    text = "{" + f'"{names[0]}": ' + fields[names[0]]
+    for name in names[1:]:
+        text = text + f', "{name}": ' + fields[name]
+    return text + "}"
+
+
 JSON_COLUMNS = ("score_parts", "sources", "context")
 DIGEST_DECIMALS = 6   # far below any figure a person reads, far above float noise between code paths
 
@@ -362,8 +389,9 @@ def score_and_attribute(hotspots: pd.DataFrame, history: pd.DataFrame, townships
     columns) with rank, best first. Township, zones and sources a detector gave are kept; the rest
     come from the township and zone polygons and, for station, dust and grid hotspots, the sources."""
     hotspots = hotspots.reset_index(drop=True)
-    hotspots["id"] = [given if isinstance(given, str) else hotspot_id(k, p, s) for given, k, p, s in
-                      zip(hotspots["id"], hotspots["kind"], hotspots["place"], hotspots["start_time"])]
+    made = hotspots["id"].map(lambda given: not isinstance(given, str))
+    hotspots.loc[made, "id"] = hotspot_ids(hotspots.loc[made, "kind"], hotspots.loc[made, "place"],
+                                           hotspots.loc[made, "start_time"])
     points = points_frame(hotspots["lon"], hotspots["lat"], hotspots.index)
     missing = hotspots["township_code"].isna()
     hotspots.loc[missing, "township_code"] = township_containing(points[missing.to_numpy()], townships)
@@ -378,11 +406,8 @@ def score_and_attribute(hotspots: pd.DataFrame, history: pd.DataFrame, townships
     hotspots["score"] = total_score(parts, config).round(2)
     hotspots["grade"] = grades(hotspots, hotspots["score"], recurring_days(hotspots, history, config.recurrence_window_days),
                                config)
-    hotspots["score_parts"] = [_json({**{k: round(float(v), 3) for k, v in row.items()},
-                                      "peak_over_threshold": round(float(pot), 3), "recurrences": int(rec),
-                                      "rule_grade": grade})
-                               for row, pot, rec, grade in zip(parts.to_dict("records"), hotspots["peak_over_threshold"],
-                                                                hotspots["recurrence"], hotspots["grade"])]
+    hotspots["score_parts"] = _score_parts_json(parts.assign(peak_over_threshold=hotspots["peak_over_threshold"]),
+                                                hotspots["recurrence"], hotspots["grade"])
     hotspots["context"] = [_json({**(details or {}), "zones": zones_in, "audience": audience})
                            for details, zones_in, audience in zip(hotspots["details"], hotspots["zones"],
                                                                    hotspots["audience"])]
