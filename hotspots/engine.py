@@ -10,9 +10,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from shapely.ops import unary_union
+from tqdm import tqdm
 
 from core.errors import BadInputError
 from core.timeutil import now_beijing
+from core.vocabulary import translate
 from data.alerts import read_level_periods
 from data.hotspots import read_grading, read_hotspot_history, update_grades, upsert_hotspots
 from data.sources import read_dust_readings, read_dust_sources, read_enterprises, read_fire_points
@@ -334,47 +336,66 @@ def hotspots_digest(hotspots: pd.DataFrame) -> str:
     return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
 
 
+# What detect shows on its progress bar, in order (vocabulary keys progress.detect.<step>).
+DETECT_STEPS = ("read", "stations", "anomalies", "fires", "grid", "scoring")
+
+
 def detect(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | None = None,
-           write_rasters: bool = True) -> pd.DataFrame:
+           write_rasters: bool = True, progress: bool = False) -> pd.DataFrame:
     """Every hotspot of the window start…end (Beijing dates, inclusive), scored and attributed, best first.
 
     Columns: STORED_COLUMNS (score_parts, sources and context as JSON text)
     plus rank. Station and dust episodes that overlap the window are kept with their full extent;
     fire events, readings and grid months are those starting in it. ``write_rasters`` writes each
-    month's PM2.5 surface GeoTIFF to Store.surface_path.
+    month's PM2.5 surface GeoTIFF to Store.surface_path. ``progress`` shows a bar of the steps
+    (DETECT_STEPS) on stderr.
     """
     config = config or configured()
     begin, finish = _window(start, end)
-    with store.read() as con:
-        observations = read_hourly_observations(con, begin - EDGE, finish + EDGE, include_wind=True)
-        medians = read_network_medians(con, begin - EDGE, finish + EDGE, MEDIAN_POLLUTANTS)
-        stations = read_stations(con)
-        townships = read_townships(con)
-        zones = read_zones(con)
-        enterprises = read_enterprises(con)
-        dust_sources = read_dust_sources(con)
-        readings = read_dust_readings(con, start, end)
-        fires = read_fire_points(con, begin, finish)
-        fire_history = read_fire_points(con, begin - dt.timedelta(days=config.fire_lookback_days), begin)
-        history = read_hotspot_history(con, begin - dt.timedelta(days=config.recurrence_days), finish)
+    # Every step is shown as it starts (each takes seconds at province scale, so no rate limit).
+    with tqdm(total=len(DETECT_STEPS), unit="step", mininterval=0, miniters=1, disable=not progress) as bar:
+        def step(name: str) -> None:
+            bar.update(DETECT_STEPS.index(name) - bar.n)   # the steps before it are done
+            bar.set_description_str(translate(f"progress.detect.{name}"))
 
-    episodes = station_episodes(observations, medians, config)
-    episodes = episodes[(episodes["end"] >= begin) & (episodes["start"] < finish)]
-    anomalies = data_anomalies(observations, medians, config)
-    anomalies = anomalies[(anomalies["end"] >= begin) & (anomalies["start"] < finish)]
-    classified = classify_fire_points(fires, fire_history, enterprises, store.landcover_path, config)
-    events = fire_events(classified, config)
-    exceedances = dust_reading_exceedances(readings, config)
-    region = unary_union(townships.geometry.to_numpy()) if not townships.empty else None
-    grid = (_grid_rows(store if write_rasters else None, observations, stations, region, begin, finish, config)
-            if region is not None else pd.DataFrame())
+        step("read")
+        with store.read() as con:
+            observations = read_hourly_observations(con, begin - EDGE, finish + EDGE, include_wind=True)
+            medians = read_network_medians(con, begin - EDGE, finish + EDGE, MEDIAN_POLLUTANTS)
+            stations = read_stations(con)
+            townships = read_townships(con)
+            zones = read_zones(con)
+            enterprises = read_enterprises(con)
+            dust_sources = read_dust_sources(con)
+            readings = read_dust_readings(con, start, end)
+            fires = read_fire_points(con, begin, finish)
+            fire_history = read_fire_points(con, begin - dt.timedelta(days=config.fire_lookback_days), begin)
+            history = read_hotspot_history(con, begin - dt.timedelta(days=config.recurrence_days), finish)
 
-    parts = [frame for frame in (_station_rows(episodes, stations, config), _anomaly_rows(anomalies, stations, config),
-                                 _fire_rows(events, config), _reading_rows(exceedances), grid) if len(frame)]
-    if not parts:
-        return pd.DataFrame(columns=[*STORED_COLUMNS, "rank"])
-    return score_and_attribute(pd.concat(parts, ignore_index=True), history, townships, zones,
-                               _sources(enterprises, dust_sources, events), config)
+        step("stations")
+        episodes = station_episodes(observations, medians, config)
+        episodes = episodes[(episodes["end"] >= begin) & (episodes["start"] < finish)]
+        step("anomalies")
+        anomalies = data_anomalies(observations, medians, config)
+        anomalies = anomalies[(anomalies["end"] >= begin) & (anomalies["start"] < finish)]
+        step("fires")
+        classified = classify_fire_points(fires, fire_history, enterprises, store.landcover_path, config)
+        events = fire_events(classified, config)
+        exceedances = dust_reading_exceedances(readings, config)
+        step("grid")
+        region = unary_union(townships.geometry.to_numpy()) if not townships.empty else None
+        grid = (_grid_rows(store if write_rasters else None, observations, stations, region, begin, finish, config)
+                if region is not None else pd.DataFrame())
+
+        step("scoring")
+        parts = [frame for frame in (_station_rows(episodes, stations, config),
+                                     _anomaly_rows(anomalies, stations, config), _fire_rows(events, config),
+                                     _reading_rows(exceedances), grid) if len(frame)]
+        found = (score_and_attribute(pd.concat(parts, ignore_index=True), history, townships, zones,
+                                     _sources(enterprises, dust_sources, events), config)
+                 if parts else pd.DataFrame(columns=[*STORED_COLUMNS, "rank"]))
+        bar.update()
+    return found
 
 
 # Zone violations name their own source (the machine, truck or inspection): nothing to attribute.
@@ -428,14 +449,15 @@ def apply_grade_quota(con, hotspots: pd.DataFrame, config: HotspotConfig) -> int
     return update_grades(con, stored.assign(grade=quota_grades(stored, config))) if len(stored) else 0
 
 
-def detect_and_store(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | None = None) -> dict[str, int]:
+def detect_and_store(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | None = None,
+                     progress: bool = False) -> dict[str, int]:
     """Detect the window and upsert its hotspots in one write transaction; returns counts by kind and
     'new' / 'updated'. Then the window's fire points not yet reviewed get the classification's
     strike-off proposals and their duplicate reports linked (hotspots.fire_review.propose), so the
     daily run leaves them ready for review. Migrates the store first."""
     store.migrate()
     config = config or configured()
-    hotspots = detect(store, start, end, config)
+    hotspots = detect(store, start, end, config, progress=progress)
     with store.write(spatial=True) as con:
         new, updated = upsert_hotspots(con, hotspots, now_beijing()) if len(hotspots) else (0, 0)
         if len(hotspots):

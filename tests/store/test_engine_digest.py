@@ -3,6 +3,7 @@ another hash seed, and every optimised step equal to a plain recomputation on th
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -14,7 +15,9 @@ import pytest
 
 from data.stations import read_hourly_observations
 from data.store import Store
+from hotspots.anomalies import _previous_hours
 from hotspots.engine import detect, hotspots_digest
+from hotspots.episodes import median_of_others
 from tests.conftest import DEMO_YEAR
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,3 +75,32 @@ def year_observations(demo_store: Store) -> pd.DataFrame:
 
 def _nan_equal(mine: np.ndarray, reference: np.ndarray) -> bool:
     return bool(np.array_equal(np.asarray(mine, float), np.asarray(reference, float), equal_nan=True))
+
+
+def test_score_parts_are_written_as_json_dumps_writes_them(year_hotspots: pd.DataFrame) -> None:
+    for text in year_hotspots["score_parts"]:
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True)
+
+
+def test_previous_hours_by_one_sort_equal_each_stations_shift(year_observations: pd.DataFrame) -> None:
+    shuffled = year_observations.sample(frac=1.0, random_state=3)   # the sort must not rely on the read's order
+    previous = _previous_hours(shuffled, ["pm25", "so2"])
+    ordered = shuffled.sort_values(["station_code", "time"])
+    one_hour = ordered.groupby("station_code")["time"].diff() == pd.Timedelta(hours=1)
+    for column in ("pm25", "so2"):
+        reference = ordered.groupby("station_code")[column].shift(1).where(one_hour).reindex(shuffled.index)
+        assert _nan_equal(previous[column].to_numpy(), reference.to_numpy())
+
+
+def test_the_median_of_the_other_stations_equals_a_per_hour_recomputation(year_observations: pd.DataFrame) -> None:
+    month = year_observations[year_observations["time"].dt.month == 3].reset_index(drop=True)
+    fast = median_of_others(month["time"], month["pm10"].to_numpy())
+    reference = np.full(len(month), np.nan)
+    for _, hour in month.groupby("time"):
+        values = hour["pm10"].to_numpy()
+        for position, row in enumerate(hour.index):
+            others = np.delete(values, position)
+            others = others[~np.isnan(others)]
+            if not np.isnan(values[position]) and len(others):
+                reference[row] = np.median(others)
+    assert np.isfinite(fast).sum() > 1000 and _nan_equal(fast, reference)
