@@ -55,7 +55,7 @@ def cluster_fire_points(points: pd.DataFrame, eps_m: float) -> pd.Series:
     labels = pd.Series("", index=points.index, dtype=object)
     for key, group in points.groupby(keys, sort=False):
         found = haversine_labels(group["lon"].to_numpy(), group["lat"].to_numpy(), eps_m)
-        labels.loc[group.index] = [f"{key}#{label}" for label in found]
+        labels.loc[group.index] = (key + "#" + pd.Series(found).astype(str)).to_numpy(dtype=object)
     return labels
 
 
@@ -140,7 +140,7 @@ def in_harvest(times: pd.Series, windows: tuple[tuple[int, int, int, int], ...])
 def credibility(classes: np.ndarray, times: pd.Series, config: HotspotConfig) -> np.ndarray:
     """How likely (0–1) a detection is straw burning from its land cover and season: cropland in the
     harvest counts fully, cropland outside it ``off_harvest_factor``, a town or water far less."""
-    base = np.array([config.landcover_credibility.get(int(value), 0.5) for value in classes], dtype=float)
+    base = pd.Series(np.asarray(classes, dtype=np.int64)).map(config.landcover_credibility).fillna(0.5).to_numpy(float)
     cropland = classes == 1
     return np.where(cropland & ~in_harvest(times, config.harvest_windows), base * config.off_harvest_factor, base)
 
