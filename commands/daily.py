@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date, datetime
 
 from commands import command_help
@@ -11,7 +12,7 @@ from notify.outbox import deliver_pending
 
 
 def _daily(args: argparse.Namespace) -> int:
-    run = run_daily(Store(args.db), args.date, now=args.now)
+    run = run_daily(Store(args.db), args.date, now=args.now, progress=sys.stderr.isatty())
     print(f"daily run for {run.day}: {run.detected} hotspot(s) detected or updated, {len(run.escalated)} overdue "
           f"task(s) escalated, {len(run.dispatched)} dispatched{': ' + ', '.join(run.dispatched) if run.dispatched else ''}; "
           f"{run.delivered} message(s) sent, {run.retrying} to retry, {run.given_up} given up")

@@ -29,7 +29,8 @@ FORMATS = ("table", "csv", "json", "geojson")
 def _detect(args: argparse.Namespace) -> int:
     if args.end < args.start:
         raise BadInputError("error.detect_to_before_from", field="to")
-    counts = detect_and_store(Store(args.db), args.start, args.end)
+    # A bar only for a person watching: never in a log or a pipe.
+    counts = detect_and_store(Store(args.db), args.start, args.end, progress=sys.stderr.isatty())
     new, updated = counts.pop("new"), counts.pop("updated")
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items())) or "none"
     print(f"hotspots {args.start}…{args.end}: {new} new, {updated} updated ({kinds})")

@@ -1,6 +1,7 @@
 """Data anomalies for supervisors: flat-lined sensors, PM2.5 above PM10, sudden drops that look like interference."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from data.quality import PM25_EXCESS_MIN_UGM3, PM25_EXCESS_RATIO
@@ -30,12 +31,23 @@ def _episodes(hours: pd.DataFrame, anomaly: str, pollutant: str | None, min_hour
     return frame.reset_index(drop=True)[COLUMNS]
 
 
-def _previous_hour(observations: pd.DataFrame, column: str) -> pd.Series:
-    """Each station's value in the hour before (NaN when that hour is missing)."""
-    ordered = observations.sort_values(["station_code", "time"])
-    previous = ordered.groupby("station_code")[column].shift(1)
-    one_hour = ordered.groupby("station_code")["time"].diff() == pd.Timedelta(hours=1)
-    return previous.where(one_hour).reindex(observations.index)
+def _previous_hours(observations: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Each station's values of ``columns`` in the hour before (NaN when that hour is missing): one
+    sort by station and time for every column, each shifted by a row where the row before is the
+    same station an hour earlier."""
+    station = pd.factorize(observations["station_code"])[0]
+    time = observations["time"].to_numpy()
+    order = np.lexsort((time, station))
+    station, time = station[order], time[order]
+    follows = np.r_[False, (station[1:] == station[:-1]) & (time[1:] - time[:-1] == np.timedelta64(1, "h"))]
+    previous = {}
+    for column in columns:
+        shifted = np.full(len(order), np.nan)
+        shifted[1:] = observations[column].to_numpy(dtype=float)[order][:-1]
+        shifted[~follows] = np.nan
+        previous[column] = np.empty(len(order))
+        previous[column][order] = shifted
+    return pd.DataFrame(previous, index=observations.index)
 
 
 def flatlines(observations: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
@@ -44,8 +56,9 @@ def flatlines(observations: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame
     number of pollutants flat in the run's flattest hour; ``measure`` says what was counted."""
     present = [p for p in ANOMALY_POLLUTANTS if p in observations]
     flat = pd.Series(0, index=observations.index)
+    previous = _previous_hours(observations, present)
     for pollutant in present:
-        flat += (observations[pollutant] == _previous_hour(observations, pollutant)).astype(int)
+        flat += (observations[pollutant] == previous[pollutant]).astype(int)
     hours = observations.loc[flat >= config.flatline_min_pollutants, ["station_code", "time"]].copy()
     hours["value"] = flat[hours.index].astype(float)
     return _episodes(hours, "flatline", None, config.flatline_min_hours, 0, "pollutants repeating")
@@ -68,11 +81,12 @@ def sudden_drops(observations: pd.DataFrame, medians: pd.DataFrame, config: Hots
     drop_from_previous × the station's previous hour, with the median ≥ drop_min_median µg/m³.
     Consecutive low hours after the drop join it. ``peak`` is the lowest value / median."""
     parts = []
+    previous = _previous_hours(observations, ["pm25", "pm10"])
     for pollutant in ("pm25", "pm10"):
         median = observations["time"].map(medians.set_index("time")[f"{pollutant}_median"])
         value = observations[pollutant]
         low = (value < config.drop_to_median * median) & (median >= config.drop_min_median)
-        onset = low & (value < config.drop_from_previous * _previous_hour(observations, pollutant))
+        onset = low & (value < config.drop_from_previous * previous[pollutant])
         low, onset = low.fillna(False), onset.fillna(False)
         # Keep the low hours of a station-run only if the run began with a sudden drop.
         ordered = observations.loc[low].sort_values(["station_code", "time"])

@@ -66,11 +66,12 @@ class DailyRun:
         return {**asdict(self), "day": self.day.isoformat()}
 
 
-def run_daily(store: Store, day: date | None = None, now: datetime | None = None) -> DailyRun:
+def run_daily(store: Store, day: date | None = None, now: datetime | None = None, progress: bool = False) -> DailyRun:
     """The daily run for ``day`` (default: yesterday, Beijing time), in order: detect the day's hotspots and
     zone violations (re-detection updates), sweep overdue tasks, dispatch the day's hotspots of the
     settings' dispatch grades, deliver the outbox. Run twice, it makes each task once and sends each
-    notice once. Logged in daily_runs (outcome failed with the error when a step raises)."""
+    notice once. Logged in daily_runs (outcome failed with the error when a step raises). ``progress``
+    shows detection's steps on stderr."""
     now = moment(now)
     day = day or (now.date() - timedelta(days=1))
     store.migrate()
@@ -78,7 +79,7 @@ def run_daily(store: Store, day: date | None = None, now: datetime | None = None
         run_id = notice_repo.start_run(con, day, now)
     run = DailyRun(day)
     try:
-        counts = detect_and_store(store, day, day)
+        counts = detect_and_store(store, day, day, progress=progress)
         zones = check_zones(store, day, day)
         run.detected = counts["new"] + counts["updated"] + zones.new + zones.updated
         run.escalated = task_service.sweep_overdue(store, now=now)

@@ -10,9 +10,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from shapely.ops import unary_union
+from tqdm import tqdm
 
 from core.errors import BadInputError
 from core.timeutil import now_beijing
+from core.vocabulary import translate
 from data.alerts import read_level_periods
 from data.hotspots import read_grading, read_hotspot_history, update_grades, upsert_hotspots
 from data.sources import read_dust_readings, read_dust_sources, read_enterprises, read_fire_points
@@ -47,10 +49,10 @@ DUST_EMITS = ["pm10", "pm25"]
 FIRE_EMITS = ["pm25", "pm10", "co"]
 
 
-def hotspot_id(kind: str, place: str, start: pd.Timestamp) -> str:
-    """Deterministic id from kind, place and start, so a re-run updates the same row."""
-    key = f"{kind}|{place}|{pd.Timestamp(start):%Y-%m-%dT%H:%M}"
-    return "hs-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+def hotspot_ids(kinds: pd.Series, places: pd.Series, starts: pd.Series) -> list[str]:
+    """Deterministic ids from kind, place and start (to the minute), so a re-run updates the same rows."""
+    keys = kinds.astype(str) + "|" + places.astype(str) + "|" + pd.to_datetime(starts).dt.strftime("%Y-%m-%dT%H:%M")
+    return ["hs-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16] for key in keys]
 
 
 def _window(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -72,45 +74,56 @@ def _station_rows(episodes: pd.DataFrame, stations: gpd.GeoDataFrame, config: Ho
         details=[{"high_hours": int(h), "peak_time": str(t), "pm25_pm10": None if pd.isna(r) else round(float(r), 3),
                   "wind_from": None if pd.isna(w) else round(float(w), 1),
                   "wind_speed": None if pd.isna(s) else round(float(s), 2),
-                  "rule": _station_rule(kind, pollutant, t, config),
+                  "rule": rule,
                   "at_peak": {"median": round(float(m), 3), "threshold": round(float(limit), 3),
                               "robust_z": round(float(z), 2)}}
-                 for h, t, r, w, s, kind, pollutant, m, limit, z in zip(
+                 for h, t, r, w, s, rule, m, limit, z in zip(
                      located["high_hours"], located["peak_time"], located["pm25_pm10"], located["wind_from"],
-                     located["wind_speed"], located["kind"], located["pollutant"], located["peak_median"],
+                     located["wind_speed"], _station_rules(located, config), located["peak_median"],
                      located["peak_threshold"], located["peak_z"])])
 
 
-def _station_rule(kind: str, pollutant: str, peak_time: pd.Timestamp, config: HotspotConfig) -> dict:
-    """The thresholds an episode passed, as the hotspot card states them: the pollutant's station rule
-    with the floor that applied at its peak (the IAQI-100 concentration where the rule names none),
-    and for coarse dust the PM2.5/PM10 bound."""
-    rule = {**rule_of(pollutant, config),
-            "floor_at_peak": float(floor_values(pollutant, pd.Series([peak_time]), config)[0])}
-    return {**rule, "dust_max_pm25_pm10": config.dust_max_pm25_pm10} if kind == HotspotKind.DUST.value else rule
+def _station_rules(episodes: pd.DataFrame, config: HotspotConfig) -> list[dict]:
+    """The thresholds each episode passed, as the hotspot card states them: the pollutant's station
+    rule with the floor that applied at its peak (the IAQI-100 concentration where the rule names
+    none), and for coarse dust the PM2.5/PM10 bound. Floors are looked up once per pollutant."""
+    floors = np.empty(len(episodes))
+    for pollutant, rows in episodes.groupby("pollutant").indices.items():
+        floors[rows] = floor_values(pollutant, episodes["peak_time"].iloc[rows], config)
+    rules = {pollutant: rule_of(pollutant, config) for pollutant in episodes["pollutant"].unique()}
+    dust = {"dust_max_pm25_pm10": config.dust_max_pm25_pm10}
+    return [{**rules[pollutant], "floor_at_peak": float(floor), **(dust if kind == HotspotKind.DUST.value else {})}
+            for kind, pollutant, floor in zip(episodes["kind"], episodes["pollutant"], floors)]
 
 
 def _episode_extent(episodes: pd.DataFrame, config: HotspotConfig) -> np.ndarray:
     """Stations (itself included) with an episode of the same pollutant overlapping in time within
     extent_radius_m: each episode is expanded to its hours, hours joined on (pollutant, hour)."""
-    hours = episodes[["station_code", "pollutant", "start", "end", "lon", "lat"]].copy()
-    hours["episode"] = np.arange(len(hours))
-    hours["time"] = [pd.date_range(s, e, freq="h") for s, e in zip(hours["start"], hours["end"])]
-    hours = hours.explode("time")
-    pairs = hours.merge(hours, on=["pollutant", "time"], suffixes=("", "_other"))
-    pairs = pairs[pairs["station_code"] != pairs["station_code_other"]].dropna(
-        subset=["lon", "lat", "lon_other", "lat_other"])  # stations imported without a position
+    lengths = ((episodes["end"] - episodes["start"]) // pd.Timedelta(hours=1)).to_numpy(dtype=np.int64) + 1
+    episode = np.repeat(np.arange(len(episodes)), lengths)
+    offset = np.arange(len(episode)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    start_hour = (episodes["start"].to_numpy().astype("datetime64[h]").astype(np.int64))
+    hours = pd.DataFrame({"episode": episode, "pollutant": pd.factorize(episodes["pollutant"])[0][episode],
+                          "hour": start_hour[episode] + offset})
+    pairs = hours.merge(hours, on=["pollutant", "hour"], suffixes=("", "_other"))
+    station = pd.factorize(episodes["station_code"])[0]
+    located = episodes[["lon", "lat"]].notna().all(axis=1).to_numpy()   # stations imported without a position
+    mine, other = pairs["episode"].to_numpy(), pairs["episode_other"].to_numpy()
+    keep = (station[mine] != station[other]) & located[mine] & located[other]
+    mine, other = mine[keep], other[keep]
     counts = np.ones(len(episodes), dtype=np.int64)
-    if pairs.empty:
+    if len(mine) == 0:
         return counts
-    points = gpd.GeoSeries.from_xy(pd.concat([pairs["lon"], pairs["lon_other"]]),
-                                   pd.concat([pairs["lat"], pairs["lat_other"]]), crs="EPSG:4326")
+    # Each position projected once, in the UTM zone of every position paired (the same zone as
+    # projecting both ends of every pair: a zone depends only on the points' bounds).
+    involved = np.union1d(mine, other)
+    points = gpd.GeoSeries.from_xy(episodes["lon"].to_numpy()[involved], episodes["lat"].to_numpy()[involved],
+                                   crs="EPSG:4326")
     projected = points.to_crs(points.estimate_utm_crs())
-    half = len(pairs)
-    distance = np.hypot(projected.x.to_numpy()[:half] - projected.x.to_numpy()[half:],
-                        projected.y.to_numpy()[:half] - projected.y.to_numpy()[half:])
-    near = pairs[distance <= config.extent_radius_m]
-    others = near.groupby("episode")["station_code_other"].nunique()
+    x, y = np.full(len(episodes), np.nan), np.full(len(episodes), np.nan)
+    x[involved], y[involved] = projected.x.to_numpy(), projected.y.to_numpy()
+    near = np.hypot(x[mine] - x[other], y[mine] - y[other]) <= config.extent_radius_m
+    others = pd.DataFrame({"episode": mine[near], "station": station[other[near]]}).groupby("episode")["station"].nunique()
     counts[others.index.to_numpy(dtype=int)] += others.to_numpy()
     return counts
 
@@ -259,47 +272,130 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def _json_number(number: float) -> str:
+    """A float as json.dumps writes it."""
+    if number != number:
+        return "NaN"
+    if abs(number) == float("inf"):
+        return "Infinity" if number > 0 else "-Infinity"
+    return repr(number)
+
+
+def _json_numbers(values: pd.Series, decimals: int) -> pd.Series:
+    """Each value rounded (Python's round, as the stored texts always were) and written as json.dumps writes it."""
+    return pd.Series([_json_number(round(value, decimals)) for value in values.to_numpy(dtype=float).tolist()],
+                     index=values.index, dtype=object)
+
+
+def _score_parts_json(parts: pd.DataFrame, recurrences: pd.Series, rule_grades: pd.Series) -> pd.Series:
+    """score_parts as JSON text, column by column: what json.dumps(sort_keys=True) writes for each
+    row's parts and peak_over_threshold (3 decimals), recurrences and rule_grade (a grade's letters)."""
+    fields = {**{name: _json_numbers(parts[name], 3) for name in parts.columns},
+              "recurrences": recurrences.astype(np.int64).astype(str), "rule_grade": '"' + rule_grades.astype(str) + '"'}
+    names = sorted(fields)
+    text = "{" + f'"{names[0]}": ' + fields[names[0]]
+    for name in names[1:]:
+        text = text + f', "{name}": ' + fields[name]
+    return text + "}"
+
+
+JSON_COLUMNS = ("score_parts", "sources", "context")
+DIGEST_DECIMALS = 6   # far below any figure a person reads, far above float noise between code paths
+
+
+def _rounded(value):
+    """``value`` (parsed JSON) with every float rounded to DIGEST_DECIMALS."""
+    if isinstance(value, float):
+        return round(value, DIGEST_DECIMALS)
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rounded(item) for item in value]
+    return value
+
+
+def hotspots_digest(hotspots: pd.DataFrame) -> str:
+    """SHA-256 of what the engine computed for ``hotspots`` (detect's shape: STORED_COLUMNS and rank):
+    every column in rank order, floats rounded to DIGEST_DECIMALS, times to the second and the JSON
+    columns parsed and written back with sorted keys, so two code paths that give the same hotspots
+    give the same digest however they spell a float or order a dict's keys."""
+    ordered = hotspots.sort_values("rank", ignore_index=True)
+    columns = []
+    for name in (*STORED_COLUMNS, "rank"):
+        values = ordered[name]
+        if name in JSON_COLUMNS:
+            text = values.map(lambda value: _json(_rounded(json.loads(value))) if isinstance(value, str) else "")
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            text = values.dt.strftime("%Y-%m-%dT%H:%M:%S").fillna("")
+        elif pd.api.types.is_float_dtype(values):
+            text = values.round(DIGEST_DECIMALS).map(lambda value: "" if pd.isna(value) else repr(float(value)))
+        else:
+            text = values.map(lambda value: "" if value is None or value is pd.NA or value != value else str(value))
+        columns.append(text.to_numpy(dtype=object))
+    rows = ["\x1f".join(fields) for fields in zip(*columns)]
+    return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
+
+
+# What detect shows on its progress bar, in order (vocabulary keys progress.detect.<step>).
+DETECT_STEPS = ("read", "stations", "anomalies", "fires", "grid", "scoring")
+
+
 def detect(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | None = None,
-           write_rasters: bool = True) -> pd.DataFrame:
+           write_rasters: bool = True, progress: bool = False) -> pd.DataFrame:
     """Every hotspot of the window start…end (Beijing dates, inclusive), scored and attributed, best first.
 
     Columns: STORED_COLUMNS (score_parts, sources and context as JSON text)
     plus rank. Station and dust episodes that overlap the window are kept with their full extent;
     fire events, readings and grid months are those starting in it. ``write_rasters`` writes each
-    month's PM2.5 surface GeoTIFF to Store.surface_path.
+    month's PM2.5 surface GeoTIFF to Store.surface_path. ``progress`` shows a bar of the steps
+    (DETECT_STEPS) on stderr.
     """
     config = config or configured()
     begin, finish = _window(start, end)
-    with store.read() as con:
-        observations = read_hourly_observations(con, begin - EDGE, finish + EDGE, include_wind=True)
-        medians = read_network_medians(con, begin - EDGE, finish + EDGE, MEDIAN_POLLUTANTS)
-        stations = read_stations(con)
-        townships = read_townships(con)
-        zones = read_zones(con)
-        enterprises = read_enterprises(con)
-        dust_sources = read_dust_sources(con)
-        readings = read_dust_readings(con, start, end)
-        fires = read_fire_points(con, begin, finish)
-        fire_history = read_fire_points(con, begin - dt.timedelta(days=config.fire_lookback_days), begin)
-        history = read_hotspot_history(con, begin - dt.timedelta(days=config.recurrence_days), finish)
+    # Every step is shown as it starts (each takes seconds at province scale, so no rate limit).
+    with tqdm(total=len(DETECT_STEPS), unit="step", mininterval=0, miniters=1, disable=not progress) as bar:
+        def step(name: str) -> None:
+            bar.update(DETECT_STEPS.index(name) - bar.n)   # the steps before it are done
+            bar.set_description_str(translate(f"progress.detect.{name}"))
 
-    episodes = station_episodes(observations, medians, config)
-    episodes = episodes[(episodes["end"] >= begin) & (episodes["start"] < finish)]
-    anomalies = data_anomalies(observations, medians, config)
-    anomalies = anomalies[(anomalies["end"] >= begin) & (anomalies["start"] < finish)]
-    classified = classify_fire_points(fires, fire_history, enterprises, store.landcover_path, config)
-    events = fire_events(classified, config)
-    exceedances = dust_reading_exceedances(readings, config)
-    region = unary_union(townships.geometry.to_numpy()) if not townships.empty else None
-    grid = (_grid_rows(store if write_rasters else None, observations, stations, region, begin, finish, config)
-            if region is not None else pd.DataFrame())
+        step("read")
+        with store.read() as con:
+            observations = read_hourly_observations(con, begin - EDGE, finish + EDGE, include_wind=True)
+            medians = read_network_medians(con, begin - EDGE, finish + EDGE, MEDIAN_POLLUTANTS)
+            stations = read_stations(con)
+            townships = read_townships(con)
+            zones = read_zones(con)
+            enterprises = read_enterprises(con)
+            dust_sources = read_dust_sources(con)
+            readings = read_dust_readings(con, start, end)
+            fires = read_fire_points(con, begin, finish)
+            fire_history = read_fire_points(con, begin - dt.timedelta(days=config.fire_lookback_days), begin)
+            history = read_hotspot_history(con, begin - dt.timedelta(days=config.recurrence_days), finish)
 
-    parts = [frame for frame in (_station_rows(episodes, stations, config), _anomaly_rows(anomalies, stations, config),
-                                 _fire_rows(events, config), _reading_rows(exceedances), grid) if len(frame)]
-    if not parts:
-        return pd.DataFrame(columns=[*STORED_COLUMNS, "rank"])
-    return score_and_attribute(pd.concat(parts, ignore_index=True), history, townships, zones,
-                               _sources(enterprises, dust_sources, events), config)
+        step("stations")
+        episodes = station_episodes(observations, medians, config)
+        episodes = episodes[(episodes["end"] >= begin) & (episodes["start"] < finish)]
+        step("anomalies")
+        anomalies = data_anomalies(observations, medians, config)
+        anomalies = anomalies[(anomalies["end"] >= begin) & (anomalies["start"] < finish)]
+        step("fires")
+        classified = classify_fire_points(fires, fire_history, enterprises, store.landcover_path, config)
+        events = fire_events(classified, config)
+        exceedances = dust_reading_exceedances(readings, config)
+        step("grid")
+        region = unary_union(townships.geometry.to_numpy()) if not townships.empty else None
+        grid = (_grid_rows(store if write_rasters else None, observations, stations, region, begin, finish, config)
+                if region is not None else pd.DataFrame())
+
+        step("scoring")
+        parts = [frame for frame in (_station_rows(episodes, stations, config),
+                                     _anomaly_rows(anomalies, stations, config), _fire_rows(events, config),
+                                     _reading_rows(exceedances), grid) if len(frame)]
+        found = (score_and_attribute(pd.concat(parts, ignore_index=True), history, townships, zones,
+                                     _sources(enterprises, dust_sources, events), config)
+                 if parts else pd.DataFrame(columns=[*STORED_COLUMNS, "rank"]))
+        bar.update()
+    return found
 
 
 # Zone violations name their own source (the machine, truck or inspection): nothing to attribute.
@@ -314,8 +410,9 @@ def score_and_attribute(hotspots: pd.DataFrame, history: pd.DataFrame, townships
     columns) with rank, best first. Township, zones and sources a detector gave are kept; the rest
     come from the township and zone polygons and, for station, dust and grid hotspots, the sources."""
     hotspots = hotspots.reset_index(drop=True)
-    hotspots["id"] = [given if isinstance(given, str) else hotspot_id(k, p, s) for given, k, p, s in
-                      zip(hotspots["id"], hotspots["kind"], hotspots["place"], hotspots["start_time"])]
+    made = hotspots["id"].map(lambda given: not isinstance(given, str))
+    hotspots.loc[made, "id"] = hotspot_ids(hotspots.loc[made, "kind"], hotspots.loc[made, "place"],
+                                           hotspots.loc[made, "start_time"])
     points = points_frame(hotspots["lon"], hotspots["lat"], hotspots.index)
     missing = hotspots["township_code"].isna()
     hotspots.loc[missing, "township_code"] = township_containing(points[missing.to_numpy()], townships)
@@ -330,11 +427,8 @@ def score_and_attribute(hotspots: pd.DataFrame, history: pd.DataFrame, townships
     hotspots["score"] = total_score(parts, config).round(2)
     hotspots["grade"] = grades(hotspots, hotspots["score"], recurring_days(hotspots, history, config.recurrence_window_days),
                                config)
-    hotspots["score_parts"] = [_json({**{k: round(float(v), 3) for k, v in row.items()},
-                                      "peak_over_threshold": round(float(pot), 3), "recurrences": int(rec),
-                                      "rule_grade": grade})
-                               for row, pot, rec, grade in zip(parts.to_dict("records"), hotspots["peak_over_threshold"],
-                                                                hotspots["recurrence"], hotspots["grade"])]
+    hotspots["score_parts"] = _score_parts_json(parts.assign(peak_over_threshold=hotspots["peak_over_threshold"]),
+                                                hotspots["recurrence"], hotspots["grade"])
     hotspots["context"] = [_json({**(details or {}), "zones": zones_in, "audience": audience})
                            for details, zones_in, audience in zip(hotspots["details"], hotspots["zones"],
                                                                    hotspots["audience"])]
@@ -355,14 +449,15 @@ def apply_grade_quota(con, hotspots: pd.DataFrame, config: HotspotConfig) -> int
     return update_grades(con, stored.assign(grade=quota_grades(stored, config))) if len(stored) else 0
 
 
-def detect_and_store(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | None = None) -> dict[str, int]:
+def detect_and_store(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | None = None,
+                     progress: bool = False) -> dict[str, int]:
     """Detect the window and upsert its hotspots in one write transaction; returns counts by kind and
     'new' / 'updated'. Then the window's fire points not yet reviewed get the classification's
     strike-off proposals and their duplicate reports linked (hotspots.fire_review.propose), so the
     daily run leaves them ready for review. Migrates the store first."""
     store.migrate()
     config = config or configured()
-    hotspots = detect(store, start, end, config)
+    hotspots = detect(store, start, end, config, progress=progress)
     with store.write(spatial=True) as con:
         new, updated = upsert_hotspots(con, hotspots, now_beijing()) if len(hotspots) else (0, 0)
         if len(hotspots):

@@ -55,7 +55,7 @@ def cluster_fire_points(points: pd.DataFrame, eps_m: float) -> pd.Series:
     labels = pd.Series("", index=points.index, dtype=object)
     for key, group in points.groupby(keys, sort=False):
         found = haversine_labels(group["lon"].to_numpy(), group["lat"].to_numpy(), eps_m)
-        labels.loc[group.index] = [f"{key}#{label}" for label in found]
+        labels.loc[group.index] = (key + "#" + pd.Series(found).astype(str)).to_numpy(dtype=object)
     return labels
 
 
@@ -83,7 +83,7 @@ def persistent_places(points: pd.DataFrame, config: HotspotConfig, place: np.nda
         return pd.Series(False, index=points.index)
     place = fire_places(points, config) if place is None else place
     days = points["time"].dt.normalize()
-    months = points["time"].dt.to_period("M")
+    months = points["time"].dt.year * 12 + points["time"].dt.month   # a number per calendar month, no Period objects
     by_place = pd.DataFrame({"place": place, "day": days.to_numpy(), "month": months.to_numpy()})
     distinct_days = by_place.groupby("place")["day"].nunique()
     distinct_months = by_place.groupby("place")["month"].nunique()
@@ -140,7 +140,7 @@ def in_harvest(times: pd.Series, windows: tuple[tuple[int, int, int, int], ...])
 def credibility(classes: np.ndarray, times: pd.Series, config: HotspotConfig) -> np.ndarray:
     """How likely (0–1) a detection is straw burning from its land cover and season: cropland in the
     harvest counts fully, cropland outside it ``off_harvest_factor``, a town or water far less."""
-    base = np.array([config.landcover_credibility.get(int(value), 0.5) for value in classes], dtype=float)
+    base = pd.Series(np.asarray(classes, dtype=np.int64)).map(config.landcover_credibility).fillna(0.5).to_numpy(float)
     cropland = classes == 1
     return np.where(cropland & ~in_harvest(times, config.harvest_windows), base * config.off_harvest_factor, base)
 

@@ -25,6 +25,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                                  "en": "unknown task state '{state}'; one of {known}"},
     "error.unknown_grade": {"zh": "没有“{grade}”这个等级；可选：{known}", "en": "unknown grade '{grade}'; one of {known}"},
 
+    # The steps of hotspot detection on the CLI's progress bar (hotspots.engine.DETECT_STEPS)
+    "progress.detect.read": {"zh": "读取数据", "en": "reading the store"},
+    "progress.detect.stations": {"zh": "站点高值", "en": "station episodes"},
+    "progress.detect.anomalies": {"zh": "数据异常", "en": "data anomalies"},
+    "progress.detect.fires": {"zh": "火点", "en": "fire points"},
+    "progress.detect.grid": {"zh": "热点网格", "en": "grid surface"},
+    "progress.detect.scoring": {"zh": "溯源与评分", "en": "attribution and scoring"},
+
     # --- ingest/ and data/: reading, checking and storing files ---
     # What was imported (ImportReport.what)
     "imported.stations": {"zh": "站点", "en": "stations"},

@@ -10,7 +10,7 @@ import pytest
 from sklearn.cluster import DBSCAN
 
 import hotspots.fires as fires
-from hotspots.engine import detect
+from hotspots.engine import detect, hotspots_digest
 from tests.conftest import DEMO_YEAR
 
 BBOX_FILE = "MODIS_C6_1_Global_7d_20220528-20220604_bbox_73-135E_18-54N.csv"
@@ -58,13 +58,6 @@ def test_no_points_no_labels():
     assert fires.haversine_labels(np.array([]), np.array([]), 1000.0).tolist() == []
 
 
-def _digest(hotspots: pd.DataFrame) -> str:
-    """One hash of every hotspot row and column (JSON columns as their text)."""
-    ordered = hotspots.sort_values("id").reset_index(drop=True)
-    ordered = ordered.astype({column: str for column in ordered.columns if ordered[column].dtype == object})
-    return f"{len(ordered)}:{pd.util.hash_pandas_object(ordered, index=False).sum() & (2 ** 64 - 1):x}"
-
-
 def test_the_engines_hotspots_are_identical_before_and_after(demo_store, monkeypatch):
     """June (the burning season) of the demo region, detected with the chaining and again with DBSCAN."""
     start, end = dt.date(DEMO_YEAR, 6, 1), dt.date(DEMO_YEAR, 6, 30)
@@ -73,6 +66,6 @@ def test_the_engines_hotspots_are_identical_before_and_after(demo_store, monkeyp
     monkeypatch.setattr(fires, "chained_labels", dbscan_minkowski)
     before = detect(demo_store, start, end)
     assert (after["kind"] == "fire").sum() > 0
-    assert _digest(after) == _digest(before)
+    assert hotspots_digest(after) == hotspots_digest(before)
     pd.testing.assert_frame_equal(after.sort_values("id").reset_index(drop=True),
                                   before.sort_values("id").reset_index(drop=True))
