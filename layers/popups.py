@@ -7,7 +7,7 @@ in other properties.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -64,27 +64,14 @@ def task_popup_html(task: Mapping[str, object], lang: str = "zh") -> str:
     ], lang)
 
 
-def _list(items: Sequence[str]) -> str:
-    return "<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in items) + "</ul>" if items else ""
-
-
-def card_html(card: Card, lang: str = "zh") -> str:
-    """A hotspot card as HTML (every text escaped here): the title, then in ``.lantian-card-body`` (hidden on
-    a phone, see layers.overlays.POPUP_CSS) sentence, evidence, sources with their action, the suggested
-    actions, navigation links and the score parts folded behind 评分明细."""
-    links = " · ".join(f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">'
-                       f'{html.escape(translate(f"card.nav.{name}", lang))}</a>' for name, url in card.navigation.items())
-    sources = _list(card.sources) or f"<p>{html.escape(translate('card.no_sources', lang))}</p>"
+def card_html(card: Card) -> str:
+    """A hotspot card's popup (every text escaped here): the title, then in ``.lantian-card-body`` (hidden on
+    a phone, see layers.overlays.POPUP_CSS) its one-line sentence; the whole card opens in the side panel
+    (app_pages.hotspot_card), so the popup does not cover the map with a second copy of it."""
     return (f'<div class="lantian-card"><b>{html.escape(card.title)}</b><div class="lantian-card-body">'
-            f'<p class="lantian-card-sentence">{html.escape(card.sentence)}</p>'
-            f"<b>{html.escape(translate('card.evidence', lang))}</b>{popup_table(list(card.evidence))}"
-            f"<b>{html.escape(translate('card.sources', lang))}</b>{sources}"
-            f"<b>{html.escape(translate('card.actions', lang))}</b>：{html.escape('；'.join(card.actions))}"
-            + (f"<p>{html.escape(translate('card.navigate', lang))}：{links}</p>" if links else "")
-            + f"<details><summary>{html.escape(translate('card.details', lang))}</summary>"
-            f"{popup_table(list(card.details))}</details></div></div>")
+            f'<p class="lantian-card-sentence">{html.escape(card.sentence)}</p></div></div>')
 
 
 def hotspot_popup_html(hotspot: Mapping[str, object], lang: str = "zh") -> str:
-    """Popup HTML for a hotspots row (data.hotspots.read_hotspots' columns): its card (hotspots.card)."""
-    return card_html(hotspot_card(hotspot, lang), lang)
+    """Popup HTML for a hotspots row (data.hotspots.read_hotspots' columns): its card's title and sentence."""
+    return card_html(hotspot_card(hotspot, lang))

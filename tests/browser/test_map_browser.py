@@ -233,14 +233,15 @@ POPUP_JS = """() => { const content = document.querySelector('.leaflet-popup-con
 
 def _check_hotspot_popup(frame, phone: bool) -> None:
     """On a phone the hotspot's popup is its title alone (the card is in the panel below the map); at a
-    desk the popup holds the card."""
+    desk its title and one sentence (the card is in the panel beside the map)."""
     popup = frame.evaluate(POPUP_JS)
     assert popup is not None, "a hotspot click opens its popup"
     if phone:
         assert popup["text"] == popup["title"], popup  # innerText leaves out what is not displayed
         assert popup["height"] < 90, popup
     else:
-        assert popup["text"].startswith(popup["title"]) and translate("card.evidence", "zh") in popup["text"], popup
+        assert popup["text"].startswith(popup["title"]) and popup["text"] != popup["title"], popup
+        assert translate("card.evidence", "zh") not in popup["text"] and popup["height"] < 160, popup
 
 
 CLOSE_POPUPS_JS = "() => Object.values(window).find(v => v instanceof L.Map).closePopup()"
