@@ -15,9 +15,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from core.compass import COMPASS_POINTS, COMPASS_STEP_DEG
 from core.errors import BadInputError
 from core.timeutil import now_beijing
-from core.vocabulary import term
+from core.vocabulary import LANGUAGES, term, translate
 from data.bulk import UpsertCounts, count_rows, insert_relation, staged_parquet, stored_in_ranges, upsert_relation
 from data.quality import PLAUSIBLE_MAXIMUM, quality_flag_sql
 from data.stations import refresh_township_days, station_aliases
@@ -68,10 +69,9 @@ MEASURE_ALIASES = {
 }
 WD_ALIASES = ("wd", "winddirection", "winddir", "wdir", "风向")
 DEWPOINT_ALIASES = ("dewp", "dewpoint", "露点", "露点温度")
-COMPASS_DEGREES = {name: index * 22.5 for index, name in enumerate(
-    "N NNE NE ENE E ESE SE SSE S SSW SW WSW W WNW NW NNW".split())}
-COMPASS_DEGREES.update({name: index * 22.5 for index, name in enumerate(
-    "北 北东北 东北 东东北 东 东东南 东南 南东南 南 南西南 西南 西西南 西 西西北 西北 北西北".split())})
+# A compass point by its code or by its name in any language the wind rose shows (北东北 …).
+COMPASS_DEGREES = {name: index * COMPASS_STEP_DEG for index, code in enumerate(COMPASS_POINTS)
+                   for name in {code, *(translate(f"wind_direction.{code}", lang) for lang in LANGUAGES)}}
 CALM_WORDS = frozenset({"C", "CALM", "CLM", "静风", "VRB"})
 # CO in mg/m³ is rarely above 20 and in µg/m³ rarely below 50, so a median on either side is clear.
 CO_MEDIAN_MAX_MG = 20.0

@@ -7,17 +7,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from core.compass import COMPASS_POINTS as SECTOR_NAMES
 from core.vocabulary import label, translate
 
-SECTORS = 16
-SECTOR_NAMES = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
+SECTORS = len(SECTOR_NAMES)
 # Wind-speed classes (m/s, lower bounds) of the rose: calm-ish, light, moderate, fresh, strong.
 SPEED_EDGES = (0.0, 1.5, 3.3, 5.5, 8.0)
 CHART_WIDTH_PX = 760
 FACTORS = ("pm25", "pm10", "so2", "no2", "o3", "co")
 # The rose's outer edge (px from its centre) and where the compass letters stand, just outside it.
 ROSE_RADIUS_PX, COMPASS_RADIUS_PX = 105, 119
-COMPASS_POINTS = ("N", "E", "S", "W")
+CARDINAL_POINTS = ("N", "E", "S", "W")
 
 
 def wind_rose_table(ws: pd.Series, wd: pd.Series) -> pd.DataFrame:
@@ -72,8 +72,8 @@ def wind_rose_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
                  alt.Tooltip("speed:N", title=translate("wind_speed", lang)),
                  alt.Tooltip("share:Q", format=".1%", title=translate("wind_share", lang))],
     )
-    compass = pd.DataFrame({"name": [direction_name(code, lang) for code in COMPASS_POINTS],
-                            "theta": [SECTOR_NAMES.index(code) * 2 * np.pi / SECTORS for code in COMPASS_POINTS]})
+    compass = pd.DataFrame({"name": [direction_name(code, lang) for code in CARDINAL_POINTS],
+                            "theta": [SECTOR_NAMES.index(code) * 2 * np.pi / SECTORS for code in CARDINAL_POINTS]})
     letters = alt.Chart(compass).mark_text(fontSize=13, fontWeight="bold", color="#333333").encode(
         theta=alt.Theta("theta:Q", scale=None), radius=alt.value(COMPASS_RADIUS_PX), text="name:N")
     return alt.layer(wedges, letters, title=translate("wind_rose", lang)).properties(width=260, height=260)
