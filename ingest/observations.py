@@ -410,6 +410,10 @@ def import_observations(store: Store, paths: Sequence[Path | str], *, stations_f
                     # Only logs with problems are kept: each holds its slice's table for the rejected-rows file.
                     logs.append(item.log)
                 kept = keep_rows(item.frame, item.log)
+                if pending and list(kept.columns) != list(pending[0].columns):
+                    # Concatenated, the files' columns would be padded with NULL and overwrite stored values:
+                    # a file with other columns is stored on its own, touching only the columns it has.
+                    store_pending(writer)
                 pending.append(kept.assign(source=kept["source"].cat.set_categories(sources)))
                 ignored.update(item.ignored)
                 derived.update(item.derived)

@@ -138,3 +138,24 @@ def test_the_flag_count_is_the_stored_rows_with_a_flag(beijing_store, raw, tmp_p
     with beijing_store.read() as con:
         flagged = con.execute("SELECT count(*) FROM observations WHERE quality_flag <> 0").fetchone()[0]
     assert report.flagged == flagged and flagged >= 500
+
+
+def test_a_column_absent_from_one_file_of_an_import_leaves_its_stored_values_alone(beijing_store, raw, tmp_path):
+    """Files of one import with different columns: the file without SO2 updates PM2.5 and keeps stored SO2."""
+    whole = tmp_path / FILE
+    raw.to_csv(whole, index=False)
+    import_observations(beijing_store, [whole])
+    (tmp_path / "corrected").mkdir()
+    without_so2 = tmp_path / "corrected" / FILE
+    raw.iloc[:1000].drop(columns=["SO2"]).assign(**{"PM2.5": lambda rows: rows["PM2.5"] + 1}).to_csv(
+        without_so2, index=False)
+    (tmp_path / "again").mkdir()
+    complete = tmp_path / "again" / FILE
+    raw.iloc[2000:3000].to_csv(complete, index=False)
+    import_observations(beijing_store, [without_so2, complete])
+    with beijing_store.read() as con:
+        stored = con.execute("SELECT pm25, so2 FROM observations WHERE station_code = '1011A' "
+                             "ORDER BY time LIMIT 1000").df()
+    assert stored["so2"].tolist() == pytest.approx(raw["SO2"].iloc[:1000].tolist(), nan_ok=True)
+    assert stored["so2"].notna().sum() == raw["SO2"].iloc[:1000].notna().sum() > 900
+    assert stored["pm25"].tolist() == pytest.approx((raw["PM2.5"].iloc[:1000] + 1).tolist(), nan_ok=True)
