@@ -97,8 +97,11 @@ def offered_actions(user: User, task) -> set[Action]:
     return set(actions_now(user, task.state)) - {Action.CREATE, Action.RECORD_OBSERVATION}
 
 
-def _deadline_end_of(day) -> dt.datetime:
-    """A deadline picked as a day means the end of that day (24:00, Beijing time)."""
+def _deadline_picker(task, key: str) -> dt.datetime:
+    """The township's deadline picked as a day in the Chinese calendar (the grade's default period ahead); a
+    day means the end of that day (24:00, Beijing time)."""
+    default_day = (now_beijing() + dt.timedelta(days=DEFAULT_DEADLINE_DAYS.get(task.grade, 7))).date()
+    day = st.date_input(t("task_card.deadline_day"), value=default_day, min_value=now_beijing().date(), key=key)
     return dt.datetime.combine(day, dt.time()) + dt.timedelta(days=1)
 
 
@@ -114,14 +117,12 @@ def _task_actions(store: Store, user: User, task, departments: list[str]) -> Non
         with st.form("assign"):
             department = st.selectbox(t("task_card.assignee"), departments, index=0 if departments else None,
                                       accept_new_options=True, key="assign_department")
-            default_day = (now_beijing() + dt.timedelta(days=DEFAULT_DEADLINE_DAYS.get(task.grade, 7))).date()
-            deadline = st.date_input(t("task_card.deadline_day"), value=default_day, min_value=now_beijing().date(),
-                                     key="assign_deadline")
+            deadline = _deadline_picker(task, "assign_deadline")
             instructions = st.text_area(t("instructions"), key="assign_instructions")
             if st.form_submit_button(_action_label(Action.ASSIGN)):
                 _act(_action_label(Action.ASSIGN), lambda: task_service.assign(
                     store, user, task_id, department=department, instructions=instructions,
-                    deadline=_deadline_end_of(deadline), **lock))
+                    deadline=deadline, **lock))
     if Action.SUBMIT_FEEDBACK in allowed:
         with st.form("feedback"):
             measures = st.text_area(t("measures"), key="feedback_measures")
@@ -132,19 +133,22 @@ def _task_actions(store: Store, user: User, task, departments: list[str]) -> Non
     if Action.CLOSE in allowed:
         with st.form("review"):
             comment = st.text_input(t("review_comment"), key="review_comment")
+            # Only a return uses it: the township gets a new period for the rework.
+            rework_deadline = _deadline_picker(task, "return_deadline")
             approve_column, return_column = st.columns(2)
             if approve_column.form_submit_button(_action_label(Action.CLOSE)):
                 _act(_action_label(Action.CLOSE), lambda: task_service.review(
                     store, user, task_id, approve=True, comment=comment, **lock))
             if return_column.form_submit_button(_action_label(Action.RETURN)):
                 _act(_action_label(Action.RETURN), lambda: task_service.review(
-                    store, user, task_id, approve=False, comment=comment, **lock))
+                    store, user, task_id, approve=False, comment=comment, deadline=rework_deadline, **lock))
     if Action.ESCALATE in allowed:
         with st.form("escalate"):
             comment = st.text_input(t("escalate_comment"), key="escalate_comment")
+            escalated_deadline = _deadline_picker(task, "escalate_deadline")
             if st.form_submit_button(_action_label(Action.ESCALATE)):
                 _act(_action_label(Action.ESCALATE), lambda: task_service.escalate(
-                    store, user, task_id, comment=comment, **lock))
+                    store, user, task_id, comment=comment, deadline=escalated_deadline, **lock))
     if Action.HAND_OVER in allowed:
         _hand_over(store, user, task_id, lock)
     if Action.ADD_EVIDENCE in allowed:

@@ -233,22 +233,26 @@ def submit_feedback(store: Store, user: User, task_id: str, measures: str, *, ph
 
 
 def review(store: Store, user: User, task_id: str, *, approve: bool, comment: str | None = None,
-           expected_version: int | None = None, now: datetime | None = None) -> Task:
-    """Close the task after review, or return it for rework with a reason (supervisor). The return that
-    reaches the configured count marks it for accountability instead."""
+           deadline: datetime | None = None, expected_version: int | None = None,
+           now: datetime | None = None) -> Task:
+    """Close the task after review, or return it for rework with a reason (supervisor) by ``deadline``
+    (naive Beijing time; the grade's period from now unless given). The return that reaches the configured
+    count marks it for accountability instead."""
     if approve:
         return _act(store, user, task_id, Action.CLOSE, comment=clean_text(comment, "comment"),
                     expected_version=expected_version, now=now)
     return _act(store, user, task_id, Action.RETURN, comment=clean_text(comment, "comment", required=True),
-                expected_version=expected_version, now=now)
+                expected_version=expected_version, now=now, deadline=deadline)
 
 
 def escalate(store: Store, user: User, task_id: str, *, comment: str | None = None,
-             expected_version: int | None = None, now: datetime | None = None) -> Task:
-    """Press the township (督办) with a fresh deadline (supervisor, or the sweep). The escalation that
-    reaches the configured count marks the task for accountability instead."""
+             deadline: datetime | None = None, expected_version: int | None = None,
+             now: datetime | None = None) -> Task:
+    """Press the township (督办) with a fresh deadline (``deadline``, else the grade's period from now;
+    supervisor, or the sweep). The escalation that reaches the configured count marks the task for
+    accountability instead."""
     return _act(store, user, task_id, Action.ESCALATE, comment=clean_text(comment, "comment"),
-                expected_version=expected_version, now=now)
+                expected_version=expected_version, now=now, deadline=deadline)
 
 
 def add_evidence(store: Store, user: User, task_id: str, *, photos: Sequence[Upload] = (),

@@ -3,12 +3,15 @@ action forms the loop allows it now; the township official reads the requirement
 card's map snippet, and the open tasks on the signed-in map only."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 
+from core.timeutil import now_beijing
 from core.vocabulary import translate
 from hotspots import task_service
+from hotspots.tasks import Action
 from layers.sources import TASK_STATE_COLOURS
 from tests.app.test_app_pages import INSPECTOR, KEJING, SUPERVISOR, TOWNSHIP, _open
 
@@ -97,3 +100,19 @@ def test_open_tasks_are_on_the_signed_in_map_and_not_on_the_public_one(demo_copy
     [inspector] = _components(_open("map", user=INSPECTOR))
     assert layer in inspector["script"] and "legend-tasks" in inspector["html"]
     assert all(json.dumps(title)[1:-1] in inspector["script"] for title in task_service.list_tasks(demo_copy)["title"])
+
+
+def test_a_return_sets_the_rework_deadline_picked_on_its_form(demo_copy):
+    task_id = _kejing_task_in(demo_copy, "feedback_submitted")
+    at = _open("hotspots", user=SUPERVISOR)
+    at.selectbox(key="chosen_task").set_value(task_id).run()
+    picked = now_beijing().date() + dt.timedelta(days=12)
+    at.date_input(key="return_deadline").set_value(picked)
+    at.text_input(key="review_comment").input("东侧仍有裸土")
+    next(button for button in at.button if button.key and button.key.startswith("FormSubmitter:review-")
+         and button.label == Action.RETURN.label("zh")).click().run()
+    assert not at.exception, at.exception
+    task = task_service.get_task(demo_copy, task_id)
+    assert task.state.value == "returned"
+    # The picked day's 24:00, not the grade's default period.
+    assert task.deadline == dt.datetime.combine(picked + dt.timedelta(days=1), dt.time())
