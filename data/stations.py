@@ -137,12 +137,14 @@ def refresh_township_days(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, d
     else:
         con.execute("DELETE FROM township_days WHERE date BETWEEN $start AND $end",
                     {"start": span[0], "end": span[1]})
-    if span[0] is not None:
-        # One query over the whole span: inside an import's transaction each scan of the hourly table
-        # reads its uncommitted rows again, so a scan per month cost far more than one scan.
+    # Rows already in the transaction: one query over the whole span, since each scan of the hourly table
+    # reads its uncommitted rows again and a scan per month cost far more. Rows still to come (``adding``):
+    # a query per month, because the days' lists of hours are held in memory until the query ends, and a
+    # year of a province's hours in one query exceeds the import's memory bound (Store.bound_memory).
+    for first, last in ([] if span[0] is None else [span] if adding is None else month_spans(*span)):
         con.execute(f"INSERT INTO township_days ({_DAY_COLUMNS}) "
                     + TOWNSHIP_HOURS_TO_DAYS.replace("FROM observations o", f"FROM {hours} o", 1),
-                    {**day_bounds(*span), **bindings})
+                    {**day_bounds(first, last), **bindings})
     added = 0 if adding is None else con.execute(f"SELECT count(*) FROM {adding.sql}", bindings or None).fetchone()[0]
     con.execute("DELETE FROM township_days_state")
     con.execute(f"INSERT INTO township_days_state SELECT (SELECT count(*) FROM observations) + $added, "
