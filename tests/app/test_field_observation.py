@@ -118,6 +118,6 @@ def test_streamlit_texts_are_shown_in_chinese_whole_texts_only(shown, chinese):
 def test_every_streamlit_text_has_a_rule_and_english_has_none():
     rules = streamlit_text_rules("zh")
     assert len(rules) == len(STREAMLIT_TEXTS) and streamlit_text_rules("en") == []
-    assert all(_apply(rules, entry["en"].format(size="5MB", type="x", page="p", name="a.jpg", icon="add"))
-               != entry["en"].format(size="5MB", type="x", page="p", name="a.jpg", icon="add")
+    assert all(_apply(rules, entry["en"].format(size="5MB", type="x", page="p", name="a.jpg", icon="add", label="日期"))
+               != entry["en"].format(size="5MB", type="x", page="p", name="a.jpg", icon="add", label="日期")
                for entry in STREAMLIT_TEXTS.values())
