@@ -11,7 +11,7 @@ import pytest
 from app_pages.page_scripts import TRANSLATED_WIDGETS
 from core.vocabulary import translate
 from ingest.demo.accounts import DEMO_ACCOUNTS
-from tests.app_support import new_offline_context, running_app, sign_in
+from tests.app_support import demo_copy, new_offline_context, running_app, sign_in
 
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 WAIT_MS = 60_000
@@ -39,8 +39,9 @@ HOTSPOTS_PAGE_WIDGETS = ('[data-testid="stSelectbox"]', '[data-testid="stMultiSe
 
 @pytest.fixture(scope="module")
 def app_url(demo_store, tmp_path_factory: pytest.TempPathFactory) -> str:
-    # Nothing is written: the session's demo store serves as it is.
-    with running_app(demo_store.path, tmp_path_factory.mktemp("texts") / "app.log") as url:
+    # A copy: signing in writes a session row, and the session's demo store must stay as built.
+    folder = tmp_path_factory.mktemp("texts")
+    with running_app(demo_copy(demo_store, folder), folder / "app.log") as url:
         yield url
 
 
