@@ -38,7 +38,7 @@ from data.store import Store
 from data.tiles import tile_set
 from layers.assets import asset_base_url
 from layers.basemap import TileSource, local_tile_url, tile_sources
-from layers.charts import factor_charts, wind_rose_chart, wind_rose_table
+from layers.charts import factor_chart, wind_rose_chart, wind_rose_table
 from layers.clicks import selection_from_map
 from layers.legend import (
     CHOROPLETH_COLOURS,
@@ -151,8 +151,7 @@ def _station_panel(store, code: str, hour: dt.datetime, stations) -> None:
     if detail.empty:
         st.info(t("no_recent_data"))
         return
-    for chart in factor_charts(detail, current_language()):
-        st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(factor_chart(detail, current_language()))
     rose = wind_rose_table(detail["ws"], detail["wd"])
     if rose.empty:
         st.info(t("no_wind_data"))

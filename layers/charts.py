@@ -13,6 +13,7 @@ from core.vocabulary import label, translate
 SECTORS = len(SECTOR_NAMES)
 # Wind-speed classes (m/s, lower bounds) of the rose: calm-ish, light, moderate, fresh, strong.
 SPEED_EDGES = (0.0, 1.5, 3.3, 5.5, 8.0)
+CHART_WIDTH_PX = 760
 FACTORS = ("pm25", "pm10", "so2", "no2", "o3", "co")
 # The rose's outer edge (px from its centre) and where the compass letters stand, just outside it.
 ROSE_RADIUS_PX, COMPASS_RADIUS_PX = 105, 119
@@ -78,11 +79,9 @@ def wind_rose_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
     return alt.layer(wedges, letters, title=translate("wind_rose", lang)).properties(width=260, height=260)
 
 
-def factor_charts(series: pd.DataFrame, lang: str) -> tuple[alt.Chart, alt.Chart]:
-    """Lines of the six factors (µg/m³, CO mg/m³) over ``series['time']``, and a line of the hourly AQI
-    (points in their HJ 633 colours). ``series`` holds time, the factor columns, aqi and colour. Two charts,
-    each as wide as the panel that shows it (Vega-Lite fits only a single or layered view to its container),
-    with the factors' legend below the lines so a narrow panel keeps its width for them."""
+def factor_chart(series: pd.DataFrame, lang: str) -> alt.Chart:
+    """Lines of the six factors (µg/m³, CO mg/m³) over ``series['time']`` above a line of the hourly AQI
+    (points in their HJ 633 colours). ``series`` holds time, the factor columns, aqi and colour."""
     long = series.melt(id_vars=["time"], value_vars=[f for f in FACTORS if f in series], var_name="factor",
                        value_name="value").dropna(subset=["value"])
     long["factor"] = long["factor"].map(lambda code: label("pollutant", code, lang))
@@ -90,14 +89,14 @@ def factor_charts(series: pd.DataFrame, lang: str) -> tuple[alt.Chart, alt.Chart
     time_tip = alt.Tooltip("time:T", title=translate("time_beijing", lang), format=translate("chart.hour_format", lang))
     factors = alt.Chart(long, title=translate("six_factors", lang)).mark_line(strokeWidth=1.5).encode(
         x=time_axis, y=alt.Y("value:Q", title=translate("concentration", lang)),
-        color=alt.Color("factor:N", title=None, legend=alt.Legend(orient="bottom", columns=3)),
+        color=alt.Color("factor:N", title=None),
         tooltip=[time_tip, alt.Tooltip("factor:N", title=translate("chart.pollutant", lang)),
                  alt.Tooltip("value:Q", format=".1f", title=translate("concentration", lang))],
-    ).properties(height=220, width="container")
+    ).properties(height=220, width=CHART_WIDTH_PX)
     aqi_points = series.dropna(subset=["aqi"])
     aqi = alt.Chart(aqi_points, title="AQI").mark_line(color="#555555", point=alt.OverlayMarkDef(size=18)).encode(
         x=time_axis, y=alt.Y("aqi:Q", title="AQI"),
         tooltip=[time_tip, alt.Tooltip("aqi:Q", format=".0f", title="AQI")],
     ) + alt.Chart(aqi_points).mark_point(filled=True, size=28, opacity=1).encode(
         x=time_axis, y="aqi:Q", color=alt.Color("colour:N", scale=None))
-    return factors, aqi.properties(height=140, width="container")
+    return alt.vconcat(factors, aqi.properties(height=140, width=CHART_WIDTH_PX))

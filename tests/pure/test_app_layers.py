@@ -10,7 +10,7 @@ import rasterio
 from rasterio.transform import from_origin
 from shapely.geometry import LineString, Point, box
 
-from layers.charts import factor_charts, wind_rose_chart, wind_rose_table
+from layers.charts import factor_chart, wind_rose_chart, wind_rose_table
 from layers.legend import CHOROPLETH_COLOURS, NO_DATA_COLOUR, aqi_legend_items, legend_html, quantile_classes
 from layers.raster import colour_grid, raster_overlay
 from layers.region_map import region_map
@@ -65,9 +65,9 @@ def test_station_charts_are_valid_vega_lite_specs():
     series = pd.DataFrame({"time": hours, "pm25": np.linspace(20, 90, 48), "pm10": 80.0, "so2": 10.0, "no2": 30.0,
                            "o3": 100.0, "co": 0.8, "aqi": np.linspace(30, 120, 48), "colour": "#FFFF00",
                            "ws": 2.0, "wd": np.linspace(0, 350, 48)})
-    factors, aqi = (chart.to_dict() for chart in factor_charts(series, "zh"))
-    assert factors["width"] == aqi["width"] == "container"  # as wide as the panel, never past its edge
-    assert factors["encoding"]["x"]["axis"]["format"] == "%m-%d %H时"
+    spec = factor_chart(series, "zh").to_dict()
+    assert len(spec["vconcat"]) == 2
+    assert spec["vconcat"][0]["encoding"]["x"]["axis"]["format"] == "%m-%d %H时"
     rose = wind_rose_chart(wind_rose_table(series["ws"], series["wd"]), "en").to_dict()
     wedges, letters = rose["layer"]
     assert wedges["mark"]["type"] == "arc" and letters["mark"]["type"] == "text"
