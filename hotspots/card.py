@@ -19,8 +19,23 @@ from hotspots.scoring import PARTS
 UNITS = {"co": "mg/m³", "road_dust_load": "g/m²", "dustfall": "t/(km²·month)"}
 DEFAULT_UNIT = "µg/m³"
 COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
-# Hotspot kinds whose finding is not about a source nearby but about the place or instrument itself.
-KIND_ACTIONS = {"fire": "fire", "anomaly": "anomaly", "grid": "grid", "coal": "coal"}
+# The steps suggested for each kind of source, and for the hotspot kinds whose finding is about the place or the
+# instrument itself. Steps, not sentences, so that two sources sharing one (a site and a stockpile are both
+# covered) suggest it once.
+ACTION_STEPS = {
+    "road": ("water_sweep",),
+    "site": ("stop_work", "cover"),
+    "stockpile": ("cover", "water_sweep"),
+    "enterprise": ("inspect_emissions",),
+    "fire": ("verify_on_site",),
+    "anomaly": ("check_instrument",),
+    "machinery": ("check_machine", "stop_use"),
+    "truck": ("check_truck", "penalise"),
+    "coal": ("clear_coal",),
+    "grid": ("patrol_cell",),
+    "survey": ("survey",),
+}
+FINDING_ACTION_KINDS = ("fire", "anomaly", "grid", "coal")
 SOURCE_ACTION_KINDS = ("road", "site", "stockpile", "enterprise", "fire", "machinery", "truck", "coal")
 LIMIT_POLLUTANTS = ("road_dust_load", "dustfall")
 _CHINA_STAGE = re.compile(r"China\s+(VI|IV|V|III|II|I)\b")
@@ -113,6 +128,19 @@ def navigation_links(lon: float, lat: float, name: str) -> dict[str, str]:
         "baidu": (f"https://api.map.baidu.com/marker?location={bd_lat:.6f},{bd_lon:.6f}&title={title}"
                   f"&content={title}&coord_type=bd09ll&output=html&src=webapp.lantian"),
     }
+
+
+def steps_text(kind: str, lang: str) -> str:
+    """The steps suggested for one source kind, as one phrase: '停工整改、苫盖'."""
+    return translate("card.step_separator", lang).join(translate(f"card.step.{step}", lang) for step in ACTION_STEPS[kind])
+
+
+def _actions(hotspot_kind: str, sources: Sequence[Mapping[str, object]], lang: str) -> tuple[str, ...]:
+    """The steps to take, the finding's own first, then each source's most likely first, each step once."""
+    kinds = [hotspot_kind] if hotspot_kind in FINDING_ACTION_KINDS else []
+    kinds += [str(source.get("kind")) for source in sources if source.get("kind") in SOURCE_ACTION_KINDS]
+    steps = [step for kind in (kinds or ["survey"]) for step in ACTION_STEPS[kind]]
+    return tuple(translate(f"card.step.{step}", lang) for step in dict.fromkeys(steps))
 
 
 def _zone_name(context: Mapping[str, object], lang: str) -> str:
@@ -231,22 +259,16 @@ def hotspot_card(hotspot: Mapping[str, object], lang: str = "zh", config: Hotspo
     finding = _finding(hotspot, context, lang)
     sentence = finding + translate("card.likely_source", lang, source=named[0]) if named and kind in (
         "station", "dust", "grid") else finding
-    action_kinds = [KIND_ACTIONS[kind]] if kind in KIND_ACTIONS else []
-    action_kinds += [str(source.get("kind")) for source in sources if source.get("kind") in SOURCE_ACTION_KINDS]
-    if not action_kinds:
-        action_kinds = ["survey"]
-    actions = tuple(dict.fromkeys(translate(f"card.action.{code}", lang) for code in action_kinds))
     place = hotspot.get("township_name") or hotspot.get("township_code") or MISSING
     title = translate("card.title", lang, kind=label("hotspot_kind", kind, lang), place=place,
                       start=_when(hotspot.get("start_time")), grade=label("grade", hotspot.get("grade"), lang))
     source_rows = tuple(
-        translate("card.source_with_action", lang, source=text,
-                  action=translate(f"card.action.{source.get('kind')}", lang))
+        translate("card.source_with_action", lang, source=text, action=steps_text(str(source.get("kind")), lang))
         if source.get("kind") in SOURCE_ACTION_KINDS else text for source, text in zip(sources, named))
     links = (navigation_links(float(hotspot["lon"]), float(hotspot["lat"]), f"{label('hotspot_kind', kind, lang)} {place}")
              if _present(hotspot.get("lon")) and _present(hotspot.get("lat")) else {})
     return Card(title=title, sentence=sentence, evidence=tuple(_evidence(hotspot, context, parts, config.recurrence_days, lang)),
-                sources=source_rows, actions=actions, navigation=links,
+                sources=source_rows, actions=_actions(kind, sources, lang), navigation=links,
                 details=tuple(_details(hotspot, parts, config.weights, lang)))
 
 

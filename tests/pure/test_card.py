@@ -31,7 +31,7 @@ def test_sentence_names_the_upwind_source_with_units_and_distance():
     card = hotspot_card(PM10_ROW, "zh")
     assert card.sentence == ("PM10 峰值 277 µg/m³（粗颗粒为主），为同时段全区中位数的 2.4 倍，持续 8 小时；"
                              "最可能来源：上风向 84 m 焦克路（道路扬尘）")
-    assert card.actions == ("洒水、清扫", "停工整改、苫盖")
+    assert card.actions == ("洒水、清扫", "停工整改", "苫盖")
     assert card.sources[1] == "西 40 m 克井镇安置房工地（施工扬尘） → 建议：停工整改、苫盖"
     evidence = dict(card.evidence)
     assert evidence["同时段全区中位数"] == "114 µg/m³" and evidence["判定阈值"] == "171 µg/m³"
@@ -40,6 +40,17 @@ def test_sentence_names_the_upwind_source_with_units_and_distance():
     english = hotspot_card(PM10_ROW, "en")
     assert english.sentence.endswith("most likely source: 焦克路 (road dust), 84 m upwind")
     assert "µg/m³" in english.sentence
+
+
+def test_a_step_two_sources_share_is_suggested_once():
+    sources = [{"kind": "road", "name": "焦克路", "distance_m": 84.0, "bearing_deg": 95.0, "upwind": True},
+               {"kind": "stockpile", "name": "克井镇砂石堆场", "distance_m": 120.0, "bearing_deg": 80.0, "upwind": True},
+               {"kind": "site", "name": "克井镇安置房工地", "distance_m": 40.0, "bearing_deg": 270.0, "upwind": False}]
+    card = hotspot_card({**PM10_ROW, "sources": json.dumps(sources)}, "zh")
+    assert card.actions == ("洒水、清扫", "苫盖", "停工整改")
+    assert card.sources[1].endswith("建议：苫盖、洒水、清扫")
+    assert hotspot_card({**PM10_ROW, "sources": json.dumps(sources)}, "en").actions == (
+        "water and sweep", "cover bare soil and piles", "stop work to fix it")
 
 
 def test_details_label_every_score_part_with_its_weight():
