@@ -10,6 +10,7 @@ import streamlit.components.v1 as components
 
 from app_pages.actions import run_action, uploads
 from app_pages.session import current_language, t
+from core.vocabulary import label
 from core.policy import User, may_take
 from data.store import Store
 from hotspots import task_service
@@ -115,14 +116,15 @@ def field_observation(store: Store, user: User, townships) -> None:
             lat = lat_column.number_input(t("latitude"), -90.0, 90.0, format="%.6f", key=LAT_KEY, disabled=fixed)
             where = t("field.located", accuracy=f"{located.accuracy_m:.0f}") if located else t("field.typed")
             st.caption(where)
-            grade = st.selectbox(t("task_grade"), GRADES, index=len(GRADES) - 1, key="observation_grade")
+            grade = st.selectbox(t("task_grade"), GRADES, index=len(GRADES) - 1, key="observation_grade",
+                                 format_func=lambda code: label("grade", code, current_language()))
             title = st.text_input(t("task_title"), key=f"observation_title_{form_round}")
             description = st.text_area(t("observation_description"), key=f"observation_description_{form_round}")
             shot = st.camera_input(t("field.camera"), key=f"observation_shot_{form_round}") if camera else None
             files = st.file_uploader(t("field.gallery"), type=PHOTO_TYPES, accept_multiple_files=True,
                                      key=f"observation_photos_{form_round}")
-            label = Action.RECORD_OBSERVATION.label(current_language())
-            if st.form_submit_button(label, type="primary", disabled=fixed and located is None):
+            action_label = Action.RECORD_OBSERVATION.label(current_language())
+            if st.form_submit_button(action_label, type="primary", disabled=fixed and located is None):
                 # The gallery's files and the camera's shot take the one path every photo takes.
                 photos = uploads([*(files or []), *([shot] if shot else [])])
                 def record() -> None:
@@ -131,4 +133,4 @@ def field_observation(store: Store, user: User, townships) -> None:
                     # Recorded: the next run opens an empty form, so the same finding is not sent twice.
                     st.session_state[FORM_ROUND_KEY] = form_round + 1
 
-                run_action(FLASH_KEY, f"{label} · {where}", record)
+                run_action(FLASH_KEY, f"{action_label} · {where}", record)

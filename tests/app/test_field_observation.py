@@ -36,6 +36,7 @@ def test_a_typed_position_is_recorded_where_it_was_typed_and_says_so(demo_copy):
     at = _queue(INSPECTOR)
     assert at.radio(key="observation_position_source").value == "typed"  # the browser is not asked unbidden
     assert translate("field.typed", "zh") in [caption.value for caption in at.caption]
+    assert at.selectbox(key="observation_grade").options == ["I级", "II级", "III级"]
     at.number_input(key="observation_lon").set_value(point.x)
     at.number_input(key="observation_lat").set_value(point.y)
     at.text_input(key="observation_title_0").input("克井镇路边焚烧垃圾")
