@@ -10,8 +10,8 @@ import streamlit.components.v1 as components
 
 from app_pages.actions import run_action, uploads
 from app_pages.session import current_language, t
-from core.vocabulary import label
 from core.policy import User, may_take
+from core.vocabulary import label
 from data.store import Store
 from hotspots import task_service
 from hotspots.tasks import GRADES, Action
