@@ -131,17 +131,20 @@ def _task_actions(store: Store, user: User, task, departments: list[str]) -> Non
                 _act(_action_label(Action.SUBMIT_FEEDBACK), lambda: task_service.submit_feedback(
                     store, user, task_id, measures, photos=_uploads(photos), **lock))
     if Action.CLOSE in allowed:
-        with st.form("review"):
+        # Side by side: 复核通过 with an optional comment, 退回 with the reason it must give and the rework's
+        # new deadline, so nothing on the approving side asks for what only a return uses.
+        approve_column, return_column = st.columns(2)
+        with approve_column, st.form("review"):
             comment = st.text_input(t("review_comment"), key="review_comment")
-            # Only a return uses it: the township gets a new period for the rework.
-            rework_deadline = _deadline_picker(task, "return_deadline")
-            approve_column, return_column = st.columns(2)
-            if approve_column.form_submit_button(_action_label(Action.CLOSE)):
+            if st.form_submit_button(_action_label(Action.CLOSE), type="primary"):
                 _act(_action_label(Action.CLOSE), lambda: task_service.review(
                     store, user, task_id, approve=True, comment=comment, **lock))
-            if return_column.form_submit_button(_action_label(Action.RETURN)):
+        with return_column, st.form("return"):
+            reason = st.text_input(t("return_comment"), key="return_comment")
+            rework_deadline = _deadline_picker(task, "return_deadline")
+            if st.form_submit_button(_action_label(Action.RETURN)):
                 _act(_action_label(Action.RETURN), lambda: task_service.review(
-                    store, user, task_id, approve=False, comment=comment, deadline=rework_deadline, **lock))
+                    store, user, task_id, approve=False, comment=reason, deadline=rework_deadline, **lock))
     if Action.ESCALATE in allowed:
         with st.form("escalate"):
             comment = st.text_input(t("escalate_comment"), key="escalate_comment")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -72,11 +73,25 @@ def fill_region_store(store: Store, real_data: Path) -> tuple[int, int, int]:
     return len(townships), len(stations), len(zones)
 
 
+# Each pytest-xdist worker takes its ports from its own block below the kernel's ephemeral range: a port the
+# kernel handed one worker could otherwise be handed to the other before its server binds it, and the first
+# worker's health check would then pass on the other's app.
+WORKER_PORTS_FROM = 20_000
+WORKER_PORT_BLOCK = 1_000
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A TCP port on 127.0.0.1 that nothing listens on right now, from this test worker's own block."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    first = WORKER_PORTS_FROM + worker * WORKER_PORT_BLOCK
+    for port in random.sample(range(first, first + WORKER_PORT_BLOCK), WORKER_PORT_BLOCK):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free local port in {first}–{first + WORKER_PORT_BLOCK - 1}")
 
 
 @contextmanager

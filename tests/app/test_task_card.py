@@ -22,12 +22,12 @@ from tests.app.test_app_pages import demo_copy, detected_demo  # noqa: E402,F401
 EXPECTED = {
     "pending": {"supervisor": {"assign", "evidence"}, "inspector": {"evidence"}, "township": set()},
     "assigned": {"supervisor": {"escalate", "evidence"}, "inspector": {"evidence"}, "township": {"feedback"}},
-    "feedback_submitted": {"supervisor": {"review", "evidence"}, "inspector": {"evidence"}, "township": set()},
+    "feedback_submitted": {"supervisor": {"review", "return", "evidence"}, "inspector": {"evidence"}, "township": set()},
     "returned": {"supervisor": {"escalate", "evidence"}, "inspector": {"evidence"}, "township": {"feedback"}},
     "closed": {"supervisor": set(), "inspector": set(), "township": set()},
 }
 USERS = {"supervisor": SUPERVISOR, "inspector": INSPECTOR, "township": TOWNSHIP}
-FORMS = {"assign", "feedback", "review", "escalate", "evidence"}
+FORMS = {"assign", "feedback", "review", "return", "escalate", "evidence"}
 
 
 def _kejing_task_in(store, state: str) -> str:
@@ -107,10 +107,11 @@ def test_a_return_sets_the_rework_deadline_picked_on_its_form(demo_copy):
     at = _open("hotspots", user=SUPERVISOR)
     at.selectbox(key="chosen_task").set_value(task_id).run()
     picked = now_beijing().date() + dt.timedelta(days=12)
-    at.date_input(key="return_deadline").set_value(picked)
-    at.text_input(key="review_comment").input("东侧仍有裸土")
-    next(button for button in at.button if button.key and button.key.startswith("FormSubmitter:review-")
-         and button.label == Action.RETURN.label("zh")).click().run()
+    deadline = at.date_input(key="return_deadline")
+    assert deadline.form_id == "return"  # on the return's form, not beside 复核通过
+    deadline.set_value(picked)
+    at.text_input(key="return_comment").input("东侧仍有裸土")
+    at.button(key=f"FormSubmitter:return-{Action.RETURN.label('zh')}").click().run()
     assert not at.exception, at.exception
     task = task_service.get_task(demo_copy, task_id)
     assert task.state.value == "returned"

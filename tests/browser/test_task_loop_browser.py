@@ -109,18 +109,19 @@ def _choose(page, box_label: str, option: str) -> None:
     type to narrow the list, tap the option."""
     box = page.get_by_role("combobox", name=box_label, exact=True).first
     wanted = page.get_by_role("option").filter(has_text=option).first
-    for _attempt in range(5):  # a rerun still drawing may hold the list from before the last action
+    chosen = re.compile(re.escape(option))
+    for _attempt in range(5):  # a rerun still drawing may hold, or redraw, the list from before the last action
         _settled(page)
         box.scroll_into_view_if_needed()
         box.click()
         box.fill(option)
         try:
-            wanted.wait_for(timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            box.press("Escape")
-    wanted.click()
-    expect(box).to_have_value(re.compile(re.escape(option)), timeout=WAIT_MS)
+            wanted.click(timeout=5_000)
+            expect(box).to_have_value(chosen, timeout=5_000)
+            return
+        except (PlaywrightTimeout, AssertionError):
+            page.keyboard.press("Escape")
+    expect(box).to_have_value(chosen, timeout=WAIT_MS)
 
 
 def _settled(page) -> None:
@@ -234,8 +235,9 @@ def test_supervisor_assigns_township_answers_supervisor_returns(served, browser,
     # 3. The supervisor returns it and compares the photos: the problem as found beside the fix.
     with _person(browser, url, size, "duban") as page:
         _card(page, task_id, task.title)
-        review = _form(page, zh("review_comment"))
-        review.get_by_label(zh("review_comment")).fill("东侧仍有裸土，补拍全景")
+        review = _form(page, zh("return_comment"))
+        review.get_by_label(zh("return_comment")).fill("东侧仍有裸土，补拍全景")
+        _shot(page, f"{size}_5_supervisor_reviews", top=page.locator(".st-key-task_card"))
         review.get_by_role("button", name=Action.RETURN.label("zh")).click()
         _done(page, Action.RETURN.label("zh"))
         sides = [page.locator(f".st-key-task_photos_{side}") for side in ("before", "after")]
@@ -248,7 +250,7 @@ def test_supervisor_assigns_township_answers_supervisor_returns(served, browser,
                                    timeout=WAIT_MS)
         found, fixed = (photo.first.bounding_box() for photo in photos)
         assert fixed["x"] > found["x"] + found["width"] - 1 and abs(fixed["y"] - found["y"]) < 2  # side by side
-        _shot(page, f"{size}_5_supervisor_returns_and_compares", top=page.get_by_text(zh("task_photos", count=2)))
+        _shot(page, f"{size}_6_supervisor_returned_and_compares", top=page.get_by_text(zh("task_photos", count=2)))
     task = task_service.get_task(store, task_id)
     assert task.state is TaskState.RETURNED
     history = task_service.task_history(store, task_id)

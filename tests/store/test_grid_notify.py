@@ -4,7 +4,6 @@ server is retried and logged while the task action succeeds; the grid import is 
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from datetime import timedelta
 from email import message_from_bytes
@@ -26,6 +25,7 @@ from hotspots import task_service as ts
 from hotspots.grid_register import grid_people, update_people
 from ingest.grid import import_grid_cells, import_grid_people
 from notify.outbox import deliver_pending
+from tests.app_support import free_port
 from tests.tasks_support import INSPECTOR, KEJING, KEJING_OFFICIAL, SUPERVISOR, T0, ZHICHENG, region
 
 __all__ = ["region"]
@@ -44,12 +44,6 @@ PEOPLE_CSV = (
     "P-EAST,KJ-E,孙网格员,网格员,13800000002,east@example.gov.cn,站点高值、火点,sunwg\n"
     "P-ZC,ZC-00,周网格长,网格长,,,全部,\n")
 SUN = User("sunwg", Role.TOWNSHIP, KEJING)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Mailbox:
@@ -76,7 +70,7 @@ class Hook:
 def servers(monkeypatch):
     """A real SMTP server and a real webhook server on 127.0.0.1, configured in the settings."""
     mailbox, hook = Mailbox(), Hook()
-    smtp = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
 
     class Handler(BaseHTTPRequestHandler):
@@ -190,7 +184,7 @@ def test_a_refusing_server_is_retried_and_logged_and_the_action_still_succeeds(g
 
 
 def test_a_closed_port_is_given_up_after_the_retries_and_never_blocks(grid: Store, monkeypatch):
-    monkeypatch.setenv("LANTIAN_WEBHOOK_URL", f"http://127.0.0.1:{_free_port()}/nobody")
+    monkeypatch.setenv("LANTIAN_WEBHOOK_URL", f"http://127.0.0.1:{free_port()}/nobody")
     monkeypatch.setenv("LANTIAN_NOTIFY_RETRY_MINUTES", "[1]")
     get_settings.cache_clear()
     try:
