@@ -27,4 +27,6 @@ fi
 # Lint and the layer contracts of ARCHITECTURE.md first: they take seconds and fail fast.
 .venv/bin/ruff check .
 .venv/bin/lint-imports --no-cache
-exec .venv/bin/python -m pytest "$@"
+# One worker per core (LANTIAN_TEST_WORKERS overrides; 0 runs in this process); a test file stays on one worker,
+# so the app a browser test file starts once serves all of its tests.
+exec .venv/bin/python -m pytest -n "${LANTIAN_TEST_WORKERS:-auto}" --dist loadfile "$@"
