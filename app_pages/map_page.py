@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.hotspot_card import select_hotspot, selected_hotspot, show_card
+from app_pages.page_scripts import PHONE_MAX_WIDTH_PX
 from app_pages.session import current_language, escape_markdown, t
 from app_pages.sidebar import acting_user
 from app_pages.store_access import (
@@ -52,6 +53,11 @@ from layers.map_component import RenderedMap, RenderedMaps, show_map
 from layers.raster import readable_raster
 from layers.region_map import region_map
 
+MAP_CONTROLS_KEY = "map_controls"
+# On a phone the map comes right under the title: the day, hour, fire window and theme move below the map and
+# its details (the page is one flex column, so its children can be reordered without a second layout).
+PHONE_MAP_FIRST_CSS = (f"<style>@media (max-width: {PHONE_MAX_WIDTH_PX}px) "
+                       f"{{div:has(> .st-key-{MAP_CONTROLS_KEY}) {{order: 1}}}}</style>")
 # At 1440×900 the title, the controls and this map fit above the fold, so the first click lands on the map.
 MAP_HEIGHT_PX = 500
 FIRE_WINDOWS_DAYS = (1, 7, 30, 90)
@@ -178,7 +184,11 @@ def render() -> None:
         latest = latest_hour(store)
     summary = t("map_summary", townships=len(townships), stations=len(stations), zones=len(zones))
     st.caption(summary + (" · " + t("illustrative_note") if townships["illustrative"].any() else ""))
-    hour = _chosen_hour(latest) if latest is not None else None
+    hour = None
+    if latest is not None:
+        with st.container(key=MAP_CONTROLS_KEY):
+            hour = _chosen_hour(latest)
+    st.html(PHONE_MAP_FIRST_CSS)
     theme = st.session_state.get("map_theme", THEMES[0])
     legends: list[str] = []
     fires = dust = raster = None

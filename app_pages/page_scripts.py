@@ -1,5 +1,5 @@
-"""Scripts every page carries: Streamlit's own widget texts in the reader's language, and the sidebar folded
-away once after sign-in on a phone."""
+"""Scripts every page carries: Streamlit's own widget texts in the reader's language, the sidebar folded
+away once after sign-in on a phone, and a phone-sized page title."""
 from __future__ import annotations
 
 import json
@@ -13,6 +13,8 @@ FOLD_SIDEBAR_KEY = "fold_sidebar_once"
 SCRIPTS_KEY = "page_scripts"
 # Streamlit's own breakpoint: below it the sidebar is drawn over the page instead of beside it.
 PHONE_MAX_WIDTH_PX = 767.98
+# A phone's page title: 乡镇空气质量地图 on one line at 390 px (Streamlit's own 2.75rem takes two).
+PHONE_TITLE_REM = 1.6
 # Only inside Streamlit's widgets that carry its own texts, and only a text that reads exactly as one of them:
 # a page's own content is never changed.
 TRANSLATED_WIDGETS = tuple(f'[data-testid="{widget}"]' for widget in (
@@ -152,8 +154,10 @@ def fold_sidebar_after_sign_in() -> None:
 def page_scripts(lang: str) -> None:
     """Put this run's scripts in a hidden container at the sidebar's foot: Streamlit's widget texts in
     ``lang`` on every run, and the phone's sidebar fold on the run right after a sign-in."""
-    # The container is hidden: the scripts run all the same, and the page keeps its layout.
-    st.html(f"<style>.st-key-{SCRIPTS_KEY} {{display: none;}}</style>")
+    # The container is hidden: the scripts run all the same, and the page keeps its layout. A page's title
+    # keeps to one line on a phone, so what the page is for starts on its first screen.
+    st.html(f"<style>.st-key-{SCRIPTS_KEY} {{display: none;}} @media (max-width: {PHONE_MAX_WIDTH_PX}px) "
+            f"{{[data-testid='stHeading'] h1 {{font-size: {PHONE_TITLE_REM}rem;}}}}</style>")
     with st.sidebar.container(key=SCRIPTS_KEY):
         st.html(_TRANSLATE_SCRIPT.replace("RULES", _script_literal(streamlit_text_rules(lang)))
                 .replace("WIDGETS", _script_literal(", ".join(TRANSLATED_WIDGETS))), unsafe_allow_javascript=True)

@@ -57,6 +57,13 @@ FIND_JS = """kind => {
 }"""
 
 
+# How many lines an element's text takes: its content height over its line height.
+TEXT_LINES_JS = """element => { const style = getComputedStyle(element);
+    const content = element.getBoundingClientRect().height - parseFloat(style.paddingTop)
+        - parseFloat(style.paddingBottom);
+    return content / parseFloat(style.lineHeight); }"""
+
+
 def _tile_png(z: int, x: int, y: int) -> bytes:
     image = Image.new("RGB", (256, 256), TILE_RGB)
     ImageDraw.Draw(image).rectangle([0, 0, 255, 255], outline=(90, 120, 160))
@@ -162,6 +169,12 @@ def test_no_tiles_still_shows_the_region_names_km_scale_and_legends(offline_url:
         box = page.locator(MAP_FRAME).bounding_box()
         if viewport == DESKTOP:
             assert box["y"] + box["height"] <= DESKTOP[1], box  # the whole map above the fold
+        else:
+            # The map first, right under the one-line title; the day, hour and theme below it.
+            title_lines = page.get_by_role("heading", name=translate("map_title", "zh")).evaluate(TEXT_LINES_JS)
+            day = page.locator('[data-testid="stDateInput"]').first.bounding_box()
+            assert title_lines < 1.5 and box["y"] < PHONE[1] / 2 < box["y"] + box["height"], (title_lines, box)
+            assert day["y"] > box["y"] + box["height"], (day, box)
         _shot(page, f"map_offline_{viewport[0]}x{viewport[1]}")
     finally:
         context.close()

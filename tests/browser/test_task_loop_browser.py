@@ -237,7 +237,7 @@ def test_supervisor_assigns_township_answers_supervisor_returns(served, browser,
         _card(page, task_id, task.title)
         review = _form(page, zh("return_comment"))
         review.get_by_label(zh("return_comment")).fill("东侧仍有裸土，补拍全景")
-        _shot(page, f"{size}_5_supervisor_reviews", top=page.locator(".st-key-task_card"))
+        _shot(page, f"{size}_5_supervisor_reviews", top=_form(page, zh("review_comment")))
         review.get_by_role("button", name=Action.RETURN.label("zh")).click()
         _done(page, Action.RETURN.label("zh"))
         sides = [page.locator(f".st-key-task_photos_{side}") for side in ("before", "after")]
