@@ -52,6 +52,7 @@ from layers.legend import (
 from layers.map_component import RenderedMap, RenderedMaps, show_map
 from layers.raster import readable_raster
 from layers.region_map import region_map
+from stations.aqi import aqi_levels
 
 MAP_CONTROLS_KEY = "map_controls"
 # On a phone the map comes right under the title: the day, hour, fire window and theme move below the map and
@@ -150,19 +151,42 @@ def _township_panel(code: str, townships, stations, values: pd.Series | None, va
                      key="township_stations")
 
 
-def _station_panel(store, code: str, hour: dt.datetime, stations) -> None:
-    names = dict(zip(stations["code"], stations["name"]))
-    st.subheader(t("station_detail", name=escape_markdown(names.get(code, code))))
+def _station_panel(store, code: str, hour: dt.datetime, stations) -> pd.DataFrame:
+    """The station's name, its reading at ``hour`` and its wind rose beside the map; returns its hours (empty
+    when it has none), whose curves need the page's whole width below the map."""
+    st.subheader(t("station_detail", name=escape_markdown(_station_name(stations, code))))
     detail = station_detail(store, code, hour)
     if detail.empty:
         st.info(t("no_recent_data"))
-        return
-    st.altair_chart(factor_chart(detail, current_language()))
+        return detail
+    latest = detail.iloc[-1]
+    level = aqi_levels([latest["aqi"]]).iloc[0]
+    lang = current_language()
+    st.markdown(t("station_reading", hour=f"{latest['time']:%Y-%m-%d %H:00}", aqi=_reading(latest["aqi"], 0),
+                  level=level[f"name_{lang}"] if pd.notna(level["level"]) else t("no_data"),
+                  pm25=_reading(latest.get("pm25"), 0), pm10=_reading(latest.get("pm10"), 0)))
     rose = wind_rose_table(detail["ws"], detail["wd"])
     if rose.empty:
         st.info(t("no_wind_data"))
     else:
-        st.altair_chart(wind_rose_chart(rose, current_language()))
+        st.altair_chart(wind_rose_chart(rose, lang))
+    st.caption(t("station_curves_below"))
+    return detail
+
+
+def _station_name(stations, code: str) -> str:
+    names = stations.loc[stations["code"] == code, "name"]
+    return str(names.iloc[0]) if len(names) else code
+
+
+def _reading(value, decimals: int) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value:.{decimals}f}"
+
+
+def _station_curves(detail: pd.DataFrame, name: str) -> None:
+    """The station's six factors and AQI hour by hour, as wide as the page (beside the map they were 270 px)."""
+    st.subheader(t("station_curves", name=escape_markdown(name)))
+    st.altair_chart(factor_chart(detail, current_language()), width="stretch")
 
 
 def _hotspot_panel(store, user: User | None, hotspot_id: str, ranked: pd.DataFrame) -> None:
@@ -295,6 +319,7 @@ def _map_and_details(rendered: RenderedMap, context: MapContext, fires_caption: 
     # The open card stays open when the hour changes (the new map has not been clicked yet).
     selection = clicked or st.session_state.get("map_selection")
     st.session_state["map_selection"] = selection
+    station_hours = None
     with detail_column:
         if selection is None and len(shared):
             _hotspot_panel(context.store, context.user, str(shared.iloc[0]["id"]), ranked)
@@ -305,9 +330,11 @@ def _map_and_details(rendered: RenderedMap, context: MapContext, fires_caption: 
                             context.value_label)
         elif selection.layer == "station" and context.hour is not None:
             with store_busy_guard():
-                _station_panel(context.store, selection.id, context.hour, context.stations)
+                station_hours = _station_panel(context.store, selection.id, context.hour, context.stations)
         elif selection.layer == "hotspot":
             _hotspot_panel(context.store, context.user, selection.id, ranked)
+    if station_hours is not None and not station_hours.empty:
+        _station_curves(station_hours, _station_name(context.stations, selection.id))
 
 if __name__ == "__main__":
     render()

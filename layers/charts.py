@@ -13,7 +13,6 @@ from core.vocabulary import label, translate
 SECTORS = len(SECTOR_NAMES)
 # Wind-speed classes (m/s, lower bounds) of the rose: calm-ish, light, moderate, fresh, strong.
 SPEED_EDGES = (0.0, 1.5, 3.3, 5.5, 8.0)
-CHART_WIDTH_PX = 760
 FACTORS = ("pm25", "pm10", "so2", "no2", "o3", "co")
 # The rose's outer edge (px from its centre) and where the compass letters stand, just outside it.
 ROSE_RADIUS_PX, COMPASS_RADIUS_PX = 105, 119
@@ -81,7 +80,9 @@ def wind_rose_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
 
 def factor_chart(series: pd.DataFrame, lang: str) -> alt.Chart:
     """Lines of the six factors (µg/m³, CO mg/m³) over ``series['time']`` above a line of the hourly AQI
-    (points in their HJ 633 colours). ``series`` holds time, the factor columns, aqi and colour."""
+    (points in their HJ 633 colours). ``series`` holds time, the factor columns, aqi and colour. No width: the
+    page stretches it to its container; the factors' legend sits above the charts, not beside them, so a phone
+    keeps its width for the lines."""
     long = series.melt(id_vars=["time"], value_vars=[f for f in FACTORS if f in series], var_name="factor",
                        value_name="value").dropna(subset=["value"])
     long["factor"] = long["factor"].map(lambda code: label("pollutant", code, lang))
@@ -89,14 +90,17 @@ def factor_chart(series: pd.DataFrame, lang: str) -> alt.Chart:
     time_tip = alt.Tooltip("time:T", title=translate("time_beijing", lang), format=translate("chart.hour_format", lang))
     factors = alt.Chart(long, title=translate("six_factors", lang)).mark_line(strokeWidth=1.5).encode(
         x=time_axis, y=alt.Y("value:Q", title=translate("concentration", lang)),
-        color=alt.Color("factor:N", title=None),
+        color=alt.Color("factor:N", title=None, legend=alt.Legend(orient="top", columns=3)),
         tooltip=[time_tip, alt.Tooltip("factor:N", title=translate("chart.pollutant", lang)),
                  alt.Tooltip("value:Q", format=".1f", title=translate("concentration", lang))],
-    ).properties(height=220, width=CHART_WIDTH_PX)
+    ).properties(height=220)
     aqi_points = series.dropna(subset=["aqi"])
     aqi = alt.Chart(aqi_points, title="AQI").mark_line(color="#555555", point=alt.OverlayMarkDef(size=18)).encode(
         x=time_axis, y=alt.Y("aqi:Q", title="AQI"),
         tooltip=[time_tip, alt.Tooltip("aqi:Q", format=".0f", title="AQI")],
     ) + alt.Chart(aqi_points).mark_point(filled=True, size=28, opacity=1).encode(
         x=time_axis, y="aqi:Q", color=alt.Color("colour:N", scale=None))
-    return alt.vconcat(factors, aqi.properties(height=140, width=CHART_WIDTH_PX))
+    # Fitted to the container's width, axes and legend included: Streamlit picks this itself for a plain
+    # vconcat, but the AQI's layered points make this one nested, which it leaves at its natural width.
+    return alt.vconcat(factors, aqi.properties(height=140),
+                       autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))

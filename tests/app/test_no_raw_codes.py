@@ -74,7 +74,9 @@ def test_station_charts_write_times_and_the_wind_rose_in_chinese(demo_copy):
     at.run()
     assert not at.exception, at.exception
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 2  # the six factors with AQI, and the wind rose
+    assert len(charts) == 2  # the wind rose beside the map; the six factors over the AQI below it
+    # The hour's reading in words beside the map, its level named in Chinese.
+    assert [text for text in (m.value for m in at.markdown) if re.search(r"AQI \*\*\d+\*\*（(优|良|轻度污染|中度污染|重度污染|严重污染)）", text)]
     for chart in charts:
         parts = list(_walk(json.loads(chart.proto.spec)))
         for encoding in (part["encoding"] for part in parts if "encoding" in part):
@@ -89,7 +91,7 @@ def test_station_charts_write_times_and_the_wind_rose_in_chinese(demo_copy):
                   for frame in [convert_arrow_bytes_to_pandas_df(dataset.data.data)]
                   for column in ("factor", "direction", "name") if column in frame for value in frame[column]]
         assert not [value for value in values if RAW_CODES.search(value) or re.fullmatch(r"[NESW]{1,3}", value)]
-    rose = [convert_arrow_bytes_to_pandas_df(dataset.data.data) for dataset in charts[1].proto.datasets]
+    rose = [convert_arrow_bytes_to_pandas_df(dataset.data.data) for dataset in charts[0].proto.datasets]
     assert any(set(frame.get("name", [])) == {"北", "东", "南", "西"} for frame in rose)
 
 

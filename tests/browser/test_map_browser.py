@@ -234,8 +234,26 @@ def test_clicks_open_township_station_and_hotspot_details_beside_the_map(offline
             if kind == "hotspot":
                 _check_hotspot_popup(frame, phone=viewport == PHONE)
             _shot(page, f"map_{kind}_click_{viewport[0]}x{viewport[1]}")
+            if kind == "station":
+                _check_station_curves(page)
+                _shot(page, f"map_station_curves_{viewport[0]}x{viewport[1]}")
     finally:
         context.close()
+
+
+def _check_station_curves(page) -> None:
+    """The station's hourly curves (six factors over AQI, one chart) are drawn below the map, at least as wide
+    as it; the wind rose stays beside it."""
+    heading = page.get_by_role("heading", name=re.compile(translate("station_curves", "zh", name="").lstrip("：")))
+    heading.first.wait_for(timeout=WAIT_MS)
+    curves = page.locator('[data-testid="stVegaLiteChart"]').filter(has=page.locator("canvas, svg"))
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, "
+                           "[data-testid=stVegaLiteChart] svg').length >= 2", timeout=WAIT_MS)
+    heading.first.evaluate("element => element.scrollIntoView({block: 'start'})")
+    map_box = page.locator(MAP_FRAME).last.bounding_box()
+    *_rose, curves_box = (curve.bounding_box() for curve in curves.all())
+    assert curves_box["y"] >= map_box["y"] + map_box["height"], (curves_box, map_box)
+    assert curves_box["width"] >= map_box["width"] - 2, (curves_box, map_box)
 
 
 POPUP_JS = """() => { const content = document.querySelector('.leaflet-popup-content');

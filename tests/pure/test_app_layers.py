@@ -67,6 +67,8 @@ def test_station_charts_are_valid_vega_lite_specs():
                            "ws": 2.0, "wd": np.linspace(0, 350, 48)})
     spec = factor_chart(series, "zh").to_dict()
     assert len(spec["vconcat"]) == 2
+    # No fixed width (it ran 760 px past a 270 px panel): the page stretches it to its container.
+    assert not any("width" in part for part in [spec, *spec["vconcat"]])
     assert spec["vconcat"][0]["encoding"]["x"]["axis"]["format"] == "%m-%d %H时"
     rose = wind_rose_chart(wind_rose_table(series["ws"], series["wd"]), "en").to_dict()
     wedges, letters = rose["layer"]
