@@ -20,11 +20,11 @@ PHONE_TITLE_REM = 1.6
 TRANSLATED_WIDGETS = tuple(f'[data-testid="{widget}"]' for widget in (
     "stFileUploader", "stCameraInput", "stDialog", "stForm", "InputInstructions", "stTextInput", "stTextArea",
     "stSelectbox", "stMultiSelect", "stDateInput", "stNumberInput", "stElementToolbar", "stSidebar",
-    "stExpandSidebarButton", "stSkipToContent", "stHeaderActionElements",
+    "stExpandSidebarButton", "stSkipToContent", "stHeaderActionElements", "stVegaLiteChart",
     # Icons in a page's text are named "<icon> icon" for screen readers; only those exact names are matched.
     "stMarkdownContainer", "stCaptionContainer")) + (
     # The open list of a choice and the calendar are drawn in a layer of their own, outside the widget.
-    '[data-baseweb="popover"]',)
+    '[data-baseweb="popover"]', '[data-testid="stDateInputCalendar"]')
 _JS_SPECIALS = re.compile(r"[.*+?^${}()|\[\]\\/]")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -38,7 +38,7 @@ _TRANSLATE_SCRIPT = """
     || {texts: new Map(), attributes: new Map(), rules: [], observer: null};
   state.rules = RULES.map(([pattern, replacement]) => [new RegExp(pattern), replacement]);
   const inside = WIDGETS;
-  const ATTRIBUTES = ["aria-label", "title", "placeholder"];
+  const ATTRIBUTES = ["aria-label", "aria-roledescription", "title", "placeholder"];
   // A text may hold another (a date field's "year, {label} start date"): each pass translates one layer.
   const PASSES = 3;
   const translation = (text) => {

@@ -25,6 +25,7 @@ from core.errors import BadInputError, PermissionDeniedError
 from core.policy import may_set_targets
 from core.settings import get_settings
 from core.vocabulary import label, translate
+from layers.charts import described
 from reports.bulletin import MISSING, number, rank_text
 from stations.composite import REASON_COLUMNS
 from stations.evaluation import set_target
@@ -334,7 +335,8 @@ def trend_chart(months: pd.DataFrame, townships: int) -> alt.LayerChart:
                 axis=alt.Axis(values=list(range(1, max(townships, 2) + 1)), format="d", titleColor=RANK_COLOUR)),
         color=colour, tooltip=[month_tip, alt.Tooltip("rank:Q", format="d", title=rank_name)]
     ).transform_calculate(measure=f"'{rank_name}'")
-    return alt.layer(index_line, rank_line, title=t("trend_title")).resolve_scale(y="independent")
+    return described(alt.layer(index_line, rank_line, title=t("trend_title")).resolve_scale(y="independent"),
+                     t("chart.describe.trend"))
 
 
 def _trend(store, code: str, latest: pd.Timestamp, townships: int) -> None:
@@ -360,7 +362,7 @@ def _sub_indices(table: pd.DataFrame, config: pd.DataFrame, lang: str) -> None:
         tooltip=[alt.Tooltip("township:N", title=t("col_township")),
                  alt.Tooltip("pollutant:N", title=t("col_pollutant")),
                  alt.Tooltip("sub_index:Q", format=".2f", title=t("col_composite_index"))])
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(described(chart, t("chart.describe.sub_indices")), use_container_width=True)
 
 
 def _bulletin(store, kind: str, text: str, lang: str) -> None:

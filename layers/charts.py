@@ -1,4 +1,5 @@
-"""Altair charts for a station's detail panel: six factors with AQI over time, and a wind rose.
+"""Altair charts for a station's detail panel (six factors with AQI over time, and a wind rose), and the one
+way every chart of the app is described to a screen reader.
 
 Altair hands Vega specs to Streamlit's bundled Vega, so the charts need no internet."""
 from __future__ import annotations
@@ -57,7 +58,7 @@ def time_format(lang: str) -> str:
     return translate("chart.time_format", lang)
 
 
-def wind_rose_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
+def wind_rose_chart(table: pd.DataFrame, lang: str) -> alt.TopLevelMixin:
     """A polar bar chart of wind_rose_table: one wedge per sector, its speed classes stacked outwards, with
     北/东/南/西 (N/E/S/W) around it and the directions named in ``lang`` in the tooltips."""
     named = table.assign(direction=table["direction"].map(lambda code: direction_name(code, lang)))
@@ -75,10 +76,19 @@ def wind_rose_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
                             "theta": [SECTOR_NAMES.index(code) * 2 * np.pi / SECTORS for code in CARDINAL_POINTS]})
     letters = alt.Chart(compass).mark_text(fontSize=13, fontWeight="bold", color="#333333").encode(
         theta=alt.Theta("theta:Q", scale=None), radius=alt.value(COMPASS_RADIUS_PX), text="name:N")
-    return alt.layer(wedges, letters, title=translate("wind_rose", lang)).properties(width=260, height=260)
+    return described(alt.layer(wedges, letters, title=translate("wind_rose", lang)).properties(width=260, height=260),
+                     translate("chart.describe.wind_rose", lang))
 
 
-def factor_chart(series: pd.DataFrame, lang: str) -> alt.Chart:
+def described(chart: alt.TopLevelMixin, description: str) -> alt.TopLevelMixin:
+    """``chart`` read out by a screen reader as ``description``, its axes, legends and marks hidden from it:
+    Vega's own labels of those are English and name the fields by their codes ("X-axis titled …", "aqi: 71;
+    colour: #FFFF00"). The few words Vega still writes (its titles, "visualization") are translated on the page
+    with Streamlit's own texts (app_pages.page_scripts)."""
+    return chart.properties(description=description).configure(aria=False).configure_mark(aria=False)
+
+
+def factor_chart(series: pd.DataFrame, lang: str) -> alt.TopLevelMixin:
     """Lines of the six factors (µg/m³, CO mg/m³) over ``series['time']`` above a line of the hourly AQI
     (points in their HJ 633 colours). ``series`` holds time, the factor columns, aqi and colour. No width: the
     page stretches it to its container; the factors' legend sits above the charts, not beside them, so a phone
@@ -102,5 +112,6 @@ def factor_chart(series: pd.DataFrame, lang: str) -> alt.Chart:
         x=time_axis, y="aqi:Q", color=alt.Color("colour:N", scale=None))
     # Fitted to the container's width, axes and legend included: Streamlit picks this itself for a plain
     # vconcat, but the AQI's layered points make this one nested, which it leaves at its natural width.
-    return alt.vconcat(factors, aqi.properties(height=140),
-                       autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return described(alt.vconcat(factors, aqi.properties(height=140),
+                                 autosize=alt.AutoSizeParams(type="fit-x", contains="padding")),
+                     translate("chart.describe.factors", lang))

@@ -67,6 +67,18 @@ STREAMLIT_TEXTS: dict[str, dict[str, str]] = {
     "streamlit_text.end_date_of": {"zh": "{label}（止）", "en": "{label} end date"},
     "streamlit_text.choose_date": {"zh": "选择日期", "en": "Choose date"},
     "streamlit_text.choose_date_range": {"zh": "选择日期范围", "en": "Choose date range"},
+    # What Vega (Streamlit's charts) names a chart and its parts for screen readers.
+    "streamlit_text.chart": {"zh": "图表", "en": "visualization"},
+    "streamlit_text.chart_group": {"zh": "图表分组", "en": "group mark container"},
+    "streamlit_text.chart_title": {"zh": "标题：{title}", "en": "Title text '{title}'"},
+    "streamlit_text.chart_title_role": {"zh": "标题", "en": "title"},
+    # The open calendar: its name (with the month shown), its month buttons and its keyboard hint.
+    "streamlit_text.choose_date_in": {"zh": "选择日期，{month}", "en": "Choose date, {month}"},
+    "streamlit_text.choose_date_range_in": {"zh": "选择日期范围，{month}", "en": "Choose date range, {month}"},
+    "streamlit_text.previous_month": {"zh": "上个月", "en": "Previous month"},
+    "streamlit_text.next_month": {"zh": "下个月", "en": "Next month"},
+    "streamlit_text.calendar_keys": {"zh": "用方向键切换日期，Enter 选定，Esc 关闭。",
+                                     "en": "Use arrow keys to navigate dates. Enter to select. Escape to close."},
     "streamlit_text.increment": {"zh": "加", "en": "Increment"},
     "streamlit_text.decrement": {"zh": "减", "en": "Decrement"},
     "streamlit_text.show_password": {"zh": "显示密码", "en": "Show password"},

@@ -241,6 +241,13 @@ def test_clicks_open_township_station_and_hotspot_details_beside_the_map(offline
         context.close()
 
 
+# What a screen reader is given of the charts: every label and role name outside what is hidden from it.
+CHART_ARIA_JS = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart], [data-testid=stVegaLiteChart] *')]
+    .filter(element => !element.closest('[aria-hidden=true]'))
+    .map(element => ['aria-label', 'aria-roledescription'].map(name => element.getAttribute(name) || '').join(' '))
+    .filter(text => text.trim())"""
+
+
 def _check_station_curves(page) -> None:
     """The station's hourly curves (six factors over AQI, one chart) are drawn below the map, at least as wide
     as it; the wind rose stays beside it."""
@@ -251,6 +258,10 @@ def _check_station_curves(page) -> None:
                            "[data-testid=stVegaLiteChart] svg').length >= 2", timeout=WAIT_MS)
     heading.first.evaluate("element => element.scrollIntoView({block: 'start'})")
     map_box = page.locator(MAP_FRAME).last.bounding_box()
+    # A screen reader hears each chart's Chinese description, not Vega's English labels of its parts.
+    labels = page.evaluate(CHART_ARIA_JS)
+    assert translate("chart.describe.factors", "zh") in " ".join(labels), labels
+    assert not set(re.findall(r"[A-Za-z]{2,}", " ".join(labels))) - {"AQI", "PM"}, labels
     *_rose, curves_box = (curve.bounding_box() for curve in curves.all())
     assert curves_box["y"] >= map_box["y"] + map_box["height"], (curves_box, map_box)
     assert curves_box["width"] >= map_box["width"] - 2, (curves_box, map_box)

@@ -1,5 +1,5 @@
 """Streamlit's own widget texts on a Chinese page, in Debian's chromium at 1440×900 and 390×844: the choices'
-placeholders, the date fields' yyyy/mm/dd and their labels, a form's "Press Ctrl+Enter" hint, the number
+placeholders, the date fields' yyyy/mm/dd and their labels, the open calendar, a form's "Press Ctrl+Enter" hint, the number
 fields' steps, the tables' toolbar, the sidebar and the page list all read in Chinese on the supervisor's
 hotspot list, and in English again once the reader switches to English."""
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tests.app_support import demo_copy, new_offline_context, running_app, sign_
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 WAIT_MS = 60_000
 # Latin words the page's own content uses inside these widgets: units, pollutants, file types, key names.
-LATIN_ALLOWED = {"PM", "AQI", "CO", "NO", "SO", "WGS", "CSV", "PNG", "MB", "JPG", "WEBP", "Ctrl", "Enter"}
+LATIN_ALLOWED = {"PM", "AQI", "CO", "NO", "SO", "WGS", "CSV", "PNG", "MB", "JPG", "WEBP", "Ctrl", "Enter", "Esc"}
 # Every text node and label inside Streamlit's widgets (less the Material icons, which show as pictures).
 _WIDGET_WORDS = """selectors => {
   const words = [];
@@ -89,8 +89,16 @@ def test_streamlit_widget_texts_read_in_chinese(app_url, browser, size: str):
     page.get_by_text(translate("streamlit_text.year_field", "zh"), exact=True).first.wait_for(timeout=WAIT_MS)
     page.get_by_placeholder(translate("streamlit_text.choose_option", "zh"), exact=True).first.wait_for(
         timeout=WAIT_MS)
+    # The deadline's open calendar: its name, its month buttons and its keyboard hint.
+    page.locator('[data-testid="stForm"] [data-testid="stDateInputCalendarButton"]').first.click()
+    calendar = page.locator('[data-testid="stDateInputCalendar"]')
+    calendar.get_by_role("button", name=translate("streamlit_text.next_month", "zh"), exact=True).wait_for(
+        timeout=WAIT_MS)
+    assert calendar.get_by_text(translate("streamlit_text.calendar_keys", "zh"), exact=True).count() == 1
     latin = _latin_words(page)
     assert latin == set(), sorted(latin)
+    page.keyboard.press("Escape")
+    calendar.wait_for(state="detached", timeout=WAIT_MS)
 
     # Switching to English gives Streamlit's texts back as Streamlit wrote them.
     _sidebar(page, opened=True).locator('[data-testid="stRadio"]').get_by_text("English", exact=True).click()

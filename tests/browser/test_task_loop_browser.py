@@ -169,7 +169,7 @@ def _pick_day(page, form, day: dt.date) -> None:
     calendar = page.get_by_role("dialog")
     shown = now_beijing().date()
     if (day.year, day.month) != (shown.year, shown.month):
-        calendar.get_by_role("button", name="Next month").click()
+        calendar.get_by_role("button", name=zh("streamlit_text.next_month")).click()
     calendar.get_by_role("gridcell").get_by_label(re.compile(f"{day.year}年{day.month}月{day.day}日")).click()
     form.locator('[data-testid="stDateInputField"]').filter(has_text=f"{day.day:02d}").wait_for(timeout=WAIT_MS)
 
