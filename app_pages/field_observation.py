@@ -1,5 +1,5 @@
-"""The field observation form (现场巡查发现): its position from the browser's geolocation (or typed), photos from
-the camera or the gallery, recorded as a pending task through hotspots.task_service."""
+"""The field observation form (现场巡查发现): its position from the browser's geolocation, a tap on a map or typed,
+photos from the camera or the gallery, recorded as a pending task through hotspots.task_service."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,14 +7,18 @@ from pathlib import Path
 
 import streamlit as st
 import streamlit.components.v1 as components
+from streamlit_folium import st_folium
 
 from app_pages.actions import run_action, uploads
 from app_pages.session import current_language, t
+from app_pages.store_access import dust_sources, store_busy_guard
 from core.policy import User, may_take
 from core.vocabulary import label
 from data.store import Store
 from hotspots import task_service
 from hotspots.tasks import GRADES, Action
+from layers.assets import asset_base_url
+from layers.place_map import place_map
 from layers.region_map import FALLBACK_BOUNDS
 
 FLASH_KEY = "observation_flash"
@@ -27,7 +31,11 @@ GEOLOCATION_KEY = "observation_geolocation"
 # the browser holds for it while its key stays).
 FORM_ROUND_KEY = "observation_form_round"
 CAMERA_KEY = "observation_camera"
-POSITION_SOURCES = ("located", "typed")
+POSITION_SOURCES = ("located", "picked", "typed")
+PICK_MAP_KEY = "observation_pick_map"
+# The map's last click already put into the position fields: the map keeps reporting it on every run.
+PICKED_KEY = "observation_picked"
+PICK_MAP_HEIGHT_PX = 280
 LOCATE_ERRORS = ("denied", "unavailable", "timeout", "insecure", "unsupported")
 # A fix may take a while outdoors (satellites); a position the phone took in the last half minute will do.
 LOCATE_TIMEOUT_MS = 20_000
@@ -88,6 +96,24 @@ def _located() -> BrowserPosition | None:
     return answer
 
 
+def _picked(store: Store, townships) -> None:
+    """A small map of the region around the position so far, its square where the observation will be: a tap
+    moves the square there and puts its longitude and latitude into the position fields."""
+    st.caption(t("field.pick_hint"))
+    with store_busy_guard():
+        dust = dust_sources(store)
+    lon, lat = st.session_state[LON_KEY], st.session_state[LAT_KEY]
+    chooser = place_map(townships, lon, lat, "pending", current_language(), roads=dust.geometry[dust["kind"] == "road"],
+                        asset_url=asset_base_url(st.get_option("server.baseUrlPath")))
+    clicked = (st_folium(chooser, key=PICK_MAP_KEY, height=PICK_MAP_HEIGHT_PX, use_container_width=True,
+                         returned_objects=["last_clicked"]) or {}).get("last_clicked")
+    if not clicked or (clicked["lng"], clicked["lat"]) == st.session_state.get(PICKED_KEY):
+        return
+    st.session_state[PICKED_KEY] = (clicked["lng"], clicked["lat"])
+    st.session_state[LON_KEY], st.session_state[LAT_KEY] = round(clicked["lng"], 6), round(clicked["lat"], 6)
+    st.rerun()  # the square moves to the tapped place
+
+
 def field_observation(store: Store, user: User, townships) -> None:
     """The form, for those who may record an observation; the position (lon/lat, EPSG:4326) starts at the
     centre of the region's ``townships`` until located or typed."""
@@ -106,6 +132,8 @@ def field_observation(store: Store, user: User, townships) -> None:
         source = st.radio(t("field.position_source"), POSITION_SOURCES, key=SOURCE_KEY, horizontal=True,
                           index=POSITION_SOURCES.index("typed"), format_func=lambda code: t(f"field.source.{code}"))
         located = _located() if source == "located" else None
+        if source == "picked":
+            _picked(store, townships)
         camera = st.toggle(t("field.use_camera"), key=CAMERA_KEY)
         form_round = st.session_state.setdefault(FORM_ROUND_KEY, 0)
         with st.form("observation"):
@@ -114,7 +142,8 @@ def field_observation(store: Store, user: User, townships) -> None:
             fixed = source == "located"
             lon = lon_column.number_input(t("longitude"), -180.0, 180.0, format="%.6f", key=LON_KEY, disabled=fixed)
             lat = lat_column.number_input(t("latitude"), -90.0, 90.0, format="%.6f", key=LAT_KEY, disabled=fixed)
-            where = t("field.located", accuracy=f"{located.accuracy_m:.0f}") if located else t("field.typed")
+            where = t("field.located", accuracy=f"{located.accuracy_m:.0f}") if located \
+                else t("field.picked" if source == "picked" else "field.typed")
             st.caption(where)
             grade = st.selectbox(t("task_grade"), GRADES, index=len(GRADES) - 1, key="observation_grade",
                                  format_func=lambda code: label("grade", code, current_language()))

@@ -41,11 +41,13 @@ class BadInputError(LantianError):
         super().__init__(key, **values)
 
     def render(self, lang: str) -> str:
-        from core.vocabulary import translate
+        from core.vocabulary import label, translate
 
+        # A file's field is named by its header, as the file has it; a page's field as the page labels it.
+        field = self.field if self.file else label("input_field", self.field, lang)
         parts = [translate("where.file", lang, file=self.file) if self.file else "",
                  translate(f"where.{self.unit}", lang, row=self.row) if self.row is not None else "",
-                 translate("where.field", lang, field=self.field) if self.field else ""]
+                 translate("where.field", lang, field=field) if self.field else ""]
         where = translate("where.separator", lang).join(part for part in parts if part)
         message = self.message(lang)
         return translate("where.message", lang, where=where, message=message) if where else message

@@ -110,6 +110,10 @@ def _apply(rules, text: str) -> str:
     ("Page not found", "页面不存在"),
     ("You have requested page /xyz, but no corresponding file was found in the app's pages/ directory. "
      "Running the app's main page.", "页面 /xyz 不存在，已为您打开首页。"),
+    ("Choose date, 2025年12月", "选择日期，2025年12月"),
+    ("Next month", "下个月"),
+    ("Title text '六因子浓度'", "标题：六因子浓度"),
+    ("visualization", "图表"),
     ("Uploads", "Uploads"),  # only whole texts: a word of a page's own content is left alone
 ])
 def test_streamlit_texts_are_shown_in_chinese_whole_texts_only(shown, chinese):
@@ -119,6 +123,7 @@ def test_streamlit_texts_are_shown_in_chinese_whole_texts_only(shown, chinese):
 def test_every_streamlit_text_has_a_rule_and_english_has_none():
     rules = streamlit_text_rules("zh")
     assert len(rules) == len(STREAMLIT_TEXTS) and streamlit_text_rules("en") == []
-    assert all(_apply(rules, entry["en"].format(size="5MB", type="x", page="p", name="a.jpg", icon="add", label="日期"))
-               != entry["en"].format(size="5MB", type="x", page="p", name="a.jpg", icon="add", label="日期")
+    values = {"size": "5MB", "type": "x", "page": "p", "name": "a.jpg", "icon": "add", "label": "日期",
+              "month": "2025年12月", "title": "AQI"}
+    assert all(_apply(rules, entry["en"].format(**values)) != entry["en"].format(**values)
                for entry in STREAMLIT_TEXTS.values())

@@ -189,3 +189,49 @@ def test_inspector_records_a_located_observation_with_a_photo(app_url, browser, 
     assert sidebar.count() == 1
     context.close()
     assert blocked == [], f"the app asked the internet for {blocked}"
+
+
+# Where a tap at (x, y) of the map's frame lands, in Leaflet's own reckoning (lon, lat).
+TAP_PLACE_JS = """([x, y]) => { const map = Object.values(window).find(v => v instanceof L.Map);
+    const place = map.containerPointToLatLng([x, y]); return [place.lng, place.lat]; }"""
+PICK_MAP = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_inspector_picks_the_position_on_a_map_when_not_located(app_url, browser, field_store, size: str):
+    chromium, blocked = browser
+    context = new_offline_context(chromium, blocked, viewport=SIZES[size])  # no geolocation granted
+    page = context.new_page()
+    name, password = next((a[0], a[1]) for a in DEMO_ACCOUNTS if a[0] == "xuncha")
+    sign_in(page, app_url, name, password)
+    _open_queue(page, size)
+    page.get_by_text(translate("record_observation", "zh"), exact=True).click()
+    page.get_by_text(translate("field.source.picked", "zh"), exact=True).click()
+    page.get_by_text(translate("field.pick_hint", "zh")).wait_for(timeout=WAIT_MS)
+    expander = page.locator('[data-testid="stExpander"]').filter(has=page.get_by_text(translate("field.pick_hint", "zh")))
+    chooser = expander.locator(PICK_MAP)
+    frame = chooser.element_handle().content_frame()
+    frame.wait_for_selector(".lantian-task", timeout=WAIT_MS)  # the square where the observation will be
+    chooser.scroll_into_view_if_needed()
+    box = chooser.bounding_box()
+    tap = (box["width"] / 2 + 70, box["height"] / 2 - 50)  # away from the square, inside the region's map
+    lon, lat = frame.evaluate(TAP_PLACE_JS, list(tap))
+    page.mouse.click(box["x"] + tap[0], box["y"] + tap[1])
+    lon_field = expander.get_by_label(translate("longitude", "zh"))
+    page.wait_for_function("([field, wanted]) => Math.abs(parseFloat(field.value) - wanted) < 1e-5",
+                           arg=[lon_field.element_handle(), lon], timeout=WAIT_MS)
+    picked = translate("field.picked", "zh")
+    form = page.locator('[data-testid="stForm"]').filter(has=page.get_by_text(picked, exact=True))
+    title = f"地图选点 {size}"
+    form.get_by_label(translate("task_title", "zh")).fill(title)
+    form.get_by_label(translate("observation_description", "zh")).fill("工地未苫盖")
+    chooser.scroll_into_view_if_needed()
+    _shot(page, f"{size}_7_picked_on_the_map")
+    form.get_by_role("button", name=translate("task_action.record_observation", "zh")).click()
+    page.get_by_text(translate("action_done", "zh", action=f"{translate('task_action.record_observation', 'zh')}"
+                                                             f" · {picked}")).wait_for(timeout=WAIT_MS)
+    tasks = task_service.list_tasks(field_store)
+    task = task_service.get_task(field_store, tasks.loc[tasks["title"] == title, "id"].iloc[0])
+    assert (task.lon, task.lat) == pytest.approx((lon, lat), abs=2e-6)  # where the tap landed, to 6 decimals
+    context.close()
+    assert blocked == [], f"the app asked the internet for {blocked}"

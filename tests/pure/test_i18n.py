@@ -55,6 +55,9 @@ def test_errors_render_in_the_readers_language_with_where_they_were_found():
     assert error.render("zh") == "文件 list.csv，第 3 行，字段“grade”：没有“IV”这个等级；可选：I、II、III"
     assert error.render("en") == "file list.csv, row 3, field 'grade': unknown grade 'IV'; one of I, II, III"
     assert str(error) == f"{error.render('zh')} / {error.render('en')}"
+    # A field of a page's form is named as the page labels it, never by its code.
+    empty = BadInputError("error.text_required", field="description")
+    assert empty.render("zh").startswith("字段“现场情况”") and empty.render("en").startswith("field 'What was seen'")
     conflict = ConflictError("error.task_state_forbids", state=term("task_state.closed"),
                              action=term("task_action.assign"), expected=[])
     assert conflict.render("en") == "cannot assign a task that is closed (it must be: —)"
