@@ -90,29 +90,47 @@ class MetricScale(MacroElement):
 
 
 class KeptView(MacroElement):
-    """Keeps the reader's view (centre and zoom) in the browser tab's sessionStorage under ``storage_key``
-    and opens a newly drawn map there: panning never reruns the page, and the view survives a change of
-    hour, theme or language (a new map). Add it last, after the map has been fitted."""
+    """Keeps the reader's view (centre and zoom) and which of ``layer_control``'s overlays are on in the
+    browser tab's sessionStorage under ``storage_key``, and opens a newly drawn map that way: panning or
+    switching a layer never reruns the page, and the view survives a change of hour, theme or language (a new
+    map). An overlay the new map does not have is left alone. Add it last, after the map has been fitted and
+    the layer control added."""
 
     _template = Template("""{% macro script(this, kwargs) %}
-        (function (map, key) {
-            try {
-                const kept = JSON.parse(window.sessionStorage.getItem(key) || "null");
-                if (kept) { map.setView([kept.lat, kept.lng], kept.zoom, {animate: false}); }
-            } catch (error) { /* no storage (private mode): the map opens fitted to the region */ }
+        (function (map, key, overlays) {
+            const read = (name) => {
+                try { return JSON.parse(window.sessionStorage.getItem(name) || "null"); }
+                catch (error) { return null; }  /* no storage (private mode): the map opens as drawn */
+            };
+            const write = (name, value) => {
+                try { window.sessionStorage.setItem(name, JSON.stringify(value)); }
+                catch (error) { /* simply not kept */ }
+            };
+            const kept = read(key);
+            if (kept) { map.setView([kept.lat, kept.lng], kept.zoom, {animate: false}); }
+            const shown = read(key + ":overlays") || {};
+            for (const [name, layer] of Object.entries(overlays)) {
+                if (shown[name] === false && map.hasLayer(layer)) { map.removeLayer(layer); }
+                if (shown[name] === true && !map.hasLayer(layer)) { map.addLayer(layer); }
+            }
             map.on("moveend", function () {
                 const centre = map.getCenter();
-                try {
-                    window.sessionStorage.setItem(key, JSON.stringify({lat: centre.lat, lng: centre.lng, zoom: map.getZoom()}));
-                } catch (error) { /* the view is simply not kept */ }
+                write(key, {lat: centre.lat, lng: centre.lng, zoom: map.getZoom()});
             });
-        })({{ this._parent.get_name() }}, {{ this.storage_key|tojson }});
+            map.on("overlayadd overlayremove", function (event) {
+                const now = read(key + ":overlays") || {};
+                now[event.name] = event.type === "overlayadd";
+                write(key + ":overlays", now);
+            });
+        })({{ this._parent.get_name() }}, {{ this.storage_key|tojson }},
+           {{ this.layer_control.get_name() + "_layers.overlays" if this.layer_control else "{}" }});
     {% endmacro %}""")
 
-    def __init__(self, storage_key: str) -> None:
+    def __init__(self, storage_key: str, layer_control: folium.LayerControl | None = None) -> None:
         super().__init__()
         self._name = "KeptView"
         self.storage_key = storage_key
+        self.layer_control = layer_control
 
 
 def build_basemap(bounds: tuple[float, float, float, float], sources: list[TileSource]) -> folium.Map:

@@ -156,6 +156,6 @@ def region_map(townships: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, zones: g
         folium_map.get_root().html.add_child(folium.Element(
             legend_stack(list(legends), others, translate("legend_more", lang))))
     folium_map.get_root().header.add_child(folium.Element(POPUP_CSS))
-    folium.LayerControl(collapsed=True).add_to(folium_map)
-    KeptView("lantian.map.view:" + ",".join(f"{edge:.3f}" for edge in bounds)).add_to(folium_map)
+    control = folium.LayerControl(collapsed=True).add_to(folium_map)
+    KeptView("lantian.map.view:" + ",".join(f"{edge:.3f}" for edge in bounds), control).add_to(folium_map)
     return localize_assets(folium_map, asset_url)

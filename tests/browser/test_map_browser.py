@@ -302,7 +302,16 @@ MAP_STATE_JS = """() => { const m = Object.values(window).find(v => v instanceof
     return m && {zoom: m.getZoom(), lat: m.getCenter().lat, lng: m.getCenter().lng}; }"""
 
 
-def test_the_view_and_the_open_card_survive_a_change_of_hour(offline_url: str, browser):
+# Whether the overlay of this name is on the map, and ticked in the layer control.
+OVERLAY_ON_JS = """name => { const box = [...document.querySelectorAll('.leaflet-control-layers-overlays label')]
+        .find(label => label.textContent.trim() === name).querySelector('input');
+    const m = Object.values(window).find(v => v instanceof L.Map);
+    const shown = Object.entries(window).some(([key, value]) => key.endsWith('_layers') && value && value.overlays
+        && value.overlays[name] && m.hasLayer(value.overlays[name]));
+    return box.checked === shown ? shown : 'control and map disagree'; }"""
+
+
+def test_the_view_the_layers_and_the_open_card_survive_a_change_of_hour(offline_url: str, browser):
     context, page = _page(browser, DESKTOP)
     try:
         page.goto(offline_url, wait_until="domcontentloaded")
@@ -317,6 +326,12 @@ def test_the_view_and_the_open_card_survive_a_change_of_hour(offline_url: str, b
                        " m.setView([m.getCenter().lat + 0.02, m.getCenter().lng + 0.03], m.getZoom() + 2, {animate: false}); }")
         zoomed = frame.evaluate(MAP_STATE_JS)
         assert zoomed["zoom"] == before["zoom"] + 2
+        # The reader switches the zones off in the layer control.
+        zones_name = translate("layer_zones", "zh")
+        assert frame.evaluate(OVERLAY_ON_JS, zones_name) is True
+        frame.locator(".leaflet-control-layers").hover()
+        frame.locator(".leaflet-control-layers-overlays label").filter(has_text=zones_name).locator("input").click()
+        assert frame.evaluate(OVERLAY_ON_JS, zones_name) is False
         page.wait_for_timeout(1000)  # the view is kept in the browser tab: panning reruns nothing
         slider = page.get_by_role("slider").first
         shown_hour = page.locator('[data-testid="stSliderThumbValue"]').first
@@ -337,6 +352,8 @@ def test_the_view_and_the_open_card_survive_a_change_of_hour(offline_url: str, b
         assert after["zoom"] == zoomed["zoom"], (after, zoomed)
         assert abs(after["lat"] - zoomed["lat"]) < 1e-3 and abs(after["lng"] - zoomed["lng"]) < 1e-3
         assert heading.count() >= 1  # the station's card is still open
+        new_map = page.locator(MAP_FRAME).last.element_handle().content_frame()
+        assert new_map.evaluate(OVERLAY_ON_JS, zones_name) is False  # still off on the new hour's map
         _shot(page, "map_view_kept_after_hour_change_1440x900")
     finally:
         context.close()
