@@ -368,4 +368,4 @@ def test_inspector_records_a_field_observation_at_the_region_centre(demo_copy):
 
     at.text_area(key="observation_description_1").input("又见渣土车")  # the recorded form came back empty
     at.button(key=f"FormSubmitter:observation-{Action.RECORD_OBSERVATION.label('zh')}").click().run()
-    assert "title" in at.error[0].value  # the service's refusal, shown on the page
+    assert "字段“标题”" in at.error[0].value  # the service's refusal, shown on the page, naming the field as labelled

@@ -220,6 +220,9 @@ def test_inspector_picks_the_position_on_a_map_when_not_located(app_url, browser
     lon_field = expander.get_by_label(translate("longitude", "zh"))
     page.wait_for_function("([field, wanted]) => Math.abs(parseFloat(field.value) - wanted) < 1e-5",
                            arg=[lon_field.element_handle(), lon], timeout=WAIT_MS)
+    # The tap reran the page with the square at the new place: the map before it is gone once that run ends.
+    page.wait_for_function("expander => expander.querySelectorAll('iframe[title=\"streamlit_folium.st_folium\"]')"
+                           ".length === 1", arg=expander.element_handle(), timeout=WAIT_MS)
     picked = translate("field.picked", "zh")
     form = page.locator('[data-testid="stForm"]').filter(has=page.get_by_text(picked, exact=True))
     title = f"地图选点 {size}"
