@@ -133,7 +133,8 @@ def _wait_for_hotspots(page) -> None:
                 " m.eachLayer(l => { if (l.feature && l.feature.properties.layer === 'hotspot') n++; }); return n; }")
     for _attempt in range(60):
         try:
-            if page.locator(MAP_FRAME).last.element_handle().content_frame().evaluate(count_js) > 0:
+            current = page.locator(MAP_FRAME).last.element_handle().content_frame()
+            if current is not None and current.evaluate(count_js) > 0:  # None: the new frame has not loaded yet
                 page.wait_for_timeout(500)
                 return
         except PlaywrightError:
@@ -342,7 +343,8 @@ def test_the_view_the_layers_and_the_open_card_survive_a_change_of_hour(offline_
         after = None
         for _attempt in range(30):
             try:
-                after = page.locator(MAP_FRAME).last.element_handle().content_frame().evaluate(MAP_STATE_JS)
+                current = page.locator(MAP_FRAME).last.element_handle().content_frame()
+                after = current.evaluate(MAP_STATE_JS) if current is not None else None
             except PlaywrightError:  # the frame was replaced while we asked
                 after = None
             if after:
