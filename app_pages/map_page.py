@@ -67,6 +67,8 @@ THEMES = ("aqi", "composite", "pm25")
 HOTSPOT_DAYS = 30
 MAP_HOTSPOTS = 200
 SELECTED_ZOOM = 14
+# A clicked station's hours shown: its reading, wind rose and curves.
+STATION_DAYS = 7
 # PM2.5 surface classes (µg/m³): the HJ 633 24-hour breakpoints 35, 75, 115, 150.
 PM25_EDGES = [0.0, 35.0, 75.0, 115.0, 150.0, 250.0]
 
@@ -155,22 +157,22 @@ def _station_panel(store, code: str, hour: dt.datetime, stations) -> pd.DataFram
     """The station's name, its reading at ``hour`` and its wind rose beside the map; returns its hours (empty
     when it has none), whose curves need the page's whole width below the map."""
     st.subheader(t("station_detail", name=escape_markdown(_station_name(stations, code))))
-    detail = station_detail(store, code, hour)
+    detail = station_detail(store, code, hour, days=STATION_DAYS)
     if detail.empty:
-        st.info(t("no_recent_data"))
+        st.info(t("no_recent_data", days=STATION_DAYS))
         return detail
     latest = detail.iloc[-1]
     level = aqi_levels([latest["aqi"]]).iloc[0]
     lang = current_language()
-    st.markdown(t("station_reading", hour=f"{latest['time']:%Y-%m-%d %H:00}", aqi=_reading(latest["aqi"], 0),
+    st.markdown(t("station_reading", hour=f"{latest['time']:%Y-%m-%d %H:00}", aqi=_reading(latest["aqi"]),
                   level=level[f"name_{lang}"] if pd.notna(level["level"]) else t("no_data"),
-                  pm25=_reading(latest.get("pm25"), 0), pm10=_reading(latest.get("pm10"), 0)))
+                  pm25=_reading(latest.get("pm25")), pm10=_reading(latest.get("pm10"))))
     rose = wind_rose_table(detail["ws"], detail["wd"])
     if rose.empty:
         st.info(t("no_wind_data"))
     else:
         st.altair_chart(wind_rose_chart(rose, lang))
-    st.caption(t("station_curves_below"))
+    st.caption(t("station_curves_below", days=STATION_DAYS))
     return detail
 
 
@@ -179,13 +181,14 @@ def _station_name(stations, code: str) -> str:
     return str(names.iloc[0]) if len(names) else code
 
 
-def _reading(value, decimals: int) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value:.{decimals}f}"
+def _reading(value) -> str:
+    """A reading as the panel writes it: whole numbers, '—' when missing."""
+    return "—" if value is None or pd.isna(value) else f"{value:.0f}"
 
 
 def _station_curves(detail: pd.DataFrame, name: str) -> None:
     """The station's six factors and AQI hour by hour, as wide as the page (beside the map they were 270 px)."""
-    st.subheader(t("station_curves", name=escape_markdown(name)))
+    st.subheader(t("station_curves", name=escape_markdown(name), days=STATION_DAYS))
     st.altair_chart(factor_chart(detail, current_language()), width="stretch")
 
 

@@ -63,8 +63,8 @@ ENTRIES: dict[str, dict[str, str]] = {
     "chart.hour_format": {"zh": "%Y-%m-%d %H:%M", "en": "%Y-%m-%d %H:%M"},
     "chart.pollutant": {"zh": "污染物", "en": "Pollutant"},
     # What a screen reader says of each chart (Vega's own descriptions are English and name field codes).
-    "chart.describe.factors": {"zh": "折线图：近 7 天逐时六因子浓度和 AQI",
-                               "en": "Line chart: the six factors and the AQI, hour by hour, last 7 days"},
+    "chart.describe.factors": {"zh": "折线图：逐时六因子浓度和 AQI",
+                               "en": "Line chart: the six factors and the AQI, hour by hour"},
     "chart.describe.wind_rose": {"zh": "风玫瑰图：各风向、各风速段出现的频率（%）",
                                  "en": "Wind rose: how often the wind came from each direction at each speed (%)"},
     "chart.describe.trend": {"zh": "折线图：本乡镇逐月综合指数和排名",

@@ -14,6 +14,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Error as PlaywrightError
 
+from app_pages.map_page import STATION_DAYS
 from core.vocabulary import translate
 from data.store import Store
 from data.tiles import import_tiles
@@ -252,7 +253,7 @@ CHART_ARIA_JS = """() => [...document.querySelectorAll('[data-testid=stVegaLiteC
 def _check_station_curves(page) -> None:
     """The station's hourly curves (six factors over AQI, one chart) are drawn below the map, at least as wide
     as it; the wind rose stays beside it."""
-    heading = page.get_by_role("heading", name=re.compile(translate("station_curves", "zh", name="").lstrip("：")))
+    heading = page.get_by_role("heading", name=re.compile(translate("station_curves", "zh", name="", days=STATION_DAYS).lstrip("：")))
     heading.first.wait_for(timeout=WAIT_MS)
     curves = page.locator('[data-testid="stVegaLiteChart"]').filter(has=page.locator("canvas, svg"))
     page.wait_for_function("() => document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, "
