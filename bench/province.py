@@ -278,7 +278,15 @@ def ensure_store(data: ProvinceData) -> Path:
     importers unless it is there already."""
     db = data.folder / "import.duckdb"
     if not db.exists():
-        load_store(data, db)
+        # Built under another name and renamed once complete, so a load that failed is never taken for one.
+        building = db.with_name("import-building.duckdb")
+        for leftover in (building, building.with_name(building.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        store = load_store(data, building)
+        store.release()
+        if store.wal_path.exists():
+            store.wal_path.rename(db.with_name(db.name + ".wal"))
+        building.rename(db)
     return db
 
 

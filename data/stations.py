@@ -58,11 +58,14 @@ def read_hourly_observations(con: duckdb.DuckDBPyConnection, start: dt.datetime,
 _MEAN_POLLUTANTS = ("so2", "no2", "pm10", "pm25", "co", "o3")
 # Built from constant names only, never from input. The day's O3 hours come back as two lists
 # (hours, values): far cheaper in DuckDB than 24 filtered aggregates, spread into columns in numpy. In hour
-# order, so the stored lists do not depend on the order the rows were scanned in (one query or one per month).
+# order, so the stored lists do not depend on the order the rows were scanned in (one query or one per month):
+# the (hour, value) pairs are collected and then sorted, since an ordered aggregate (list(... ORDER BY hour))
+# keeps a sort buffer per township-day and ran out of the import's 512 MB on a province's month.
+_O3_PAIRS = "list_sort(list({'hour': hour, 'o3': o3}) FILTER (WHERE o3 IS NOT NULL))"
 _DAILY_COLUMNS = ", ".join(
     [f"sum({p}) AS sum_{p}, count({p}) AS n_{p}" for p in _MEAN_POLLUTANTS]
-    + ["list(hour ORDER BY hour) FILTER (WHERE o3 IS NOT NULL) AS o3_hours",
-       "list(o3 ORDER BY hour) FILTER (WHERE o3 IS NOT NULL) AS o3_values"])
+    + [f"list_transform({_O3_PAIRS}, pair -> pair.hour) AS o3_hours",
+       f"list_transform({_O3_PAIRS}, pair -> pair.o3) AS o3_values"])
 
 
 # Township hours → township days: the one definition of that step, also run on Spark (stations/spark.py

@@ -159,3 +159,31 @@ def test_a_column_absent_from_one_file_of_an_import_leaves_its_stored_values_alo
     assert stored["so2"].tolist() == pytest.approx(raw["SO2"].iloc[:1000].tolist(), nan_ok=True)
     assert stored["so2"].notna().sum() == raw["SO2"].iloc[:1000].notna().sum() > 900
     assert stored["pm25"].tolist() == pytest.approx((raw["PM2.5"].iloc[:1000] + 1).tolist(), nan_ok=True)
+
+
+def test_a_month_of_many_townships_imports_within_the_memory_bound(store, tmp_path, monkeypatch):
+    # 400 single-station townships × 31 days: township_days' O3 lists for 12,400 township-days. An ordered
+    # aggregate kept a sort buffer per day and ran out of a bound this size (a province's month of 512 MB).
+    monkeypatch.setattr(observations, "IMPORT_DUCKDB_MEMORY_MB", 64)
+    codes = [f"T{n:03d}" for n in range(400)]
+    with store.write(spatial=True) as con:
+        for code in codes:
+            con.execute("INSERT INTO townships (code, name, geom) VALUES ($code, $code, ST_Point(113, 35))",
+                        {"code": code})
+            con.execute("INSERT INTO stations (code, name, kind, township_code) VALUES ($code, $code, 'township', "
+                        "$code)", {"code": code})
+    hours = pd.date_range("2025-01-01", "2025-01-31 23:00", freq="h")
+    frame = pd.DataFrame({"station_code": [code for code in codes for _ in hours],
+                          "time": list(hours.strftime("%Y-%m-%d %H:%M")) * len(codes)})
+    frame["o3"] = (frame.index % 97 + 20).astype(float)
+    path = tmp_path / "month.csv"
+    frame.to_csv(path, index=False)
+
+    report = import_observations(store, [path])
+
+    assert report.new == len(frame)
+    with store.read() as con:
+        days, hours_listed, first_hours = con.execute(
+            "SELECT count(*), sum(len(o3_hours)), count(*) FILTER (WHERE o3_hours[1] = 0) FROM township_days"
+        ).fetchone()
+    assert (days, hours_listed, first_hours) == (400 * 31, len(frame), 400 * 31)
