@@ -111,7 +111,8 @@ def _value(value: float | None, unit: str) -> str:
     if unit == "rows/s":
         return f"{value:,.0f} rows/s"
     if unit == "s":
-        return f"{value:.2f} s"
+        # Reads take milliseconds; two decimals of a second would show them as 0.01 s.
+        return f"{value * 1000:.1f} ms" if value < 0.1 else f"{value:.2f} s"
     return f"{value:,.0f} {unit}"
 
 

@@ -1,8 +1,10 @@
-"""The one DuckDB store file: short-lived connections, retry on the write lock, migrations, spatial."""
+"""The one DuckDB store file: a read connection kept per process, writes that wait for the lock, migrations, spatial."""
 from __future__ import annotations
 
 import copy
+import os
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +33,13 @@ _TRANSIENT_MARKERS = ("Could not set lock", "Conflicting lock", "different confi
 # Nothing is fetched at run time: a foreign file (SQLite, say) must not make DuckDB download a reader for it.
 CONNECTION_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 _DISK_FULL_MARKERS = ("No space left on device", "Disk full", "disk is full")
+# A process keeps its read-only connection while reads keep coming. It lets go of the file after this long
+# without a read (so a writer that does not signal, such as DuckDB's own CLI, gets in), at once when a
+# Lantian writer of any process signals that it waits (a fresh marker file beside the store), before the
+# process writes itself, and when the file changed underneath it.
+KEEP_IDLE_S = 5.0
+WAITING_WRITER_FRESH_S = 2.0  # a waiting writer touches its marker at least every 0.5 s
+WATCH_INTERVAL_S = 0.05
 
 
 def load_spatial(con: duckdb.DuckDBPyConnection) -> None:
@@ -69,12 +78,121 @@ def bound_memory(con: duckdb.DuckDBPyConnection, megabytes: int) -> None:
     con.execute(f"SET memory_limit = '{int(megabytes)}MB'")
 
 
+def _file_identity(path: Path) -> tuple | None:
+    """What changes when anything but this process's own read-only connection touches the file."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def _writer_waits(marker: Path) -> bool:
+    try:
+        return time.time() - marker.stat().st_mtime < WAITING_WRITER_FRESH_S
+    except FileNotFoundError:
+        return False
+
+
+class KeptReader:
+    """One process's read-only DuckDB connection to a store file, shared by its threads as a cursor per
+    read: a read then costs a cursor (about a millisecond), not opening the file and loading spatial
+    (50-500 ms). A watcher thread lets the file go as KEEP_IDLE_S describes; a read that finds it let
+    go, or the file changed, opens it again."""
+
+    def __init__(self, path: Path, waiting_marker: Path):
+        self.path = path
+        self.waiting_marker = waiting_marker
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._identity: tuple | None = None
+        self._spatial = False
+        self._active = 0
+        self._retiring = False
+        self._last_used = 0.0
+
+    def cursor(self, store: Store, spatial: bool) -> duckdb.DuckDBPyConnection | None:
+        """A cursor on the kept connection, opened now if need be, or None when a writer waits (the
+        caller reads through a connection of its own, as before). Every cursor is given back with done()."""
+        if _writer_waits(self.waiting_marker):
+            self.release()
+            if self._active:
+                return None  # reads in progress here: this one reads beside them rather than wait on them
+            # Writers go first: the file is opened again once the writer has it (and then once it is done).
+            deadline = time.monotonic() + store.busy_timeout_s
+            while _writer_waits(self.waiting_marker) and time.monotonic() < deadline:
+                time.sleep(WATCH_INTERVAL_S)
+        with self._lock:
+            if self._con is not None and (self._retiring or self._identity != _file_identity(self.path)):
+                if self._active:
+                    return None
+                self._close()
+            if self._con is None:
+                self._con = store._connect(read_only=True)
+                self._identity = _file_identity(self.path)
+                self._spatial = False
+                self._retiring = False
+                threading.Thread(target=self._watch, args=(self._con,), daemon=True,
+                                 name=f"store-reader {self.path.name}").start()
+            if spatial and not self._spatial:
+                load_spatial(self._con)  # into the database instance, so every later cursor has it
+                self._spatial = True
+            self._active += 1
+            self._last_used = time.monotonic()
+            return self._con.cursor()
+
+    def done(self, cursor: duckdb.DuckDBPyConnection, file_failed: bool) -> None:
+        """Give back a cursor from cursor(); after a read the file failed, it is opened afresh next time."""
+        cursor.close()
+        with self._lock:
+            self._active -= 1
+            self._last_used = time.monotonic()
+            if file_failed:
+                self._retiring = True
+            if self._retiring and not self._active:
+                self._close()
+
+    def release(self) -> None:
+        """Let go of the file as soon as the reads in progress are done (at once when there are none)."""
+        with self._lock:
+            if self._con is None:
+                return
+            self._retiring = True
+            if not self._active:
+                self._close()
+
+    def _close(self) -> None:
+        self._con.close()
+        self._con = None
+
+    def _watch(self, con: duckdb.DuckDBPyConnection) -> None:
+        while True:
+            time.sleep(WATCH_INTERVAL_S)
+            with self._lock:
+                if self._con is not con:
+                    return
+                idle = not self._active and time.monotonic() - self._last_used > KEEP_IDLE_S
+            if idle or _writer_waits(self.waiting_marker):
+                self.release()
+
+
+_KEPT_READERS: dict[Path, KeptReader] = {}
+_KEPT_READERS_LOCK = threading.Lock()
+
+
+def kept_reader(path: Path, waiting_marker: Path) -> KeptReader:
+    """This process's KeptReader of the store file at ``path`` (resolved)."""
+    with _KEPT_READERS_LOCK:
+        return _KEPT_READERS.setdefault(path, KeptReader(path, waiting_marker))
+
+
 class Store:
     """A DuckDB file shared by the app and the CLI.
 
-    Every use opens its own connection and closes it at once, so a long-lived app process never
-    locks out a scheduled import: readers open read-only, writers open read-write inside one
-    transaction, and both wait (up to ``busy_timeout_s``) while another process writes.
+    Readers share one read-only connection per process and file (KeptReader), let go of as soon as
+    another process waits to write. Writers open read-write inside one transaction and wait (up to
+    ``busy_timeout_s``) while another process holds the file, touching a marker beside it the whole time
+    so that readers let go; a long-lived app process therefore never locks out a scheduled import.
     """
 
     def __init__(self, path: Path | str | None = None, busy_timeout_s: float | None = None):
@@ -131,6 +249,11 @@ class Store:
         """Local base-map tile sets (`cli.py tiles import`), one folder of z/x/y files per set."""
         return self.files_dir / "tiles"
 
+    @property
+    def waiting_writer_marker(self) -> Path:
+        """The file a writer kept waiting by the lock touches, so that other processes' readers let go."""
+        return self.path.with_name(self.path.name + ".writer-waiting")
+
     def version(self) -> tuple[int, int]:
         """Modification times (ns) of the database file and its write-ahead log: a cache key that changes
         whenever any process writes."""
@@ -165,11 +288,15 @@ class Store:
         pause = FIRST_PAUSE_S
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=read_only, config=CONNECTION_CONFIG)
+                con = duckdb.connect(str(self.path), read_only=read_only, config=CONNECTION_CONFIG)
             except (duckdb.IOException, duckdb.ConnectionException) as error:
                 if not _is_transient(error):
                     raise _file_error(self.path, error) from error
+                if not read_only:
+                    self.waiting_writer_marker.touch()
                 if time.monotonic() >= deadline:
+                    if not read_only:
+                        self.waiting_writer_marker.unlink(missing_ok=True)
                     LOG.error("store %s still busy after %.0f s: giving up", self.path, self.busy_timeout_s)
                     raise StoreBusyError("error.store_busy", path=str(self.path),
                                          seconds=self.busy_timeout_s) from error
@@ -178,10 +305,37 @@ class Store:
                              self.busy_timeout_s)
                 time.sleep(pause)
                 pause = min(pause * 2, 0.5)
+            else:
+                if not read_only:
+                    self.waiting_writer_marker.unlink(missing_ok=True)
+                return con
+
+    def release(self) -> None:
+        """Let go of this process's kept read connection to the file (once the reads in progress end),
+        as a write does first; for a caller about to hand the file to a writer that does not signal."""
+        kept_reader(self.path, self.waiting_writer_marker).release()
 
     @contextmanager
     def read(self, spatial: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection for one unit of work, closed on exit."""
+        """A read-only cursor for one unit of work: on the process's kept connection, or on a connection
+        of its own (closed on exit) while a writer waits for the file."""
+        kept = kept_reader(self.path, self.waiting_writer_marker)
+        cursor = kept.cursor(self, spatial)
+        if cursor is None:
+            with self._own_read(spatial) as con:
+                yield con
+            return
+        file_failed = False
+        try:
+            yield cursor
+        except (duckdb.IOException, duckdb.FatalException) as error:
+            file_failed = True
+            raise _file_error(self.path, error) from error
+        finally:
+            kept.done(cursor, file_failed)
+
+    @contextmanager
+    def _own_read(self, spatial: bool) -> Iterator[duckdb.DuckDBPyConnection]:
         con = self._connect(read_only=True)
         try:
             if spatial:
@@ -196,6 +350,7 @@ class Store:
     def write(self, spatial: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection inside one transaction: committed on success, rolled back
         on any exception (Ctrl-C included), so nothing is ever half-written."""
+        self.release()
         con = self._connect(read_only=False)
         try:
             if spatial:
