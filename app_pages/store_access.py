@@ -7,7 +7,7 @@ its modification times -- so a write by any process shows up on the next rerun.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -46,11 +46,12 @@ from stations.ranking import Period
 
 
 @st.cache_resource(show_spinner=False)
-def _prepared_store(db_path: str, demo_seed: int, demo_year: int) -> Store:
+def _prepared_store(db_path: str, demo_seed: int, demo_year: int,
+                    _on_step: Callable[[str], None] | None = None) -> Store:
     store = Store(db_path)
     configure_logging(store.logs_dir)
     if not store.exists():
-        build_demo_store(store.path, demo_seed, demo_year)
+        build_demo_store(store.path, demo_seed, demo_year, on_step=_on_step)
     store.migrate()
     return store
 
@@ -73,8 +74,12 @@ def open_store() -> Store:
     if not may_build_demo(db_path):
         st.error(t("no_store_at", path=str(db_path)))
         st.stop()
-    with st.spinner(t("building_demo")):
-        return _prepared_store(str(db_path), settings.demo_seed, settings.demo_year)
+    # The first start takes a minute: each step of the build is shown as it begins.
+    with st.status(t("building_demo"), expanded=True) as status:
+        store = _prepared_store(str(db_path), settings.demo_seed, settings.demo_year,
+                                _on_step=lambda key: st.write(t(key)))
+        status.update(label=t("demo_built"), state="complete", expanded=False)
+    return store
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 from commands import command_help
@@ -23,7 +24,9 @@ def _demo(args: argparse.Namespace) -> int:
 
     store = Store(args.db)
     started = time.perf_counter()
-    promised = build_demo_store(store.path, seed=args.seed, year=args.year, replace=args.replace)
+    # Each step of the minute's build is named on a terminal as it begins, as detection's progress is.
+    show_step = (lambda key: print(bilingual(key), file=sys.stderr)) if sys.stderr.isatty() else None
+    promised = build_demo_store(store.path, seed=args.seed, year=args.year, replace=args.replace, on_step=show_step)
     elapsed = time.perf_counter() - started
     print(f"demo region built in {store.path} (seed {args.seed}, year {args.year}) in {elapsed:.1f} s")
     for table, count in promised.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -341,14 +342,15 @@ DETECT_STEPS = ("read", "stations", "anomalies", "fires", "grid", "scoring")
 
 
 def detect(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | None = None,
-           write_rasters: bool = True, progress: bool = False) -> pd.DataFrame:
+           write_rasters: bool = True, progress: bool = False,
+           on_step: Callable[[str], None] | None = None) -> pd.DataFrame:
     """Every hotspot of the window start…end (Beijing dates, inclusive), scored and attributed, best first.
 
     Columns: STORED_COLUMNS (score_parts, sources and context as JSON text)
     plus rank. Station and dust episodes that overlap the window are kept with their full extent;
     fire events, readings and grid months are those starting in it. ``write_rasters`` writes each
     month's PM2.5 surface GeoTIFF to Store.surface_path. ``progress`` shows a bar of the steps
-    (DETECT_STEPS) on stderr.
+    (DETECT_STEPS) on stderr; ``on_step`` is called with each step's vocabulary key as it begins.
     """
     config = config or configured()
     begin, finish = _window(start, end)
@@ -357,6 +359,8 @@ def detect(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | N
         def step(name: str) -> None:
             bar.update(DETECT_STEPS.index(name) - bar.n)   # the steps before it are done
             bar.set_description_str(translate(f"progress.detect.{name}"))
+            if on_step is not None:
+                on_step(f"progress.detect.{name}")
 
         step("read")
         with store.read() as con:
@@ -450,14 +454,14 @@ def apply_grade_quota(con, hotspots: pd.DataFrame, config: HotspotConfig) -> int
 
 
 def detect_and_store(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | None = None,
-                     progress: bool = False) -> dict[str, int]:
+                     progress: bool = False, on_step: Callable[[str], None] | None = None) -> dict[str, int]:
     """Detect the window and upsert its hotspots in one write transaction; returns counts by kind and
     'new' / 'updated'. Then the window's fire points not yet reviewed get the classification's
     strike-off proposals and their duplicate reports linked (hotspots.fire_review.propose), so the
-    daily run leaves them ready for review. Migrates the store first."""
+    daily run leaves them ready for review. Migrates the store first. ``progress`` and ``on_step`` as detect's."""
     store.migrate()
     config = config or configured()
-    hotspots = detect(store, start, end, config, progress=progress)
+    hotspots = detect(store, start, end, config, progress=progress, on_step=on_step)
     with store.write(spatial=True) as con:
         new, updated = upsert_hotspots(con, hotspots, now_beijing()) if len(hotspots) else (0, 0)
         if len(hotspots):

@@ -19,6 +19,7 @@ INTERFACE: dict[str, dict[str, str]] = {
         "zh": "首次启动：正在生成演示区域数据……",
         "en": "First start: building the demo region…",
     },
+    "demo_built": {"zh": "演示区域已生成", "en": "Demo region built"},
     "store_busy": {
         "zh": "数据库正忙（另一个程序正在写入），请稍后重试。",
         "en": "The store is busy (another program is writing to it); retrying shortly.",

@@ -46,6 +46,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "progress.detect.fires": {"zh": "火点", "en": "fire points"},
     "progress.detect.grid": {"zh": "热点网格", "en": "grid surface"},
     "progress.detect.scoring": {"zh": "溯源与评分", "en": "attribution and scoring"},
+    "progress.demo.region": {"zh": "生成演示区域：乡镇、站点、一年的小时数据、火点与管控区",
+                             "en": "building the demo region: townships, stations, a year of hours, fire points, zones"},
+    "progress.demo.zones": {"zh": "管控区核查", "en": "zone checks"},
 
     # --- ingest/ and data/: reading, checking and storing files ---
     # What was imported (ImportReport.what)

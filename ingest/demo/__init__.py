@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -133,7 +134,8 @@ def build_demo(store: Store, seed: int, year: int) -> dict[str, int]:
     return {table: len(frame) for table, frame in frames.items()}
 
 
-def build_demo_store(path: Path, seed: int, year: int, *, replace: bool = False) -> dict[str, int]:
+def build_demo_store(path: Path, seed: int, year: int, *, replace: bool = False,
+                     on_step: Callable[[str], None] | None = None) -> dict[str, int]:
     """A new store at ``path`` holding the demo region (build_demo) with its year's hotspots detected and
     its zones checked, as the daily runs would leave it; returns the rows written per table and
     ``hotspots`` (all kinds, zone violations included).
@@ -141,7 +143,8 @@ def build_demo_store(path: Path, seed: int, year: int, *, replace: bool = False)
     Built atomically: everything is written in a private folder beside ``path`` and the database file
     takes its real name only once complete, so a build that dies half-way leaves no store that a later
     start would take for a finished one. An existing store is refused unless ``replace``; then it is
-    swapped for the new one (its users, tasks and imports are gone)."""
+    swapped for the new one (its users, tasks and imports are gone). ``on_step`` is called with the
+    vocabulary key of each step as it begins (progress.demo.*, and detection's progress.detect.*)."""
     from hotspots.engine import check_zones, detect_and_store
 
     path = Path(path)
@@ -151,10 +154,13 @@ def build_demo_store(path: Path, seed: int, year: int, *, replace: bool = False)
     path.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.building-"))
     try:
+        step = on_step or (lambda _key: None)
         staged = Store(building / path.name)
+        step("progress.demo.region")
         written = build_demo(staged, seed=seed, year=year)
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        detected = detect_and_store(staged, first, last)
+        detected = detect_and_store(staged, first, last, on_step=step)
+        step("progress.demo.zones")
         violations = check_zones(staged, first, last)
         written["hotspots"] = detected["new"] + violations.new
         if replace:

@@ -19,6 +19,7 @@ from core.vocabulary import translate
 from data.stations import read_stations
 from data.store import Store
 from data.townships import read_townships
+from hotspots.engine import DETECT_STEPS
 from tests.app_support import REPO_ROOT, fill_region_store
 
 APP = str(REPO_ROOT / "app.py")
@@ -169,3 +170,21 @@ def test_station_detail_has_one_stations_hours_with_wind_and_aqi(demo_store):
     pd.testing.assert_frame_equal(detail[["time", "pm25", "ws", "wd"]].reset_index(drop=True), expected,
                                   check_dtype=False)
     assert detail["aqi"].notna().sum() > 24
+
+
+def test_the_first_start_builds_the_demo_and_names_each_step(tmp_path, app_settings):
+    target = tmp_path / "first-start.duckdb"
+    app_settings(target, build_demo="true")
+
+    at = AppTest.from_file(APP, default_timeout=600).run()
+
+    assert not at.exception, at.exception
+    assert target.exists()
+    [status] = at.status
+    assert status.label == translate("demo_built", "zh")
+    steps = [element.value for element in status.markdown]
+    assert steps == [translate(key, "zh") for key in ("progress.demo.region",
+                                                      *(f"progress.detect.{step}" for step in DETECT_STEPS),
+                                                      "progress.demo.zones")]
+    assert at.title[0].value == "乡镇空气质量地图"
+    assert len(at.main.get("component_instance")) == 1
