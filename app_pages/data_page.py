@@ -92,13 +92,20 @@ def _upload(store: Store, user: User) -> None:
     skip = st.checkbox(t("skip_bad_rows"), key="upload_skip")
     files = st.file_uploader(t("upload_files"), accept_multiple_files=True, type=UPLOAD_TYPES, key="upload_files")
     if st.button(t("upload_run"), key="upload_run", disabled=not files, type="primary"):
+        register = t(f"import_{what}")
+        # A large file takes a while to check and store: the running status says so until it ends.
+        status = st.status(t("upload_running", files=len(files), what=register))
+        outcome = "upload_refused"
         try:
             with store_busy_guard():
                 report = import_uploads(store, user, what, [(f.name, f.getvalue()) for f in files], skip_bad_rows=skip,
                                         **given)
+            outcome = "upload_done"
         except LantianError as error:
             st.error(escape_markdown(error.render(lang)))
             return
+        finally:  # also when a busy store ends the page
+            status.update(label=t(outcome, what=register), state="complete" if outcome == "upload_done" else "error")
         st.success(escape_markdown(report.summary(lang)))
         for name, content in report.rejected_downloads:
             st.download_button(t("rejected_download", file=name), content, file_name=name, mime="text/csv",

@@ -84,6 +84,9 @@ def test_supervisor_downloads_a_template_and_uploads_the_register(app_url: str, 
         page.get_by_role("button", name=translate("upload_run", "zh")).click()
         page.get_by_text("企业导入完成").wait_for(timeout=WAIT_MS)
         assert "新增 1 条" in page.locator('[data-testid="stAlert"]').filter(has_text="企业导入完成").inner_text()
+        # The status that ran while the file was checked and stored now says it is done.
+        done = translate("upload_done", "zh", what=translate("import_enterprises", "zh"))
+        page.locator('[data-testid="stExpander"]').filter(has_text=done).wait_for(timeout=WAIT_MS)
         register = page.get_by_text(translate("townships_without_boundary", "zh", count=1, names="柏香镇"))
         register.wait_for(timeout=WAIT_MS)
         _shot(page, f"data_upload_{screen}")
