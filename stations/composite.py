@@ -107,20 +107,25 @@ def composite_from_statistics(statistics: pd.DataFrame, needed: int, version: st
     config = composite_config(version, divisors, weights)
     result = statistics.copy()
     dust_count = result["dust_days"]
-    reasons = pd.Series([[] for _ in result.index], index=result.index, dtype=object)
+    # Reasons are built only for the rows that have one: a list per row cost more than the rest of the
+    # function (the allocations set off the garbage collector over a large heap).
+    reasons: dict = {}
     for pollutant in POLLUTANTS:
         name = STATISTIC_COLUMNS[pollutant]
         count = result[f"days_{pollutant}"]
         need = needed - dust_count if pollutant in PM_POLLUTANTS else pd.Series(needed, index=result.index)
         need = need.clip(lower=1)
         for code in result.index[count < need]:
-            reasons.at[code].append(term("reason.too_few_valid_days", pollutant=pollutant, days=int(count[code]),
-                                         required=int(need[code])))
+            reasons.setdefault(code, []).append(term("reason.too_few_valid_days", pollutant=pollutant,
+                                                     days=int(count[code]), required=int(need[code])))
         result[f"si_{pollutant}"] = config.loc[pollutant, "weight"] * result[name] / config.loc[pollutant, "divisor"]
     sub_indices = result[[f"si_{pollutant}" for pollutant in POLLUTANTS]]
-    result["valid"] = reasons.map(len) == 0
+    result["valid"] = ~result.index.isin(list(reasons))
     for lang, column in REASON_COLUMNS.items():
-        result[column] = reasons.map(lambda row, lang=lang: reason_text(row, lang))
+        texts = pd.Series(pd.NA, index=result.index, dtype=object)
+        for code, row in reasons.items():
+            texts.at[code] = reason_text(row, lang)
+        result[column] = texts
     result["composite_index"] = sub_indices.sum(axis=1, min_count=len(POLLUTANTS)).where(result["valid"])
     matrix = sub_indices.to_numpy(dtype=float)
     measured = ~np.isnan(matrix).all(axis=1)

@@ -55,7 +55,9 @@ def period_tables(con: duckdb.DuckDBPyConnection, period: Period, version: str, 
     """stations.ranking.rank_tables' ``tables`` for ``period`` under ``version`` from the finished
     township-day values: one query for the period, the previous one and both a year back; sand-dust
     days (sand_dust_days) left out of PM as stations.composite.period_composite leaves them out."""
-    spans = [period, period.year_ago(), period.previous(), period.previous().year_ago()]
+    # A year's previous period is its year back: each distinct span is computed once.
+    spans = list({(span.start, span.end): span for span in (period, period.year_ago(), period.previous(),
+                                                            period.previous().year_ago())}.values())
     statistics = period_statistics(con, [(span.start, span.end) for span in spans], version)
     tables = {}
     for number, span in enumerate(spans):
