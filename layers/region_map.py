@@ -23,6 +23,7 @@ from layers.sources import (
     HOTSPOT_GRADE_STYLES,
     HOTSPOT_TASK_RINGS,
     TASK_STATE_COLOURS,
+    SpreadOverlaps,
     dust_layer,
     fire_layer,
     hotspot_layer,
@@ -146,10 +147,13 @@ def region_map(townships: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, zones: g
         fire_layer(fires, lang).add_to(folium_map)
     if not stations.empty:
         station_layer(stations, lang, township_names).add_to(folium_map)
+    hotspots_drawn = tasks_drawn = None
     if frames["hotspots"] is not None and not frames["hotspots"].empty:
-        hotspot_layer(frames["hotspots"], lang, hotspot_tasks).add_to(folium_map)
+        hotspots_drawn = hotspot_layer(frames["hotspots"], lang, hotspot_tasks).add_to(folium_map)
     if frames["tasks"] is not None and not frames["tasks"].empty:
-        task_layer(frames["tasks"], lang).add_to(folium_map)
+        tasks_drawn = task_layer(frames["tasks"], lang).add_to(folium_map)
+    if hotspots_drawn is not None:
+        SpreadOverlaps(hotspots_drawn, tasks_drawn).add_to(folium_map)
     others = layer_legends(lang, zones, stations, frames["dust"], fires, frames["hotspots"],
                            roads is not None and len(roads) > 0, frames["tasks"])
     if legends or others:

@@ -1,10 +1,14 @@
 """Folium layers for pollution sources and hotspots: clustered fire points, dust sources, ranked hotspots."""
 from __future__ import annotations
 
+import math
+
 import folium
 import geopandas as gpd
 import pandas as pd
+from branca.element import MacroElement
 from folium.plugins import FastMarkerCluster
+from jinja2 import Template
 
 from core.vocabulary import MISSING, label, translate
 from layers.overlays import geojson_layer
@@ -105,7 +109,7 @@ def hotspot_layer(hotspots: gpd.GeoDataFrame, lang: str, tasks: pd.DataFrame | N
     """Ranked hotspots (EPSG:4326 points; columns id, kind, grade, score, pollutant, peak, start_time,
     end_time, township_code, station_code, task_state) as circles sized by score, filled by grade and
     ringed by the state of their task; the largest are drawn first so a small one on top of a large one
-    can still be clicked. The popup says why they rank where they do and, with ``tasks``
+    can still be clicked (SpreadOverlaps moves apart those that would still hide another). The popup says why they rank where they do and, with ``tasks``
     (handling-list rows of task_service.list_tasks indexed by hotspot id), where its task stands."""
     hotspots = hotspots.assign(radius=score_radii(hotspots["score"])).sort_values("radius", ascending=False,
                                                                                    kind="stable")
@@ -132,6 +136,82 @@ def hotspot_layer(hotspots: gpd.GeoDataFrame, lang: str, tasks: pd.DataFrame | N
 
     return geojson_layer(hotspots, translate("layer_hotspots", lang), properties, style=style,
                           marker=folium.CircleMarker(radius=8))
+
+
+class SpreadOverlaps(MacroElement):
+    """Moves ``circles`` (a GeoJson layer of circle markers, drawn largest first) apart at every zoom until
+    each can be clicked at its centre: in drawing order, a circle is shifted along a spiral from its place
+    until no circle drawn before it has its centre under it (stroke included) and its own centre is under
+    none of the ``obstacles``' markers (task squares, drawn above it); a thin line leads from where it
+    stands back to its place. Several hotspots of one station share a place exactly; before, only the
+    last of them could be clicked. Add it to the map after both layers."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function (layer, obstacles, gap, cell, stroke, obstacleReach) {
+            const circles = [];
+            layer.eachLayer(function (circle) {
+                if (circle.getLatLng) { circle.homeLatLng = circle.getLatLng(); circles.push(circle); }
+            });
+            const leaders = L.layerGroup();
+            function spread(map) {
+                leaders.clearLayers();
+                /* the centres placed so far, hashed by cells wider than any circle: a look is 9 cells */
+                const placed = new Map(), key = (x, y) => x + "," + y;
+                const blocked = [];
+                if (obstacles) {
+                    obstacles.eachLayer(function (marker) {
+                        if (marker.getLatLng) { blocked.push(map.latLngToLayerPoint(marker.getLatLng())); }
+                    });
+                }
+                const covered = function (point, reach) {
+                    if (blocked.some(other => point.distanceTo(other) < obstacleReach)) { return true; }
+                    const x = Math.floor(point.x / cell), y = Math.floor(point.y / cell);
+                    for (let dx = -1; dx <= 1; dx++) {
+                        for (let dy = -1; dy <= 1; dy++) {
+                            for (const other of placed.get(key(x + dx, y + dy)) || []) {
+                                if (point.distanceTo(other) < reach) { return true; }
+                            }
+                        }
+                    }
+                    return false;
+                };
+                for (const circle of circles) {
+                    const home = map.latLngToLayerPoint(circle.homeLatLng);
+                    const reach = circle.getRadius() + stroke;
+                    let point = home;
+                    for (let step = 1; step < 400 && covered(point, reach); step++) {
+                        const angle = step * 2.4, distance = gap * Math.sqrt(step);  /* a sunflower spiral */
+                        point = home.add(L.point(Math.cos(angle) * distance, Math.sin(angle) * distance));
+                    }
+                    circle.setLatLng(map.layerPointToLatLng(point));
+                    if (point !== home) {
+                        leaders.addLayer(L.polyline([circle.homeLatLng, circle.getLatLng()],
+                                                    {color: "#212121", weight: 1, opacity: 0.7, interactive: false}));
+                    }
+                    const here = key(Math.floor(point.x / cell), Math.floor(point.y / cell));
+                    placed.set(here, (placed.get(here) || []).concat([point]));
+                }
+            }
+            function start() {
+                const map = layer._map;
+                spread(map);
+                leaders.addTo(map);
+                map.on("zoomend", function () { spread(map); });
+                layer.on("add", function () { leaders.addTo(map); });
+                layer.on("remove", function () { map.removeLayer(leaders); });
+            }
+            if (layer._map) { start(); } else { layer.once("add", start); }
+        })({{ this.circles.get_name() }}, {{ this.obstacles.get_name() if this.obstacles else "null" }},
+           {{ this.gap_px }}, {{ this.cell_px }}, {{ this.stroke_px }}, {{ this.obstacle_reach_px }});
+    {% endmacro %}""")
+
+    def __init__(self, circles: folium.GeoJson, obstacles: folium.GeoJson | None = None, gap_px: int = 5) -> None:
+        super().__init__()
+        self._name = "SpreadOverlaps"
+        self.circles, self.obstacles, self.gap_px = circles, obstacles, gap_px
+        # Wider than any circle with its stroke; the stroke (weight 3) reaches 1.5 px past the radius.
+        self.cell_px, self.stroke_px = 2 * HOTSPOT_RADIUS_PX[1] + 4, 3
+        self.obstacle_reach_px = math.ceil((TASK_SQUARE_PX + 4) / math.sqrt(2)) + 2  # a square with its edge: half its diagonal
 
 
 def task_square_html(colour: str) -> str:
