@@ -7,6 +7,7 @@ its modification times -- so a write by any process shows up on the next rerun.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,14 +47,22 @@ from stations.ranking import Period
 
 
 @st.cache_resource(show_spinner=False)
-def _prepared_store(db_path: str, demo_seed: int, demo_year: int,
-                    _on_step: Callable[[str], None] | None = None) -> Store:
+def _prepared_store(db_path: str) -> Store:
     store = Store(db_path)
     configure_logging(store.logs_dir)
-    if not store.exists():
-        build_demo_store(store.path, demo_seed, demo_year, on_step=_on_step)
     store.migrate()
     return store
+
+
+# One first-start build per process, however many sessions open the app while it runs.
+_DEMO_BUILD = threading.Lock()
+
+
+def _build_demo(db_path: Path, seed: int, year: int, on_step: Callable[[str], None]) -> None:
+    """Build the demo region at ``db_path`` unless another session's build made it while this one waited."""
+    with _DEMO_BUILD:
+        if not db_path.exists():
+            build_demo_store(db_path, seed, year, on_step=on_step)
 
 
 def may_build_demo(db_path: Path) -> bool:
@@ -70,16 +79,16 @@ def open_store() -> Store:
     settings = get_settings()
     db_path = Path(settings.db).expanduser().resolve()
     if db_path.exists():
-        return _prepared_store(str(db_path), settings.demo_seed, settings.demo_year)
+        return _prepared_store(str(db_path))
     if not may_build_demo(db_path):
         st.error(t("no_store_at", path=str(db_path)))
         st.stop()
-    # The first start takes a minute: each step of the build is shown as it begins.
+    # The first start takes a minute: each step of the build is shown as it begins. (Not inside the cached
+    # _prepared_store: Streamlit would replay what it wrote on every later run.)
     with st.status(t("building_demo"), expanded=True) as status:
-        store = _prepared_store(str(db_path), settings.demo_seed, settings.demo_year,
-                                _on_step=lambda key: st.write(t(key)))
+        _build_demo(db_path, settings.demo_seed, settings.demo_year, on_step=lambda key: st.write(t(key)))
         status.update(label=t("demo_built"), state="complete", expanded=False)
-    return store
+    return _prepared_store(str(db_path))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

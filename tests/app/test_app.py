@@ -188,3 +188,5 @@ def test_the_first_start_builds_the_demo_and_names_each_step(tmp_path, app_setti
                                                       "progress.demo.zones")]
     assert at.title[0].value == "乡镇空气质量地图"
     assert len(at.main.get("component_instance")) == 1
+    at.run()  # the next run: the map, with no status and no step of the build written again
+    assert at.status == [] and not set(steps) & {element.value for element in at.markdown}
