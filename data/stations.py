@@ -58,8 +58,8 @@ def read_hourly_observations(con: duckdb.DuckDBPyConnection, start: dt.datetime,
 _MEAN_POLLUTANTS = ("so2", "no2", "pm10", "pm25", "co", "o3")
 # Built from constant names only, never from input. The day's O3 hours come back as two lists
 # (hours, values): far cheaper in DuckDB than 24 filtered aggregates, spread into columns in numpy. In hour
-# order, so the stored lists do not depend on the order the rows were scanned in (one query or one per month):
-# the (hour, value) pairs are collected and then sorted, since an ordered aggregate (list(... ORDER BY hour))
+# order, so the stored lists do not depend on the order DuckDB's parallel scan read the rows in: the
+# (hour, value) pairs are collected and then sorted, since an ordered aggregate (list(... ORDER BY hour))
 # keeps a sort buffer per township-day and ran out of the import's 512 MB on a province's month.
 _O3_PAIRS = "list_sort(list({'hour': hour, 'o3': o3}) FILTER (WHERE o3 IS NOT NULL))"
 _DAILY_COLUMNS = ", ".join(

@@ -112,8 +112,9 @@ class KeptReader:
         self._last_used = 0.0
 
     def cursor(self, store: Store, spatial: bool) -> duckdb.DuckDBPyConnection | None:
-        """A cursor on the kept connection, opened now if need be, or None when a writer waits (the
-        caller reads through a connection of its own, as before). Every cursor is given back with done()."""
+        """A cursor on the kept connection, opened now if need be; None while it is being let go and reads
+        are still in progress on it (a writer waits, or the file changed): the caller then reads through a
+        connection of its own. Every cursor is given back with done()."""
         if _writer_waits(self.waiting_marker):
             self.release()
             if self._active:
