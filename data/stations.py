@@ -108,6 +108,17 @@ def observation_state(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return rows, con.execute(_MEMBERSHIP).fetchone()[0]
 
 
+# Township-days one query builds at most (about 150 MB of DuckDB's memory at the province's scale).
+TOWNSHIP_DAYS_PER_QUERY = 200_000
+
+
+def day_spans(first: dt.date, last: dt.date, days: int) -> Iterator[tuple[dt.date, dt.date]]:
+    """The inclusive date spans of at most ``days`` days that cut first…last."""
+    while first <= last:
+        yield first, min(last, first + dt.timedelta(days=days - 1))
+        first += dt.timedelta(days=days)
+
+
 def month_spans(first: dt.date | None, last: dt.date | None) -> Iterator[tuple[dt.date, dt.date]]:
     """The inclusive date spans that cut first…last at calendar-month ends (none when first is None)."""
     while first is not None and first <= last:
@@ -140,14 +151,17 @@ def refresh_township_days(con: duckdb.DuckDBPyConnection, span: tuple[dt.date, d
     else:
         con.execute("DELETE FROM township_days WHERE date BETWEEN $start AND $end",
                     {"start": span[0], "end": span[1]})
-    # One query over the whole span: each scan reads the transaction's uncommitted rows or the whole staged
+    # As few queries as memory allows: each scan reads the transaction's uncommitted rows or the whole staged
     # file again (its row groups hold every month), so twelve monthly scans of a province's year took 26 s
-    # against 10 s for one; with the O3 lists sorted after collecting, one query stays within the import's
-    # memory bound (Store.bound_memory; a province's year: 657,000 township-days in 512 MB).
+    # against 10 s for one. But a query holds every township-day it builds until it ends, and a province's
+    # year (657,000) overran the import's 512 MB (Store.bound_memory): a query builds TOWNSHIP_DAYS_PER_QUERY.
     if span[0] is not None:
-        con.execute(f"INSERT INTO township_days ({_DAY_COLUMNS}) "
-                    + TOWNSHIP_HOURS_TO_DAYS.replace("FROM observations o", f"FROM {hours} o", 1),
-                    {**day_bounds(*span), **bindings})
+        townships = con.execute("SELECT count(DISTINCT township_code) FROM stations WHERE kind = 'township'"
+                                ).fetchone()[0]
+        for first, last in day_spans(*span, max(1, TOWNSHIP_DAYS_PER_QUERY // max(townships, 1))):
+            con.execute(f"INSERT INTO township_days ({_DAY_COLUMNS}) "
+                        + TOWNSHIP_HOURS_TO_DAYS.replace("FROM observations o", f"FROM {hours} o", 1),
+                        {**day_bounds(first, last), **bindings})
     added = 0 if adding is None else con.execute(f"SELECT count(*) FROM {adding.sql}", bindings or None).fetchone()[0]
     con.execute("DELETE FROM township_days_state")
     con.execute(f"INSERT INTO township_days_state SELECT (SELECT count(*) FROM observations) + $added, "

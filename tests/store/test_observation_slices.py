@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import data.stations
 import ingest.observations as observations
 from core.vocabulary import term
 from data.bulk import Relation, upsert_relation
@@ -165,6 +166,7 @@ def test_a_month_of_many_townships_imports_within_the_memory_bound(store, tmp_pa
     # 400 single-station townships × 31 days: township_days' O3 lists for 12,400 township-days. An ordered
     # aggregate kept a sort buffer per day and ran out of a bound this size (a province's month of 512 MB).
     monkeypatch.setattr(observations, "IMPORT_DUCKDB_MEMORY_MB", 64)
+    monkeypatch.setattr(data.stations, "TOWNSHIP_DAYS_PER_QUERY", 4000)  # 10 days a query: spans 1-10, 11-20, ...
     codes = [f"T{n:03d}" for n in range(400)]
     with store.write(spatial=True) as con:
         for code in codes:
