@@ -158,6 +158,9 @@ def _upload(page, form, photo: Path) -> None:
 def _card(page, task_id: str, title: str):
     """Choose the task on the page and return its card once it shows the task's title."""
     _choose(page, zh("choose_task"), task_id)
+    # The card of the task shown before may have the same title (the demo's tasks are named by kind and
+    # grade): wait for the rerun the choice started to end.
+    _settled(page)
     card = page.locator(".st-key-task_card")
     card.get_by_text(title, exact=False).first.wait_for(timeout=WAIT_MS)
     return card
