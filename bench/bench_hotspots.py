@@ -8,7 +8,7 @@ wall time of the step, peak RSS):
   fire clustering — this project: hotspots.fires.cluster_fire_points (KD-tree on 3-D unit vectors and
                     connected components, per pass); baseline: the clustering before, scikit-learn
                     DBSCAN (haversine, ball tree, min_samples 1) per pass; the labels must be identical.
-  station episodes — this project: per-hour medians in DuckDB (data.hotspots.read_network_medians),
+  station episodes — this project: per-hour medians on an hour × station grid (hotspots.episodes.network_medians),
                     then hotspots.episodes.station_episodes (vectorised pandas), for January;
                     baseline: a plain pandas loop over the hours (median and flags hour by hour) and a
                     Python loop over each station's high hours to merge them into episodes.
@@ -97,9 +97,9 @@ def cluster_fires(which: str, fires: str, output: str) -> dict:
 
 def station_episodes_of(which: str, db: str, start: str, end: str, output: str) -> dict:
     """Contender: the station episodes of start ≤ time < end (ISO, Beijing) from the store."""
-    from data.stations import read_hourly_observations, read_network_medians
+    from data.stations import read_hourly_observations
     from data.store import Store
-    from hotspots.episodes import station_episodes
+    from hotspots.episodes import network_medians, station_episodes
 
     config = HotspotConfig()
     begin, finish = dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(end)
@@ -109,8 +109,8 @@ def station_episodes_of(which: str, db: str, start: str, end: str, output: str) 
             observations = read_hourly_observations(con, begin, finish, include_wind=True)
             if which == "baseline":
                 return _baseline_episodes(observations, config)
-            medians = read_network_medians(con, begin, finish, config.pollutants)
-        return station_episodes(observations, medians, config)[["station_code", "pollutant", "start", "end", "peak"]]
+        found = station_episodes(observations, network_medians(observations, config.pollutants), config)
+        return found[["station_code", "pollutant", "start", "end", "peak"]]
 
     seconds, result = timed(detect)
     result.to_parquet(output, index=False)

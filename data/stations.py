@@ -11,7 +11,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core.errors import BadInputError
 from data.bulk import Relation
 from data.geo import frame_to_geodataframe
 from data.quality import EXCLUDED_FROM_STATISTICS, QualityFlag
@@ -270,21 +269,3 @@ def add_missing_stations(con: duckdb.DuckDBPyConnection, codes: Sequence[str], k
     return missing
 
 
-MEDIAN_POLLUTANTS = ("pm25", "pm10", "so2", "no2", "o3", "co")
-
-
-def read_network_medians(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime,
-                         pollutants: Sequence[str]) -> pd.DataFrame:
-    """Per hour in [start, end): each pollutant's median over the valid stations (``<p>_median``), the
-    median absolute deviation from it (``<p>_mad``) and their number (``<p>_count``), computed in
-    DuckDB; the same figures as hotspots.episodes.network_medians on read_observations' rows."""
-    unknown = set(pollutants) - set(MEDIAN_POLLUTANTS)
-    if unknown:
-        raise BadInputError("error.unknown_pollutants", field="pollutants", pollutants=sorted(unknown))
-    # Column names come from MEDIAN_POLLUTANTS (checked above), never from input.
-    columns = ", ".join(f"median({p}) AS {p}_median, mad({p}) AS {p}_mad, count({p}) AS {p}_count"
-                        for p in pollutants)
-    return con.execute(
-        f"SELECT time, {columns} FROM observations WHERE time >= $start AND time < $end "
-        "AND (quality_flag & $bits) = 0 GROUP BY time ORDER BY time",
-        {"start": start, "end": end, "bits": EXCLUDED_FROM_STATISTICS}).df()

@@ -19,7 +19,7 @@ from core.vocabulary import translate
 from data.alerts import read_level_periods
 from data.hotspots import read_grading, read_hotspot_history, update_grades, upsert_hotspots
 from data.sources import read_dust_readings, read_dust_sources, read_enterprises, read_fire_points
-from data.stations import MEDIAN_POLLUTANTS, read_hourly_observations, read_network_medians, read_stations
+from data.stations import read_hourly_observations, read_stations
 from data.store import Store
 from data.townships import read_townships
 from data.zones import (
@@ -33,7 +33,14 @@ from data.zones import (
 from hotspots.anomalies import data_anomalies
 from hotspots.attribution import attribute
 from hotspots.config import HotspotConfig, configured
-from hotspots.episodes import dust_reading_exceedances, floor_values, rule_of, station_episodes
+from hotspots.episodes import (
+    MEDIAN_POLLUTANTS,
+    dust_reading_exceedances,
+    floor_values,
+    network_medians,
+    rule_of,
+    station_episodes,
+)
 from hotspots.fire_review import propose as propose_strike_offs
 from hotspots.fires import classify_fire_points, fire_events
 from hotspots.grid import grid_cells, idw_surface, raster_surface, top_cells, write_surface
@@ -365,7 +372,6 @@ def detect(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | N
         step("read")
         with store.read() as con:
             observations = read_hourly_observations(con, begin - EDGE, finish + EDGE, include_wind=True)
-            medians = read_network_medians(con, begin - EDGE, finish + EDGE, MEDIAN_POLLUTANTS)
             stations = read_stations(con)
             townships = read_townships(con)
             zones = read_zones(con)
@@ -377,6 +383,7 @@ def detect(store: Store, start: dt.date, end: dt.date, config: HotspotConfig | N
             history = read_hotspot_history(con, begin - dt.timedelta(days=config.recurrence_days), finish)
 
         step("stations")
+        medians = network_medians(observations, MEDIAN_POLLUTANTS)
         episodes = station_episodes(observations, medians, config)
         episodes = episodes[(episodes["end"] >= begin) & (episodes["start"] < finish)]
         step("anomalies")

@@ -1,7 +1,7 @@
 """Station high-value and dust episodes: the pollutant-aware high-hour rule, run-length merge with gaps."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -9,24 +9,58 @@ import pandas as pd
 from hotspots.config import HotspotConfig
 from stations.standards import BREAKPOINTS, HOURLY_ITEMS, versions_in_force
 
+MEDIAN_POLLUTANTS = ("pm25", "pm10", "so2", "no2", "o3", "co")
+
 
 def network_medians(observations: pd.DataFrame, pollutants: Sequence[str]) -> pd.DataFrame:
     """Per hour: the median, the median absolute deviation and the number of valid stations of each
-    pollutant.
+    pollutant, and the order statistics ``median_of_others`` reads.
 
-    ``observations`` has station_code, time (naive Beijing) and pollutant columns (µg/m³, CO mg/m³).
-    Returns time plus ``<p>_median``, ``<p>_mad`` (median of |value − median|) and ``<p>_count``
-    columns, one row per hour. This is the pandas reference for data.stations.read_network_medians
-    (the same figures computed in DuckDB).
+    ``observations`` has station_code, time (naive Beijing) and pollutant columns (µg/m³, CO mg/m³), at
+    most one row per station and hour. Returns time plus, per pollutant, ``<p>_median``, ``<p>_mad``
+    (median of |value − median|) and ``<p>_count``, and of the hour's n values sorted s₀ ≤ … ≤ sₙ₋₁:
+    ``<p>_below`` = s₍ₙ₋₂₎⁄₂, ``<p>_middle`` = s₍ₙ₋₁₎⁄₂ and ``<p>_above`` = s₍ₙ₊₁₎⁄₂ (integer halves), one row
+    per hour in time order.
+
+    On an hour × station grid, each hour's values sorted once: a province month's six pollutants take a
+    third of a second, against 0.7 s for DuckDB's median and mad grouped by hour.
     """
-    grouped = observations.groupby("time", sort=True)
-    frame = pd.DataFrame(index=grouped.size().index)
+    hours, times = pd.factorize(observations["time"], sort=True)
+    stations, codes = pd.factorize(observations["station_code"])
+    frame = pd.DataFrame({"time": times})
     for pollutant in pollutants:
-        median = grouped[pollutant].transform("median")
-        frame[f"{pollutant}_median"] = grouped[pollutant].median()
-        frame[f"{pollutant}_mad"] = (observations[pollutant] - median).abs().groupby(observations["time"]).median()
-        frame[f"{pollutant}_count"] = grouped[pollutant].count().astype("int64")
-    return frame.reset_index()
+        grid = np.full((len(times), len(codes)), np.nan)
+        grid[hours, stations] = observations[pollutant].to_numpy(dtype=float)
+        ordered = np.sort(grid, axis=1)                      # missing values sort last
+        count = np.count_nonzero(~np.isnan(grid), axis=1)
+        median = (_at_rank(ordered, (count - 1) // 2, count) + _at_rank(ordered, count // 2, count)) / 2.0
+        deviations = np.sort(np.abs(grid - median[:, None]), axis=1)
+        frame[f"{pollutant}_median"] = median
+        frame[f"{pollutant}_mad"] = (_at_rank(deviations, (count - 1) // 2, count)
+                                     + _at_rank(deviations, count // 2, count)) / 2.0
+        frame[f"{pollutant}_count"] = count.astype("int64")
+        frame[f"{pollutant}_below"] = _at_rank(ordered, (count - 2) // 2, count)
+        frame[f"{pollutant}_middle"] = _at_rank(ordered, (count - 1) // 2, count)
+        frame[f"{pollutant}_above"] = _at_rank(ordered, (count + 1) // 2, count)
+    return frame
+
+
+def _at_rank(ordered: np.ndarray, rank: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Each row's value at ``rank`` of its ``count`` sorted values (NaN where the rank is out of range)."""
+    inside = (rank >= 0) & (rank < count)
+    return np.where(inside, ordered[np.arange(len(ordered)), np.clip(rank, 0, ordered.shape[1] - 1)], np.nan)
+
+
+def hourly(medians: pd.DataFrame, times: pd.Series) -> Callable[[str], np.ndarray]:
+    """A lookup of ``medians``' columns at each of ``times`` (NaN for an hour it does not have)."""
+    position = pd.Index(medians["time"]).get_indexer(times)
+    absent = position < 0
+
+    def column(name: str) -> np.ndarray:
+        values = medians[name].to_numpy(dtype=float)[position]
+        values[absent] = np.nan
+        return values
+    return column
 
 
 # 1.4826 × MAD estimates the standard deviation of normally distributed values (1 / Φ⁻¹(0.75)).
@@ -69,39 +103,27 @@ def rule_of(pollutant: str, config: HotspotConfig) -> dict:
             "min_network_stations": config.min_network_stations}
 
 
-def median_of_others(times: pd.Series, values: np.ndarray) -> np.ndarray:
-    """For each value, the median of the other stations' values in the same hour (NaN for a missing
-    value or an hour with no other value): a station's own plume must not lift the level it is
-    compared with, which in a network of eight moves the median by half a rank.
+def median_of_others(observations: pd.DataFrame, medians: pd.DataFrame, pollutant: str) -> np.ndarray:
+    """For each row of ``observations``, the median of the other stations' ``pollutant`` values in the
+    same hour (NaN for a missing value or an hour with no other value): a station's own plume must not
+    lift the level it is compared with, which in a network of eight moves the median by half a rank.
 
-    Vectorised: each hour's values sorted once; the others' median of the value at rank r among n is
-    read from the order statistics around the middle, skipping rank r itself.
+    Leaving out the value at rank r of an hour's n sorted values s leaves a median that depends only on
+    whether r is below, at or above the middle, so it is read from ``network_medians``' three order
+    statistics around the middle, without sorting again. With ties, every rank a value could hold gives
+    the same result.
     """
-    values = np.asarray(values, dtype=float)
-    result = np.full(len(values), np.nan)
-    valid = np.flatnonzero(~np.isnan(values))
-    if len(valid) == 0:
-        return result
-    hours = pd.factorize(pd.Series(times).to_numpy())[0]
-    # By hour, then value: a stable sort by hour of the values' order (a radix sort on small codes, a
-    # third of np.lexsort's time). Equal values may swap places, which changes no order statistic.
-    by_value = valid[np.argsort(values[valid])]
-    codes = hours[by_value].astype(np.int16 if hours.max() < np.iinfo(np.int16).max else np.int64)
-    order = by_value[np.argsort(codes, kind="stable")]
-    ordered, ordered_hours = values[order], hours[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(ordered_hours)) + 1]
-    counts = np.diff(np.r_[starts, len(order)])
-    start = np.repeat(starts, counts)
-    rank = np.arange(len(order)) - start
-    others = np.repeat(counts, counts) - 1
-    shared = others >= 1
-    start, rank, others, order = start[shared], rank[shared], others[shared], order[shared]
-
-    def others_at(position: np.ndarray) -> np.ndarray:
-        # Position among the others, sorted, is position among all unless at or past the value's own rank.
-        return ordered[start + np.where(position < rank, position, position + 1)]
-
-    result[order] = (others_at((others - 1) // 2) + others_at(others // 2)) / 2.0
+    column = hourly(medians, observations["time"])
+    values = observations[pollutant].to_numpy(dtype=float)
+    count = column(f"{pollutant}_count")
+    below, middle, above = (column(f"{pollutant}_{name}") for name in ("below", "middle", "above"))
+    with np.errstate(invalid="ignore"):
+        low, at_middle = values <= below, values <= middle
+    # n even: the others' median is the single middle value on the other side; n odd: the two nearest.
+    even = np.where(low, above, below)
+    odd = np.where(low, (middle + above) / 2.0, np.where(at_middle, (below + above) / 2.0, (below + middle) / 2.0))
+    result = np.where(count % 2 == 0, even, odd)
+    result[np.isnan(values) | ~(count >= 2)] = np.nan
     return result
 
 
@@ -115,20 +137,20 @@ def high_hours(observations: pd.DataFrame, medians: pd.DataFrame, config: Hotspo
     rank). Returns station_code, time, pollutant, value, median (the others'), threshold, ratio
     (value / median), z (robust z-score), pm25, pm10, ws, wd.
     """
-    merged = observations.merge(medians, on="time", how="left")
+    column = hourly(medians, observations["time"])
     parts = []
     for pollutant in config.pollutants:
-        value = merged[pollutant].to_numpy(dtype=float)
-        median = median_of_others(merged["time"], value)
-        mad = merged[f"{pollutant}_mad"].to_numpy(dtype=float)
-        enough = merged[f"{pollutant}_count"].fillna(0).to_numpy() >= config.min_network_stations
-        threshold = thresholds(pollutant, median, mad, merged["time"], config)
+        value = observations[pollutant].to_numpy(dtype=float)
+        median = median_of_others(observations, medians, pollutant)
+        mad = column(f"{pollutant}_mad")
+        enough = np.nan_to_num(column(f"{pollutant}_count")) >= config.min_network_stations
+        threshold = thresholds(pollutant, median, mad, observations["time"], config)
         with np.errstate(invalid="ignore"):
             high = enough & (value >= threshold) & (median > 0)
         rows = np.flatnonzero(high)
         if len(rows) == 0:
             continue
-        part = merged.iloc[rows][["station_code", "time", "pm25", "pm10", "ws", "wd"]].copy()
+        part = observations.iloc[rows][["station_code", "time", "pm25", "pm10", "ws", "wd"]].copy()
         part["pollutant"] = pollutant
         part["value"] = value[rows]
         part["median"] = median[rows]

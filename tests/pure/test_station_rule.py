@@ -100,13 +100,17 @@ def test_median_of_others_leaves_the_station_out():
     from hotspots.episodes import median_of_others
 
     rng = np.random.default_rng(21)
-    times = np.repeat(pd.date_range("2025-01-01", periods=40, freq="h"), 7)
-    values = np.round(rng.lognormal(2.0, 0.6, len(times)))
-    values[rng.random(len(values)) < 0.2] = np.nan
-    values[:6] = np.nan                      # an hour with one value: no others to compare with
-    got = median_of_others(pd.Series(times), values)
-    frame = pd.DataFrame({"time": times, "value": values})
+    # Hours of 2 to 9 stations (even and odd counts), integer values so that ties are common.
+    frame = pd.concat([pd.DataFrame({"station_code": [f"S{s}" for s in range(stations)], "time": time})
+                       for time, stations in zip(pd.date_range("2025-01-01", periods=80, freq="h"),
+                                                 rng.integers(2, 10, 80))], ignore_index=True)
+    frame["so2"] = np.round(rng.lognormal(2.0, 0.6, len(frame)))
+    frame.loc[rng.random(len(frame)) < 0.2, "so2"] = np.nan
+    first_hour = frame["time"] == frame["time"].iloc[0]
+    frame.loc[first_hour, "so2"] = np.nan
+    frame.loc[0, "so2"] = 7.0                # an hour with one value: no others to compare with
+    got = median_of_others(frame, network_medians(frame, ["so2"]), "so2")
     for index, row in frame.iterrows():
-        others = frame[(frame["time"] == row["time"]) & (frame.index != index)]["value"].dropna()
-        expected = np.nan if pd.isna(row["value"]) or others.empty else others.median()
+        others = frame[(frame["time"] == row["time"]) & (frame.index != index)]["so2"].dropna()
+        expected = np.nan if pd.isna(row["so2"]) or others.empty else others.median()
         assert got[index] == pytest.approx(expected, nan_ok=True), index

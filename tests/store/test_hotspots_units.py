@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from data.stations import MEDIAN_POLLUTANTS, read_hourly_observations, read_network_medians
+from data.quality import EXCLUDED_FROM_STATISTICS
+from data.stations import read_hourly_observations
 from hotspots.attribution import angle_difference, attribute, bearing_distance, in_upwind_sector
 from hotspots.config import HotspotConfig
-from hotspots.episodes import circular_mean_wind, merge_runs, network_medians, station_episodes
+from hotspots.episodes import MEDIAN_POLLUTANTS, circular_mean_wind, merge_runs, network_medians, station_episodes
 from hotspots.fires import persistent_places
 from hotspots.grid import grid_cells, idw_surface, top_cells
 from zones.membership import points_frame, zones_containing
@@ -131,7 +132,7 @@ def test_persistent_heat_rule():
     assert not persistent_places(one_month, CONFIG).any()
 
 
-def test_sql_network_median_matches_the_pandas_reference(store):
+def test_network_medians_match_duckdb_and_a_groupby_on_the_stored_hours(store):
     rng = np.random.default_rng(5)
     times = pd.date_range("2025-02-01", periods=30, freq="h")
     frame = pd.DataFrame([{"station_code": f"S{s:02d}", "time": t} for s in range(9) for t in times])
@@ -139,18 +140,32 @@ def test_sql_network_median_matches_the_pandas_reference(store):
         values = rng.lognormal(3, 0.5, len(frame))
         values[rng.random(len(frame)) < 0.15] = np.nan
         frame[pollutant] = values
+    frame.loc[frame["time"] == times[3], "so2"] = np.nan         # an hour without any SO2
     frame["quality_flag"] = np.where(rng.random(len(frame)) < 0.05, 8, 0)   # out-of-range hours are left out
     with store.write() as con:
         con.register("rows", frame)
         con.execute("INSERT INTO observations (station_code, time, pm25, pm10, so2, no2, o3, co, quality_flag) "
                     "SELECT station_code, time, pm25, pm10, so2, no2, o3, co, quality_flag FROM rows")
     start, end = dt.datetime(2025, 2, 1), dt.datetime(2025, 2, 3)
+    columns = ", ".join(f"median({p}) AS {p}_median, mad({p}) AS {p}_mad, count({p}) AS {p}_count"
+                        for p in MEDIAN_POLLUTANTS)
     with store.read() as con:
-        from_sql = read_network_medians(con, start, end, MEDIAN_POLLUTANTS)
         observations = read_hourly_observations(con, start, end, include_wind=True)
-    reference = network_medians(observations, MEDIAN_POLLUTANTS)
+        by_duckdb = con.execute(f"SELECT time, {columns} FROM observations WHERE (quality_flag & $bits) = 0 "
+                                "GROUP BY time ORDER BY time", {"bits": EXCLUDED_FROM_STATISTICS}).df()
     assert len(observations) == (frame["quality_flag"] == 0).sum()
-    pd.testing.assert_frame_equal(from_sql.reset_index(drop=True), reference, check_dtype=False)
+    got = network_medians(observations.sample(frac=1.0, random_state=1), MEDIAN_POLLUTANTS)
+    pd.testing.assert_frame_equal(got[by_duckdb.columns], by_duckdb, check_dtype=False)
+    grouped = observations.groupby("time")
+    for pollutant in MEDIAN_POLLUTANTS:
+        deviation = (observations[pollutant] - grouped[pollutant].transform("median")).abs()
+        np.testing.assert_allclose(got[f"{pollutant}_mad"], deviation.groupby(observations["time"]).median())
+        ordered = grouped[pollutant].apply(lambda values: np.sort(values.dropna().to_numpy()))
+        for name, rank in (("below", lambda n: (n - 2) // 2), ("middle", lambda n: (n - 1) // 2),
+                           ("above", lambda n: (n + 1) // 2)):
+            expected = [values[rank(len(values))] if 0 <= rank(len(values)) < len(values) else np.nan
+                        for values in ordered]
+            np.testing.assert_array_equal(got[f"{pollutant}_{name}"], expected)
 
 
 def test_attribution_keeps_upwind_sources_nearest_first():
