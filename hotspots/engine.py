@@ -431,7 +431,8 @@ def score_and_attribute(hotspots: pd.DataFrame, history: pd.DataFrame, townships
     hotspots["zones"] = [given if given is not None else found for given, found in zip(hotspots["zones"], found_zones)]
     attributed = hotspots["kind"].isin(ATTRIBUTED_KINDS) & hotspots["sources"].isna()
     candidates = attribute(hotspots[attributed], sources, config)
-    hotspots["sources"] = [candidates[index] if flag else (given or [])
+    found_sources = dict(zip(candidates.index, candidates))
+    hotspots["sources"] = [found_sources[index] if flag else (given or [])
                            for index, flag, given in zip(hotspots.index, attributed, hotspots["sources"])]
     hotspots["recurrence"] = recurrence(hotspots, history, config.recurrence_days)
     parts = score_parts(hotspots, config)

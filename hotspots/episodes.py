@@ -1,7 +1,7 @@
 """Station high-value and dust episodes: the pollutant-aware high-hour rule, run-length merge with gaps."""
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -51,16 +51,19 @@ def _at_rank(ordered: np.ndarray, rank: np.ndarray, count: np.ndarray) -> np.nda
     return np.where(inside, ordered[np.arange(len(ordered)), np.clip(rank, 0, ordered.shape[1] - 1)], np.nan)
 
 
-def hourly(medians: pd.DataFrame, times: pd.Series) -> Callable[[str], np.ndarray]:
-    """A lookup of ``medians``' columns at each of ``times`` (NaN for an hour it does not have)."""
-    position = pd.Index(medians["time"]).get_indexer(times)
-    absent = position < 0
+class HourLookup:
+    """``medians``' per-hour figures looked up at each of ``times`` (NaN for an hour it does not have)."""
 
-    def column(name: str) -> np.ndarray:
-        values = medians[name].to_numpy(dtype=float)[position]
-        values[absent] = np.nan
-        return values
-    return column
+    def __init__(self, medians: pd.DataFrame, times: pd.Series) -> None:
+        self.medians = medians
+        self.position = pd.Index(medians["time"]).get_indexer(times)    # -1 for an hour medians lacks
+
+    def at_times(self, per_hour: np.ndarray) -> np.ndarray:
+        """One value per hour of ``medians`` (rows may be wider), spread to the times."""
+        return np.concatenate([per_hour, np.full((1, *per_hour.shape[1:]), np.nan)])[self.position]
+
+    def __call__(self, name: str) -> np.ndarray:
+        return self.at_times(self.medians[name].to_numpy(dtype=float))
 
 
 # 1.4826 × MAD estimates the standard deviation of normally distributed values (1 / Φ⁻¹(0.75)).
@@ -103,27 +106,30 @@ def rule_of(pollutant: str, config: HotspotConfig) -> dict:
             "min_network_stations": config.min_network_stations}
 
 
-def median_of_others(observations: pd.DataFrame, medians: pd.DataFrame, pollutant: str) -> np.ndarray:
-    """For each row of ``observations``, the median of the other stations' ``pollutant`` values in the
-    same hour (NaN for a missing value or an hour with no other value): a station's own plume must not
-    lift the level it is compared with, which in a network of eight moves the median by half a rank.
+def median_of_others(values: np.ndarray, at_hour: HourLookup, pollutant: str) -> np.ndarray:
+    """For each of ``values`` (``pollutant`` at the times of ``at_hour``), the median of the other
+    stations' values in the same hour (NaN for a missing value or an hour with no other value): a
+    station's own plume must not lift the level it is compared with, which in a network of eight moves
+    the median by half a rank.
 
     Leaving out the value at rank r of an hour's n sorted values s leaves a median that depends only on
-    whether r is below, at or above the middle, so it is read from ``network_medians``' three order
-    statistics around the middle, without sorting again. With ties, every rank a value could hold gives
-    the same result.
+    whether r is below, at or above the middle, so each hour has three possible results, built from
+    ``network_medians``' order statistics around the middle, and a value picks one by two comparisons.
+    With ties, every rank a value could hold gives the same result.
     """
-    column = hourly(medians, observations["time"])
-    values = observations[pollutant].to_numpy(dtype=float)
-    count = column(f"{pollutant}_count")
-    below, middle, above = (column(f"{pollutant}_{name}") for name in ("below", "middle", "above"))
+    values = np.asarray(values, dtype=float)
+    figures = {name: at_hour.medians[f"{pollutant}_{name}"].to_numpy(dtype=float)
+               for name in ("count", "below", "middle", "above")}
+    below, middle, above = figures["below"], figures["middle"], figures["above"]
+    # n odd: the two nearest middle values of the others; n even: the middle value on the other side.
+    odd = np.column_stack([(middle + above) / 2.0, (below + above) / 2.0, (below + middle) / 2.0])
+    even = np.column_stack([above, below, below])
+    choices = np.where((figures["count"] % 2 == 0)[:, None], even, odd)
+    choices[~(figures["count"] >= 2)] = np.nan
     with np.errstate(invalid="ignore"):
-        low, at_middle = values <= below, values <= middle
-    # n even: the others' median is the single middle value on the other side; n odd: the two nearest.
-    even = np.where(low, above, below)
-    odd = np.where(low, (middle + above) / 2.0, np.where(at_middle, (below + above) / 2.0, (below + middle) / 2.0))
-    result = np.where(count % 2 == 0, even, odd)
-    result[np.isnan(values) | ~(count >= 2)] = np.nan
+        piece = (values > at_hour.at_times(below)).astype(np.int8) + (values > at_hour.at_times(middle))
+    result = at_hour.at_times(choices)[np.arange(len(values)), piece]
+    result[np.isnan(values)] = np.nan
     return result
 
 
@@ -137,11 +143,11 @@ def high_hours(observations: pd.DataFrame, medians: pd.DataFrame, config: Hotspo
     rank). Returns station_code, time, pollutant, value, median (the others'), threshold, ratio
     (value / median), z (robust z-score), pm25, pm10, ws, wd.
     """
-    column = hourly(medians, observations["time"])
+    column = HourLookup(medians, observations["time"])
     parts = []
     for pollutant in config.pollutants:
         value = observations[pollutant].to_numpy(dtype=float)
-        median = median_of_others(observations, medians, pollutant)
+        median = median_of_others(value, column, pollutant)
         mad = column(f"{pollutant}_mad")
         enough = np.nan_to_num(column(f"{pollutant}_count")) >= config.min_network_stations
         threshold = thresholds(pollutant, median, mad, observations["time"], config)

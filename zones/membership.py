@@ -56,16 +56,14 @@ def zones_containing(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, when: pd
     """For each point (EPSG:4326), the zones covering it as a list of {"id", "kind", "name"}, sorted by
     kind. With ``when`` (naive Beijing timestamps aligned to ``points``), a zone counts only if it was in
     force that day. ``zones`` as data.zones.read_zones."""
-    result = pd.Series([[] for _ in range(len(points))], index=points.index, dtype=object)
-    if points.empty or zones.empty:
-        return result
-    hits = zone_hits(points.geometry.x.to_numpy(), points.geometry.y.to_numpy(),
-                     None if when is None else when.to_numpy(), zones)
-    hits = hits.join(zones.set_index("id")[["kind", "name"]], on="zone_id").sort_values(["kind", "zone_id"])
-    for position, group in hits.groupby("position", sort=False):
-        result.iat[position] = [{"id": zone_id, "kind": kind, "name": name}
-                                for zone_id, kind, name in zip(group["zone_id"], group["kind"], group["name"])]
-    return result
+    lists = [[] for _ in range(len(points))]
+    if len(points) and len(zones):
+        hits = zone_hits(points.geometry.x.to_numpy(), points.geometry.y.to_numpy(),
+                         None if when is None else when.to_numpy(), zones)
+        hits = hits.join(zones.set_index("id")[["kind", "name"]], on="zone_id").sort_values(["kind", "zone_id"])
+        for position, zone_id, kind, name in zip(hits["position"].tolist(), hits["zone_id"], hits["kind"], hits["name"]):
+            lists[position].append({"id": zone_id, "kind": kind, "name": name})
+    return pd.Series(lists, index=points.index, dtype=object)
 
 
 def township_containing(points: gpd.GeoDataFrame, townships: gpd.GeoDataFrame) -> pd.Series:

@@ -97,7 +97,7 @@ def test_threshold_is_the_largest_of_ratio_z_and_floor():
 
 
 def test_median_of_others_leaves_the_station_out():
-    from hotspots.episodes import median_of_others
+    from hotspots.episodes import HourLookup, median_of_others
 
     rng = np.random.default_rng(21)
     # Hours of 2 to 9 stations (even and odd counts), integer values so that ties are common.
@@ -109,7 +109,7 @@ def test_median_of_others_leaves_the_station_out():
     first_hour = frame["time"] == frame["time"].iloc[0]
     frame.loc[first_hour, "so2"] = np.nan
     frame.loc[0, "so2"] = 7.0                # an hour with one value: no others to compare with
-    got = median_of_others(frame, network_medians(frame, ["so2"]), "so2")
+    got = median_of_others(frame["so2"], HourLookup(network_medians(frame, ["so2"]), frame["time"]), "so2")
     for index, row in frame.iterrows():
         others = frame[(frame["time"] == row["time"]) & (frame.index != index)]["so2"].dropna()
         expected = np.nan if pd.isna(row["so2"]) or others.empty else others.median()

@@ -17,7 +17,7 @@ from data.stations import read_hourly_observations
 from data.store import Store
 from hotspots.anomalies import _previous_hours
 from hotspots.engine import detect, hotspots_digest
-from hotspots.episodes import median_of_others, network_medians
+from hotspots.episodes import HourLookup, median_of_others, network_medians
 from tests.conftest import DEMO_YEAR
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,7 +94,7 @@ def test_previous_hours_by_one_sort_equal_each_stations_shift(year_observations:
 
 def test_the_median_of_the_other_stations_equals_a_per_hour_recomputation(year_observations: pd.DataFrame) -> None:
     month = year_observations[year_observations["time"].dt.month == 3].reset_index(drop=True)
-    fast = median_of_others(month, network_medians(month, ["pm10"]), "pm10")
+    fast = median_of_others(month["pm10"], HourLookup(network_medians(month, ["pm10"]), month["time"]), "pm10")
     reference = np.full(len(month), np.nan)
     for _, hour in month.groupby("time"):
         values = hour["pm10"].to_numpy()
