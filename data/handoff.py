@@ -81,7 +81,7 @@ def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path) -> ExportRes
     for month in changed:
         for folder in root.glob(f"province=*/city=*/month={month}"):
             shutil.rmtree(folder)
-        batches = con.execute(_MONTH_ROWS, {"month": month, "unknown": UNKNOWN_UNIT}).fetch_record_batch()
+        batches = con.execute(_MONTH_ROWS, {"month": month, "unknown": UNKNOWN_UNIT}).to_arrow_reader()
         ds.write_dataset(batches, root, format="parquet", partitioning=list(PARTITIONS),
                          partitioning_flavor="hive", existing_data_behavior="overwrite_or_ignore",
                          basename_template=f"{month}-part-{{i}}.parquet")

@@ -105,35 +105,33 @@ def composite_from_statistics(statistics: pd.DataFrame, needed: int, version: st
     STATISTIC_COLUMNS values, days_<pollutant> (valid days, PM without sand-dust days) and dust_days;
     ``needed`` is required_days of the period. Shared by the pandas path and the store's SQL path."""
     config = composite_config(version, divisors, weights)
-    result = statistics.copy()
-    dust_count = result["dust_days"]
-    # Reasons are built only for the rows that have one: a list per row cost more than the rest of the
-    # function (the allocations set off the garbage collector over a large heap).
-    reasons: dict = {}
+    dust_count = statistics["dust_days"].to_numpy()
+    # In numpy, and reasons built only for the rows that have one: this runs four times per ranking on
+    # every township, where pandas' fixed cost per operation and a list per row (the allocations set off
+    # the garbage collector over a large heap) cost more than the figures.
+    reasons: dict[int, list[Term]] = {}
+    sub_indices = {}
     for pollutant in POLLUTANTS:
-        name = STATISTIC_COLUMNS[pollutant]
-        count = result[f"days_{pollutant}"]
-        need = needed - dust_count if pollutant in PM_POLLUTANTS else pd.Series(needed, index=result.index)
-        need = need.clip(lower=1)
-        for code in result.index[count < need]:
-            reasons.setdefault(code, []).append(term("reason.too_few_valid_days", pollutant=pollutant,
-                                                     days=int(count[code]), required=int(need[code])))
-        result[f"si_{pollutant}"] = config.loc[pollutant, "weight"] * result[name] / config.loc[pollutant, "divisor"]
-    sub_indices = result[[f"si_{pollutant}" for pollutant in POLLUTANTS]]
-    result["valid"] = ~result.index.isin(list(reasons))
-    for lang, column in REASON_COLUMNS.items():
-        texts = pd.Series(pd.NA, index=result.index, dtype=object)
-        for code, row in reasons.items():
-            texts.at[code] = reason_text(row, lang)
-        result[column] = texts
-    result["composite_index"] = sub_indices.sum(axis=1, min_count=len(POLLUTANTS)).where(result["valid"])
-    matrix = sub_indices.to_numpy(dtype=float)
-    measured = ~np.isnan(matrix).all(axis=1)
+        count = statistics[f"days_{pollutant}"].to_numpy()
+        need = np.maximum(needed - dust_count if pollutant in PM_POLLUTANTS else np.full(len(count), needed), 1)
+        for row in np.flatnonzero(count < need).tolist():
+            reasons.setdefault(row, []).append(term("reason.too_few_valid_days", pollutant=pollutant,
+                                                    days=int(count[row]), required=int(need[row])))
+        sub_indices[f"si_{pollutant}"] = (config.loc[pollutant, "weight"] * statistics[STATISTIC_COLUMNS[pollutant]]
+                                          .to_numpy(dtype=float) / config.loc[pollutant, "divisor"])
+    valid = np.ones(len(statistics), dtype=bool)
+    valid[list(reasons)] = False
+    texts = {column: np.full(len(statistics), pd.NA, dtype=object) for column in REASON_COLUMNS.values()}
+    for row, found in reasons.items():
+        for lang, column in REASON_COLUMNS.items():
+            texts[column][row] = reason_text(found, lang)
+    matrix = np.column_stack(list(sub_indices.values()))
     largest = np.argmax(np.where(np.isnan(matrix), -np.inf, matrix), axis=1)
-    result["primary_pollutant"] = pd.Series(np.array(POLLUTANTS)[largest], index=result.index,
-                                            dtype="string").where(measured)
-    result["dust_days"] = result.pop("dust_days")
-    result["required_days"] = needed
+    primary = pd.Series(np.array(POLLUTANTS)[largest], index=statistics.index, dtype="string")
+    result = pd.concat([statistics.drop(columns="dust_days"), pd.DataFrame(
+        {**sub_indices, "valid": valid, **texts, "composite_index": np.where(valid, matrix.sum(axis=1), np.nan),
+         "primary_pollutant": primary.where(~np.isnan(matrix).all(axis=1)), "dust_days": dust_count,
+         "required_days": needed}, index=statistics.index)], axis=1)
     return result.reset_index()
 
 
