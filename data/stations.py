@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from data.bulk import Relation
 from data.geo import frame_to_geodataframe
-from data.quality import EXCLUDED_FROM_STATISTICS, QualityFlag
+from data.quality import EXCLUDED_FROM_STATISTICS, PLAUSIBLE_MAXIMUM, QualityFlag, quality_flag_sql
 
 # The station kinds the stations table allows (its CHECK constraint); labels: 'station_kind.<code>'.
 STATION_KINDS = ("national", "provincial", "township", "micro")
@@ -194,6 +194,18 @@ def spread_o3_hours(table: pa.Table) -> pd.DataFrame:
         pc.list_flatten(values).to_numpy()
     frame = table.drop_columns(["o3_hours", "o3_values"]).to_pandas()
     return pd.concat([frame, pd.DataFrame(o3, columns=[f"o3_h{hour:02d}" for hour in range(24)])], axis=1)
+
+
+def reflag_observations(con: duckdb.DuckDBPyConnection, rows: Relation, now: dt.datetime) -> None:
+    """Recompute the quality bits of the stored hours ``rows`` (station_code, time) names from every
+    column the hour holds: after a file that brought only some of them (PM2.5 alone, say), a bit a stored
+    value sets (a negative SO2, PM2.5 above the stored PM10) must neither be lost nor missed. Runs inside
+    the caller's write transaction; ``now`` is the import's Beijing time."""
+    # The keys are renamed so that the rules' bare column names can only mean the stored hour's columns.
+    con.execute(f"UPDATE observations SET quality_flag = {quality_flag_sql(PLAUSIBLE_MAXIMUM)} "
+                f"FROM (SELECT station_code AS incoming_code, time AS incoming_time FROM {rows.sql}) incoming "
+                "WHERE observations.station_code = incoming.incoming_code AND observations.time = incoming.incoming_time",
+                {**rows.parameters, "now": now})
 
 
 def read_sand_dust_days(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from core.timeutil import now_beijing
 from core.vocabulary import LANGUAGES, term, translate
 from data.bulk import UpsertCounts, count_rows, insert_relation, staged_parquet, stored_in_ranges, upsert_relation
 from data.quality import PLAUSIBLE_MAXIMUM, quality_flag_sql
-from data.stations import refresh_township_days, station_aliases
+from data.stations import reflag_observations, refresh_township_days, station_aliases
 from data.store import Store, bound_memory
 from ingest.common import (
     ImportReport,
@@ -332,6 +332,8 @@ class ObservationWriter:
             counts = UpsertCounts(insert_relation(self.con, "observations", rows), 0, 0)
         else:
             counts = upsert_relation(self.con, "observations", rows, self.KEY)
+            if set(PLAUSIBLE_MAXIMUM) - set(columns):
+                reflag_observations(self.con, rows, self.now)
             refresh_township_days(self.con, span)
         self.township_days_current = True
         self.counts = UpsertCounts(*(a + b for a, b in zip(astuple(self.counts), astuple(counts), strict=True)))

@@ -10,6 +10,7 @@ import data.stations
 import ingest.observations as observations
 from core.vocabulary import term
 from data.bulk import Relation, upsert_relation
+from data.quality import QualityFlag
 from data.store import Store
 from ingest.observations import import_observations
 from ingest.stations import import_stations
@@ -160,6 +161,36 @@ def test_a_column_absent_from_one_file_of_an_import_leaves_its_stored_values_alo
     assert stored["so2"].tolist() == pytest.approx(raw["SO2"].iloc[:1000].tolist(), nan_ok=True)
     assert stored["so2"].notna().sum() == raw["SO2"].iloc[:1000].notna().sum() > 900
     assert stored["pm25"].tolist() == pytest.approx((raw["PM2.5"].iloc[:1000] + 1).tolist(), nan_ok=True)
+
+
+def test_a_file_with_only_some_columns_keeps_the_flags_the_stored_values_set(beijing_store, raw, tmp_path):
+    """A corrected PM2.5 file for hours whose stored SO2 is negative, and whose stored PM10 the new PM2.5
+    exceeds: the hours keep their negative bit and gain the PM2.5-above-PM10 bit; a later PM10 file that
+    clears the excess clears that bit only."""
+    whole = tmp_path / FILE
+    hours = raw.iloc[:200].assign(SO2=lambda rows: rows["SO2"].where(rows.index >= 50, -3.0),
+                                  PM10=100.0, **{"PM2.5": 50.0})
+    hours.to_csv(whole, index=False)
+    import_observations(beijing_store, [whole])
+    (tmp_path / "pm25").mkdir()
+    only_pm25 = tmp_path / "pm25" / FILE
+    hours.iloc[:100].drop(columns=["SO2", "PM10", "NO2", "CO", "O3"]).assign(**{"PM2.5": 180.0}).to_csv(
+        only_pm25, index=False)
+    import_observations(beijing_store, [only_pm25])
+
+    def flags() -> pd.Series:
+        with beijing_store.read() as con:
+            return con.execute("SELECT quality_flag FROM observations WHERE station_code = '1011A' "
+                               "ORDER BY time LIMIT 200").df()["quality_flag"]
+
+    negative, excess = int(QualityFlag.NEGATIVE), int(QualityFlag.PM25_ABOVE_PM10)
+    assert flags().tolist() == [negative | excess] * 50 + [excess] * 50 + [0] * 100
+    (tmp_path / "pm10").mkdir()
+    only_pm10 = tmp_path / "pm10" / FILE
+    hours.iloc[:100].drop(columns=["SO2", "PM2.5", "NO2", "CO", "O3"]).assign(PM10=200.0).to_csv(
+        only_pm10, index=False)
+    import_observations(beijing_store, [only_pm10])
+    assert flags().tolist() == [negative] * 50 + [0] * 150
 
 
 def test_a_month_of_many_townships_imports_within_the_memory_bound(store, tmp_path, monkeypatch):
