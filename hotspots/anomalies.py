@@ -50,13 +50,13 @@ def _previous_hours(observations: pd.DataFrame, columns: list[str]) -> pd.DataFr
     return pd.DataFrame(previous, index=observations.index)
 
 
-def flatlines(observations: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
+def flatlines(observations: pd.DataFrame, previous: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
     """Flat-lined sensors: runs of ≥ flatline_min_hours hours in which at least
-    flatline_min_pollutants pollutants repeat the previous hour's value exactly. ``peak`` is the
-    number of pollutants flat in the run's flattest hour; ``measure`` says what was counted."""
+    flatline_min_pollutants pollutants repeat the previous hour's value exactly. ``previous`` is
+    _previous_hours of the observations. ``peak`` is the number of pollutants flat in the run's
+    flattest hour; ``measure`` says what was counted."""
     present = [p for p in ANOMALY_POLLUTANTS if p in observations]
     flat = pd.Series(0, index=observations.index)
-    previous = _previous_hours(observations, present)
     for pollutant in present:
         flat += (observations[pollutant] == previous[pollutant]).astype(int)
     hours = observations.loc[flat >= config.flatline_min_pollutants, ["station_code", "time"]].copy()
@@ -75,13 +75,14 @@ def pm25_above_pm10(observations: pd.DataFrame, config: HotspotConfig) -> pd.Dat
                      "PM2.5/PM10")
 
 
-def sudden_drops(observations: pd.DataFrame, medians: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
+def sudden_drops(observations: pd.DataFrame, previous: pd.DataFrame, medians: pd.DataFrame,
+                 config: HotspotConfig) -> pd.DataFrame:
     """PM readings that collapse while the network does not (a sprinkler or fog cannon beside the inlet,
     a blocked inlet): below drop_to_median × the same-hour network median and below
     drop_from_previous × the station's previous hour, with the median ≥ drop_min_median µg/m³.
-    Consecutive low hours after the drop join it. ``peak`` is the lowest value / median."""
+    Consecutive low hours after the drop join it. ``previous`` is _previous_hours of the observations
+    (pm25 and pm10 at least). ``peak`` is the lowest value / median."""
     parts = []
-    previous = _previous_hours(observations, ["pm25", "pm10"])
     for pollutant in ("pm25", "pm10"):
         median = observations["time"].map(medians.set_index("time")[f"{pollutant}_median"])
         value = observations[pollutant]
@@ -103,8 +104,10 @@ def sudden_drops(observations: pd.DataFrame, medians: pd.DataFrame, config: Hots
 
 def data_anomalies(observations: pd.DataFrame, medians: pd.DataFrame, config: HotspotConfig) -> pd.DataFrame:
     """Every data anomaly of the window, one row per episode (columns COLUMNS; times naive Beijing)."""
-    found = [frame for frame in (flatlines(observations, config), pm25_above_pm10(observations, config),
-                                 sudden_drops(observations, medians, config)) if len(frame)]
+    # The hour before, of every pollutant either rule reads, from one sort.
+    previous = _previous_hours(observations, [p for p in ANOMALY_POLLUTANTS if p in observations])
+    found = [frame for frame in (flatlines(observations, previous, config), pm25_above_pm10(observations, config),
+                                 sudden_drops(observations, previous, medians, config)) if len(frame)]
     if not found:
         return pd.DataFrame(columns=COLUMNS)
     return pd.concat(found, ignore_index=True).sort_values(["start", "station_code"], ignore_index=True)

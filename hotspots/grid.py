@@ -57,7 +57,7 @@ def idw_surface(lons: np.ndarray, lats: np.ndarray, values: np.ndarray, region, 
     xs, ys = transform @ (cols.ravel() + 0.5, rows.ravel() + 0.5)
     tree = cKDTree(np.column_stack([stations.x, stations.y]))
     k = min(config.grid_idw_neighbours, len(values))
-    distance, nearest = tree.query(np.column_stack([xs, ys]), k=k)
+    distance, nearest = tree.query(np.column_stack([xs, ys]), k=k, workers=-1)   # every core; same result
     distance, nearest = distance.reshape(len(xs), k), nearest.reshape(len(xs), k)
     weights = 1.0 / np.maximum(distance, 1.0) ** config.grid_idw_power
     surface = (weights * values[nearest]).sum(axis=1) / weights.sum(axis=1)
