@@ -29,7 +29,7 @@ STATIC_URL_PATH = "app/static/node_modules"
 LOCAL_ASSETS: dict[str, str | None] = {
     "leaflet": "leaflet/dist/leaflet.js",
     "leaflet_css": "leaflet/dist/leaflet.css",
-    # Clustered fire points (folium.plugins.MarkerCluster / FastMarkerCluster).
+    # Clustered fire points (folium.plugins.MarkerCluster, layers.sources.FirePoints).
     "markerclusterjs": "leaflet.markercluster/dist/leaflet.markercluster.js",
     "markerclustercss": "leaflet.markercluster/dist/MarkerCluster.css",
     "markerclusterdefaultcss": "leaflet.markercluster/dist/MarkerCluster.Default.css",

@@ -182,6 +182,32 @@ def test_no_tiles_still_shows_the_region_names_km_scale_and_legends(offline_url:
         context.close()
 
 
+# Every fire marker the map drew: its place and the tooltip the browser wrote for it.
+FIRE_MARKERS_JS = """() => {
+    const name = Object.keys(window).find(key => key.startsWith('fire_points_'));
+    return window[name].getLayers().map(marker => [marker.getLatLng().lat, marker.getLatLng().lng,
+                                                   marker.getTooltip().getContent()]);
+}"""
+
+
+def test_each_fire_point_is_drawn_with_its_time_and_frp_written_in_the_browser(offline_url: str, demo_db: Path,
+                                                                                browser):
+    context, page = _page(browser, DESKTOP)
+    try:
+        page.goto(offline_url, wait_until="domcontentloaded")
+        drawn = _map_frame(page).evaluate(FIRE_MARKERS_JS)
+    finally:
+        context.close()
+    with Store(demo_db).read() as con:
+        stored = con.execute("SELECT round(lat, 5) AS lat, round(lon, 5) AS lon, strftime(time, '%Y-%m-%d %H:%M') "
+                             "AS time, frp FROM fire_points").df()
+    labels = {(lat, lon): time + ("" if frp != frp else f" · FRP {frp:.1f} MW")
+              for lat, lon, time, frp in stored.itertuples(index=False)}
+    assert drawn and any("FRP" in tooltip for _, _, tooltip in drawn)
+    for lat, lon, tooltip in drawn:
+        assert labels[(lat, lon)] == tooltip, (lat, lon)
+
+
 @pytest.mark.parametrize("base_url_path", ["", "lantian"], ids=["at-root", "under-baseUrlPath"])
 def test_a_local_tile_set_is_served_by_the_app_and_drawn(demo_db: Path, browser, tmp_path: Path, base_url_path: str):
     with running_app(demo_db, tmp_path / "streamlit.log", base_url_path=base_url_path,

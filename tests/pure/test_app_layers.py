@@ -85,8 +85,8 @@ def test_station_charts_are_valid_vega_lite_specs():
 def test_a_fire_point_carries_its_place_to_five_decimals_and_its_time_and_frp_when_known():
     fires = pd.DataFrame({"lon": [112.123456789, 112.5], "lat": [35.0000049, 35.2],
                           "time": pd.to_datetime(["2025-06-01 13:04:59", "2025-06-02 01:30:00"]), "frp": [12.34, np.nan]})
-    assert fire_layer(fires, "zh").data == [[35.0, 112.12346, "2025-06-01 13:04 · FRP 12.3 MW"],
-                                            [35.2, 112.5, "2025-06-02 01:30"]]
+    assert fire_layer(fires, "zh").columns == {"lat": [35.0, 35.2], "lon": [112.12346, 112.5], "frp": [12.3, None],
+                                               "time": [0, 1], "times": ["2025-06-01 13:04", "2025-06-02 01:30"]}
 
 
 def test_fire_points_are_clustered_from_local_files_and_stay_small():
@@ -96,7 +96,7 @@ def test_fire_points_are_clustered_from_local_files_and_stay_small():
     html = region_map(TOWNSHIPS, EMPTY, ZONES, tiles="none", fires=fires).get_root().render()
     assert "markerClusterGroup" in html and "/leaflet.markercluster/dist/leaflet.markercluster.js" in html
     assert "cdnjs" not in html
-    assert len(html.encode()) < 120 * 10_000  # one short array per point, not a Marker object each
+    assert len(html.encode()) < 40 * 10_000  # a few numbers per point, not a Marker object each
 
 
 def test_dust_and_hotspot_layers_are_clickable_features():
