@@ -1,8 +1,10 @@
 """Test support for app and browser tests: a store holding a real region, and a running app server."""
 from __future__ import annotations
 
+import json
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -223,3 +225,12 @@ def demo_copy(demo_store: Store, folder: Path) -> Path:
     if demo_store.files_dir.exists():
         shutil.copytree(demo_store.files_dir, Store(copy).files_dir)
     return copy
+
+
+def drawn_fire_points(script: str) -> list[tuple[float, float]]:
+    """The (lat, lon) of every fire point a rendered map's script draws (layers.sources.FirePoints' columns)."""
+    found = re.search(r"var fires = (\{.*?\});\n", script)
+    if found is None:
+        return []
+    fires = json.loads(found.group(1))
+    return list(zip(fires["lat"], fires["lon"], strict=True))

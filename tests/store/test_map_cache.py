@@ -14,7 +14,7 @@ from data.townships import read_townships
 from data.zones import read_zones
 from layers.map_component import RenderedMaps, render_map
 from layers.region_map import region_map
-from tests.app_support import demo_copy
+from tests.app_support import demo_copy, drawn_fire_points
 
 
 @pytest.fixture
@@ -54,8 +54,8 @@ def test_the_same_store_version_and_hour_reuse_the_rendered_map_and_a_write_rend
     _add_fire_point(store, hour, 112.43217, 35.07659)
     after_write = maps.get((store.version(), hour), lambda: build(hour))
     assert build.count == 2 and after_write is not first
-    fire = "[35.07659, 112.43217, "  # the fire layer's [lat, lon, label] row
-    assert fire in after_write.script and fire not in first.script
+    fire = (35.07659, 112.43217)
+    assert fire in drawn_fire_points(after_write.script) and fire not in drawn_fire_points(first.script)
 
     earlier = hour - dt.timedelta(hours=1)
     maps.get((store.version(), earlier), lambda: build(earlier))
