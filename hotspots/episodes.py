@@ -143,13 +143,13 @@ def high_hours(observations: pd.DataFrame, medians: pd.DataFrame, config: Hotspo
     rank). Returns station_code, time, pollutant, value, median (the others'), threshold, ratio
     (value / median), z (robust z-score), pm25, pm10, ws, wd.
     """
-    column = HourLookup(medians, observations["time"])
+    at_hour = HourLookup(medians, observations["time"])
     parts = []
     for pollutant in config.pollutants:
         value = observations[pollutant].to_numpy(dtype=float)
-        median = median_of_others(value, column, pollutant)
-        mad = column(f"{pollutant}_mad")
-        enough = np.nan_to_num(column(f"{pollutant}_count")) >= config.min_network_stations
+        median = median_of_others(value, at_hour, pollutant)
+        mad = at_hour(f"{pollutant}_mad")
+        enough = np.nan_to_num(at_hour(f"{pollutant}_count")) >= config.min_network_stations
         threshold = thresholds(pollutant, median, mad, observations["time"], config)
         with np.errstate(invalid="ignore"):
             high = enough & (value >= threshold) & (median > 0)

@@ -42,10 +42,10 @@ EARLIEST_TIME = pd.Timestamp("1980-01-01")
 FUTURE_ALLOWANCE = pd.Timedelta(days=1)
 # Characters no register has reason to hold (tab, line feed and carriage return are allowed in cells).
 CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-# Every byte but those characters: deleting them from UTF-8 text leaves only its control characters (a
-# multi-byte UTF-8 sequence never holds a byte below 0x80).
 # Searched for instead of stripping a copy of a file of a hundred megabytes.
 _VISIBLE_BYTE = re.compile(rb"\S")
+# Every byte but those characters: deleting them from UTF-8 text leaves only its control characters (a
+# multi-byte UTF-8 sequence never holds a byte below 0x80).
 _NOT_CONTROL_BYTES = bytes(sorted(set(range(256)) - {*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f}))
 NULL_TOKENS = ["", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "-", "--", "—", "#N/A"]
 UTF8_BOM = b"\xef\xbb\xbf"
