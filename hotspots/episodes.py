@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from hotspots.config import HotspotConfig
-from stations.standards import BREAKPOINTS, HOURLY_ITEMS, versions_in_force
+from stations.standards import BREAKPOINTS, HOURLY_ITEMS, under_2026
 
 MEDIAN_POLLUTANTS = ("pm25", "pm10", "so2", "no2", "o3", "co")
 
@@ -77,8 +77,7 @@ def floor_values(pollutant: str, times: pd.Series, config: HotspotConfig) -> np.
     if configured is not None:
         return np.full(len(times), float(configured))
     item = HOURLY_ITEMS[pollutant]
-    versions = versions_in_force(times)
-    return np.where(versions == "2026", BREAKPOINTS["2026"][item][2], BREAKPOINTS["2012"][item][2])
+    return np.where(under_2026(times), BREAKPOINTS["2026"][item][2], BREAKPOINTS["2012"][item][2])
 
 
 def robust_spread(pollutant: str, mad: np.ndarray, config: HotspotConfig) -> np.ndarray:

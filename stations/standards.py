@@ -93,8 +93,13 @@ def version_in_force(day: dt.date | dt.datetime | pd.Timestamp | str) -> str:
 
 def versions_in_force(times: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
     """Vectorised version_in_force over Beijing-time timestamps or dates: an array of "2012"/"2026"."""
-    stamps = pd.to_datetime(pd.Series(np.asarray(times)))
-    return np.where(stamps >= pd.Timestamp(SWITCH_DATE), "2026", "2012")
+    return np.where(under_2026(times), "2026", "2012")
+
+
+def under_2026(times: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
+    """Whether the 2026 edition is in force at each Beijing-time timestamp or date (booleans: cheaper
+    than versions_in_force's texts where a million hours only pick a number)."""
+    return (pd.to_datetime(pd.Series(np.asarray(times))) >= pd.Timestamp(SWITCH_DATE)).to_numpy()
 
 
 def composite_config(version: str, divisors: dict | None = None,

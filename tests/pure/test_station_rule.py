@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from hotspots.config import HotspotConfig
-from hotspots.episodes import network_medians, rule_of, station_episodes, thresholds
+from hotspots.episodes import floor_values, network_medians, rule_of, station_episodes, thresholds
 
 CONFIG = HotspotConfig()
 STATIONS = [f"T{number:02d}" for number in range(8)]
@@ -82,6 +82,14 @@ def test_no2_and_co_plumes_below_iaqi_100_are_found(pollutant: str, values: list
     episodes = _episodes(frame)
     assert episodes[["station_code", "pollutant"]].values.tolist() == [["T06", pollutant]]
     assert episodes.iloc[0]["hours"] == 3
+
+
+def test_the_pm_floor_is_the_iaqi_100_concentration_of_the_edition_in_force_at_that_hour():
+    times = pd.Series(pd.to_datetime(["2026-02-28 23:00", "2026-03-01 00:00", "2025-06-01 12:00"]))
+    # PM2.5 75 / 60 and PM10 150 / 120 µg/m³ under the 2012 / 2026 editions (the switch on 2026-03-01).
+    assert floor_values("pm25", times, CONFIG).tolist() == [75.0, 60.0, 75.0]
+    assert floor_values("pm10", times, CONFIG).tolist() == [150.0, 120.0, 150.0]
+    assert floor_values("so2", times, CONFIG).tolist() == [20.0] * 3
 
 
 def test_threshold_is_the_largest_of_ratio_z_and_floor():
